@@ -1,0 +1,94 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/foliohq/folio/internal/httpapi"
+	"github.com/foliohq/folio/internal/queue"
+	"github.com/foliohq/folio/worker"
+)
+
+func runServe(ctx context.Context, _ []string, _ io.Writer) error {
+	a, err := openApp(ctx)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	return a.serveHTTP(ctx)
+}
+
+func runWorker(ctx context.Context, _ []string, _ io.Writer) error {
+	a, err := openApp(ctx)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	w := a.newWorker()
+	if err := w.Start(); err != nil {
+		return fmt.Errorf("start worker: %w", err)
+	}
+	a.log.Info("worker started")
+	<-ctx.Done()
+	a.log.Info("worker stopping", "timeout", a.cfg.ShutdownTimeout)
+	w.Shutdown()
+	return nil
+}
+
+func runDev(ctx context.Context, _ []string, stdout io.Writer) error {
+	a, err := openApp(ctx)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if err := a.migrateUp(ctx); err != nil {
+		return err
+	}
+	if err := a.store.EnsureBucket(ctx); err != nil {
+		return err
+	}
+	w := a.newWorker()
+	if err := w.Start(); err != nil {
+		return fmt.Errorf("start worker: %w", err)
+	}
+	defer w.Shutdown()
+	fmt.Fprintf(stdout, "Folio is running at %s (worker in-process; Ctrl-C to stop)\n", a.cfg.BaseURL)
+	return a.serveHTTP(ctx)
+}
+
+func (a *app) newWorker() *worker.Worker {
+	redisOpts, _ := a.cfg.RedisOptions()
+	return worker.New(worker.Options{
+		Redis:           queue.RedisConnOpt(redisOpts),
+		Logger:          a.log,
+		ShutdownTimeout: a.cfg.ShutdownTimeout,
+	})
+}
+
+// serveHTTP serves until ctx is cancelled (a signal), then stops accepting
+// and drains in-flight requests for up to the shutdown timeout.
+func (a *app) serveHTTP(ctx context.Context) error {
+	srv := httpapi.New(httpapi.Options{
+		Logger:       a.log,
+		MaxBodyBytes: a.cfg.MaxBodyBytes,
+		Checks:       a.checks(),
+		Version:      version,
+	})
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Listen(a.cfg.HTTPAddr) }()
+	a.log.Info("http server listening", "addr", a.cfg.HTTPAddr, "base_url", a.cfg.BaseURL.String())
+	select {
+	case err := <-errc:
+		return fmt.Errorf("http server: %w", err)
+	case <-ctx.Done():
+	}
+	a.log.Info("http server stopping", "timeout", a.cfg.ShutdownTimeout)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("http shutdown: %w", err)
+	}
+	return <-errc
+}

@@ -1,0 +1,274 @@
+#!/usr/bin/env bash
+# Local stack without Docker: PostgreSQL, Redis and MinIO on loopback, on
+# non-standard ports so they never collide with a system-wide install, with
+# their data under .data/ in the checkout.
+#
+#   deploy/stack.sh up      install what is missing, start what is stopped,
+#                           wait until each answers, create the bucket and
+#                           write .data/stack.env (a no-op when all run)
+#   deploy/stack.sh down    stop all three (data is kept)
+#   deploy/stack.sh status  say what runs
+#   deploy/stack.sh env     print the FOLIO_* variables for this stack
+#
+# Ports and the data folder can be moved with FOLIO_STACK_DIR,
+# FOLIO_STACK_PG_PORT, FOLIO_STACK_REDIS_PORT and FOLIO_STACK_MINIO_PORT.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+DATA=${FOLIO_STACK_DIR:-$ROOT/.data}
+PG_PORT=${FOLIO_STACK_PG_PORT:-55432}
+REDIS_PORT=${FOLIO_STACK_REDIS_PORT:-56379}
+MINIO_PORT=${FOLIO_STACK_MINIO_PORT:-59000}
+MINIO_CONSOLE_PORT=$((MINIO_PORT + 1))
+# A pseudo-version known to build with the Go release this project uses.
+MINIO_VERSION=v0.0.0-20260212201848-7aac2a2c5b7c
+
+DB_USER=folio
+DB_PASSWORD=folio-dev-password
+DB_NAME=folio
+S3_ACCESS_KEY=folio-dev
+S3_SECRET_KEY=folio-dev-secret-key
+S3_BUCKET=folio
+BASE_URL=${FOLIO_BASE_URL:-http://localhost:8080}
+
+LOG=$DATA/log
+RUN=$DATA/run
+
+say() { printf 'stack: %s\n' "$*" >&2; }
+die() { printf 'stack: %s\n' "$*" >&2; exit 1; }
+
+is_root() { [ "$(id -u)" = 0 ]; }
+
+# PostgreSQL refuses to run as root, so as root its processes run as the
+# postgres system user that the Debian package creates.
+as_pg() {
+	if is_root; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+pg_bindir() {
+	# The server tools sit together in one folder; pg_ctl on the PATH may be
+	# a lone symlink to it.
+	if command -v pg_ctl >/dev/null 2>&1; then
+		local d
+		d=$(dirname "$(readlink -f "$(command -v pg_ctl)")")
+		if [ -x "$d/initdb" ] && [ -x "$d/pg_isready" ] && [ -x "$d/psql" ]; then
+			echo "$d"
+			return
+		fi
+	fi
+	local d
+	d=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+	[ -n "$d" ] && [ -x "$d/pg_ctl" ] && echo "$d"
+}
+
+minio_bin() {
+	local gobin
+	gobin=$(go env GOBIN 2>/dev/null || true)
+	[ -n "$gobin" ] || gobin=$(go env GOPATH 2>/dev/null)/bin
+	for c in "${FOLIO_MINIO_BIN:-}" "$DATA/bin/minio" "$gobin/minio" "$(command -v minio 2>/dev/null || true)"; do
+		if [ -n "$c" ] && [ -x "$c" ]; then echo "$c"; return; fi
+	done
+}
+
+install_missing() {
+	local pkgs=()
+	[ -n "$(pg_bindir)" ] || pkgs+=(postgresql)
+	command -v redis-server >/dev/null 2>&1 || pkgs+=(redis-server)
+	command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 || pkgs+=(ffmpeg)
+	if [ ${#pkgs[@]} -gt 0 ]; then
+		if command -v apt-get >/dev/null 2>&1; then
+			local sudo=()
+			if ! is_root; then
+				command -v sudo >/dev/null 2>&1 || die "missing ${pkgs[*]}; install them with: sudo apt-get install -y ${pkgs[*]}"
+				sudo=(sudo)
+			fi
+			say "installing ${pkgs[*]} from the distribution's packages"
+			"${sudo[@]}" apt-get update -qq
+			DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null
+		elif command -v brew >/dev/null 2>&1; then
+			die "missing ${pkgs[*]}; install them with: brew install postgresql@16 redis ffmpeg"
+		elif command -v dnf >/dev/null 2>&1; then
+			die "missing ${pkgs[*]}; install them with: sudo dnf install -y postgresql-server redis ffmpeg"
+		else
+			die "missing ${pkgs[*]}; install PostgreSQL 15+, Redis 7 and ffmpeg with your package manager, then run this again"
+		fi
+	fi
+	if [ -z "$(minio_bin)" ]; then
+		command -v go >/dev/null 2>&1 || die "the MinIO server is missing and so is Go to build it; install Go from https://go.dev/dl/"
+		say "building the MinIO server (once, about 3 minutes; cached in $(go env GOPATH)/bin)"
+		go install "github.com/minio/minio@$MINIO_VERSION"
+	fi
+}
+
+# wait_for NAME LOGFILE COMMAND... polls COMMAND until it succeeds or 30 s pass.
+wait_for() {
+	local name=$1 logfile=$2
+	shift 2
+	local deadline=$((SECONDS + 30))
+	until "$@" >/dev/null 2>&1; do
+		[ $SECONDS -lt $deadline ] || die "$name did not answer within 30 s; see $logfile"
+		sleep 0.1
+	done
+}
+
+pg_home() {
+	# The postgres user must be able to reach its data folder. When the
+	# checkout sits below a folder it cannot enter (a root-only home),
+	# the cluster lives in /var/tmp instead and .data/postgres points to it.
+	local home=$DATA/postgres
+	if is_root && [ ! -L "$home" ] && [ ! -d "$home" ]; then
+		mkdir -p "$home"
+		chown postgres: "$home"
+		if ! runuser -u postgres -- test -w "$home"; then
+			rmdir "$home"
+			local alt
+			alt=/var/tmp/folio-stack-$(printf '%s' "$DATA" | md5sum | cut -c1-12)/postgres
+			mkdir -p "$alt"
+			chown postgres: "$alt" "$(dirname "$alt")"
+			ln -s "$alt" "$home"
+		fi
+	fi
+	mkdir -p "$home"
+	echo "$home"
+}
+
+pg_running() {
+	local bin=$1 home=$2
+	[ -f "$home/data/PG_VERSION" ] && as_pg "$bin/pg_ctl" status -D "$home/data" >/dev/null 2>&1
+}
+
+pg_up() {
+	local bin home
+	bin=$(pg_bindir)
+	home=$(pg_home)
+	if is_root; then chown postgres: "$home"; fi
+	if [ ! -f "$home/data/PG_VERSION" ]; then
+		say "creating the PostgreSQL cluster"
+		local pwfile=$home/pwfile
+		printf '%s\n' "$DB_PASSWORD" >"$pwfile"
+		if is_root; then chown postgres: "$pwfile"; fi
+		as_pg "$bin/initdb" -D "$home/data" -U "$DB_USER" --pwfile="$pwfile" \
+			--auth-local=trust --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 >"$LOG/initdb.log" 2>&1 ||
+			die "initdb failed; see $LOG/initdb.log"
+		rm -f "$pwfile"
+	fi
+	if pg_running "$bin" "$home"; then
+		say "postgres already running on 127.0.0.1:$PG_PORT"
+	else
+		as_pg mkdir -p "$home/sock"
+		# Tests open a pool per test database, hence the connection limit;
+		# synchronous_commit=off trades the last few ms of commits on a host
+		# crash for speed, which suits a development stack.
+		as_pg "$bin/pg_ctl" -D "$home/data" -l "$home/postgres.log" -w -t 30 start -o \
+			"-p $PG_PORT -k $home/sock -c listen_addresses=127.0.0.1 -c max_connections=400 -c synchronous_commit=off" >/dev/null ||
+			die "postgres did not start; see $home/postgres.log"
+		say "postgres started on 127.0.0.1:$PG_PORT"
+	fi
+	wait_for postgres "$home/postgres.log" "$bin/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT"
+	if ! PGPASSWORD=$DB_PASSWORD "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U "$DB_USER" -d postgres -tAc \
+		"SELECT 1 FROM pg_database WHERE datname = '$DB_NAME'" | grep -q 1; then
+		PGPASSWORD=$DB_PASSWORD "$bin/createdb" -h 127.0.0.1 -p "$PG_PORT" -U "$DB_USER" "$DB_NAME"
+	fi
+}
+
+redis_running() { redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG; }
+
+redis_up() {
+	if redis_running; then
+		say "redis already running on 127.0.0.1:$REDIS_PORT"
+		return
+	fi
+	mkdir -p "$DATA/redis"
+	# Many logical databases so that each test can claim one of its own.
+	redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$DATA/redis" \
+		--daemonize yes --pidfile "$RUN/redis.pid" --logfile "$LOG/redis.log" \
+		--appendonly yes --databases 1024 --protected-mode yes
+	wait_for redis "$LOG/redis.log" redis_running
+	say "redis started on 127.0.0.1:$REDIS_PORT"
+}
+
+minio_running() { curl -fs -o /dev/null "http://127.0.0.1:$MINIO_PORT/minio/health/live"; }
+
+minio_up() {
+	if minio_running; then
+		say "minio already running on 127.0.0.1:$MINIO_PORT"
+	else
+		mkdir -p "$DATA/minio"
+		# CORS lets the browser on the app's origin PUT upload parts straight
+		# to MinIO with presigned URLs.
+		MINIO_ROOT_USER=$S3_ACCESS_KEY MINIO_ROOT_PASSWORD=$S3_SECRET_KEY \
+			MINIO_API_CORS_ALLOW_ORIGIN="$BASE_URL,http://127.0.0.1:8080" \
+			MINIO_UPDATE=off MINIO_CALLHOME_ENABLE=off \
+			setsid nohup "$(minio_bin)" server --quiet --address "127.0.0.1:$MINIO_PORT" \
+			--console-address "127.0.0.1:$MINIO_CONSOLE_PORT" "$DATA/minio" \
+			>"$LOG/minio.log" 2>&1 </dev/null &
+		echo $! >"$RUN/minio.pid"
+		wait_for minio "$LOG/minio.log" minio_running
+		say "minio started on 127.0.0.1:$MINIO_PORT (console on :$MINIO_CONSOLE_PORT)"
+	fi
+	# S3 answers 409 when the bucket already exists, which is what we want.
+	local code
+	code=$(curl -sS -o /dev/null -w '%{http_code}' --aws-sigv4 "aws:amz:us-east-1:s3" \
+		-u "$S3_ACCESS_KEY:$S3_SECRET_KEY" -X PUT "http://127.0.0.1:$MINIO_PORT/$S3_BUCKET")
+	case $code in
+	200 | 409) ;;
+	*) die "could not create bucket $S3_BUCKET (HTTP $code)" ;;
+	esac
+}
+
+print_env() {
+	cat <<ENV
+FOLIO_DATABASE_URL=postgres://$DB_USER:$DB_PASSWORD@127.0.0.1:$PG_PORT/$DB_NAME?sslmode=disable
+FOLIO_REDIS_URL=redis://127.0.0.1:$REDIS_PORT/0
+FOLIO_S3_ENDPOINT=127.0.0.1:$MINIO_PORT
+FOLIO_S3_ACCESS_KEY=$S3_ACCESS_KEY
+FOLIO_S3_SECRET_KEY=$S3_SECRET_KEY
+FOLIO_S3_BUCKET=$S3_BUCKET
+FOLIO_S3_USE_SSL=false
+ENV
+}
+
+up() {
+	mkdir -p "$DATA" "$LOG" "$RUN"
+	install_missing
+	pg_up
+	redis_up
+	minio_up
+	print_env >"$DATA/stack.env.tmp"
+	mv "$DATA/stack.env.tmp" "$DATA/stack.env"
+	say "ready; environment in ${DATA#"$ROOT"/}/stack.env"
+}
+
+down() {
+	local bin home=$DATA/postgres
+	bin=$(pg_bindir || true)
+	if [ -n "$bin" ] && pg_running "$bin" "$home"; then
+		as_pg "$bin/pg_ctl" -D "$home/data" -m fast -w stop >/dev/null && say "postgres stopped"
+	fi
+	if redis_running; then
+		redis-cli -h 127.0.0.1 -p "$REDIS_PORT" shutdown >/dev/null 2>&1 || true
+		say "redis stopped"
+	fi
+	if [ -f "$RUN/minio.pid" ] && kill "$(cat "$RUN/minio.pid")" 2>/dev/null; then
+		local deadline=$((SECONDS + 10))
+		while minio_running && [ $SECONDS -lt $deadline ]; do sleep 0.1; done
+		say "minio stopped"
+	fi
+	rm -f "$RUN/minio.pid"
+}
+
+status() {
+	local bin
+	bin=$(pg_bindir || true)
+	if [ -n "$bin" ] && pg_running "$bin" "$DATA/postgres"; then say "postgres: running on :$PG_PORT"; else say "postgres: stopped"; fi
+	if redis_running; then say "redis: running on :$REDIS_PORT"; else say "redis: stopped"; fi
+	if minio_running; then say "minio: running on :$MINIO_PORT"; else say "minio: stopped"; fi
+}
+
+case ${1:-up} in
+up) up ;;
+down) down ;;
+status) status ;;
+env) print_env ;;
+*) die "usage: deploy/stack.sh up|down|status|env" ;;
+esac

@@ -1,0 +1,225 @@
+// Package config turns the process environment into a typed, validated Config.
+//
+// Configuration comes from the environment only. Load checks every variable
+// before returning, so an operator sees all mistakes at once instead of
+// fixing them one restart at a time.
+package config
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Config is everything Folio reads from its environment.
+type Config struct {
+	Env             string // "dev" or "prod"; dev switches logs to text
+	HTTPAddr        string
+	BaseURL         *url.URL
+	DatabaseURL     string
+	RedisURL        string
+	S3Endpoint      string
+	S3AccessKey     string
+	S3SecretKey     string
+	S3Bucket        string
+	S3UseSSL        bool
+	ShutdownTimeout time.Duration
+	MaxBodyBytes    int64
+}
+
+// RedisOptions returns the go-redis options for RedisURL. Load has already
+// validated the URL, so the error only happens for hand-built Configs.
+func (c Config) RedisOptions() (*redis.Options, error) {
+	return redis.ParseURL(c.RedisURL)
+}
+
+// IsDev reports whether Folio runs for local development.
+func (c Config) IsDev() bool { return c.Env == "dev" }
+
+// Error lists every invalid variable, one problem per name.
+type Error struct {
+	Problems map[string]string
+}
+
+func (e *Error) Error() string {
+	names := make([]string, 0, len(e.Problems))
+	for name := range e.Problems {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	parts := make([]string, 0, len(names))
+	for _, name := range names {
+		parts = append(parts, name+" "+e.Problems[name])
+	}
+	return "invalid configuration: " + strings.Join(parts, "; ")
+}
+
+// Load reads the configuration through getenv-like lookup (os.LookupEnv in
+// production, a map in tests). A variable that is set but empty counts as
+// set: it does not fall back to the default.
+func Load(lookup func(string) (string, bool)) (Config, error) {
+	p := parser{lookup: lookup, problems: map[string]string{}}
+	cfg := Config{
+		Env:             p.oneOf("FOLIO_ENV", "prod", "dev", "prod"),
+		HTTPAddr:        p.listenAddr("FOLIO_HTTP_ADDR", ":8080"),
+		BaseURL:         p.httpURL("FOLIO_BASE_URL", "http://localhost:8080"),
+		DatabaseURL:     p.postgresURL("FOLIO_DATABASE_URL"),
+		RedisURL:        p.redisURL("FOLIO_REDIS_URL"),
+		S3Endpoint:      p.hostPort("FOLIO_S3_ENDPOINT"),
+		S3AccessKey:     p.required("FOLIO_S3_ACCESS_KEY"),
+		S3SecretKey:     p.required("FOLIO_S3_SECRET_KEY"),
+		S3Bucket:        p.bucket("FOLIO_S3_BUCKET"),
+		S3UseSSL:        p.boolean("FOLIO_S3_USE_SSL", false),
+		ShutdownTimeout: p.duration("FOLIO_SHUTDOWN_TIMEOUT", 15*time.Second),
+		MaxBodyBytes:    p.bytes("FOLIO_MAX_BODY_BYTES", 1<<20),
+	}
+	if len(p.problems) > 0 {
+		return Config{}, &Error{Problems: p.problems}
+	}
+	return cfg, nil
+}
+
+type parser struct {
+	lookup   func(string) (string, bool)
+	problems map[string]string
+}
+
+func (p *parser) fail(name, format string, args ...any) {
+	p.problems[name] = fmt.Sprintf(format, args...)
+}
+
+// value returns the trimmed value, or def when the variable is unset.
+func (p *parser) value(name, def string) string {
+	v, ok := p.lookup(name)
+	if !ok {
+		return def
+	}
+	return strings.TrimSpace(v)
+}
+
+func (p *parser) required(name string) string {
+	v := p.value(name, "")
+	if v == "" {
+		p.fail(name, "is required")
+	}
+	return v
+}
+
+func (p *parser) oneOf(name, def string, allowed ...string) string {
+	v := p.value(name, def)
+	for _, a := range allowed {
+		if v == a {
+			return v
+		}
+	}
+	p.fail(name, "must be one of %s (got %q)", strings.Join(allowed, ", "), v)
+	return ""
+}
+
+func (p *parser) listenAddr(name, def string) string {
+	v := p.value(name, def)
+	if _, port, err := net.SplitHostPort(v); err != nil || !validPort(port) {
+		p.fail(name, "must be host:port or :port (got %q)", v)
+	}
+	return v
+}
+
+func (p *parser) hostPort(name string) string {
+	v := p.required(name)
+	if v == "" {
+		return ""
+	}
+	if strings.Contains(v, "://") {
+		p.fail(name, "must be host:port without a scheme; use FOLIO_S3_USE_SSL for https (got %q)", v)
+		return ""
+	}
+	host, port, err := net.SplitHostPort(v)
+	if err != nil || host == "" || !validPort(port) {
+		p.fail(name, "must be host:port (got %q)", v)
+	}
+	return v
+}
+
+func validPort(s string) bool {
+	n, err := strconv.Atoi(s)
+	return err == nil && n > 0 && n < 65536
+}
+
+func (p *parser) httpURL(name, def string) *url.URL {
+	v := p.value(name, def)
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		p.fail(name, "must be an absolute http(s) URL (got %q)", v)
+		return nil
+	}
+	u.Path = strings.TrimSuffix(u.Path, "/")
+	return u
+}
+
+func (p *parser) postgresURL(name string) string {
+	v := p.required(name)
+	if v == "" {
+		return ""
+	}
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") || u.Host == "" || strings.Trim(u.Path, "/") == "" {
+		p.fail(name, "must be a postgres://user:password@host:port/database URL")
+	}
+	return v
+}
+
+func (p *parser) redisURL(name string) string {
+	v := p.required(name)
+	if v == "" {
+		return ""
+	}
+	if _, err := redis.ParseURL(v); err != nil {
+		p.fail(name, "must be a redis:// or rediss:// URL")
+	}
+	return v
+}
+
+// bucketName follows the S3 naming rules MinIO enforces.
+var bucketName = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+
+func (p *parser) bucket(name string) string {
+	v := p.required(name)
+	if v != "" && (!bucketName.MatchString(v) || strings.Contains(v, "..")) {
+		p.fail(name, "must be 3-63 lowercase letters, digits, dots or hyphens (got %q)", v)
+	}
+	return v
+}
+
+func (p *parser) boolean(name string, def bool) bool {
+	v := p.value(name, strconv.FormatBool(def))
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		p.fail(name, "must be true or false (got %q)", v)
+	}
+	return b
+}
+
+func (p *parser) duration(name string, def time.Duration) time.Duration {
+	v := p.value(name, def.String())
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		p.fail(name, "must be a positive duration such as 15s or 1m (got %q)", v)
+	}
+	return d
+}
+
+func (p *parser) bytes(name string, def int64) int64 {
+	v := p.value(name, strconv.FormatInt(def, 10))
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n <= 0 {
+		p.fail(name, "must be a positive number of bytes (got %q)", v)
+	}
+	return n
+}

@@ -1,0 +1,121 @@
+// Package httpapi serves Folio over HTTP with Fiber: the JSON API, health
+// endpoints and, through web/, the pages.
+package httpapi
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"regexp"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+
+	"github.com/foliohq/folio/internal/health"
+)
+
+// Options configure the HTTP server.
+type Options struct {
+	Logger       *slog.Logger
+	MaxBodyBytes int64
+	Checks       []health.Check
+	Version      string
+}
+
+// Server is Folio's HTTP surface.
+type Server struct {
+	app  *fiber.App
+	opts Options
+	log  *slog.Logger
+}
+
+// New builds the Fiber app and its routes.
+func New(opts Options) *Server {
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	s := &Server{opts: opts, log: opts.Logger}
+	s.app = fiber.New(fiber.Config{
+		AppName:               "folio",
+		DisableStartupMessage: true,
+		ErrorHandler:          errorHandler(opts.Logger),
+		BodyLimit:             int(opts.MaxBodyBytes),
+		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          60 * time.Second,
+		IdleTimeout:           120 * time.Second,
+		// Uploads stream through to storage; the body is never buffered whole.
+		StreamRequestBody: true,
+	})
+	s.app.Use(withRequestID)
+	s.app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: s.logPanic}))
+	s.app.Use(s.accessLog)
+	s.routes()
+	return s
+}
+
+// App exposes the Fiber app, for tests (app.Test) and for mounting.
+func (s *Server) App() *fiber.App { return s.app }
+
+// Listen serves on addr until Shutdown is called.
+func (s *Server) Listen(addr string) error { return s.app.Listen(addr) }
+
+// Shutdown stops accepting connections and waits for in-flight requests,
+// at most until ctx is done.
+func (s *Server) Shutdown(ctx context.Context) error {
+	deadline, ok := ctx.Deadline()
+	if !ok {
+		return s.app.Shutdown()
+	}
+	return s.app.ShutdownWithTimeout(time.Until(deadline))
+}
+
+func (s *Server) logPanic(c *fiber.Ctx, e any) {
+	s.log.Error("panic serving request", "request_id", requestID(c), "method", c.Method(), "path", c.Path(), "panic", e)
+}
+
+// validRequestID accepts the ids that proxies and clients usually send, and
+// nothing that could forge a log line.
+var validRequestID = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,128}$`)
+
+const requestIDKey = "request_id"
+
+func withRequestID(c *fiber.Ctx) error {
+	id := c.Get(fiber.HeaderXRequestID)
+	if !validRequestID.MatchString(id) {
+		var b [12]byte
+		_, _ = rand.Read(b[:])
+		id = hex.EncodeToString(b[:])
+	}
+	c.Locals(requestIDKey, id)
+	c.Set(fiber.HeaderXRequestID, id)
+	return c.Next()
+}
+
+func requestID(c *fiber.Ctx) string {
+	id, _ := c.Locals(requestIDKey).(string)
+	return id
+}
+
+func (s *Server) accessLog(c *fiber.Ctx) error {
+	start := time.Now()
+	err := c.Next()
+	if err != nil {
+		// Let the error handler write the response now, so the logged
+		// status is the one the client receives.
+		if herr := c.App().ErrorHandler(c, err); herr != nil {
+			_ = c.SendStatus(fiber.StatusInternalServerError)
+		}
+	}
+	route := c.Route().Path
+	s.log.Info("request",
+		"request_id", requestID(c),
+		"method", c.Method(),
+		"route", route,
+		"status", c.Response().StatusCode(),
+		"bytes", len(c.Response().Body()),
+		"latency_ms", float64(time.Since(start).Microseconds())/1000,
+	)
+	return nil
+}

@@ -1,0 +1,28 @@
+// Package queue names Folio's background tasks and builds them. The API
+// enqueues with these constructors; worker/ holds the handlers.
+package queue
+
+import (
+	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
+)
+
+// Queue names, by priority. The worker weighs them 6:3:1.
+const (
+	QueueCritical = "critical"
+	QueueDefault  = "default"
+	QueueLow      = "low"
+)
+
+// RedisConnOpt adapts go-redis options to asynq's.
+func RedisConnOpt(opt *redis.Options) asynq.RedisClientOpt {
+	return asynq.RedisClientOpt{
+		Network:   opt.Network,
+		Addr:      opt.Addr,
+		Username:  opt.Username,
+		Password:  opt.Password,
+		DB:        opt.DB,
+		PoolSize:  opt.PoolSize,
+		TLSConfig: opt.TLSConfig,
+	}
+}
