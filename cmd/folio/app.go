@@ -9,9 +9,12 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/uptrace/bun"
 
+	"github.com/foliohq/folio/internal/auth"
 	"github.com/foliohq/folio/internal/config"
 	"github.com/foliohq/folio/internal/health"
+	"github.com/foliohq/folio/internal/httpapi"
 	"github.com/foliohq/folio/internal/postgres"
+	"github.com/foliohq/folio/internal/ratelimit"
 	"github.com/foliohq/folio/internal/storage"
 	"github.com/foliohq/folio/migrations"
 )
@@ -80,6 +83,22 @@ func (a *app) checks() []health.Check {
 		{Name: "postgres", Ping: a.db.PingContext},
 		{Name: "redis", Ping: func(ctx context.Context) error { return a.redis.Ping(ctx).Err() }},
 		{Name: "minio", Ping: a.store.Ping},
+	}
+}
+
+func (a *app) httpOptions() httpapi.Options {
+	users := postgres.NewUserService(a.db)
+	return httpapi.Options{
+		Logger:       a.log,
+		MaxBodyBytes: a.cfg.MaxBodyBytes,
+		Checks:       a.checks(),
+		Version:      version,
+		BaseURL:      a.cfg.BaseURL,
+		Auth:         auth.New(users, postgres.NewCredentialService(a.db), auth.DefaultBcryptCost),
+		Users:        users,
+		Projects:     postgres.NewProjectService(a.db),
+		Idempotency:  postgres.NewIdempotencyService(a.db),
+		Limiter:      ratelimit.New(a.redis),
 	}
 }
 

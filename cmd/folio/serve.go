@@ -70,12 +70,7 @@ func (a *app) newWorker() *worker.Worker {
 // serveHTTP serves until ctx is cancelled (a signal), then stops accepting
 // and drains in-flight requests for up to the shutdown timeout.
 func (a *app) serveHTTP(ctx context.Context) error {
-	srv := httpapi.New(httpapi.Options{
-		Logger:       a.log,
-		MaxBodyBytes: a.cfg.MaxBodyBytes,
-		Checks:       a.checks(),
-		Version:      version,
-	})
+	srv := httpapi.New(a.httpOptions())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Listen(a.cfg.HTTPAddr) }()
 	a.log.Info("http server listening", "addr", a.cfg.HTTPAddr, "base_url", a.cfg.BaseURL.String())

@@ -29,7 +29,7 @@ func realChecks(t *testing.T, store *storage.Store) []health.Check {
 
 func getReady(t *testing.T, checks []health.Check) (int, httpapi.ReadyResponse) {
 	t.Helper()
-	srv := httpapi.New(httpapi.Options{Checks: checks, MaxBodyBytes: 1 << 20})
+	srv := httpapi.New(httpapi.Options{Checks: checks, MaxBodyBytes: 1 << 20, Logger: quietLogger})
 	resp, err := srv.App().Test(httptest.NewRequest("GET", "/readyz", nil), 10_000)
 	if err != nil {
 		t.Fatal(err)
@@ -84,7 +84,7 @@ func TestReadyzMissingBucket(t *testing.T) {
 }
 
 func TestHealthzAndRequestID(t *testing.T) {
-	srv := httpapi.New(httpapi.Options{MaxBodyBytes: 1 << 20})
+	srv := httpapi.New(httpapi.Options{MaxBodyBytes: 1 << 20, Logger: quietLogger})
 	req := httptest.NewRequest("GET", "/healthz", nil)
 	req.Header.Set("X-Request-ID", "abc-123")
 	resp, err := srv.App().Test(req)

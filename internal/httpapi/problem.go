@@ -25,14 +25,18 @@ type Problem struct {
 }
 
 var codeStatus = map[string]int{
-	folio.ECONFLICT:     http.StatusConflict,
-	folio.EINTERNAL:     http.StatusInternalServerError,
-	folio.EINVALID:      http.StatusUnprocessableEntity,
-	folio.ENOTFOUND:     http.StatusNotFound,
-	folio.EUNAUTHORIZED: http.StatusUnauthorized,
-	folio.EFORBIDDEN:    http.StatusForbidden,
-	folio.ETOOMANY:      http.StatusTooManyRequests,
-	folio.ETOOLARGE:     http.StatusRequestEntityTooLarge,
+	folio.ECONFLICT:           http.StatusConflict,
+	folio.EINTERNAL:           http.StatusInternalServerError,
+	folio.EINVALID:            http.StatusUnprocessableEntity,
+	folio.ENOTFOUND:           http.StatusNotFound,
+	folio.EUNAUTHORIZED:       http.StatusUnauthorized,
+	folio.EFORBIDDEN:          http.StatusForbidden,
+	folio.ETOOMANY:            http.StatusTooManyRequests,
+	folio.ETOOLARGE:           http.StatusRequestEntityTooLarge,
+	"bad_request":             http.StatusBadRequest,
+	"unsupported_media_type":  http.StatusUnsupportedMediaType,
+	"csrf":                    http.StatusForbidden,
+	"idempotency_in_progress": http.StatusConflict,
 }
 
 // statusCode maps Fiber's own errors (404 route, 405, 413 body) onto codes.

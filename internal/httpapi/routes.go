@@ -1,7 +1,49 @@
 package httpapi
 
+import (
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/etag"
+)
+
 // routes is the table of contents of Folio's HTTP surface.
 func (s *Server) routes() {
 	s.app.Get("/healthz", s.healthz)
 	s.app.Get("/readyz", s.readyz)
+
+	s.app.Get("/api/openapi.json", s.openAPIJSON)
+	s.app.Get("/api/openapi.yaml", s.openAPIYAML)
+	s.app.Get("/api/docs", s.apiDocsPage)
+	s.app.Get("/api/docs/*", s.apiDocsAssets)
+
+	if s.opts.Auth == nil {
+		return
+	}
+	// Every API response gets an ETag; a GET with a matching If-None-Match
+	// answers 304. Routes marked signedIn refuse anonymous callers and
+	// cookie requests without the CSRF token.
+	v1 := s.app.Group("/api/v1", etag.New(), s.authenticate)
+	signedIn := s.requireAuth
+
+	v1.Post("/auth/register", s.register)
+	v1.Post("/auth/login", s.login)
+	v1.Post("/auth/logout", signedIn, s.logout)
+
+	v1.Get("/portfolios/:handle", s.getPortfolio)
+
+	v1.Get("/me", signedIn, s.getMe)
+	v1.Patch("/me", signedIn, s.patchMe)
+	v1.Put("/me/featured", signedIn, s.putFeatured)
+
+	v1.Post("/tokens", signedIn, s.createToken)
+	v1.Get("/tokens", signedIn, s.listTokens)
+	v1.Delete("/tokens/:id", signedIn, s.deleteToken)
+
+	v1.Get("/projects", signedIn, s.listProjects)
+	v1.Post("/projects", signedIn, s.idempotent, s.createProject)
+	v1.Get("/projects/:id", signedIn, s.getProject)
+	v1.Patch("/projects/:id", signedIn, s.patchProject)
+	v1.Delete("/projects/:id", signedIn, s.deleteProject)
+
+	// Unknown API paths answer problem+json rather than falling through to pages.
+	v1.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }

@@ -7,21 +7,52 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"log/slog"
+	"net/url"
 	"regexp"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
+	"github.com/foliohq/folio/internal/auth"
+	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/health"
+	"github.com/foliohq/folio/internal/ratelimit"
 )
 
-// Options configure the HTTP server.
+// Options configure the HTTP server. The services may be nil in tests
+// that exercise only health and errors.
 type Options struct {
 	Logger       *slog.Logger
 	MaxBodyBytes int64
 	Checks       []health.Check
 	Version      string
+	BaseURL      *url.URL
+
+	Auth        *auth.Service
+	Users       folio.UserService
+	Projects    folio.ProjectService
+	Idempotency folio.IdempotencyService
+	Limiter     *ratelimit.Limiter
+	Limits      Limits
+}
+
+// Limits are the rate limits of the endpoints that guess passwords or make
+// accounts, per client IP and per account (email).
+type Limits struct {
+	LoginPerIP         ratelimit.Limit
+	LoginPerAccount    ratelimit.Limit
+	RegisterPerIP      ratelimit.Limit
+	RegisterPerAccount ratelimit.Limit
+}
+
+// DefaultLimits let a person retry a mistyped password many times but stop
+// a script guessing.
+var DefaultLimits = Limits{
+	LoginPerIP:         ratelimit.Limit{Rate: 30, Period: time.Minute},
+	LoginPerAccount:    ratelimit.Limit{Rate: 10, Period: 15 * time.Minute},
+	RegisterPerIP:      ratelimit.Limit{Rate: 10, Period: time.Hour},
+	RegisterPerAccount: ratelimit.Limit{Rate: 5, Period: time.Hour},
 }
 
 // Server is Folio's HTTP surface.
@@ -29,12 +60,19 @@ type Server struct {
 	app  *fiber.App
 	opts Options
 	log  *slog.Logger
+	spec openAPI
 }
 
 // New builds the Fiber app and its routes.
 func New(opts Options) *Server {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
+	}
+	if opts.BaseURL == nil {
+		opts.BaseURL = &url.URL{Scheme: "http", Host: "localhost:8080"}
+	}
+	if opts.Limits == (Limits{}) {
+		opts.Limits = DefaultLimits
 	}
 	s := &Server{opts: opts, log: opts.Logger}
 	s.app = fiber.New(fiber.Config{

@@ -1,0 +1,188 @@
+// Package auth registers and logs in users, and resolves session and API
+// tokens to users. Passwords are hashed with bcrypt; tokens are random and
+// only their SHA-256 is stored.
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"strings"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/foliohq/folio/internal/folio"
+)
+
+// DefaultBcryptCost is the work factor for new password hashes (about a
+// quarter second on a current core).
+const DefaultBcryptCost = 12
+
+// SessionTTL is how long a browser stays logged in.
+const SessionTTL = 30 * 24 * time.Hour
+
+// Token prefixes tell a person (and secret scanners) what a token is.
+const (
+	sessionPrefix = "fs_"
+	apiPrefix     = "fpat_"
+)
+
+// Service implements registration, login and token resolution.
+type Service struct {
+	Users       folio.UserService
+	Credentials folio.CredentialService
+	BcryptCost  int
+
+	// dummyHash is compared against when the email is unknown, so that an
+	// unknown email costs the same time as a wrong password.
+	dummyHash []byte
+}
+
+// New returns a Service; cost below bcrypt.MinCost means DefaultBcryptCost.
+func New(users folio.UserService, creds folio.CredentialService, cost int) *Service {
+	if cost < bcrypt.MinCost {
+		cost = DefaultBcryptCost
+	}
+	dummy, _ := bcrypt.GenerateFromPassword([]byte("folio-timing-equalizer"), cost)
+	return &Service{Users: users, Credentials: creds, BcryptCost: cost, dummyHash: dummy}
+}
+
+// Register validates r and creates the user.
+func (s *Service) Register(ctx context.Context, r folio.Registration) (*folio.User, error) {
+	r.Email = folio.NormalizeEmail(r.Email)
+	r.Handle = folio.NormalizeHandle(r.Handle)
+	r.DisplayName = strings.TrimSpace(r.DisplayName)
+	if err := r.Validate(); err != nil {
+		return nil, err
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(r.Password), s.BcryptCost)
+	if err != nil {
+		return nil, err
+	}
+	u := &folio.User{Email: r.Email, PasswordHash: string(hash), Profile: folio.Profile{Handle: r.Handle, DisplayName: r.DisplayName}}
+	if err := s.Users.CreateUser(ctx, u); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// errBadCredentials is the one answer to an unknown email and a wrong
+// password alike.
+var errBadCredentials = &folio.Error{Code: folio.EUNAUTHORIZED, Message: "The email or password is incorrect."}
+
+// Login checks the password and opens a session. It returns the session
+// token (to hand to the client once) and the session.
+func (s *Service) Login(ctx context.Context, email, password string) (string, *folio.Session, *folio.User, error) {
+	u, err := s.Users.UserByEmail(ctx, folio.NormalizeEmail(email))
+	if folio.ErrorCode(err) == folio.ENOTFOUND {
+		_ = bcrypt.CompareHashAndPassword(s.dummyHash, []byte(password))
+		return "", nil, nil, errBadCredentials
+	} else if err != nil {
+		return "", nil, nil, err
+	}
+	// bcrypt compares in constant time.
+	if err := bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)); err != nil {
+		if errors.Is(err, bcrypt.ErrMismatchedHashAndPassword) {
+			return "", nil, nil, errBadCredentials
+		}
+		return "", nil, nil, err
+	}
+	token := newToken(sessionPrefix)
+	sess := &folio.Session{
+		TokenHash: HashToken(token),
+		UserID:    u.ID,
+		CSRFToken: newToken(""),
+		ExpiresAt: time.Now().Add(SessionTTL),
+	}
+	if err := s.Credentials.CreateSession(ctx, sess); err != nil {
+		return "", nil, nil, err
+	}
+	return token, sess, u, nil
+}
+
+// Logout ends the session of token; an unknown token is not an error.
+func (s *Service) Logout(ctx context.Context, token string) error {
+	return s.Credentials.DeleteSession(ctx, HashToken(token))
+}
+
+// CreateAPIToken makes a personal token and returns its secret, which is
+// never retrievable again.
+func (s *Service) CreateAPIToken(ctx context.Context, userID int64, name string) (string, *folio.APIToken, error) {
+	name = strings.TrimSpace(name)
+	if err := folio.ValidateTokenName(name); err != nil {
+		return "", nil, err
+	}
+	secret := newToken(apiPrefix)
+	t := &folio.APIToken{UserID: userID, Name: name, TokenHash: HashToken(secret)}
+	if err := s.Credentials.CreateAPIToken(ctx, t); err != nil {
+		return "", nil, err
+	}
+	return secret, t, nil
+}
+
+// Identity is who a request acts as.
+type Identity struct {
+	User *folio.User
+	// Session is set when the token is a browser session; nil for API tokens.
+	Session *folio.Session
+}
+
+var errUnauthenticated = &folio.Error{Code: folio.EUNAUTHORIZED, Message: "Log in, or send a valid bearer token."}
+
+// Resolve returns the identity of a session or API token, or EUNAUTHORIZED.
+func (s *Service) Resolve(ctx context.Context, token string) (*Identity, error) {
+	var userID int64
+	id := &Identity{}
+	switch {
+	case strings.HasPrefix(token, sessionPrefix):
+		sess, err := s.Credentials.SessionByHash(ctx, HashToken(token))
+		if err != nil {
+			return nil, unauthenticated(err)
+		}
+		id.Session, userID = sess, sess.UserID
+	case strings.HasPrefix(token, apiPrefix):
+		t, err := s.Credentials.APITokenByHash(ctx, HashToken(token))
+		if err != nil {
+			return nil, unauthenticated(err)
+		}
+		userID = t.UserID
+	default:
+		return nil, errUnauthenticated
+	}
+	u, err := s.Users.UserByID(ctx, userID)
+	if err != nil {
+		return nil, unauthenticated(err)
+	}
+	id.User = u
+	return id, nil
+}
+
+func unauthenticated(err error) error {
+	if folio.ErrorCode(err) == folio.ENOTFOUND {
+		return errUnauthenticated
+	}
+	return err
+}
+
+// CSRFValid compares a submitted CSRF token with the session's in constant time.
+func CSRFValid(sess *folio.Session, submitted string) bool {
+	return submitted != "" && subtle.ConstantTimeCompare([]byte(sess.CSRFToken), []byte(submitted)) == 1
+}
+
+// HashToken is the stored form of a token.
+func HashToken(token string) []byte {
+	sum := sha256.Sum256([]byte(token))
+	return sum[:]
+}
+
+func newToken(prefix string) string {
+	var b [32]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic("crypto/rand failed: " + err.Error())
+	}
+	return prefix + base64.RawURLEncoding.EncodeToString(b[:])
+}

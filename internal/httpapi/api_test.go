@@ -1,0 +1,178 @@
+package httpapi_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/uptrace/bun"
+
+	"github.com/foliohq/folio/internal/auth"
+	"github.com/foliohq/folio/internal/httpapi"
+	"github.com/foliohq/folio/internal/postgres"
+	"github.com/foliohq/folio/internal/ratelimit"
+	"github.com/foliohq/folio/internal/testenv"
+)
+
+// api is a Folio HTTP server on this test's own database and Redis.
+type api struct {
+	t   *testing.T
+	srv *httpapi.Server
+	db  *bun.DB
+}
+
+type apiOption func(*httpapi.Options)
+
+func withLimits(l httpapi.Limits) apiOption { return func(o *httpapi.Options) { o.Limits = l } }
+
+func newAPI(t *testing.T, opts ...apiOption) *api {
+	t.Helper()
+	db := testenv.Postgres(t)
+	rdb := redis.NewClient(testenv.Redis(t))
+	t.Cleanup(func() { rdb.Close() })
+	users := postgres.NewUserService(db)
+	plenty := ratelimit.Limit{Rate: 10000, Period: time.Minute}
+	o := httpapi.Options{
+		Logger:       quietLogger,
+		MaxBodyBytes: 64 << 10,
+		Limits:       httpapi.Limits{LoginPerIP: plenty, LoginPerAccount: plenty, RegisterPerIP: plenty, RegisterPerAccount: plenty},
+		// The lowest bcrypt cost keeps the suite fast; TestDefaultBcryptCost
+		// checks what production uses.
+		Auth:        auth.New(users, postgres.NewCredentialService(db), 4),
+		Users:       users,
+		Projects:    postgres.NewProjectService(db),
+		Idempotency: postgres.NewIdempotencyService(db),
+		Limiter:     ratelimit.New(rdb),
+	}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	return &api{t: t, srv: httpapi.New(o), db: db}
+}
+
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func (r response) json(t *testing.T) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(r.body, &m); err != nil {
+		t.Fatalf("body %q is not a JSON object: %v", r.body, err)
+	}
+	return m
+}
+
+// fieldErrors maps each field of a problem's errors list to its message.
+func (r response) fieldErrors(t *testing.T) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	list, _ := r.json(t)["errors"].([]any)
+	for _, e := range list {
+		m := e.(map[string]any)
+		out[m["field"].(string)] = m["message"].(string)
+	}
+	return out
+}
+
+type req struct {
+	method, path string
+	body         any               // marshalled to JSON unless a string or []byte
+	token        string            // bearer token
+	headers      map[string]string // extra headers
+}
+
+func (a *api) do(r req) response {
+	a.t.Helper()
+	var body io.Reader
+	switch b := r.body.(type) {
+	case nil:
+	case string:
+		body = strings.NewReader(b)
+	case []byte:
+		body = bytes.NewReader(b)
+	default:
+		raw, err := json.Marshal(b)
+		if err != nil {
+			a.t.Fatal(err)
+		}
+		body = bytes.NewReader(raw)
+	}
+	hr := httptest.NewRequest(r.method, r.path, body)
+	if body != nil {
+		hr.Header.Set("Content-Type", "application/json")
+	}
+	if r.token != "" {
+		hr.Header.Set("Authorization", "Bearer "+r.token)
+	}
+	for k, v := range r.headers {
+		hr.Header.Set(k, v)
+	}
+	resp, err := a.srv.App().Test(hr, -1)
+	if err != nil {
+		a.t.Fatalf("%s %s: %v", r.method, r.path, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return response{status: resp.StatusCode, header: resp.Header, body: b}
+}
+
+func (a *api) expect(r req, status int) response {
+	a.t.Helper()
+	resp := a.do(r)
+	if resp.status != status {
+		a.t.Fatalf("%s %s: status %d, want %d; body %s", r.method, r.path, resp.status, status, resp.body)
+	}
+	return resp
+}
+
+type account struct {
+	id     int64
+	handle string
+	email  string
+	token  string
+	login  response
+}
+
+var accountSeq int
+
+// signUp registers and logs in a new account.
+func (a *api) signUp(handle string) account {
+	a.t.Helper()
+	accountSeq++
+	email := fmt.Sprintf("%s-%d@example.com", handle, accountSeq)
+	reg := a.expect(req{method: "POST", path: "/api/v1/auth/register", body: map[string]string{
+		"email": email, "password": "correct horse battery", "handle": handle, "display_name": strings.ToUpper(handle),
+	}}, 201).json(a.t)
+	login := a.expect(req{method: "POST", path: "/api/v1/auth/login", body: map[string]string{"email": email, "password": "correct horse battery"}}, 200)
+	return account{id: int64(reg["id"].(float64)), handle: handle, email: email, token: login.json(a.t)["token"].(string), login: login}
+}
+
+func (a *api) createProject(acct account, body map[string]any) map[string]any {
+	a.t.Helper()
+	return a.expect(req{method: "POST", path: "/api/v1/projects", token: acct.token, body: body}, 201).json(a.t)
+}
+
+func id(m map[string]any) int64 { return int64(m["id"].(float64)) }
+
+func assertProblem(t *testing.T, r response, status int, typ string) {
+	t.Helper()
+	if r.status != status {
+		t.Fatalf("status %d, want %d; body %s", r.status, status, r.body)
+	}
+	if ct := r.header.Get("Content-Type"); !strings.HasPrefix(ct, "application/problem+json") {
+		t.Errorf("Content-Type %q, want application/problem+json", ct)
+	}
+	if got := r.json(t)["type"]; got != "https://folio.dev/problems/"+typ {
+		t.Errorf("problem type %v, want %s", got, typ)
+	}
+}

@@ -1,0 +1,227 @@
+package httpapi
+
+import (
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/foliohq/folio/internal/folio"
+)
+
+// RegisterRequest signs a person up.
+type RegisterRequest struct {
+	Email       string `json:"email" example:"ada@example.com"`
+	Password    string `json:"password" example:"correct horse battery"`
+	Handle      string `json:"handle" example:"ada"`
+	DisplayName string `json:"display_name" example:"Ada Lovelace"`
+}
+
+// LoginRequest logs a person in.
+type LoginRequest struct {
+	Email    string `json:"email" example:"ada@example.com"`
+	Password string `json:"password" example:"correct horse battery"`
+}
+
+// LoginResponse carries the session token for API clients; browsers get
+// the same session as an HttpOnly cookie.
+type LoginResponse struct {
+	Token     string       `json:"token" example:"fs_3q2+7w..."`
+	TokenType string       `json:"token_type" example:"Bearer"`
+	ExpiresAt time.Time    `json:"expires_at"`
+	CSRFToken string       `json:"csrf_token"`
+	User      UserResponse `json:"user"`
+}
+
+// register creates an account.
+//
+//	@Summary	Create an account
+//	@Tags		auth
+//	@Accept		json
+//	@Produce	json
+//	@Param		body	body		RegisterRequest	true	"the new account"
+//	@Success	201		{object}	UserResponse
+//	@Failure	400		{object}	Problem	"malformed JSON or unknown field"
+//	@Failure	409		{object}	Problem	"email or handle taken"
+//	@Failure	422		{object}	Problem	"invalid fields, each listed"
+//	@Failure	429		{object}	Problem	"too many attempts; see Retry-After"
+//	@Router		/api/v1/auth/register [post]
+func (s *Server) register(c *fiber.Ctx) error {
+	var req RegisterRequest
+	if err := s.decodeJSON(c, &req); err != nil {
+		return err
+	}
+	if err := s.rateLimit(c, "register:ip:"+c.IP(), s.opts.Limits.RegisterPerIP); err != nil {
+		return err
+	}
+	if err := s.rateLimit(c, "register:account:"+strings.ToLower(strings.TrimSpace(req.Email)), s.opts.Limits.RegisterPerAccount); err != nil {
+		return err
+	}
+	u, err := s.opts.Auth.Register(c.UserContext(), folio.Registration{
+		Email: req.Email, Password: req.Password, Handle: req.Handle, DisplayName: req.DisplayName,
+	})
+	if err != nil {
+		return err
+	}
+	c.Location("/api/v1/me")
+	return c.Status(fiber.StatusCreated).JSON(userResponse(u, true))
+}
+
+// login opens a session.
+//
+//	@Summary		Log in
+//	@Description	Returns a bearer token and sets an HttpOnly, SameSite=Lax session cookie. Cookie requests that change state must echo csrf_token in the X-CSRF-Token header.
+//	@Tags			auth
+//	@Accept			json
+//	@Produce		json
+//	@Param			body	body		LoginRequest	true	"credentials"
+//	@Success		200		{object}	LoginResponse
+//	@Failure		401		{object}	Problem	"wrong email or password (the same answer for both)"
+//	@Failure		429		{object}	Problem	"too many attempts; see Retry-After"
+//	@Router			/api/v1/auth/login [post]
+func (s *Server) login(c *fiber.Ctx) error {
+	var req LoginRequest
+	if err := s.decodeJSON(c, &req); err != nil {
+		return err
+	}
+	if err := s.rateLimit(c, "login:ip:"+c.IP(), s.opts.Limits.LoginPerIP); err != nil {
+		return err
+	}
+	if err := s.rateLimit(c, "login:account:"+strings.ToLower(strings.TrimSpace(req.Email)), s.opts.Limits.LoginPerAccount); err != nil {
+		return err
+	}
+	token, sess, u, err := s.opts.Auth.Login(c.UserContext(), req.Email, req.Password)
+	if err != nil {
+		return err
+	}
+	secure := s.opts.BaseURL.Scheme == "https"
+	c.Cookie(&fiber.Cookie{Name: sessionCookie, Value: token, Path: "/", Expires: sess.ExpiresAt,
+		HTTPOnly: true, Secure: secure, SameSite: fiber.CookieSameSiteLaxMode})
+	c.Cookie(&fiber.Cookie{Name: csrfCookie, Value: sess.CSRFToken, Path: "/", Expires: sess.ExpiresAt,
+		Secure: secure, SameSite: fiber.CookieSameSiteLaxMode})
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(LoginResponse{Token: token, TokenType: "Bearer", ExpiresAt: sess.ExpiresAt, CSRFToken: sess.CSRFToken, User: userResponse(u, true)})
+}
+
+// logout ends the current session.
+//
+//	@Summary	Log out
+//	@Tags		auth
+//	@Security	BearerAuth
+//	@Success	204
+//	@Failure	401	{object}	Problem
+//	@Failure	403	{object}	Problem	"cookie request without the CSRF token"
+//	@Router		/api/v1/auth/logout [post]
+func (s *Server) logout(c *fiber.Ctx) error {
+	if id := identity(c); id.Session != nil {
+		if err := s.opts.Auth.Credentials.DeleteSession(c.UserContext(), id.Session.TokenHash); err != nil {
+			return err
+		}
+	}
+	c.ClearCookie(sessionCookie, csrfCookie)
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// TokenRequest names a new personal API token.
+type TokenRequest struct {
+	Name string `json:"name" example:"CI deploys"`
+}
+
+// TokenResponse describes a personal API token; Token is set only once,
+// in the response that creates it.
+type TokenResponse struct {
+	ID         int64      `json:"id"`
+	Name       string     `json:"name"`
+	Token      string     `json:"token,omitempty" example:"fpat_..."`
+	CreatedAt  time.Time  `json:"created_at"`
+	LastUsedAt *time.Time `json:"last_used_at"`
+}
+
+// TokenList is the caller's tokens, newest first, without their secrets.
+type TokenList struct {
+	Items []TokenResponse `json:"items"`
+}
+
+func tokenResponse(t *folio.APIToken) TokenResponse {
+	return TokenResponse{ID: t.ID, Name: t.Name, CreatedAt: t.CreatedAt, LastUsedAt: t.LastUsedAt}
+}
+
+// createToken makes a personal API token.
+//
+//	@Summary		Create a personal API token
+//	@Description	The token is in this response only; it is stored hashed and cannot be shown again. Idempotency-Key is not honoured here, since replaying would mean storing the secret.
+//	@Tags			tokens
+//	@Security		BearerAuth
+//	@Accept			json
+//	@Produce		json
+//	@Param			body	body		TokenRequest	true	"token name"
+//	@Success		201		{object}	TokenResponse
+//	@Failure		401		{object}	Problem
+//	@Failure		422		{object}	Problem
+//	@Router			/api/v1/tokens [post]
+func (s *Server) createToken(c *fiber.Ctx) error {
+	var req TokenRequest
+	if err := s.decodeJSON(c, &req); err != nil {
+		return err
+	}
+	secret, t, err := s.opts.Auth.CreateAPIToken(c.UserContext(), currentUser(c).ID, req.Name)
+	if err != nil {
+		return err
+	}
+	resp := tokenResponse(t)
+	resp.Token = secret
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Status(fiber.StatusCreated).JSON(resp)
+}
+
+// listTokens lists the caller's tokens.
+//
+//	@Summary	List personal API tokens
+//	@Tags		tokens
+//	@Security	BearerAuth
+//	@Produce	json
+//	@Success	200	{object}	TokenList
+//	@Failure	401	{object}	Problem
+//	@Router		/api/v1/tokens [get]
+func (s *Server) listTokens(c *fiber.Ctx) error {
+	tokens, err := s.opts.Auth.Credentials.APITokens(c.UserContext(), currentUser(c).ID)
+	if err != nil {
+		return err
+	}
+	out := TokenList{Items: make([]TokenResponse, len(tokens))}
+	for i, t := range tokens {
+		out.Items[i] = tokenResponse(t)
+	}
+	return c.JSON(out)
+}
+
+// deleteToken revokes a token.
+//
+//	@Summary	Revoke a personal API token
+//	@Tags		tokens
+//	@Security	BearerAuth
+//	@Param		id	path	int	true	"token id"
+//	@Success	204
+//	@Failure	401	{object}	Problem
+//	@Failure	404	{object}	Problem	"no such token of yours"
+//	@Router		/api/v1/tokens/{id} [delete]
+func (s *Server) deleteToken(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	if err := s.opts.Auth.Credentials.DeleteAPIToken(c.UserContext(), currentUser(c).ID, id); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// pathID reads the {id} path parameter; anything but a positive integer
+// is a 404, like an id that does not exist.
+func pathID(c *fiber.Ctx) (int64, error) {
+	id, err := c.ParamsInt("id")
+	if err != nil || id <= 0 {
+		return 0, folio.Errorf(folio.ENOTFOUND, "Not found.")
+	}
+	return int64(id), nil
+}

@@ -1,0 +1,119 @@
+package httpapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/foliohq/folio/internal/folio"
+)
+
+const bodyKey = "json_body"
+
+// readBody returns the request body, refusing one larger than the limit
+// with 413 before reading it: first by Content-Length, then while reading,
+// since a chunked body has none. The body is cached for later readers.
+func (s *Server) readBody(c *fiber.Ctx) ([]byte, error) {
+	if b, ok := c.Locals(bodyKey).([]byte); ok {
+		return b, nil
+	}
+	limit := s.opts.MaxBodyBytes
+	if n := c.Request().Header.ContentLength(); n > 0 && int64(n) > limit {
+		return nil, tooLarge(limit)
+	}
+	var body []byte
+	if stream := c.Context().RequestBodyStream(); stream != nil {
+		b, err := io.ReadAll(io.LimitReader(stream, limit+1))
+		if err != nil {
+			return nil, folio.Errorf("bad_request", "The request body could not be read.")
+		}
+		body = b
+	} else {
+		body = c.Body()
+	}
+	if int64(len(body)) > limit {
+		return nil, tooLarge(limit)
+	}
+	c.Locals(bodyKey, body)
+	return body, nil
+}
+
+func tooLarge(limit int64) error {
+	return folio.Errorf(folio.ETOOLARGE, "The request body is larger than %d bytes.", limit)
+}
+
+var errBadRequest = "bad_request"
+
+// decodeJSON reads a JSON body into v strictly: the Content-Type must be
+// JSON, unknown fields are refused by name, and a wrong type names its field.
+func (s *Server) decodeJSON(c *fiber.Ctx, v any) error {
+	ct := c.Get(fiber.HeaderContentType)
+	if mt, _, err := mime.ParseMediaType(ct); err != nil || (mt != fiber.MIMEApplicationJSON && !strings.HasSuffix(mt, "+json")) {
+		return &folio.Error{Code: "unsupported_media_type", Message: "Send the body as application/json."}
+	}
+	body, err := s.readBody(c)
+	if err != nil {
+		return err
+	}
+	return decodeStrict(body, v)
+}
+
+// decodeStrict is the body decoder on its own, so that it can be fuzzed.
+func decodeStrict(body []byte, v any) error {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return folio.Errorf(errBadRequest, "The request body is empty; send a JSON object.")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return jsonError(err)
+	}
+	if dec.More() {
+		return folio.Errorf(errBadRequest, "The request body has data after the JSON object.")
+	}
+	return nil
+}
+
+func jsonError(err error) error {
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syntax):
+		return folio.Errorf(errBadRequest, "The request body is not valid JSON (at byte %d).", syntax.Offset)
+	case errors.As(err, &typ):
+		field := typ.Field
+		if field == "" {
+			return folio.Errorf(errBadRequest, "The request body must be a JSON object.")
+		}
+		return &folio.Error{Code: errBadRequest, Message: "A field has the wrong type.",
+			Fields: []folio.FieldError{{Field: field, Message: fmt.Sprintf("must be %s", jsonTypeName(typ.Type.Kind().String()))}}}
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return &folio.Error{Code: errBadRequest, Message: "The request has a field this endpoint does not know.",
+			Fields: []folio.FieldError{{Field: name, Message: "unknown field"}}}
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return folio.Errorf(errBadRequest, "The request body ends in the middle of the JSON.")
+	}
+	return folio.Errorf(errBadRequest, "The request body is not valid JSON.")
+}
+
+func jsonTypeName(kind string) string {
+	switch kind {
+	case "string":
+		return "a string"
+	case "bool":
+		return "true or false"
+	case "slice", "array":
+		return "an array"
+	case "struct", "map", "ptr":
+		return "an object"
+	default:
+		return "a number"
+	}
+}

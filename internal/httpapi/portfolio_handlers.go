@@ -1,0 +1,68 @@
+package httpapi
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/foliohq/folio/internal/folio"
+)
+
+// PublicProject is a project as a visitor sees it.
+type PublicProject struct {
+	Slug          string   `json:"slug"`
+	Title         string   `json:"title"`
+	Tagline       string   `json:"tagline"`
+	Description   string   `json:"description"`
+	Pitch         Pitch    `json:"pitch"`
+	TechTags      []string `json:"tech_tags"`
+	DemoURL       string   `json:"demo_url"`
+	RepositoryURL string   `json:"repository_url"`
+	URL           string   `json:"url" example:"https://folio.example.com/ada/orders-api"`
+}
+
+// PortfolioResponse is a public portfolio.
+type PortfolioResponse struct {
+	Profile  UserResponse    `json:"profile"`
+	URL      string          `json:"url" example:"https://folio.example.com/ada"`
+	Featured []PublicProject `json:"featured"`
+	Projects []PublicProject `json:"projects"`
+}
+
+func (s *Server) publicProjects(handle string, ps []*folio.Project) []PublicProject {
+	out := make([]PublicProject, len(ps))
+	for i, p := range ps {
+		out[i] = PublicProject{
+			Slug: p.Slug, Title: p.Title, Tagline: p.Tagline, Description: p.Description,
+			Pitch:    Pitch{Problem: p.PitchProblem, Approach: p.PitchApproach, Result: p.PitchResult},
+			TechTags: p.TechTags, DemoURL: p.DemoURL, RepositoryURL: p.RepositoryURL,
+			URL: s.opts.BaseURL.JoinPath(handle, p.Slug).String(),
+		}
+	}
+	return out
+}
+
+// getPortfolio returns a public portfolio.
+//
+//	@Summary		A public portfolio
+//	@Description	No authentication. The profile, the featured public projects in the owner's order, then the other public projects. Drafts and unlisted projects never appear.
+//	@Tags			portfolios
+//	@Produce		json
+//	@Param			handle	path		string	true	"the owner's handle"
+//	@Success		200		{object}	PortfolioResponse
+//	@Success		304		"not modified (If-None-Match)"
+//	@Failure		404		{object}	Problem	"unknown handle"
+//	@Router			/api/v1/portfolios/{handle} [get]
+func (s *Server) getPortfolio(c *fiber.Ctx) error {
+	pf, err := s.opts.Projects.Portfolio(c.UserContext(), c.Params("handle"))
+	if err != nil {
+		return err
+	}
+	handle := pf.Owner.Handle
+	profile := userResponse(pf.Owner, false)
+	c.Set(fiber.HeaderCacheControl, "public, max-age=0, must-revalidate")
+	return c.JSON(PortfolioResponse{
+		Profile:  profile,
+		URL:      s.opts.BaseURL.JoinPath(handle).String(),
+		Featured: s.publicProjects(handle, pf.Featured),
+		Projects: s.publicProjects(handle, pf.Others),
+	})
+}

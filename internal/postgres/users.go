@@ -1,0 +1,136 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/foliohq/folio/internal/folio"
+)
+
+type userRow struct {
+	bun.BaseModel `bun:"table:users"`
+
+	ID           int64     `bun:"id,pk,autoincrement"`
+	Email        string    `bun:"email"`
+	PasswordHash string    `bun:"password_hash"`
+	Handle       string    `bun:"handle"`
+	DisplayName  string    `bun:"display_name"`
+	Headline     string    `bun:"headline"`
+	Bio          string    `bun:"bio"`
+	Location     string    `bun:"location"`
+	WebsiteURL   string    `bun:"website_url"`
+	GitHubURL    string    `bun:"github_url"`
+	LinkedInURL  string    `bun:"linkedin_url"`
+	ShowEmail    bool      `bun:"show_email"`
+	IsAdmin      bool      `bun:"is_admin"`
+	CreatedAt    time.Time `bun:"created_at,nullzero,default:now()"`
+	UpdatedAt    time.Time `bun:"updated_at,nullzero,default:now()"`
+}
+
+func (r *userRow) user() *folio.User {
+	return &folio.User{
+		ID: r.ID, Email: r.Email, PasswordHash: r.PasswordHash, IsAdmin: r.IsAdmin,
+		Profile: folio.Profile{
+			Handle: r.Handle, DisplayName: r.DisplayName, Headline: r.Headline, Bio: r.Bio,
+			Location: r.Location, WebsiteURL: r.WebsiteURL, GitHubURL: r.GitHubURL,
+			LinkedInURL: r.LinkedInURL, ShowEmail: r.ShowEmail,
+		},
+		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+	}
+}
+
+func userRowOf(u *folio.User) *userRow {
+	return &userRow{
+		ID: u.ID, Email: u.Email, PasswordHash: u.PasswordHash, IsAdmin: u.IsAdmin,
+		Handle: u.Handle, DisplayName: u.DisplayName, Headline: u.Headline, Bio: u.Bio,
+		Location: u.Location, WebsiteURL: u.WebsiteURL, GitHubURL: u.GitHubURL,
+		LinkedInURL: u.LinkedInURL, ShowEmail: u.ShowEmail,
+	}
+}
+
+// UserService implements folio.UserService.
+type UserService struct{ db *bun.DB }
+
+// NewUserService returns a UserService on db.
+func NewUserService(db *bun.DB) *UserService { return &UserService{db: db} }
+
+var _ folio.UserService = (*UserService)(nil)
+
+func userConflict(err error) error {
+	switch name, _ := uniqueViolation(err); name {
+	case "users_email_key":
+		return conflict("email", "An account with this email already exists.")
+	case "users_handle_key":
+		return conflict("handle", "This handle is taken.")
+	}
+	return err
+}
+
+// CreateUser implements folio.UserService.
+func (s *UserService) CreateUser(ctx context.Context, u *folio.User) error {
+	row := userRowOf(u)
+	// The first account of an installation administers it.
+	_, err := s.db.NewInsert().Model(row).
+		Value("is_admin", "NOT EXISTS (SELECT 1 FROM users)").
+		Returning("*").Exec(ctx)
+	if err != nil {
+		return userConflict(err)
+	}
+	*u = *row.user()
+	return nil
+}
+
+func (s *UserService) userWhere(ctx context.Context, where string, arg any) (*folio.User, error) {
+	row := new(userRow)
+	if err := s.db.NewSelect().Model(row).Where(where, arg).Scan(ctx); err != nil {
+		return nil, notFound(err, "User not found.")
+	}
+	return row.user(), nil
+}
+
+// UserByID implements folio.UserService.
+func (s *UserService) UserByID(ctx context.Context, id int64) (*folio.User, error) {
+	return s.userWhere(ctx, "id = ?", id)
+}
+
+// UserByEmail implements folio.UserService.
+func (s *UserService) UserByEmail(ctx context.Context, email string) (*folio.User, error) {
+	return s.userWhere(ctx, "lower(email) = lower(?)", email)
+}
+
+// UserByHandle implements folio.UserService.
+func (s *UserService) UserByHandle(ctx context.Context, handle string) (*folio.User, error) {
+	return s.userWhere(ctx, "lower(handle) = lower(?)", handle)
+}
+
+// UpdateProfile implements folio.UserService.
+func (s *UserService) UpdateProfile(ctx context.Context, userID int64, upd folio.ProfileUpdate) (*folio.User, error) {
+	if err := upd.Validate(); err != nil {
+		return nil, err
+	}
+	var out *folio.User
+	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		row := new(userRow)
+		if err := tx.NewSelect().Model(row).Where("id = ?", userID).For("UPDATE").Scan(ctx); err != nil {
+			return notFound(err, "User not found.")
+		}
+		u := row.user()
+		upd.Apply(&u.Profile)
+		next := userRowOf(u)
+		next.UpdatedAt = time.Now()
+		if _, err := tx.NewUpdate().Model(next).
+			Column("handle", "display_name", "headline", "bio", "location", "website_url", "github_url", "linkedin_url", "show_email", "updated_at").
+			WherePK().Returning("*").Exec(ctx); err != nil {
+			return userConflict(err)
+		}
+		out = next.user()
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("update profile: %w", err)
+	}
+	return out, nil
+}

@@ -1,0 +1,11 @@
+// Starts Swagger UI on the element that names the spec; kept out of the
+// page so that the Content-Security-Policy needs no inline scripts.
+(function () {
+  var el = document.getElementById('swagger-ui');
+  window.ui = SwaggerUIBundle({
+    url: el.dataset.specUrl,
+    domNode: el,
+    deepLinking: true,
+    tryItOutEnabled: false,
+  });
+})();
