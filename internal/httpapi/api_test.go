@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -175,4 +176,17 @@ func assertProblem(t *testing.T, r response, status int, typ string) {
 	if got := r.json(t)["type"]; got != "https://folio.dev/problems/"+typ {
 		t.Errorf("problem type %v, want %s", got, typ)
 	}
+}
+
+// listen serves the API on a loopback port until the test ends and
+// returns its base URL, for tests that need a real socket.
+func (a *api) listen() string {
+	a.t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	go func() { _ = a.srv.App().Listener(ln) }()
+	a.t.Cleanup(func() { _ = a.srv.App().Shutdown() })
+	return "http://" + ln.Addr().String()
 }
