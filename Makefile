@@ -14,6 +14,7 @@ dev: build
 ## test: start the local stack, then lint and run every test with the race detector
 test: lint
 	deploy/with-stack.sh $(GO) test -race -count=1 ./...
+	$(GO) test -run '^$$' -fuzz FuzzDecodeProjectInput -fuzztime 10s ./internal/httpapi/
 
 ## stack / stack-down: start or stop PostgreSQL, Redis and MinIO under .data/
 stack:

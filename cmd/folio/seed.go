@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+
+	"github.com/foliohq/folio/internal/seed"
 )
 
 func runSeed(ctx context.Context, _ []string, stdout io.Writer) error {
@@ -15,6 +17,15 @@ func runSeed(ctx context.Context, _ []string, stdout io.Writer) error {
 	if err := a.migrateUp(ctx); err != nil {
 		return err
 	}
-	fmt.Fprintln(stdout, "seed: database is migrated; no demo data to load yet")
+	opts := a.httpOptions()
+	created, err := seed.Load(ctx, opts.Auth, opts.Projects)
+	if err != nil {
+		return err
+	}
+	if created {
+		fmt.Fprintf(stdout, "seed: created the demo portfolio %s/%s (log in as %s / %s)\n", a.cfg.BaseURL, seed.DemoHandle, seed.DemoEmail, seed.DemoPassword)
+	} else {
+		fmt.Fprintf(stdout, "seed: the demo portfolio %s/%s already exists\n", a.cfg.BaseURL, seed.DemoHandle)
+	}
 	return nil
 }

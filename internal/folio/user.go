@@ -54,7 +54,7 @@ var reservedHandles = map[string]bool{}
 
 func init() {
 	for _, h := range strings.Fields(`about account accounts admin api app apps assets auth blog
-		dashboard demo-admin docs explore favicon-ico feed healthz help home login logout me media
+		dashboard docs explore favicon-ico feed healthz help home login logout me media
 		metrics new null openapi privacy readyz register robots-txt root rss search settings
 		signin signout signup sitemap sitemap-xml static status support terms undefined upload
 		uploads user users www folio`) {

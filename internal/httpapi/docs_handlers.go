@@ -86,8 +86,12 @@ func (s *Server) openAPIYAML(c *fiber.Ctx) error {
 	return c.Send(doc)
 }
 
-func (s *Server) apiDocsPage(c *fiber.Ctx) error {
-	page, err := fs.ReadFile(web.Static, "apidocs.html")
+func (s *Server) homePage(c *fiber.Ctx) error { return sendPage(c, "index.html") }
+
+func (s *Server) apiDocsPage(c *fiber.Ctx) error { return sendPage(c, "apidocs.html") }
+
+func sendPage(c *fiber.Ctx, name string) error {
+	page, err := fs.ReadFile(web.Static, name)
 	if err != nil {
 		return err
 	}

@@ -25,7 +25,7 @@ func (s *Server) readBody(c *fiber.Ctx) ([]byte, error) {
 	}
 	limit := s.opts.MaxBodyBytes
 	if n := c.Request().Header.ContentLength(); n > 0 && int64(n) > limit {
-		return nil, tooLarge(limit)
+		return nil, s.refuseBody(c, limit)
 	}
 	var body []byte
 	if stream := c.Context().RequestBodyStream(); stream != nil {
@@ -38,10 +38,25 @@ func (s *Server) readBody(c *fiber.Ctx) ([]byte, error) {
 		body = c.Body()
 	}
 	if int64(len(body)) > limit {
-		return nil, tooLarge(limit)
+		return nil, s.refuseBody(c, limit)
 	}
 	c.Locals(bodyKey, body)
 	return body, nil
+}
+
+// drainLimit bounds how much of a refused body is read and thrown away, so
+// that a client still sending gets the 413 instead of a reset connection.
+const drainLimit = 1 << 20
+
+// refuseBody answers 413 for a body over the limit. The connection is
+// closed afterwards: the unread rest of the body must not be parsed as the
+// next request.
+func (s *Server) refuseBody(c *fiber.Ctx, limit int64) error {
+	if stream := c.Context().RequestBodyStream(); stream != nil {
+		_, _ = io.Copy(io.Discard, io.LimitReader(stream, drainLimit))
+	}
+	c.Context().SetConnectionClose()
+	return tooLarge(limit)
 }
 
 func tooLarge(limit int64) error {

@@ -7,6 +7,7 @@ import (
 
 // routes is the table of contents of Folio's HTTP surface.
 func (s *Server) routes() {
+	s.app.Get("/", s.homePage)
 	s.app.Get("/healthz", s.healthz)
 	s.app.Get("/readyz", s.readyz)
 
