@@ -19,8 +19,8 @@ const (
 
 type demoProject struct {
 	title, tagline, description, problem, approach, result, demo, repo string
-	tags                                                              []string
-	visibility                                                        folio.Visibility
+	tags                                                               []string
+	visibility                                                         folio.Visibility
 }
 
 var demoProjects = []demoProject{
