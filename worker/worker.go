@@ -4,6 +4,7 @@ package worker
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/hibiken/asynq"
 
 	"github.com/foliohq/folio/internal/queue"
+	"github.com/foliohq/folio/internal/storage"
 )
 
 // Options configure the worker.
@@ -21,22 +23,24 @@ type Options struct {
 	// ShutdownTimeout is how long running tasks may go on after a stop
 	// signal before asynq hands them back to the queue for another worker.
 	ShutdownTimeout time.Duration
+	Media           *MediaHandlers
 }
 
-// Worker processes tasks until Shutdown.
+// Worker processes tasks and runs the periodic scheduler until Shutdown.
 type Worker struct {
-	srv *asynq.Server
-	mux *asynq.ServeMux
-	log *slog.Logger
+	srv       *asynq.Server
+	mux       *asynq.ServeMux
+	scheduler *asynq.Scheduler
+	log       *slog.Logger
 }
 
-// New builds a worker; handlers are registered by the task-specific files.
-func New(opts Options) *Worker {
+// New builds a worker with every handler registered.
+func New(opts Options) (*Worker, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
 	if opts.Concurrency <= 0 {
-		opts.Concurrency = 4
+		opts.Concurrency = 2
 	}
 	log := opts.Logger.With("component", "worker")
 	srv := asynq.NewServer(opts.Redis, asynq.Config{
@@ -50,19 +54,73 @@ func New(opts Options) *Worker {
 			log.ErrorContext(ctx, "task failed", "task_type", t.Type(), "task_id", id, "error", err)
 		}),
 	})
-	return &Worker{srv: srv, mux: asynq.NewServeMux(), log: log}
+	w := &Worker{srv: srv, mux: asynq.NewServeMux(), log: log}
+	w.mux.Use(w.logTasks)
+	if opts.Media != nil {
+		w.mux.HandleFunc(queue.TypeMediaProcess, opts.Media.HandleMediaProcess)
+		w.mux.HandleFunc(queue.TypeMediaDelete, opts.Media.HandleMediaDelete)
+		w.mux.HandleFunc(queue.TypeUploadsCleanup, opts.Media.HandleUploadsCleanup)
+	}
+	w.scheduler = asynq.NewScheduler(opts.Redis, &asynq.SchedulerOpts{Logger: slogAdapter{log}, LogLevel: asynq.WarnLevel})
+	if _, err := w.scheduler.Register("@every 1h", queue.NewUploadsCleanupTask()); err != nil {
+		return nil, fmt.Errorf("schedule uploads cleanup: %w", err)
+	}
+	return w, nil
 }
 
-// Start begins fetching and processing tasks in the background.
+// Start begins fetching and processing tasks, and the scheduler.
 func (w *Worker) Start() error {
-	return w.srv.Start(w.mux)
+	if err := w.srv.Start(w.mux); err != nil {
+		return err
+	}
+	if err := w.scheduler.Start(); err != nil {
+		w.srv.Shutdown()
+		return err
+	}
+	return nil
 }
 
-// Shutdown stops fetching, waits up to the shutdown timeout for running
-// tasks, and returns unfinished ones to the queue.
+// Shutdown stops the scheduler and fetching, waits up to the shutdown
+// timeout for running tasks, and returns unfinished ones to the queue.
 func (w *Worker) Shutdown() {
+	w.scheduler.Shutdown()
 	w.srv.Shutdown()
 }
+
+type loggerKey struct{}
+
+// logTasks logs one line per task and hands handlers a logger carrying the
+// task's identity.
+func (w *Worker) logTasks(next asynq.Handler) asynq.Handler {
+	return asynq.HandlerFunc(func(ctx context.Context, t *asynq.Task) error {
+		id, _ := asynq.GetTaskID(ctx)
+		log := w.log.With("task_type", t.Type(), "task_id", id)
+		start := time.Now()
+		err := next.ProcessTask(context.WithValue(ctx, loggerKey{}, log), t)
+		level := slog.LevelInfo
+		if err != nil && !errors.Is(err, asynq.SkipRetry) {
+			level = slog.LevelWarn
+		}
+		log.Log(ctx, level, "task done", "seconds", time.Since(start).Seconds(), "error", errString(err))
+		return err
+	})
+}
+
+func errString(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+func loggerFor(ctx context.Context, _ *asynq.Task) *slog.Logger {
+	if l, ok := ctx.Value(loggerKey{}).(*slog.Logger); ok {
+		return l
+	}
+	return slog.Default()
+}
+
+func isNotFound(err error) bool { return errors.Is(err, storage.ErrNotFound) }
 
 // slogAdapter lets asynq log through slog.
 type slogAdapter struct{ log *slog.Logger }

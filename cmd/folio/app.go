@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 
+	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 	"github.com/uptrace/bun"
 
@@ -28,6 +29,7 @@ type app struct {
 	db    *bun.DB
 	redis *redis.Client
 	store *storage.Store
+	queue *asynq.Client
 }
 
 func loadConfig() (config.Config, error) {
@@ -57,6 +59,7 @@ func openApp(ctx context.Context) (*app, error) {
 		return nil, err
 	}
 	a.redis = redis.NewClient(redisOpts)
+	a.queue = asynq.NewClientFromRedisClient(a.redis)
 	a.store, err = storage.New(storage.Options{
 		Endpoint: cfg.S3Endpoint, AccessKey: cfg.S3AccessKey, SecretKey: cfg.S3SecretKey,
 		Bucket: cfg.S3Bucket, UseSSL: cfg.S3UseSSL,
@@ -99,6 +102,12 @@ func (a *app) httpOptions() httpapi.Options {
 		Projects:     postgres.NewProjectService(a.db),
 		Idempotency:  postgres.NewIdempotencyService(a.db),
 		Limiter:      ratelimit.New(a.redis),
+
+		Media:         postgres.NewMediaService(a.db),
+		Store:         a.store,
+		Queue:         a.queue,
+		MaxVideoBytes: a.cfg.MaxVideoBytes,
+		MaxImageBytes: a.cfg.MaxImageBytes,
 	}
 }
 

@@ -5,8 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os/exec"
 
 	"github.com/foliohq/folio/internal/httpapi"
+	"github.com/foliohq/folio/internal/media"
+	"github.com/foliohq/folio/internal/postgres"
 	"github.com/foliohq/folio/internal/queue"
 	"github.com/foliohq/folio/worker"
 )
@@ -26,11 +29,14 @@ func runWorker(ctx context.Context, _ []string, _ io.Writer) error {
 		return err
 	}
 	defer a.Close()
-	w := a.newWorker()
+	w, err := a.newWorker()
+	if err != nil {
+		return err
+	}
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}
-	a.log.Info("worker started")
+	a.log.Info("worker started", "concurrency", a.cfg.WorkerConcurrency)
 	<-ctx.Done()
 	a.log.Info("worker stopping", "timeout", a.cfg.ShutdownTimeout)
 	w.Shutdown()
@@ -49,7 +55,10 @@ func runDev(ctx context.Context, _ []string, stdout io.Writer) error {
 	if err := a.store.EnsureBucket(ctx); err != nil {
 		return err
 	}
-	w := a.newWorker()
+	w, err := a.newWorker()
+	if err != nil {
+		return err
+	}
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}
@@ -58,12 +67,29 @@ func runDev(ctx context.Context, _ []string, stdout io.Writer) error {
 	return a.serveHTTP(ctx)
 }
 
-func (a *app) newWorker() *worker.Worker {
+func (a *app) newWorker() (*worker.Worker, error) {
+	ffmpeg, err := exec.LookPath("ffmpeg")
+	if err != nil {
+		return nil, errors.New("ffmpeg is not on the PATH; install it (apt-get install ffmpeg) or run `make stack`, which does")
+	}
+	ffprobe, err := exec.LookPath("ffprobe")
+	if err != nil {
+		return nil, errors.New("ffprobe is not on the PATH; it comes with ffmpeg")
+	}
 	redisOpts, _ := a.cfg.RedisOptions()
 	return worker.New(worker.Options{
 		Redis:           queue.RedisConnOpt(redisOpts),
 		Logger:          a.log,
+		Concurrency:     a.cfg.WorkerConcurrency,
 		ShutdownTimeout: a.cfg.ShutdownTimeout,
+		Media: &worker.MediaHandlers{
+			Media: postgres.NewMediaService(a.db),
+			Store: a.store,
+			Processor: &media.Processor{
+				FFmpeg: ffmpeg, FFprobe: ffprobe, Threads: a.cfg.FFmpegThreads,
+				Timeout: a.cfg.FFmpegTimeout, MaxVideoSeconds: a.cfg.MaxVideoSeconds,
+			},
+		},
 	})
 }
 

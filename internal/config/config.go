@@ -32,6 +32,13 @@ type Config struct {
 	S3UseSSL        bool
 	ShutdownTimeout time.Duration
 	MaxBodyBytes    int64
+
+	MaxVideoBytes     int64
+	MaxImageBytes     int64
+	MaxVideoSeconds   float64
+	WorkerConcurrency int
+	FFmpegThreads     int
+	FFmpegTimeout     time.Duration
 }
 
 // RedisOptions returns the go-redis options for RedisURL. Load has already
@@ -79,6 +86,13 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		S3UseSSL:        p.boolean("FOLIO_S3_USE_SSL", false),
 		ShutdownTimeout: p.duration("FOLIO_SHUTDOWN_TIMEOUT", 15*time.Second),
 		MaxBodyBytes:    p.bytes("FOLIO_MAX_BODY_BYTES", 1<<20),
+
+		MaxVideoBytes:     p.bytes("FOLIO_MAX_VIDEO_BYTES", 2<<30),
+		MaxImageBytes:     p.bytes("FOLIO_MAX_IMAGE_BYTES", 20<<20),
+		MaxVideoSeconds:   float64(p.count("FOLIO_MAX_VIDEO_SECONDS", 600)),
+		WorkerConcurrency: p.count("FOLIO_WORKER_CONCURRENCY", 2),
+		FFmpegThreads:     p.count("FOLIO_FFMPEG_THREADS", 2),
+		FFmpegTimeout:     p.duration("FOLIO_FFMPEG_TIMEOUT", 15*time.Minute),
 	}
 	if len(p.problems) > 0 {
 		return Config{}, &Error{Problems: p.problems}
@@ -220,6 +234,15 @@ func (p *parser) bytes(name string, def int64) int64 {
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || n <= 0 {
 		p.fail(name, "must be a positive number of bytes (got %q)", v)
+	}
+	return n
+}
+
+func (p *parser) count(name string, def int) int {
+	v := p.value(name, strconv.Itoa(def))
+	n, err := strconv.Atoi(v)
+	if err != nil || n <= 0 {
+		p.fail(name, "must be a positive whole number (got %q)", v)
 	}
 	return n
 }

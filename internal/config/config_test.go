@@ -70,6 +70,15 @@ func TestLoadEachVariable(t *testing.T) {
 		{"FOLIO_SHUTDOWN_TIMEOUT", "10", true},
 		{"FOLIO_MAX_BODY_BYTES", "2048", false},
 		{"FOLIO_MAX_BODY_BYTES", "0", true},
+		{"FOLIO_MAX_VIDEO_BYTES", "1073741824", false},
+		{"FOLIO_MAX_VIDEO_BYTES", "2GB", true},
+		{"FOLIO_MAX_IMAGE_BYTES", "-5", true},
+		{"FOLIO_MAX_VIDEO_SECONDS", "0", true},
+		{"FOLIO_WORKER_CONCURRENCY", "8", false},
+		{"FOLIO_WORKER_CONCURRENCY", "many", true},
+		{"FOLIO_FFMPEG_THREADS", "0", true},
+		{"FOLIO_FFMPEG_TIMEOUT", "5m", false},
+		{"FOLIO_FFMPEG_TIMEOUT", "soon", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name+"="+tt.value, func(t *testing.T) {

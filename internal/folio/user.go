@@ -31,6 +31,8 @@ type Profile struct {
 	GitHubURL   string
 	LinkedInURL string
 	ShowEmail   bool
+	// AvatarMediaID is the profile picture's media, 0 for none.
+	AvatarMediaID int64
 }
 
 // Limits on profile fields.

@@ -45,18 +45,26 @@ func (s *Server) readBody(c *fiber.Ctx) ([]byte, error) {
 }
 
 // drainLimit bounds how much of a refused body is read and thrown away, so
-// that a client still sending gets the 413 instead of a reset connection.
-const drainLimit = 1 << 20
+// that a client still sending a moderately oversized body gets the 413
+// instead of a reset connection. Beyond it the connection is cut: reading
+// gigabytes to be polite would hand a cheap amplification to an attacker.
+const drainLimit = 8 << 20
 
 // refuseBody answers 413 for a body over the limit. The connection is
 // closed afterwards: the unread rest of the body must not be parsed as the
 // next request.
 func (s *Server) refuseBody(c *fiber.Ctx, limit int64) error {
+	discardBody(c)
+	return tooLarge(limit)
+}
+
+// discardBody reads a bounded amount of an unwanted body and marks the
+// connection to close after the response.
+func discardBody(c *fiber.Ctx) {
 	if stream := c.Context().RequestBodyStream(); stream != nil {
 		_, _ = io.Copy(io.Discard, io.LimitReader(stream, drainLimit))
 	}
 	c.Context().SetConnectionClose()
-	return tooLarge(limit)
 }
 
 func tooLarge(limit int64) error {

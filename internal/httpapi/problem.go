@@ -41,13 +41,14 @@ var codeStatus = map[string]int{
 
 // statusCode maps Fiber's own errors (404 route, 405, 413 body) onto codes.
 var statusCode = map[int]string{
-	http.StatusBadRequest:            "bad_request",
-	http.StatusNotFound:              folio.ENOTFOUND,
-	http.StatusMethodNotAllowed:      "method_not_allowed",
-	http.StatusRequestEntityTooLarge: folio.ETOOLARGE,
-	http.StatusUnsupportedMediaType:  "unsupported_media_type",
-	http.StatusTooManyRequests:       folio.ETOOMANY,
-	http.StatusRequestTimeout:        "timeout",
+	http.StatusBadRequest:                   "bad_request",
+	http.StatusNotFound:                     folio.ENOTFOUND,
+	http.StatusMethodNotAllowed:             "method_not_allowed",
+	http.StatusRequestEntityTooLarge:        folio.ETOOLARGE,
+	http.StatusUnsupportedMediaType:         "unsupported_media_type",
+	http.StatusTooManyRequests:              folio.ETOOMANY,
+	http.StatusRequestTimeout:               "timeout",
+	http.StatusRequestedRangeNotSatisfiable: "range_not_satisfiable",
 }
 
 // errorHandler is Fiber's single place where an error becomes a response.

@@ -259,8 +259,9 @@ func (s *Server) patchProject(c *fiber.Ctx) error {
 
 // deleteProject removes a project.
 //
-//	@Summary	Delete a project
-//	@Tags		projects
+//	@Summary		Delete a project
+//	@Description	Its media and their stored files are deleted too (the files by a background task).
+//	@Tags			projects
 //	@Security	BearerAuth
 //	@Param		id	path	int	true	"project id"
 //	@Success	204
@@ -272,8 +273,28 @@ func (s *Server) deleteProject(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.opts.Projects.DeleteProject(c.UserContext(), currentUser(c).ID, id); err != nil {
+	owner := currentUser(c).ID
+	if _, err := s.opts.Projects.Project(c.UserContext(), owner, id); err != nil {
 		return err
+	}
+	var mediaIDs []int64
+	if s.opts.Media != nil {
+		ms, err := s.opts.Media.ProjectMedia(c.UserContext(), id)
+		if err != nil {
+			return err
+		}
+		for _, m := range ms {
+			mediaIDs = append(mediaIDs, m.ID)
+		}
+	}
+	if err := s.opts.Projects.DeleteProject(c.UserContext(), owner, id); err != nil {
+		return err
+	}
+	// The rows are gone with the project; the objects go by task.
+	for _, mid := range mediaIDs {
+		if err := s.enqueueDelete(c, mid); err != nil {
+			return err
+		}
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }

@@ -45,6 +45,17 @@ func (s *Server) routes() {
 	v1.Patch("/projects/:id", signedIn, s.patchProject)
 	v1.Delete("/projects/:id", signedIn, s.deleteProject)
 
+	v1.Post("/projects/:id/media", signedIn, s.uploadProjectMedia)
+	v1.Post("/projects/:id/uploads", signedIn, s.startUpload)
+	v1.Post("/uploads/:id/complete", signedIn, s.completeUpload)
+	v1.Delete("/uploads/:id", signedIn, s.abortUpload)
+	v1.Post("/me/avatar", signedIn, s.uploadAvatar)
+	v1.Get("/media/:id", signedIn, s.getMedia)
+	v1.Delete("/media/:id", signedIn, s.deleteMedia)
+
 	// Unknown API paths answer problem+json rather than falling through to pages.
 	v1.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+
+	// Rendition bytes: public, or the owner's (cookie or bearer) for drafts.
+	s.app.Get("/media/:id/:name", s.authenticate, s.serveRendition)
 }

@@ -17,7 +17,9 @@ import (
 	"github.com/foliohq/folio/internal/auth"
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/health"
+	"github.com/foliohq/folio/internal/queue"
 	"github.com/foliohq/folio/internal/ratelimit"
+	"github.com/foliohq/folio/internal/storage"
 )
 
 // Options configure the HTTP server. The services may be nil in tests
@@ -35,6 +37,12 @@ type Options struct {
 	Idempotency folio.IdempotencyService
 	Limiter     *ratelimit.Limiter
 	Limits      Limits
+
+	Media         folio.MediaService
+	Store         *storage.Store
+	Queue         queue.Enqueuer
+	MaxVideoBytes int64
+	MaxImageBytes int64
 }
 
 // Limits are the rate limits of the endpoints that guess passwords or make

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -13,21 +14,22 @@ import (
 type userRow struct {
 	bun.BaseModel `bun:"table:users"`
 
-	ID           int64     `bun:"id,pk,autoincrement"`
-	Email        string    `bun:"email"`
-	PasswordHash string    `bun:"password_hash"`
-	Handle       string    `bun:"handle"`
-	DisplayName  string    `bun:"display_name"`
-	Headline     string    `bun:"headline"`
-	Bio          string    `bun:"bio"`
-	Location     string    `bun:"location"`
-	WebsiteURL   string    `bun:"website_url"`
-	GitHubURL    string    `bun:"github_url"`
-	LinkedInURL  string    `bun:"linkedin_url"`
-	ShowEmail    bool      `bun:"show_email"`
-	IsAdmin      bool      `bun:"is_admin"`
-	CreatedAt    time.Time `bun:"created_at,nullzero,default:now()"`
-	UpdatedAt    time.Time `bun:"updated_at,nullzero,default:now()"`
+	ID           int64         `bun:"id,pk,autoincrement"`
+	Email        string        `bun:"email"`
+	PasswordHash string        `bun:"password_hash"`
+	Handle       string        `bun:"handle"`
+	DisplayName  string        `bun:"display_name"`
+	Headline     string        `bun:"headline"`
+	Bio          string        `bun:"bio"`
+	Location     string        `bun:"location"`
+	WebsiteURL   string        `bun:"website_url"`
+	GitHubURL    string        `bun:"github_url"`
+	LinkedInURL  string        `bun:"linkedin_url"`
+	ShowEmail    bool          `bun:"show_email"`
+	AvatarID     sql.NullInt64 `bun:"avatar_media_id"`
+	IsAdmin      bool          `bun:"is_admin"`
+	CreatedAt    time.Time     `bun:"created_at,nullzero,default:now()"`
+	UpdatedAt    time.Time     `bun:"updated_at,nullzero,default:now()"`
 }
 
 func (r *userRow) user() *folio.User {
@@ -36,7 +38,7 @@ func (r *userRow) user() *folio.User {
 		Profile: folio.Profile{
 			Handle: r.Handle, DisplayName: r.DisplayName, Headline: r.Headline, Bio: r.Bio,
 			Location: r.Location, WebsiteURL: r.WebsiteURL, GitHubURL: r.GitHubURL,
-			LinkedInURL: r.LinkedInURL, ShowEmail: r.ShowEmail,
+			LinkedInURL: r.LinkedInURL, ShowEmail: r.ShowEmail, AvatarMediaID: r.AvatarID.Int64,
 		},
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 	}
@@ -48,6 +50,7 @@ func userRowOf(u *folio.User) *userRow {
 		Handle: u.Handle, DisplayName: u.DisplayName, Headline: u.Headline, Bio: u.Bio,
 		Location: u.Location, WebsiteURL: u.WebsiteURL, GitHubURL: u.GitHubURL,
 		LinkedInURL: u.LinkedInURL, ShowEmail: u.ShowEmail,
+		AvatarID: sql.NullInt64{Int64: u.AvatarMediaID, Valid: u.AvatarMediaID != 0},
 	}
 }
 

@@ -1,0 +1,261 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/foliohq/folio/internal/folio"
+)
+
+type mediaRow struct {
+	bun.BaseModel `bun:"table:media"`
+
+	ID              int64         `bun:"id,pk,autoincrement"`
+	OwnerID         int64         `bun:"owner_id"`
+	ProjectID       sql.NullInt64 `bun:"project_id"`
+	Kind            string        `bun:"kind"`
+	Status          string        `bun:"status"`
+	Error           string        `bun:"error"`
+	Filename        string        `bun:"filename"`
+	ContentType     string        `bun:"content_type"`
+	SizeBytes       int64         `bun:"size_bytes"`
+	OriginalKey     string        `bun:"original_key"`
+	UploadID        string        `bun:"upload_id"`
+	DurationSeconds float64       `bun:"duration_seconds"`
+	Width           int           `bun:"width"`
+	Height          int           `bun:"height"`
+	VideoCodec      string        `bun:"video_codec"`
+	AudioCodec      string        `bun:"audio_codec"`
+	CreatedAt       time.Time     `bun:"created_at,nullzero,default:now()"`
+	UpdatedAt       time.Time     `bun:"updated_at,nullzero,default:now()"`
+}
+
+type renditionRow struct {
+	bun.BaseModel `bun:"table:renditions"`
+
+	MediaID     int64  `bun:"media_id,pk"`
+	Name        string `bun:"name,pk"`
+	Key         string `bun:"key"`
+	ContentType string `bun:"content_type"`
+	SizeBytes   int64  `bun:"size_bytes"`
+	Width       int    `bun:"width"`
+	Height      int    `bun:"height"`
+}
+
+func (r *mediaRow) media() *folio.Media {
+	return &folio.Media{
+		ID: r.ID, OwnerID: r.OwnerID, ProjectID: r.ProjectID.Int64, Kind: folio.MediaKind(r.Kind),
+		Status: folio.MediaStatus(r.Status), Error: r.Error, Filename: r.Filename, ContentType: r.ContentType,
+		SizeBytes: r.SizeBytes, OriginalKey: r.OriginalKey, UploadID: r.UploadID,
+		DurationSeconds: r.DurationSeconds, Width: r.Width, Height: r.Height,
+		VideoCodec: r.VideoCodec, AudioCodec: r.AudioCodec, Renditions: []folio.Rendition{},
+		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+	}
+}
+
+// MediaService implements folio.MediaService.
+type MediaService struct{ db *bun.DB }
+
+// NewMediaService returns a MediaService on db.
+func NewMediaService(db *bun.DB) *MediaService { return &MediaService{db: db} }
+
+var _ folio.MediaService = (*MediaService)(nil)
+
+func mediaNotFound() error { return folio.Errorf(folio.ENOTFOUND, "Media not found.") }
+
+// CreateMedia implements folio.MediaService.
+func (s *MediaService) CreateMedia(ctx context.Context, m *folio.Media) error {
+	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if m.ProjectID != 0 {
+			n, err := tx.NewSelect().Table("projects").Where("id = ? AND owner_id = ?", m.ProjectID, m.OwnerID).Count(ctx)
+			if err != nil {
+				return err
+			}
+			if n == 0 {
+				return projectNotFound()
+			}
+		}
+		row := &mediaRow{
+			OwnerID: m.OwnerID, ProjectID: sql.NullInt64{Int64: m.ProjectID, Valid: m.ProjectID != 0},
+			Kind: string(m.Kind), Status: string(m.Status), Filename: m.Filename, ContentType: m.ContentType,
+			SizeBytes: m.SizeBytes, UploadID: m.UploadID,
+			// The key depends on the id; a placeholder satisfies NOT NULL
+			// until the id is known, within the same transaction.
+			OriginalKey: "pending",
+		}
+		if _, err := tx.NewInsert().Model(row).Returning("*").Exec(ctx); err != nil {
+			return err
+		}
+		row.OriginalKey = folio.OriginalKey(row.ID)
+		if _, err := tx.NewUpdate().Model(row).Column("original_key").WherePK().Exec(ctx); err != nil {
+			return err
+		}
+		*m = *row.media()
+		return nil
+	})
+}
+
+func (s *MediaService) load(ctx context.Context, q *bun.SelectQuery) (*folio.Media, error) {
+	row := new(mediaRow)
+	if err := q.Model(row).Scan(ctx); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, mediaNotFound()
+		}
+		return nil, err
+	}
+	m := row.media()
+	var rs []renditionRow
+	if err := s.db.NewSelect().Model(&rs).Where("media_id = ?", m.ID).Order("name").Scan(ctx); err != nil {
+		return nil, err
+	}
+	for _, r := range rs {
+		m.Renditions = append(m.Renditions, folio.Rendition{Name: r.Name, Key: r.Key, ContentType: r.ContentType, SizeBytes: r.SizeBytes, Width: r.Width, Height: r.Height})
+	}
+	return m, nil
+}
+
+// MediaByID implements folio.MediaService.
+func (s *MediaService) MediaByID(ctx context.Context, id int64) (*folio.Media, error) {
+	return s.load(ctx, s.db.NewSelect().Where("id = ?", id))
+}
+
+// OwnedMedia implements folio.MediaService.
+func (s *MediaService) OwnedMedia(ctx context.Context, ownerID, id int64) (*folio.Media, error) {
+	return s.load(ctx, s.db.NewSelect().Where("id = ? AND owner_id = ?", id, ownerID))
+}
+
+// MediaVisibility implements folio.MediaService.
+func (s *MediaService) MediaVisibility(ctx context.Context, id int64) (folio.MediaVisibility, error) {
+	m, err := s.MediaByID(ctx, id)
+	if err != nil {
+		return folio.MediaVisibility{}, err
+	}
+	v := folio.MediaVisibility{Media: m}
+	if m.ProjectID != 0 {
+		var vis string
+		if err := s.db.NewSelect().Table("projects").Column("visibility").Where("id = ?", m.ProjectID).Scan(ctx, &vis); err != nil {
+			return v, notFound(err, "Media not found.")
+		}
+		v.ProjectVisibility = folio.Visibility(vis)
+	}
+	return v, nil
+}
+
+// transition moves a media row between statuses, refusing moves from any
+// status not in from, so that a late or repeated task cannot undo progress.
+func (s *MediaService) transition(ctx context.Context, db bun.IDB, id int64, to folio.MediaStatus, from []folio.MediaStatus, set func(*bun.UpdateQuery) *bun.UpdateQuery) error {
+	q := db.NewUpdate().Table("media").Set("status = ?", to).Set("updated_at = now()").
+		Where("id = ?", id).Where("status IN (?)", bun.In(from))
+	if set != nil {
+		q = set(q)
+	}
+	res, err := q.Exec(ctx)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		if _, err := s.MediaByID(ctx, id); err != nil {
+			return err
+		}
+		return folio.Errorf(folio.ECONFLICT, "The media cannot move to %s from its current status.", to)
+	}
+	return nil
+}
+
+// SetUploadID implements folio.MediaService.
+func (s *MediaService) SetUploadID(ctx context.Context, id int64, uploadID string) error {
+	_, err := s.db.NewUpdate().Table("media").Set("upload_id = ?, updated_at = now()", uploadID).Where("id = ?", id).Exec(ctx)
+	return err
+}
+
+// MarkUploaded implements folio.MediaService.
+func (s *MediaService) MarkUploaded(ctx context.Context, id int64, contentType string, size int64) error {
+	return s.transition(ctx, s.db, id, folio.MediaUploaded, []folio.MediaStatus{folio.MediaUploading}, func(q *bun.UpdateQuery) *bun.UpdateQuery {
+		return q.Set("content_type = ?, size_bytes = ?, upload_id = ''", contentType, size)
+	})
+}
+
+// StartProcessing implements folio.MediaService.
+func (s *MediaService) StartProcessing(ctx context.Context, id int64) error {
+	return s.transition(ctx, s.db, id, folio.MediaProcessing,
+		[]folio.MediaStatus{folio.MediaUploaded, folio.MediaProcessing, folio.MediaFailed}, func(q *bun.UpdateQuery) *bun.UpdateQuery {
+			return q.Set("error = ''")
+		})
+}
+
+// FinishProcessing implements folio.MediaService.
+func (s *MediaService) FinishProcessing(ctx context.Context, id int64, p folio.Probe, rs []folio.Rendition) error {
+	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if _, err := tx.NewDelete().Model((*renditionRow)(nil)).Where("media_id = ?", id).Exec(ctx); err != nil {
+			return err
+		}
+		if len(rs) > 0 {
+			rows := make([]renditionRow, len(rs))
+			for i, r := range rs {
+				rows[i] = renditionRow{MediaID: id, Name: r.Name, Key: r.Key, ContentType: r.ContentType, SizeBytes: r.SizeBytes, Width: r.Width, Height: r.Height}
+			}
+			if _, err := tx.NewInsert().Model(&rows).Exec(ctx); err != nil {
+				return fmt.Errorf("insert renditions: %w", err)
+			}
+		}
+		return s.transition(ctx, tx, id, folio.MediaReady, []folio.MediaStatus{folio.MediaProcessing}, func(q *bun.UpdateQuery) *bun.UpdateQuery {
+			return q.Set("duration_seconds = ?, width = ?, height = ?, video_codec = ?, audio_codec = ?, error = ''",
+				p.DurationSeconds, p.Width, p.Height, p.VideoCodec, p.AudioCodec)
+		})
+	})
+}
+
+// FailMedia implements folio.MediaService.
+func (s *MediaService) FailMedia(ctx context.Context, id int64, reason string) error {
+	return s.transition(ctx, s.db, id, folio.MediaFailed,
+		[]folio.MediaStatus{folio.MediaUploading, folio.MediaUploaded, folio.MediaProcessing, folio.MediaFailed}, func(q *bun.UpdateQuery) *bun.UpdateQuery {
+			return q.Set("error = ?", reason)
+		})
+}
+
+// DeleteMedia implements folio.MediaService.
+func (s *MediaService) DeleteMedia(ctx context.Context, id int64) error {
+	_, err := s.db.NewDelete().Model((*mediaRow)(nil)).Where("id = ?", id).Exec(ctx)
+	return err
+}
+
+// ProjectMedia implements folio.MediaService.
+func (s *MediaService) ProjectMedia(ctx context.Context, projectID int64) ([]*folio.Media, error) {
+	var rows []mediaRow
+	if err := s.db.NewSelect().Model(&rows).Where("project_id = ?", projectID).Order("id").Scan(ctx); err != nil {
+		return nil, err
+	}
+	out := make([]*folio.Media, 0, len(rows))
+	for i := range rows {
+		m, err := s.MediaByID(ctx, rows[i].ID)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+// AbandonedUploads implements folio.MediaService.
+func (s *MediaService) AbandonedUploads(ctx context.Context, before time.Time) ([]*folio.Media, error) {
+	var rows []mediaRow
+	if err := s.db.NewSelect().Model(&rows).Where("status = 'uploading' AND updated_at < ?", before).Order("id").Limit(1000).Scan(ctx); err != nil {
+		return nil, err
+	}
+	out := make([]*folio.Media, len(rows))
+	for i := range rows {
+		out[i] = rows[i].media()
+	}
+	return out, nil
+}
+
+// SetAvatar implements folio.MediaService.
+func (s *MediaService) SetAvatar(ctx context.Context, userID, mediaID int64) error {
+	_, err := s.db.NewUpdate().Table("users").Set("avatar_media_id = ?, updated_at = now()", mediaID).Where("id = ?", userID).Exec(ctx)
+	return err
+}

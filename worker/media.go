@@ -1,0 +1,157 @@
+package worker
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"github.com/foliohq/folio/internal/folio"
+	"github.com/foliohq/folio/internal/media"
+	"github.com/foliohq/folio/internal/queue"
+	"github.com/foliohq/folio/internal/storage"
+)
+
+// MediaHandlers process uploads: renditions, deletion and cleanup.
+type MediaHandlers struct {
+	Media     folio.MediaService
+	Store     *storage.Store
+	Processor *media.Processor
+	TempDir   string // "" for the system default
+}
+
+// HandleMediaProcess turns an uploaded original into renditions. It is
+// safe to run again after a crash: rendition keys are fixed per media, so a
+// retry overwrites rather than duplicates, and the row only turns ready
+// once every rendition is stored.
+func (h *MediaHandlers) HandleMediaProcess(ctx context.Context, t *asynq.Task) error {
+	var p queue.MediaPayload
+	if err := json.Unmarshal(t.Payload(), &p); err != nil {
+		return fmt.Errorf("bad payload: %v: %w", err, asynq.SkipRetry)
+	}
+	log := loggerFor(ctx, t).With("media_id", p.MediaID, "request_id", p.RequestID)
+	m, err := h.Media.MediaByID(ctx, p.MediaID)
+	if folio.ErrorCode(err) == folio.ENOTFOUND {
+		log.Info("media deleted before processing")
+		return nil
+	} else if err != nil {
+		return err
+	}
+	if m.Status == folio.MediaReady {
+		return nil
+	}
+	if err := h.Media.StartProcessing(ctx, m.ID); err != nil {
+		return fmt.Errorf("start processing: %w", err)
+	}
+	start := time.Now()
+	dir, err := os.MkdirTemp(h.TempDir, fmt.Sprintf("folio-media-%d-", m.ID))
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	probe, outs, err := h.render(ctx, m, dir)
+	if err != nil {
+		return h.fail(ctx, m, err)
+	}
+	renditions := make([]folio.Rendition, 0, len(outs))
+	for _, o := range outs {
+		key := folio.MediaPrefix(m.ID) + filepath.Base(o.File)
+		size, err := h.Store.PutFile(ctx, key, o.File, o.ContentType)
+		if err != nil {
+			return h.fail(ctx, m, fmt.Errorf("store %s: %w", o.Name, err))
+		}
+		renditions = append(renditions, folio.Rendition{Name: o.Name, Key: key, ContentType: o.ContentType, SizeBytes: size, Width: o.Width, Height: o.Height})
+	}
+	if err := h.Media.FinishProcessing(ctx, m.ID, probe, renditions); err != nil {
+		return err
+	}
+	log.Info("media ready", "kind", m.Kind, "renditions", len(renditions), "seconds", time.Since(start).Seconds())
+	return nil
+}
+
+// render fetches the original into dir and makes the renditions there.
+func (h *MediaHandlers) render(ctx context.Context, m *folio.Media, dir string) (folio.Probe, []media.Output, error) {
+	// ffmpeg needs a seekable input (an MP4's index may sit at its end), so
+	// the original goes to disk, never into memory.
+	original := filepath.Join(dir, "original")
+	if err := h.Store.GetFile(ctx, m.OriginalKey, original); err != nil {
+		return folio.Probe{}, nil, fmt.Errorf("fetch original: %w", err)
+	}
+	probe, err := h.Processor.Probe(ctx, m.Kind, original)
+	if err != nil {
+		return probe, nil, err
+	}
+	outDir := filepath.Join(dir, "out")
+	if err := os.Mkdir(outDir, 0o700); err != nil {
+		return probe, nil, err
+	}
+	outs, err := h.Processor.Render(ctx, m.Kind, original, outDir, probe)
+	return probe, outs, err
+}
+
+// fail records a permanent failure at once, and a transient one only when
+// asynq has no retry left, so that the owner sees "processing" while
+// retries may still succeed.
+func (h *MediaHandlers) fail(ctx context.Context, m *folio.Media, err error) error {
+	if media.IsBadInput(err) {
+		if ferr := h.Media.FailMedia(ctx, m.ID, err.Error()); ferr != nil {
+			return ferr
+		}
+		return fmt.Errorf("%v: %w", err, asynq.SkipRetry)
+	}
+	retried, _ := asynq.GetRetryCount(ctx)
+	maxRetry, _ := asynq.GetMaxRetry(ctx)
+	if retried >= maxRetry {
+		_ = h.Media.FailMedia(context.WithoutCancel(ctx), m.ID, "Processing failed after several attempts; upload the file again.")
+	}
+	return err
+}
+
+// HandleMediaDelete deletes every object under a prefix.
+func (h *MediaHandlers) HandleMediaDelete(ctx context.Context, t *asynq.Task) error {
+	var p queue.DeletePayload
+	if err := json.Unmarshal(t.Payload(), &p); err != nil || p.Prefix == "" || p.Prefix == "/" {
+		return fmt.Errorf("bad payload %q: %w", t.Payload(), asynq.SkipRetry)
+	}
+	return h.Store.RemovePrefix(ctx, p.Prefix)
+}
+
+// abandonAfter is how long a direct upload may stay unfinished.
+const abandonAfter = 24 * time.Hour
+
+// HandleUploadsCleanup aborts multipart uploads abandoned for more than a
+// day and forgets their media rows.
+func (h *MediaHandlers) HandleUploadsCleanup(ctx context.Context, t *asynq.Task) error {
+	before := time.Now().Add(-abandonAfter)
+	abandoned, err := h.Media.AbandonedUploads(ctx, before)
+	if err != nil {
+		return err
+	}
+	for _, m := range abandoned {
+		if m.UploadID != "" {
+			if err := h.Store.AbortMultipart(ctx, m.OriginalKey, m.UploadID); err != nil && !isNotFound(err) {
+				return err
+			}
+		}
+		if err := h.Media.DeleteMedia(ctx, m.ID); err != nil {
+			return err
+		}
+	}
+	// Uploads whose rows are gone (or never were) are aborted too.
+	ups, err := h.Store.IncompleteUploads(ctx, "media/")
+	if err != nil {
+		return err
+	}
+	for _, up := range ups {
+		if up.Initiated.Before(before) {
+			if err := h.Store.AbortMultipart(ctx, up.Key, up.UploadID); err != nil && !isNotFound(err) {
+				return err
+			}
+		}
+	}
+	return nil
+}
