@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -114,11 +115,15 @@ func (h *MediaHandlers) fail(ctx context.Context, m *folio.Media, err error) err
 // HandleMediaDelete deletes every object under a prefix.
 func (h *MediaHandlers) HandleMediaDelete(ctx context.Context, t *asynq.Task) error {
 	var p queue.DeletePayload
-	if err := json.Unmarshal(t.Payload(), &p); err != nil || p.Prefix == "" || p.Prefix == "/" {
+	// Only a single media item's folder may be deleted this way; a bad
+	// payload must never turn into "delete the bucket".
+	if err := json.Unmarshal(t.Payload(), &p); err != nil || !mediaPrefix.MatchString(p.Prefix) {
 		return fmt.Errorf("bad payload %q: %w", t.Payload(), asynq.SkipRetry)
 	}
 	return h.Store.RemovePrefix(ctx, p.Prefix)
 }
+
+var mediaPrefix = regexp.MustCompile(`^media/[0-9]+/$`)
 
 // abandonAfter is how long a direct upload may stay unfinished.
 const abandonAfter = 24 * time.Hour

@@ -395,11 +395,17 @@ func TestDirectUploadResumableCompleteTwiceOneJob(t *testing.T) {
 		// Each part is sent twice, as a client retrying after a lost answer does.
 		for range 2 {
 			hr, _ := http.NewRequest("PUT", url, bytes.NewReader(chunk))
+			// A browser on the app's origin must be allowed to PUT and to
+			// read the ETag (CORS, configured by the local stack).
+			hr.Header.Set("Origin", "http://localhost:8080")
 			resp, err := http.DefaultClient.Do(hr)
 			if err != nil || resp.StatusCode != 200 {
 				t.Fatalf("PUT part %d: %v %v", i+1, err, resp)
 			}
 			resp.Body.Close()
+			if resp.Header.Get("Access-Control-Allow-Origin") != "http://localhost:8080" || !strings.Contains(strings.ToLower(resp.Header.Get("Access-Control-Expose-Headers")), "etag") {
+				t.Errorf("part PUT lacks CORS for the app's origin: %v", resp.Header)
+			}
 			etag = resp.Header.Get("ETag")
 		}
 		done = append(done, map[string]any{"number": i + 1, "etag": etag})
