@@ -13,6 +13,7 @@ import (
 
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/media"
+	"github.com/foliohq/folio/internal/metrics"
 	"github.com/foliohq/folio/internal/queue"
 	"github.com/foliohq/folio/internal/storage"
 )
@@ -22,7 +23,8 @@ type MediaHandlers struct {
 	Media     folio.MediaService
 	Store     *storage.Store
 	Processor *media.Processor
-	TempDir   string // "" for the system default
+	TempDir   string           // "" for the system default
+	Metrics   *metrics.Metrics // nil: none
 }
 
 // HandleMediaProcess turns an uploaded original into renditions. It is
@@ -34,7 +36,7 @@ func (h *MediaHandlers) HandleMediaProcess(ctx context.Context, t *asynq.Task) e
 	if err := json.Unmarshal(t.Payload(), &p); err != nil {
 		return fmt.Errorf("bad payload: %v: %w", err, asynq.SkipRetry)
 	}
-	log := loggerFor(ctx, t).With("media_id", p.MediaID, "request_id", p.RequestID)
+	log := loggerFor(ctx, t).With("media_id", p.MediaID)
 	m, err := h.Media.MediaByID(ctx, p.MediaID)
 	if folio.ErrorCode(err) == folio.ENOTFOUND {
 		log.Info("media deleted before processing")
@@ -71,6 +73,9 @@ func (h *MediaHandlers) HandleMediaProcess(ctx context.Context, t *asynq.Task) e
 		return err
 	}
 	log.Info("media ready", "kind", m.Kind, "renditions", len(renditions), "seconds", time.Since(start).Seconds())
+	if h.Metrics != nil {
+		h.Metrics.MediaSeconds.WithLabelValues(string(m.Kind)).Observe(time.Since(start).Seconds())
+	}
 	return nil
 }
 

@@ -4,6 +4,7 @@ package worker
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -11,6 +12,8 @@ import (
 
 	"github.com/hibiken/asynq"
 
+	"github.com/foliohq/folio/internal/errtrack"
+	"github.com/foliohq/folio/internal/metrics"
 	"github.com/foliohq/folio/internal/queue"
 	"github.com/foliohq/folio/internal/storage"
 )
@@ -24,6 +27,8 @@ type Options struct {
 	// signal before asynq hands them back to the queue for another worker.
 	ShutdownTimeout time.Duration
 	Media           *MediaHandlers
+	Metrics         *metrics.Metrics  // nil: none
+	Errors          *errtrack.Tracker // nil: failures are only logged
 }
 
 // Worker processes tasks and runs the periodic scheduler until Shutdown.
@@ -32,6 +37,7 @@ type Worker struct {
 	mux       *asynq.ServeMux
 	scheduler *asynq.Scheduler
 	log       *slog.Logger
+	metrics   *metrics.Metrics
 }
 
 // New builds a worker with every handler registered.
@@ -51,10 +57,16 @@ func New(opts Options) (*Worker, error) {
 		LogLevel:        asynq.WarnLevel,
 		ErrorHandler: asynq.ErrorHandlerFunc(func(ctx context.Context, t *asynq.Task, err error) {
 			id, _ := asynq.GetTaskID(ctx)
-			log.ErrorContext(ctx, "task failed", "task_type", t.Type(), "task_id", id, "error", err)
+			if opts.Metrics != nil {
+				opts.Metrics.Tasks.WithLabelValues(t.Type(), "failed").Inc()
+			}
+			// Bad input is the owner's to fix, not an incident.
+			if !errors.Is(err, asynq.SkipRetry) {
+				opts.Errors.Capture(err, map[string]string{"task_type": t.Type(), "task_id": id, "request_id": payloadRequestID(t)})
+			}
 		}),
 	})
-	w := &Worker{srv: srv, mux: asynq.NewServeMux(), log: log}
+	w := &Worker{srv: srv, mux: asynq.NewServeMux(), log: log, metrics: opts.Metrics}
 	w.mux.Use(w.logTasks)
 	if opts.Media != nil {
 		w.mux.HandleFunc(queue.TypeMediaProcess, opts.Media.HandleMediaProcess)
@@ -90,11 +102,15 @@ func (w *Worker) Shutdown() {
 type loggerKey struct{}
 
 // logTasks logs one line per task and hands handlers a logger carrying the
-// task's identity.
+// task's identity and the id of the request that queued it, so that one
+// grep finds a request and everything it caused.
 func (w *Worker) logTasks(next asynq.Handler) asynq.Handler {
 	return asynq.HandlerFunc(func(ctx context.Context, t *asynq.Task) error {
 		id, _ := asynq.GetTaskID(ctx)
 		log := w.log.With("task_type", t.Type(), "task_id", id)
+		if rid := payloadRequestID(t); rid != "" {
+			log = log.With("request_id", rid)
+		}
 		start := time.Now()
 		err := next.ProcessTask(context.WithValue(ctx, loggerKey{}, log), t)
 		level := slog.LevelInfo
@@ -102,8 +118,20 @@ func (w *Worker) logTasks(next asynq.Handler) asynq.Handler {
 			level = slog.LevelWarn
 		}
 		log.Log(ctx, level, "task done", "seconds", time.Since(start).Seconds(), "error", errString(err))
+		if err == nil && w.metrics != nil {
+			w.metrics.Tasks.WithLabelValues(t.Type(), "processed").Inc()
+		}
 		return err
 	})
+}
+
+// payloadRequestID reads the request_id every Folio payload may carry.
+func payloadRequestID(t *asynq.Task) string {
+	var p struct {
+		RequestID string `json:"request_id"`
+	}
+	_ = json.Unmarshal(t.Payload(), &p)
+	return p.RequestID
 }
 
 func errString(err error) string {

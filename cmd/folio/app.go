@@ -5,16 +5,21 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"time"
 
 	"github.com/hibiken/asynq"
+	"github.com/hibiken/asynqmon"
 	"github.com/redis/go-redis/v9"
 	"github.com/uptrace/bun"
 
 	"github.com/foliohq/folio/internal/auth"
 	"github.com/foliohq/folio/internal/config"
+	"github.com/foliohq/folio/internal/errtrack"
 	"github.com/foliohq/folio/internal/health"
 	"github.com/foliohq/folio/internal/httpapi"
+	"github.com/foliohq/folio/internal/metrics"
 	"github.com/foliohq/folio/internal/postgres"
+	"github.com/foliohq/folio/internal/queue"
 	"github.com/foliohq/folio/internal/ratelimit"
 	"github.com/foliohq/folio/internal/storage"
 	"github.com/foliohq/folio/migrations"
@@ -24,12 +29,14 @@ import (
 // subcommand shares. openApp validates the whole configuration before it
 // opens anything.
 type app struct {
-	cfg   config.Config
-	log   *slog.Logger
-	db    *bun.DB
-	redis *redis.Client
-	store *storage.Store
-	queue *asynq.Client
+	cfg     config.Config
+	log     *slog.Logger
+	db      *bun.DB
+	redis   *redis.Client
+	store   *storage.Store
+	queue   *asynq.Client
+	metrics *metrics.Metrics
+	errors  *errtrack.Tracker
 }
 
 func loadConfig() (config.Config, error) {
@@ -48,11 +55,15 @@ func openApp(ctx context.Context) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &app{cfg: cfg, log: newLogger(cfg)}
+	a := &app{cfg: cfg, log: newLogger(cfg), metrics: metrics.New()}
 	slog.SetDefault(a.log)
+	if a.errors, err = errtrack.New(cfg.SentryDSN, cfg.Env, version); err != nil {
+		return nil, err
+	}
 	if a.db, err = postgres.Open(ctx, cfg.DatabaseURL); err != nil {
 		return nil, err
 	}
+	a.metrics.WatchDB(a.db.DB)
 	redisOpts, err := cfg.RedisOptions()
 	if err != nil {
 		a.Close()
@@ -73,6 +84,7 @@ func openApp(ctx context.Context) (*app, error) {
 
 // Close releases the pools in reverse order of opening.
 func (a *app) Close() {
+	a.errors.Flush(2 * time.Second)
 	if a.redis != nil {
 		a.redis.Close()
 	}
@@ -108,7 +120,52 @@ func (a *app) httpOptions() httpapi.Options {
 		Queue:         a.queue,
 		MaxVideoBytes: a.cfg.MaxVideoBytes,
 		MaxImageBytes: a.cfg.MaxImageBytes,
+
+		Metrics:      a.metrics,
+		Errors:       a.errors,
+		QueueUI:      asynqmon.New(asynqmon.Options{RootPath: "/admin/queues", RedisConnOpt: a.asynqRedis(), ReadOnly: true}),
+		PublicLimit:  ratelimit.Limit{Rate: a.cfg.PublicRatePerMin, Period: time.Minute},
+		ReadTimeout:  a.cfg.HTTPReadTimeout,
+		WriteTimeout: a.cfg.HTTPWriteTimeout,
+		MediaOrigin:  a.mediaOrigin(),
 	}
+}
+
+func (a *app) asynqRedis() asynq.RedisConnOpt {
+	opts, _ := a.cfg.RedisOptions()
+	return queue.RedisConnOpt(opts)
+}
+
+// mediaOrigin is where browsers send direct-upload parts.
+func (a *app) mediaOrigin() string {
+	scheme := "http"
+	if a.cfg.S3UseSSL {
+		scheme = "https"
+	}
+	return scheme + "://" + a.cfg.S3Endpoint
+}
+
+// serveMetrics serves /metrics on the metrics address until ctx ends.
+func (a *app) serveMetrics(ctx context.Context) (func(), error) {
+	inspector := asynq.NewInspector(a.asynqRedis())
+	a.metrics.WatchQueues(inspector)
+	srv, err := a.metrics.Listen(a.cfg.MetricsAddr)
+	if err != nil {
+		inspector.Close()
+		return nil, fmt.Errorf("metrics listener: %w", err)
+	}
+	go func() {
+		if err := srv.Serve(); err != nil {
+			a.log.Error("metrics server", "error", err)
+		}
+	}()
+	a.log.Info("metrics listening", "addr", srv.Addr())
+	return func() {
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(sctx)
+		inspector.Close()
+	}, nil
 }
 
 func (a *app) migrateUp(ctx context.Context) error {

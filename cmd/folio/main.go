@@ -52,6 +52,12 @@ var commands = map[string]command{
 		help:    "Applies migrations, creates the bucket, then runs the HTTP server and the worker together.",
 		run:     runDev,
 	},
+	"admin": {
+		summary: "grant or revoke the admin role (queue UI access)",
+		usage:   "grant|revoke <email>",
+		help:    "The first account registered is an admin; this names others, or takes the role away.",
+		run:     runAdmin,
+	},
 	"version": {
 		summary: "print the version",
 		run: func(_ context.Context, _ []string, stdout io.Writer) error {

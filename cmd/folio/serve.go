@@ -20,6 +20,11 @@ func runServe(ctx context.Context, _ []string, _ io.Writer) error {
 		return err
 	}
 	defer a.Close()
+	stopMetrics, err := a.serveMetrics(ctx)
+	if err != nil {
+		return err
+	}
+	defer stopMetrics()
 	return a.serveHTTP(ctx)
 }
 
@@ -29,6 +34,11 @@ func runWorker(ctx context.Context, _ []string, _ io.Writer) error {
 		return err
 	}
 	defer a.Close()
+	stopMetrics, err := a.serveMetrics(ctx)
+	if err != nil {
+		return err
+	}
+	defer stopMetrics()
 	w, err := a.newWorker()
 	if err != nil {
 		return err
@@ -55,6 +65,11 @@ func runDev(ctx context.Context, _ []string, stdout io.Writer) error {
 	if err := a.store.EnsureBucket(ctx); err != nil {
 		return err
 	}
+	stopMetrics, err := a.serveMetrics(ctx)
+	if err != nil {
+		return err
+	}
+	defer stopMetrics()
 	w, err := a.newWorker()
 	if err != nil {
 		return err
@@ -82,9 +97,12 @@ func (a *app) newWorker() (*worker.Worker, error) {
 		Logger:          a.log,
 		Concurrency:     a.cfg.WorkerConcurrency,
 		ShutdownTimeout: a.cfg.ShutdownTimeout,
+		Metrics:         a.metrics,
+		Errors:          a.errors,
 		Media: &worker.MediaHandlers{
-			Media: postgres.NewMediaService(a.db),
-			Store: a.store,
+			Metrics: a.metrics,
+			Media:   postgres.NewMediaService(a.db),
+			Store:   a.store,
 			Processor: &media.Processor{
 				FFmpeg: ffmpeg, FFprobe: ffprobe, Threads: a.cfg.FFmpegThreads,
 				Timeout: a.cfg.FFmpegTimeout, MaxVideoSeconds: a.cfg.MaxVideoSeconds,

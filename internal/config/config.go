@@ -39,6 +39,12 @@ type Config struct {
 	WorkerConcurrency int
 	FFmpegThreads     int
 	FFmpegTimeout     time.Duration
+
+	MetricsAddr      string
+	SentryDSN        string
+	HTTPReadTimeout  time.Duration
+	HTTPWriteTimeout time.Duration
+	PublicRatePerMin int
 }
 
 // RedisOptions returns the go-redis options for RedisURL. Load has already
@@ -93,6 +99,12 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		WorkerConcurrency: p.count("FOLIO_WORKER_CONCURRENCY", 2),
 		FFmpegThreads:     p.count("FOLIO_FFMPEG_THREADS", 2),
 		FFmpegTimeout:     p.duration("FOLIO_FFMPEG_TIMEOUT", 15*time.Minute),
+
+		MetricsAddr:      p.listenAddr("FOLIO_METRICS_ADDR", "127.0.0.1:9090"),
+		SentryDSN:        p.sentryDSN("FOLIO_SENTRY_DSN"),
+		HTTPReadTimeout:  p.duration("FOLIO_HTTP_READ_TIMEOUT", 10*time.Minute),
+		HTTPWriteTimeout: p.duration("FOLIO_HTTP_WRITE_TIMEOUT", 10*time.Minute),
+		PublicRatePerMin: p.count("FOLIO_PUBLIC_RATE_LIMIT", 600),
 	}
 	if len(p.problems) > 0 {
 		return Config{}, &Error{Problems: p.problems}
@@ -245,4 +257,16 @@ func (p *parser) count(name string, def int) int {
 		p.fail(name, "must be a positive whole number (got %q)", v)
 	}
 	return n
+}
+
+func (p *parser) sentryDSN(name string) string {
+	v := p.value(name, "")
+	if v == "" {
+		return ""
+	}
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.User == nil || u.Host == "" {
+		p.fail(name, "must be a Sentry DSN such as https://key@o0.ingest.sentry.io/0")
+	}
+	return v
 }

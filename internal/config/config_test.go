@@ -30,6 +30,9 @@ func TestLoadDefaults(t *testing.T) {
 	if cfg.HTTPAddr != ":8080" || cfg.BaseURL.String() != "http://localhost:8080" || cfg.Env != "prod" {
 		t.Errorf("defaults: addr=%q base=%q env=%q", cfg.HTTPAddr, cfg.BaseURL, cfg.Env)
 	}
+	if cfg.MetricsAddr != "127.0.0.1:9090" || cfg.SentryDSN != "" {
+		t.Errorf("metrics %q sentry %q: metrics must default to loopback, Sentry to off", cfg.MetricsAddr, cfg.SentryDSN)
+	}
 	if cfg.S3UseSSL || cfg.ShutdownTimeout != 15*time.Second || cfg.MaxBodyBytes != 1<<20 {
 		t.Errorf("defaults: ssl=%v shutdown=%v body=%d", cfg.S3UseSSL, cfg.ShutdownTimeout, cfg.MaxBodyBytes)
 	}
@@ -79,6 +82,14 @@ func TestLoadEachVariable(t *testing.T) {
 		{"FOLIO_FFMPEG_THREADS", "0", true},
 		{"FOLIO_FFMPEG_TIMEOUT", "5m", false},
 		{"FOLIO_FFMPEG_TIMEOUT", "soon", true},
+		{"FOLIO_METRICS_ADDR", "0.0.0.0:9100", false},
+		{"FOLIO_METRICS_ADDR", "9100", true},
+		{"FOLIO_SENTRY_DSN", "https://abc@sentry.example.com/4", false},
+		{"FOLIO_SENTRY_DSN", "not a dsn", true},
+		{"FOLIO_HTTP_READ_TIMEOUT", "30m", false},
+		{"FOLIO_HTTP_WRITE_TIMEOUT", "0s", true},
+		{"FOLIO_PUBLIC_RATE_LIMIT", "1200", false},
+		{"FOLIO_PUBLIC_RATE_LIMIT", "-1", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name+"="+tt.value, func(t *testing.T) {

@@ -207,4 +207,6 @@ type UserService interface {
 	// UpdateProfile validates and applies upd. Returns ECONFLICT when the
 	// new handle is taken.
 	UpdateProfile(ctx context.Context, userID int64, upd ProfileUpdate) (*User, error)
+	// SetAdmin grants or revokes the admin role; ENOTFOUND for an unknown email.
+	SetAdmin(ctx context.Context, email string, admin bool) error
 }

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"mime"
 	"path"
+	"strings"
 	"sync"
 
 	"github.com/getkin/kin-openapi/openapi2"
@@ -87,6 +88,21 @@ func (s *Server) openAPIYAML(c *fiber.Ctx) error {
 }
 
 func (s *Server) homePage(c *fiber.Ctx) error { return sendPage(c, "index.html") }
+
+// staticAsset serves the site's own CSS and scripts from web/static.
+func (s *Server) staticAsset(c *fiber.Ctx) error {
+	name := path.Clean(c.Params("*"))
+	if !strings.HasSuffix(name, ".css") && !strings.HasSuffix(name, ".js") || strings.Contains(name, "..") {
+		return folio.Errorf(folio.ENOTFOUND, "Not found.")
+	}
+	data, err := fs.ReadFile(web.Static, name)
+	if err != nil {
+		return folio.Errorf(folio.ENOTFOUND, "Not found.")
+	}
+	c.Set(fiber.HeaderContentType, mime.TypeByExtension(path.Ext(name)))
+	c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
+	return c.Send(data)
+}
 
 func (s *Server) apiDocsPage(c *fiber.Ctx) error { return sendPage(c, "apidocs.html") }
 

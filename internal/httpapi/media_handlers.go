@@ -184,6 +184,9 @@ func (s *Server) receiveUpload(c *fiber.Ctx, kind folio.MediaKind, projectID int
 		}
 		return nil, fmt.Errorf("store upload: %w", err)
 	}
+	if s.opts.Metrics != nil {
+		s.opts.Metrics.UploadBytes.WithLabelValues(string(kind)).Add(float64(size))
+	}
 	if err := s.opts.Media.MarkUploaded(c.UserContext(), m.ID, contentType, size); err != nil {
 		return nil, err
 	}

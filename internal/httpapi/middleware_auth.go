@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -98,12 +99,29 @@ func (s *Server) rateLimit(c *fiber.Ctx, key string, lim ratelimit.Limit) error 
 		return fmt.Errorf("rate limit %s: %w", key, err)
 	}
 	if !allowed {
-		secs := int(math.Ceil(retryAfter.Seconds()))
-		if secs < 1 {
-			secs = 1
-		}
-		c.Set(fiber.HeaderRetryAfter, fmt.Sprint(secs))
-		return folio.Errorf(folio.ETOOMANY, "Too many attempts; try again in %d seconds.", secs)
+		return s.tooMany(c, retryAfter)
 	}
 	return nil
+}
+
+func (s *Server) tooMany(c *fiber.Ctx, retryAfter time.Duration) error {
+	secs := int(math.Ceil(retryAfter.Seconds()))
+	if secs < 1 {
+		secs = 1
+	}
+	c.Set(fiber.HeaderRetryAfter, fmt.Sprint(secs))
+	return folio.Errorf(folio.ETOOMANY, "Too many requests; try again in %d seconds.", secs)
+}
+
+// requireAdmin lets only administrators through; others get 404 when
+// anonymous (the page does not exist for them) and 403 when signed in.
+func (s *Server) requireAdmin(c *fiber.Ctx) error {
+	id := identity(c)
+	if id == nil {
+		return folio.Errorf(folio.ENOTFOUND, "Not found.")
+	}
+	if !id.User.IsAdmin {
+		return folio.Errorf(folio.EFORBIDDEN, "Only administrators may see this.")
+	}
+	return c.Next()
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/foliohq/folio/internal/errtrack"
 	"github.com/foliohq/folio/internal/folio"
 )
 
@@ -52,13 +53,14 @@ var statusCode = map[int]string{
 }
 
 // errorHandler is Fiber's single place where an error becomes a response.
-func errorHandler(log *slog.Logger) fiber.ErrorHandler {
+func errorHandler(log *slog.Logger, tracker *errtrack.Tracker) fiber.ErrorHandler {
 	return func(c *fiber.Ctx, err error) error {
 		p := problemFor(err)
-		p.Instance = c.OriginalURL()
+		p.Instance = c.Path()
 		if p.Status >= 500 {
 			log.ErrorContext(c.UserContext(), "request failed",
-				"request_id", requestID(c), "method", c.Method(), "path", c.Path(), "error", err)
+				"request_id", requestID(c), "method", c.Method(), "route", c.Route().Path, "error", err)
+			tracker.Capture(err, map[string]string{"request_id": requestID(c), "route": c.Route().Path})
 		}
 		return writeProblem(c, p)
 	}

@@ -2,18 +2,21 @@ package httpapi
 
 import (
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/adaptor"
 	"github.com/gofiber/fiber/v2/middleware/etag"
 )
 
 // routes is the table of contents of Folio's HTTP surface.
 func (s *Server) routes() {
-	s.app.Get("/", s.homePage)
+	public := s.publicRateLimit
+	s.app.Get("/", public, s.homePage)
+	s.app.Get("/static/*", s.staticAsset)
 	s.app.Get("/healthz", s.healthz)
 	s.app.Get("/readyz", s.readyz)
 
-	s.app.Get("/api/openapi.json", s.openAPIJSON)
-	s.app.Get("/api/openapi.yaml", s.openAPIYAML)
-	s.app.Get("/api/docs", s.apiDocsPage)
+	s.app.Get("/api/openapi.json", public, s.openAPIJSON)
+	s.app.Get("/api/openapi.yaml", public, s.openAPIYAML)
+	s.app.Get("/api/docs", public, s.apiDocsPage)
 	s.app.Get("/api/docs/*", s.apiDocsAssets)
 
 	if s.opts.Auth == nil {
@@ -29,7 +32,7 @@ func (s *Server) routes() {
 	v1.Post("/auth/login", s.login)
 	v1.Post("/auth/logout", signedIn, s.logout)
 
-	v1.Get("/portfolios/:handle", s.getPortfolio)
+	v1.Get("/portfolios/:handle", public, s.getPortfolio)
 
 	v1.Get("/me", signedIn, s.getMe)
 	v1.Patch("/me", signedIn, s.patchMe)
@@ -57,5 +60,11 @@ func (s *Server) routes() {
 	v1.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 
 	// Rendition bytes: public, or the owner's (cookie or bearer) for drafts.
-	s.app.Get("/media/:id/:name", s.authenticate, s.serveRendition)
+	s.app.Get("/media/:id/:name", public, s.authenticate, s.serveRendition)
+
+	// The queue UI, read-only, for administrators.
+	if s.opts.QueueUI != nil {
+		s.app.All("/admin/queues", s.authenticate, s.requireAdmin, adaptor.HTTPHandler(s.opts.QueueUI))
+		s.app.All("/admin/queues/*", s.authenticate, s.requireAdmin, adaptor.HTTPHandler(s.opts.QueueUI))
+	}
 }

@@ -6,17 +6,22 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"log/slog"
+	"net/http"
 	"net/url"
 	"regexp"
+	"runtime/debug"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
 	"github.com/foliohq/folio/internal/auth"
+	"github.com/foliohq/folio/internal/errtrack"
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/health"
+	"github.com/foliohq/folio/internal/metrics"
 	"github.com/foliohq/folio/internal/queue"
 	"github.com/foliohq/folio/internal/ratelimit"
 	"github.com/foliohq/folio/internal/storage"
@@ -43,6 +48,16 @@ type Options struct {
 	Queue         queue.Enqueuer
 	MaxVideoBytes int64
 	MaxImageBytes int64
+
+	Metrics      *metrics.Metrics  // nil: no metrics
+	Errors       *errtrack.Tracker // nil: errors are only logged
+	QueueUI      http.Handler      // asynqmon, served to admins at /admin/queues
+	PublicLimit  ratelimit.Limit   // per-IP limit on public pages; zero: none
+	ReadTimeout  time.Duration
+	WriteTimeout time.Duration
+	// MediaOrigin is the object store's origin, which browsers PUT upload
+	// parts to; the Content-Security-Policy must allow connecting to it.
+	MediaOrigin string
 }
 
 // Limits are the rate limits of the endpoints that guess passwords or make
@@ -82,21 +97,32 @@ func New(opts Options) *Server {
 	if opts.Limits == (Limits{}) {
 		opts.Limits = DefaultLimits
 	}
+	if opts.ReadTimeout == 0 {
+		opts.ReadTimeout = 10 * time.Minute
+	}
+	if opts.WriteTimeout == 0 {
+		opts.WriteTimeout = 10 * time.Minute
+	}
 	s := &Server{opts: opts, log: opts.Logger}
 	s.app = fiber.New(fiber.Config{
 		AppName:               "folio",
 		DisableStartupMessage: true,
-		ErrorHandler:          errorHandler(opts.Logger),
+		ErrorHandler:          errorHandler(opts.Logger, opts.Errors),
 		BodyLimit:             int(opts.MaxBodyBytes),
-		ReadTimeout:           30 * time.Second,
-		WriteTimeout:          60 * time.Second,
-		IdleTimeout:           120 * time.Second,
+		// Whole-request bounds: long enough for a large streamed upload or a
+		// video download on a slow link, short enough to shed stuck clients.
+		ReadTimeout:  opts.ReadTimeout,
+		WriteTimeout: opts.WriteTimeout,
+		IdleTimeout:  2 * time.Minute,
 		// Uploads stream through to storage; the body is never buffered whole.
 		StreamRequestBody: true,
 	})
+	// Order matters: the access log sits outside the panic recovery so that
+	// a panicking request is still logged and counted, with its 500.
 	s.app.Use(withRequestID)
-	s.app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: s.logPanic}))
+	s.app.Use(s.securityHeaders)
 	s.app.Use(s.accessLog)
+	s.app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: s.logPanic}))
 	s.routes()
 	return s
 }
@@ -118,7 +144,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 }
 
 func (s *Server) logPanic(c *fiber.Ctx, e any) {
-	s.log.Error("panic serving request", "request_id", requestID(c), "method", c.Method(), "path", c.Path(), "panic", e)
+	s.log.Error("panic serving request", "request_id", requestID(c), "method", c.Method(), "route", c.Route().Path,
+		"panic", fmt.Sprint(e), "stack", string(debug.Stack()))
+	s.opts.Errors.CapturePanic(e, map[string]string{"request_id": requestID(c), "route": c.Route().Path})
 }
 
 // validRequestID accepts the ids that proxies and clients usually send, and
@@ -146,6 +174,10 @@ func requestID(c *fiber.Ctx) string {
 
 func (s *Server) accessLog(c *fiber.Ctx) error {
 	start := time.Now()
+	if s.opts.Metrics != nil {
+		s.opts.Metrics.HTTPInFlight.Inc()
+		defer s.opts.Metrics.HTTPInFlight.Dec()
+	}
 	err := c.Next()
 	if err != nil {
 		// Let the error handler write the response now, so the logged
@@ -154,14 +186,35 @@ func (s *Server) accessLog(c *fiber.Ctx) error {
 			_ = c.SendStatus(fiber.StatusInternalServerError)
 		}
 	}
+	// The route pattern, not the raw path: /api/v1/projects/:id is one
+	// series and one log key however many projects there are.
 	route := c.Route().Path
-	s.log.Info("request",
+	status := c.Response().StatusCode()
+	elapsed := time.Since(start)
+	attrs := []any{
 		"request_id", requestID(c),
 		"method", c.Method(),
 		"route", route,
-		"status", c.Response().StatusCode(),
-		"bytes", len(c.Response().Body()),
-		"latency_ms", float64(time.Since(start).Microseconds())/1000,
-	)
+		"status", status,
+		"bytes", responseBytes(c),
+		"latency_ms", float64(elapsed.Microseconds()) / 1000,
+	}
+	if id := identity(c); id != nil {
+		attrs = append(attrs, "user_id", id.User.ID)
+	}
+	s.log.Info("request", attrs...)
+	if m := s.opts.Metrics; m != nil {
+		m.HTTPRequests.WithLabelValues(route, c.Method(), metrics.CodeClass(status)).Inc()
+		m.HTTPDuration.WithLabelValues(route, c.Method()).Observe(elapsed.Seconds())
+	}
 	return nil
+}
+
+// responseBytes is the body size without reading a streamed body (which
+// would pull a whole video into memory).
+func responseBytes(c *fiber.Ctx) int {
+	if c.Response().IsBodyStream() {
+		return c.Response().Header.ContentLength()
+	}
+	return len(c.Response().Body())
 }

@@ -137,3 +137,15 @@ func (s *UserService) UpdateProfile(ctx context.Context, userID int64, upd folio
 	}
 	return out, nil
 }
+
+// SetAdmin implements folio.UserService.
+func (s *UserService) SetAdmin(ctx context.Context, email string, admin bool) error {
+	res, err := s.db.NewUpdate().Table("users").Set("is_admin = ?, updated_at = now()", admin).Where("lower(email) = lower(?)", email).Exec(ctx)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return folio.Errorf(folio.ENOTFOUND, "No account has the email %q.", email)
+	}
+	return nil
+}

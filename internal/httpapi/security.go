@@ -1,0 +1,67 @@
+package httpapi
+
+import (
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// securityHeaders sets the headers every response carries. The pages load
+// only their own scripts and styles; the API docs viewer needs inline style
+// attributes (Swagger UI sets them), so its policy allows those and nothing
+// else.
+func (s *Server) securityHeaders(c *fiber.Ctx) error {
+	h := &c.Response().Header
+	h.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+	h.Set(fiber.HeaderReferrerPolicy, "strict-origin-when-cross-origin")
+	h.Set(fiber.HeaderXFrameOptions, "DENY")
+	h.Set("Cross-Origin-Opener-Policy", "same-origin")
+	h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+	h.Set(fiber.HeaderContentSecurityPolicy, s.csp(c.Path()))
+	if s.opts.BaseURL.Scheme == "https" {
+		h.Set(fiber.HeaderStrictTransportSecurity, "max-age=63072000; includeSubDomains")
+	}
+	return c.Next()
+}
+
+func (s *Server) csp(path string) string {
+	style := "'self'"
+	if strings.HasPrefix(path, "/api/docs") || strings.HasPrefix(path, "/admin/queues") {
+		style = "'self' 'unsafe-inline'"
+	}
+	connect := "'self'"
+	if s.opts.MediaOrigin != "" {
+		connect += " " + s.opts.MediaOrigin
+	}
+	return strings.Join([]string{
+		"default-src 'self'",
+		"script-src 'self'",
+		"style-src " + style,
+		"img-src 'self' data:",
+		"media-src 'self'",
+		"font-src 'self'",
+		"connect-src " + connect,
+		"object-src 'none'",
+		"base-uri 'self'",
+		"form-action 'self'",
+		"frame-ancestors 'none'",
+	}, "; ")
+}
+
+// publicRateLimit slows scrapers on public pages: the limit is far above
+// what a person reading a portfolio produces. When Redis is unavailable the
+// page is served anyway; availability beats strictness here.
+func (s *Server) publicRateLimit(c *fiber.Ctx) error {
+	if s.opts.PublicLimit.Rate == 0 || s.opts.Limiter == nil {
+		return c.Next()
+	}
+	allowed, retryAfter, err := s.opts.Limiter.Allow(c.UserContext(), "public:ip:"+c.IP(), s.opts.PublicLimit)
+	if err != nil {
+		s.log.Warn("public rate limit unavailable", "error", err, "request_id", requestID(c))
+		return c.Next()
+	}
+	if !allowed {
+		return s.tooMany(c, retryAfter)
+	}
+	return c.Next()
+}
