@@ -25,7 +25,16 @@ type MediaHandlers struct {
 	Processor *media.Processor
 	TempDir   string           // "" for the system default
 	Metrics   *metrics.Metrics // nil: none
+	// Queue re-queues uploads whose processing task was never queued
+	// (Redis was down when the upload finished).
+	Queue queue.Enqueuer
+	// RequeueAfter is how long an upload may wait for its task before the
+	// cleanup queues it again; 0 means DefaultRequeueAfter.
+	RequeueAfter time.Duration
 }
+
+// DefaultRequeueAfter leaves the API's own enqueue time to happen first.
+const DefaultRequeueAfter = 2 * time.Minute
 
 // HandleMediaProcess turns an uploaded original into renditions. It is
 // safe to run again after a crash: rendition keys are fixed per media, so a
@@ -134,8 +143,28 @@ var mediaPrefix = regexp.MustCompile(`^media/[0-9]+/$`)
 const abandonAfter = 24 * time.Hour
 
 // HandleUploadsCleanup aborts multipart uploads abandoned for more than a
-// day and forgets their media rows.
+// day and forgets their media rows, and queues the processing of uploads
+// whose task was lost (the task id keeps that from duplicating a job).
 func (h *MediaHandlers) HandleUploadsCleanup(ctx context.Context, t *asynq.Task) error {
+	if h.Queue != nil {
+		after := h.RequeueAfter
+		if after <= 0 {
+			after = DefaultRequeueAfter
+		}
+		stuck, err := h.Media.StuckUploaded(ctx, time.Now().Add(-after))
+		if err != nil {
+			return err
+		}
+		for _, m := range stuck {
+			task, err := queue.NewMediaProcessTask(m.ID, "")
+			if err != nil {
+				return err
+			}
+			if err := queue.Enqueue(h.Queue, task); err != nil {
+				return err
+			}
+		}
+	}
 	before := time.Now().Add(-abandonAfter)
 	abandoned, err := h.Media.AbandonedUploads(ctx, before)
 	if err != nil {

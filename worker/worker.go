@@ -74,7 +74,7 @@ func New(opts Options) (*Worker, error) {
 		w.mux.HandleFunc(queue.TypeUploadsCleanup, opts.Media.HandleUploadsCleanup)
 	}
 	w.scheduler = asynq.NewScheduler(opts.Redis, &asynq.SchedulerOpts{Logger: slogAdapter{log}, LogLevel: asynq.WarnLevel})
-	if _, err := w.scheduler.Register("@every 1h", queue.NewUploadsCleanupTask()); err != nil {
+	if _, err := w.scheduler.Register("@every 5m", queue.NewUploadsCleanupTask()); err != nil {
 		return nil, fmt.Errorf("schedule uploads cleanup: %w", err)
 	}
 	return w, nil

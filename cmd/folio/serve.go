@@ -101,6 +101,7 @@ func (a *app) newWorker() (*worker.Worker, error) {
 		Errors:          a.errors,
 		Media: &worker.MediaHandlers{
 			Metrics: a.metrics,
+			Queue:   a.queue,
 			Media:   postgres.NewMediaService(a.db),
 			Store:   a.store,
 			Processor: &media.Processor{

@@ -175,7 +175,7 @@ func (p *parser) hostPort(name string) string {
 
 func validPort(s string) bool {
 	n, err := strconv.Atoi(s)
-	return err == nil && n > 0 && n < 65536
+	return err == nil && n >= 0 && n < 65536
 }
 
 func (p *parser) httpURL(name, def string) *url.URL {

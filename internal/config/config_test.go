@@ -48,6 +48,7 @@ func TestLoadEachVariable(t *testing.T) {
 		{"FOLIO_HTTP_ADDR", "127.0.0.1:9000", false},
 		{"FOLIO_HTTP_ADDR", "8080", true},
 		{"FOLIO_HTTP_ADDR", ":99999", true},
+		{"FOLIO_METRICS_ADDR", "127.0.0.1:0", false},
 		{"FOLIO_BASE_URL", "https://folio.example.com/", false},
 		{"FOLIO_BASE_URL", "folio.example.com", true},
 		{"FOLIO_BASE_URL", "ftp://folio.example.com", true},

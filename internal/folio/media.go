@@ -157,6 +157,8 @@ type MediaService interface {
 	ProjectMedia(ctx context.Context, projectID int64) ([]*Media, error)
 	// AbandonedUploads lists media still uploading since before t.
 	AbandonedUploads(ctx context.Context, before time.Time) ([]*Media, error)
+	// StuckUploaded lists media left uploaded (never queued) since before t.
+	StuckUploaded(ctx context.Context, before time.Time) ([]*Media, error)
 	// SetAvatar points the user's profile at a media item.
 	SetAvatar(ctx context.Context, userID, mediaID int64) error
 }

@@ -55,6 +55,9 @@ func newAPI(t *testing.T, opts ...apiOption) *api {
 	for _, opt := range opts {
 		opt(&o)
 	}
+	if o.PublicLimit.Rate == 0 {
+		o.PublicLimit = plenty
+	}
 	return &api{t: t, srv: httpapi.New(o), db: db}
 }
 

@@ -190,8 +190,10 @@ func (s *Server) receiveUpload(c *fiber.Ctx, kind folio.MediaKind, projectID int
 	if err := s.opts.Media.MarkUploaded(c.UserContext(), m.ID, contentType, size); err != nil {
 		return nil, err
 	}
+	// The bytes are safe; if the queue is down the cleanup task queues the
+	// job later, so the owner need not upload again.
 	if err := s.enqueueProcessing(c, m.ID); err != nil {
-		return nil, err
+		s.log.Warn("processing not queued; the cleanup task will", "media_id", m.ID, "error", err, "request_id", requestID(c))
 	}
 	return s.opts.Media.MediaByID(c.UserContext(), m.ID)
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"os"
@@ -14,11 +15,13 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
+	"github.com/hibiken/asynqmon"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/foliohq/folio/internal/auth"
 	"github.com/foliohq/folio/internal/httpapi"
 	"github.com/foliohq/folio/internal/media"
+	"github.com/foliohq/folio/internal/metrics"
 	"github.com/foliohq/folio/internal/postgres"
 	"github.com/foliohq/folio/internal/queue"
 	"github.com/foliohq/folio/internal/ratelimit"
@@ -36,12 +39,20 @@ type mediaAPI struct {
 	base      string
 }
 
-type mediaLimits struct{ video, image int64 }
+type mediaConfig struct {
+	video, image int64
+	log          *slog.Logger     // nil: quiet
+	metrics      *metrics.Metrics // nil: none
+	queueUI      bool
+}
 
-func newMediaAPI(t *testing.T, limits mediaLimits) *mediaAPI {
+func newMediaAPI(t *testing.T, cfg mediaConfig) *mediaAPI {
 	t.Helper()
-	if limits.video == 0 {
-		limits = mediaLimits{video: 256 << 20, image: 20 << 20}
+	if cfg.video == 0 {
+		cfg.video, cfg.image = 256<<20, 20<<20
+	}
+	if cfg.log == nil {
+		cfg.log = quietLogger
 	}
 	db := testenv.Postgres(t)
 	redisOpts := testenv.Redis(t)
@@ -54,17 +65,21 @@ func newMediaAPI(t *testing.T, limits mediaLimits) *mediaAPI {
 	users := postgres.NewUserService(db)
 	plenty := ratelimit.Limit{Rate: 10000, Period: time.Minute}
 	mediaSvc := postgres.NewMediaService(db)
+	var queueUI http.Handler
+	if cfg.queueUI {
+		queueUI = asynqmon.New(asynqmon.Options{RootPath: "/admin/queues", RedisConnOpt: asynq.RedisClientOpt{Addr: redisOpts.Addr, DB: redisOpts.DB}, ReadOnly: true})
+	}
 	srv := httpapi.New(httpapi.Options{
-		Logger: quietLogger, MaxBodyBytes: 64 << 10,
+		Logger: cfg.log, MaxBodyBytes: 64 << 10, Metrics: cfg.metrics, QueueUI: queueUI,
 		Auth:  auth.New(users, postgres.NewCredentialService(db), 4),
 		Users: users, Projects: postgres.NewProjectService(db), Idempotency: postgres.NewIdempotencyService(db),
 		Limiter: ratelimit.New(rdb), Limits: httpapi.Limits{LoginPerIP: plenty, LoginPerAccount: plenty, RegisterPerIP: plenty, RegisterPerAccount: plenty},
-		Media: mediaSvc, Store: store, Queue: client, MaxVideoBytes: limits.video, MaxImageBytes: limits.image,
+		Media: mediaSvc, Store: store, Queue: client, MaxVideoBytes: cfg.video, MaxImageBytes: cfg.image,
 	})
 	ffmpeg, ffprobe := testenv.FFmpeg(t)
 	w, err := worker.New(worker.Options{
-		Redis: asynqRedis, Logger: quietLogger, Concurrency: 2, ShutdownTimeout: 5 * time.Second,
-		Media: &worker.MediaHandlers{Media: mediaSvc, Store: store,
+		Redis: asynqRedis, Logger: cfg.log, Concurrency: 2, ShutdownTimeout: 5 * time.Second, Metrics: cfg.metrics,
+		Media: &worker.MediaHandlers{Media: mediaSvc, Store: store, Metrics: cfg.metrics,
 			Processor: &media.Processor{FFmpeg: ffmpeg, FFprobe: ffprobe, Threads: 2, Timeout: 2 * time.Minute, MaxVideoSeconds: 600}},
 	})
 	if err != nil {
@@ -175,7 +190,7 @@ func (m *mediaAPI) keys(prefix string) []string {
 }
 
 func TestStreamingScreencastBecomesReady(t *testing.T) {
-	m := newMediaAPI(t, mediaLimits{})
+	m := newMediaAPI(t, mediaConfig{})
 	ada := m.signUp("ada")
 	p := m.createProject(ada, map[string]any{"title": "Orders", "visibility": "public"})
 	r := m.uploadFile(ada.token, id(p), "screencast", testenv.Video(t, 640, 360, 3))
@@ -228,7 +243,7 @@ func TestStreamingScreencastBecomesReady(t *testing.T) {
 }
 
 func TestScreenshotMultipartIsResizedAndStripped(t *testing.T) {
-	m := newMediaAPI(t, mediaLimits{})
+	m := newMediaAPI(t, mediaConfig{})
 	ada := m.signUp("ada")
 	p := m.createProject(ada, map[string]any{"title": "Orders", "visibility": "public"})
 	jpeg := testenv.WithEXIF(t, testenv.Image(t, 2000, 1200, ".jpg"), "GPS-SECRET-51.5N")
@@ -261,7 +276,7 @@ func TestScreenshotMultipartIsResizedAndStripped(t *testing.T) {
 }
 
 func TestUploadsRefusedBeforeTheyCost(t *testing.T) {
-	m := newMediaAPI(t, mediaLimits{video: 1 << 20, image: 1 << 20})
+	m := newMediaAPI(t, mediaConfig{video: 1 << 20, image: 1 << 20})
 	ada := m.signUp("ada")
 	p := m.createProject(ada, map[string]any{"title": "Orders"})
 	path := fmt.Sprintf("/api/v1/projects/%d/media?kind=screencast&filename=demo.mp4", id(p))
@@ -308,7 +323,7 @@ func TestUploadsRefusedBeforeTheyCost(t *testing.T) {
 }
 
 func TestCorruptVideoFailsWithReason(t *testing.T) {
-	m := newMediaAPI(t, mediaLimits{})
+	m := newMediaAPI(t, mediaConfig{})
 	ada := m.signUp("ada")
 	p := m.createProject(ada, map[string]any{"title": "Orders"})
 	data, _ := os.ReadFile(testenv.Video(t, 320, 240, 2))
@@ -328,7 +343,7 @@ func TestCorruptVideoFailsWithReason(t *testing.T) {
 }
 
 func TestRangeRequestsAndDraftPrivacy(t *testing.T) {
-	m := newMediaAPI(t, mediaLimits{})
+	m := newMediaAPI(t, mediaConfig{})
 	ada, bob := m.signUp("ada"), m.signUp("bob")
 	p := m.createProject(ada, map[string]any{"title": "Secret"}) // a draft
 	r := m.uploadFile(ada.token, id(p), "screencast", testenv.Video(t, 320, 240, 2))
@@ -375,7 +390,7 @@ func TestRangeRequestsAndDraftPrivacy(t *testing.T) {
 }
 
 func TestDirectUploadResumableCompleteTwiceOneJob(t *testing.T) {
-	m := newMediaAPI(t, mediaLimits{video: 256 << 20, image: 64 << 20})
+	m := newMediaAPI(t, mediaConfig{video: 256 << 20, image: 64 << 20})
 	ada := m.signUp("ada")
 	p := m.createProject(ada, map[string]any{"title": "Orders", "visibility": "public"})
 	data, _ := os.ReadFile(testenv.NoisePNG(t, 4000, 4000)) // over 16 MiB: two parts
@@ -453,7 +468,7 @@ func TestDirectUploadResumableCompleteTwiceOneJob(t *testing.T) {
 }
 
 func TestDeletingAProjectDeletesItsObjects(t *testing.T) {
-	m := newMediaAPI(t, mediaLimits{})
+	m := newMediaAPI(t, mediaConfig{})
 	ada := m.signUp("ada")
 	p := m.createProject(ada, map[string]any{"title": "Orders"})
 	r := m.uploadFile(ada.token, id(p), "screenshot", testenv.Image(t, 200, 100, ".png"))
@@ -474,7 +489,7 @@ func TestDeletingAProjectDeletesItsObjects(t *testing.T) {
 }
 
 func TestAvatarUpload(t *testing.T) {
-	m := newMediaAPI(t, mediaLimits{})
+	m := newMediaAPI(t, mediaConfig{})
 	ada := m.signUp("ada")
 	f, _ := os.Open(testenv.Image(t, 800, 800, ".webp"))
 	defer f.Close()

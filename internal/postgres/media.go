@@ -254,6 +254,19 @@ func (s *MediaService) AbandonedUploads(ctx context.Context, before time.Time) (
 	return out, nil
 }
 
+// StuckUploaded implements folio.MediaService.
+func (s *MediaService) StuckUploaded(ctx context.Context, before time.Time) ([]*folio.Media, error) {
+	var rows []mediaRow
+	if err := s.db.NewSelect().Model(&rows).Where("status = 'uploaded' AND updated_at < ?", before).Order("id").Limit(1000).Scan(ctx); err != nil {
+		return nil, err
+	}
+	out := make([]*folio.Media, len(rows))
+	for i := range rows {
+		out[i] = rows[i].media()
+	}
+	return out, nil
+}
+
 // SetAvatar implements folio.MediaService.
 func (s *MediaService) SetAvatar(ctx context.Context, userID, mediaID int64) error {
 	_, err := s.db.NewUpdate().Table("users").Set("avatar_media_id = ?, updated_at = now()", mediaID).Where("id = ?", userID).Exec(ctx)

@@ -57,11 +57,11 @@ func NewMediaDeleteTask(prefix, requestID string) (*asynq.Task, error) {
 }
 
 // NewUploadsCleanupTask makes the periodic task that aborts multipart
-// uploads abandoned for more than a day.
+// uploads abandoned for more than a day and re-queues lost jobs.
 func NewUploadsCleanupTask() *asynq.Task {
 	// Unique keeps several worker replicas, each with a scheduler, from
 	// queueing the same hourly run more than once.
-	return asynq.NewTask(TypeUploadsCleanup, nil, asynq.Queue(QueueLow), asynq.Unique(50*time.Minute), asynq.MaxRetry(3))
+	return asynq.NewTask(TypeUploadsCleanup, nil, asynq.Queue(QueueLow), asynq.Unique(4*time.Minute), asynq.MaxRetry(3))
 }
 
 // Enqueuer is what enqueues tasks: an *asynq.Client.
