@@ -13,7 +13,9 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"net"
 	"net/url"
+	"os/exec"
 	"os"
 	"path/filepath"
 	"strings"
@@ -287,4 +289,60 @@ func Config(t testing.TB) config.Config {
 		t.Fatalf("testenv: %v", err)
 	}
 	return cfg
+}
+
+// PrivateRedis is a redis-server of one test's own, which the test may
+// stop and start again (the shared stack's Redis must never go down).
+type PrivateRedis struct {
+	Addr string
+	dir  string
+	cmd  *exec.Cmd
+	t    testing.TB
+}
+
+// StartPrivateRedis starts a redis-server on a free loopback port.
+func StartPrivateRedis(t testing.TB) *PrivateRedis {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	r := &PrivateRedis{Addr: addr, dir: t.TempDir(), t: t}
+	r.Start()
+	t.Cleanup(r.Stop)
+	return r
+}
+
+// Start runs the server and waits until it answers.
+func (r *PrivateRedis) Start() {
+	r.t.Helper()
+	bin, err := exec.LookPath("redis-server")
+	if err != nil {
+		r.t.Fatalf("testenv: redis-server is not installed; %s", startHint)
+	}
+	_, port, _ := net.SplitHostPort(r.Addr)
+	r.cmd = exec.Command(bin, "--bind", "127.0.0.1", "--port", port, "--dir", r.dir, "--save", "", "--appendonly", "no")
+	if err := r.cmd.Start(); err != nil {
+		r.t.Fatal(err)
+	}
+	c := redis.NewClient(&redis.Options{Addr: r.Addr})
+	defer c.Close()
+	deadline := time.Now().Add(10 * time.Second)
+	for c.Ping(context.Background()).Err() != nil {
+		if time.Now().After(deadline) {
+			r.t.Fatalf("testenv: private redis on %s did not start", r.Addr)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// Stop kills the server, as a crash would.
+func (r *PrivateRedis) Stop() {
+	if r.cmd != nil && r.cmd.Process != nil {
+		_ = r.cmd.Process.Kill()
+		_ = r.cmd.Wait()
+		r.cmd = nil
+	}
 }

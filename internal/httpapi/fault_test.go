@@ -1,0 +1,89 @@
+package httpapi_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/foliohq/folio/internal/auth"
+	"github.com/foliohq/folio/internal/httpapi"
+	"github.com/foliohq/folio/internal/media"
+	"github.com/foliohq/folio/internal/postgres"
+	"github.com/foliohq/folio/internal/queue"
+	"github.com/foliohq/folio/internal/ratelimit"
+	"github.com/foliohq/folio/internal/testenv"
+	"github.com/foliohq/folio/worker"
+)
+
+// Redis goes away while visitors read portfolios and an owner uploads:
+// pages keep coming from PostgreSQL, the upload is kept, and its job is
+// queued once Redis is back.
+func TestRedisRestartWhileServing(t *testing.T) {
+	rd := testenv.StartPrivateRedis(t)
+	db := testenv.Postgres(t)
+	store := testenv.Store(t)
+	rdb := redis.NewClient(&redis.Options{Addr: rd.Addr, MaxRetries: 1, DialTimeout: 200 * time.Millisecond})
+	t.Cleanup(func() { rdb.Close() })
+	asynqRedis := asynq.RedisClientOpt{Addr: rd.Addr, DialTimeout: 200 * time.Millisecond}
+	client := asynq.NewClient(asynqRedis)
+	t.Cleanup(func() { client.Close() })
+	users, mediaSvc := postgres.NewUserService(db), postgres.NewMediaService(db)
+	plenty := ratelimit.Limit{Rate: 10000, Period: time.Minute}
+	srv := httpapi.New(httpapi.Options{
+		Logger: quietLogger, MaxBodyBytes: 64 << 10,
+		Auth: auth.New(users, postgres.NewCredentialService(db), 4), Users: users,
+		Projects: postgres.NewProjectService(db), Idempotency: postgres.NewIdempotencyService(db),
+		Limiter: ratelimit.New(rdb), Limits: httpapi.Limits{LoginPerIP: plenty, LoginPerAccount: plenty, RegisterPerIP: plenty, RegisterPerAccount: plenty},
+		PublicLimit: plenty, Media: mediaSvc, Store: store, Queue: client, MaxVideoBytes: 64 << 20, MaxImageBytes: 20 << 20,
+	})
+	ffmpeg, ffprobe := testenv.FFmpeg(t)
+	handlers := &worker.MediaHandlers{Media: mediaSvc, Store: store, Queue: client, RequeueAfter: time.Nanosecond,
+		Processor: &media.Processor{FFmpeg: ffmpeg, FFprobe: ffprobe, Threads: 1, Timeout: time.Minute}}
+	w, err := worker.New(worker.Options{Redis: asynqRedis, Logger: quietLogger, Concurrency: 1, ShutdownTimeout: time.Second, Media: handlers})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(w.Shutdown)
+	m := &mediaAPI{api: &api{t: t, srv: srv, db: db}, store: store}
+	m.base = m.listen()
+
+	ada := m.signUp("ada")
+	p := m.createProject(ada, map[string]any{"title": "Orders", "visibility": "public"})
+	m.expect(req{method: "GET", path: "/api/v1/portfolios/ada"}, 200)
+
+	rd.Stop()
+	for range 5 {
+		m.expect(req{method: "GET", path: "/api/v1/portfolios/ada"}, 200)
+	}
+	f, _ := os.Open(testenv.Image(t, 320, 200, ".png"))
+	defer f.Close()
+	r := m.upload(ada.token, fmt.Sprintf("/api/v1/projects/%d/media?kind=screenshot", id(p)), f, "image/png", false)
+	if r.status != 201 || r.json(t)["status"] != "uploaded" {
+		t.Fatalf("upload with Redis down: %d %s", r.status, r.body)
+	}
+	mediaID := id(r.json(t))
+
+	rd.Start()
+	m.expect(req{method: "GET", path: "/api/v1/portfolios/ada"}, 200)
+	// The periodic cleanup finds the upload whose job was lost and queues it.
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		if err := handlers.HandleUploadsCleanup(context.Background(), queue.NewUploadsCleanupTask()); err == nil {
+			break
+		} else if time.Now().After(deadline) {
+			t.Fatalf("cleanup cannot queue after Redis came back: %v", err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if done := m.waitFor(ada.token, mediaID); done["status"] != "ready" {
+		t.Errorf("after Redis came back the upload ended %v", done)
+	}
+}
