@@ -16,8 +16,10 @@ RUN apk add --no-cache ffmpeg ca-certificates tzdata \
     && adduser -D -H -u 10001 folio
 COPY --from=build /out/folio /usr/local/bin/folio
 USER 10001:10001
-ENV FOLIO_HTTP_ADDR=:8080
-EXPOSE 8080
+ENV FOLIO_HTTP_ADDR=:8080 \
+    FOLIO_METRICS_ADDR=:9090
+# 8080: the site and API; 9090: /metrics and /healthz, for the cluster only.
+EXPOSE 8080 9090
 # busybox wget is in the base image; /healthz only says the process serves.
 HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
     CMD wget -q -O /dev/null http://127.0.0.1:8080/healthz || exit 1
