@@ -779,6 +779,110 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/projects/{id}/demo": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "State (up, down or unknown), uptime over 24 h and 7 d, the last and recent checks, and down/recovered events.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "demo"
+                ],
+                "summary": "Live demo health",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "project id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.DemoSummaryResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/projects/{id}/demo/check": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Runs one check (SSRF-safe, like the scheduled ones) and returns it. Limited to 3 a minute per project. Only public projects with a demo URL are checked.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "demo"
+                ],
+                "summary": "Check the live demo now",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "project id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.DemoCheckResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "no demo URL, or the project is not public",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too Many Requests",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/projects/{id}/media": {
             "post": {
                 "security": [
@@ -1298,6 +1402,115 @@ const docTemplate = `{
                 }
             }
         },
+        "httpapi.DemoBadge": {
+            "type": "object",
+            "properties": {
+                "checked_at": {
+                    "type": "string"
+                },
+                "state": {
+                    "type": "string",
+                    "enum": [
+                        "up",
+                        "down",
+                        "unknown"
+                    ]
+                }
+            }
+        },
+        "httpapi.DemoCheckResponse": {
+            "type": "object",
+            "properties": {
+                "checked_at": {
+                    "type": "string"
+                },
+                "error": {
+                    "type": "string",
+                    "example": "DNS name not found: demo.example.com."
+                },
+                "error_class": {
+                    "type": "string",
+                    "enum": [
+                        "dns",
+                        "connect",
+                        "tls",
+                        "timeout",
+                        "http_status",
+                        "blocked",
+                        "invalid_url"
+                    ]
+                },
+                "final_url": {
+                    "type": "string"
+                },
+                "latency_ms": {
+                    "type": "integer"
+                },
+                "status_code": {
+                    "type": "integer"
+                },
+                "up": {
+                    "type": "boolean"
+                }
+            }
+        },
+        "httpapi.DemoEventResponse": {
+            "type": "object",
+            "properties": {
+                "created_at": {
+                    "type": "string"
+                },
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "down",
+                        "recovered"
+                    ]
+                },
+                "message": {
+                    "type": "string"
+                }
+            }
+        },
+        "httpapi.DemoSummaryResponse": {
+            "type": "object",
+            "properties": {
+                "events": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/httpapi.DemoEventResponse"
+                    }
+                },
+                "last_check": {
+                    "$ref": "#/definitions/httpapi.DemoCheckResponse"
+                },
+                "recent_checks": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/httpapi.DemoCheckResponse"
+                    }
+                },
+                "since": {
+                    "type": "string"
+                },
+                "state": {
+                    "type": "string",
+                    "enum": [
+                        "up",
+                        "down",
+                        "unknown"
+                    ]
+                },
+                "uptime_24h": {
+                    "type": "number",
+                    "example": 0.993
+                },
+                "uptime_7d": {
+                    "type": "number",
+                    "example": 0.998
+                }
+            }
+        },
         "httpapi.FeaturedRequest": {
             "type": "object",
             "properties": {
@@ -1697,6 +1910,9 @@ const docTemplate = `{
         "httpapi.PublicProject": {
             "type": "object",
             "properties": {
+                "demo": {
+                    "$ref": "#/definitions/httpapi.DemoBadge"
+                },
                 "demo_url": {
                     "type": "string"
                 },

@@ -27,6 +27,10 @@ type Options struct {
 	// signal before asynq hands them back to the queue for another worker.
 	ShutdownTimeout time.Duration
 	Media           *MediaHandlers
+	Demo            *DemoHandlers // nil: no demo checks
+	// DemoConcurrency is how many demo checks run at once. Checks wait on
+	// the network, so they get a pool of their own, apart from ffmpeg.
+	DemoConcurrency int
 	Metrics         *metrics.Metrics  // nil: none
 	Errors          *errtrack.Tracker // nil: failures are only logged
 }
@@ -34,6 +38,8 @@ type Options struct {
 // Worker processes tasks and runs the periodic scheduler until Shutdown.
 type Worker struct {
 	srv       *asynq.Server
+	demoSrv   *asynq.Server // nil without demo checks
+	demoMux   *asynq.ServeMux
 	mux       *asynq.ServeMux
 	scheduler *asynq.Scheduler
 	log       *slog.Logger
@@ -77,6 +83,29 @@ func New(opts Options) (*Worker, error) {
 	if _, err := w.scheduler.Register("@every 5m", queue.NewUploadsCleanupTask()); err != nil {
 		return nil, fmt.Errorf("schedule uploads cleanup: %w", err)
 	}
+	if d := opts.Demo; d != nil {
+		if opts.DemoConcurrency <= 0 {
+			opts.DemoConcurrency = 20
+		}
+		w.demoSrv = asynq.NewServer(opts.Redis, asynq.Config{
+			Concurrency:     opts.DemoConcurrency,
+			Queues:          map[string]int{queue.QueueDemo: 1},
+			ShutdownTimeout: opts.ShutdownTimeout,
+			Logger:          slogAdapter{log},
+			LogLevel:        asynq.WarnLevel,
+		})
+		w.demoMux = asynq.NewServeMux()
+		w.demoMux.Use(w.logTasks)
+		w.demoMux.HandleFunc(queue.TypeDemoDispatch, d.HandleDemoDispatch)
+		w.demoMux.HandleFunc(queue.TypeDemoCheck, d.HandleDemoCheck)
+		w.mux.HandleFunc(queue.TypeDemoPrune, d.HandleDemoPrune)
+		if _, err := w.scheduler.Register(fmt.Sprintf("@every %s", d.Interval), queue.NewDemoDispatchTask(d.Interval)); err != nil {
+			return nil, fmt.Errorf("schedule demo checks: %w", err)
+		}
+		if _, err := w.scheduler.Register("@every 1h", queue.NewDemoPruneTask()); err != nil {
+			return nil, fmt.Errorf("schedule demo pruning: %w", err)
+		}
+	}
 	return w, nil
 }
 
@@ -85,8 +114,14 @@ func (w *Worker) Start() error {
 	if err := w.srv.Start(w.mux); err != nil {
 		return err
 	}
+	if w.demoSrv != nil {
+		if err := w.demoSrv.Start(w.demoMux); err != nil {
+			w.srv.Shutdown()
+			return err
+		}
+	}
 	if err := w.scheduler.Start(); err != nil {
-		w.srv.Shutdown()
+		w.Shutdown()
 		return err
 	}
 	return nil
@@ -96,6 +131,9 @@ func (w *Worker) Start() error {
 // timeout for running tasks, and returns unfinished ones to the queue.
 func (w *Worker) Shutdown() {
 	w.scheduler.Shutdown()
+	if w.demoSrv != nil {
+		w.demoSrv.Shutdown()
+	}
 	w.srv.Shutdown()
 }
 

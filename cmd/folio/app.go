@@ -14,6 +14,7 @@ import (
 
 	"github.com/foliohq/folio/internal/auth"
 	"github.com/foliohq/folio/internal/config"
+	"github.com/foliohq/folio/internal/demo"
 	"github.com/foliohq/folio/internal/errtrack"
 	"github.com/foliohq/folio/internal/health"
 	"github.com/foliohq/folio/internal/httpapi"
@@ -23,6 +24,7 @@ import (
 	"github.com/foliohq/folio/internal/ratelimit"
 	"github.com/foliohq/folio/internal/storage"
 	"github.com/foliohq/folio/migrations"
+	"github.com/foliohq/folio/worker"
 )
 
 // app holds the configuration and the open connections every long-running
@@ -121,6 +123,9 @@ func (a *app) httpOptions() httpapi.Options {
 		MaxVideoBytes: a.cfg.MaxVideoBytes,
 		MaxImageBytes: a.cfg.MaxImageBytes,
 
+		Demos:       postgres.NewDemoService(a.db),
+		DemoChecker: a.demoHandlers(),
+
 		Metrics:      a.metrics,
 		Errors:       a.errors,
 		QueueUI:      asynqmon.New(asynqmon.Options{RootPath: "/admin/queues", RedisConnOpt: a.asynqRedis(), ReadOnly: true}),
@@ -128,6 +133,16 @@ func (a *app) httpOptions() httpapi.Options {
 		ReadTimeout:  a.cfg.HTTPReadTimeout,
 		WriteTimeout: a.cfg.HTTPWriteTimeout,
 		MediaOrigin:  a.mediaOrigin(),
+	}
+}
+
+func (a *app) demoHandlers() *worker.DemoHandlers {
+	return &worker.DemoHandlers{
+		Demos:    postgres.NewDemoService(a.db),
+		Checker:  demo.NewChecker(a.cfg.DemoCheckTimeout, a.cfg.DemoAllowPrivate),
+		Queue:    a.queue,
+		Interval: a.cfg.DemoCheckInterval,
+		Metrics:  a.metrics,
 	}
 }
 

@@ -99,6 +99,8 @@ func (a *app) newWorker() (*worker.Worker, error) {
 		ShutdownTimeout: a.cfg.ShutdownTimeout,
 		Metrics:         a.metrics,
 		Errors:          a.errors,
+		Demo:            a.demoHandlers(),
+		DemoConcurrency: a.cfg.DemoCheckConcurrency,
 		Media: &worker.MediaHandlers{
 			Metrics: a.metrics,
 			Queue:   a.queue,

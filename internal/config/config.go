@@ -45,6 +45,11 @@ type Config struct {
 	HTTPReadTimeout  time.Duration
 	HTTPWriteTimeout time.Duration
 	PublicRatePerMin int
+
+	DemoCheckInterval    time.Duration
+	DemoCheckTimeout     time.Duration
+	DemoAllowPrivate     bool
+	DemoCheckConcurrency int
 }
 
 // RedisOptions returns the go-redis options for RedisURL. Load has already
@@ -105,6 +110,11 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		HTTPReadTimeout:  p.duration("FOLIO_HTTP_READ_TIMEOUT", 10*time.Minute),
 		HTTPWriteTimeout: p.duration("FOLIO_HTTP_WRITE_TIMEOUT", 10*time.Minute),
 		PublicRatePerMin: p.count("FOLIO_PUBLIC_RATE_LIMIT", 600),
+
+		DemoCheckInterval:    p.duration("FOLIO_DEMO_CHECK_INTERVAL", 5*time.Minute),
+		DemoCheckTimeout:     p.duration("FOLIO_DEMO_CHECK_TIMEOUT", 10*time.Second),
+		DemoAllowPrivate:     p.boolean("FOLIO_DEMO_ALLOW_PRIVATE", false),
+		DemoCheckConcurrency: p.count("FOLIO_DEMO_CHECK_CONCURRENCY", 20),
 	}
 	if len(p.problems) > 0 {
 		return Config{}, &Error{Problems: p.problems}

@@ -30,6 +30,9 @@ func TestLoadDefaults(t *testing.T) {
 	if cfg.HTTPAddr != ":8080" || cfg.BaseURL.String() != "http://localhost:8080" || cfg.Env != "prod" {
 		t.Errorf("defaults: addr=%q base=%q env=%q", cfg.HTTPAddr, cfg.BaseURL, cfg.Env)
 	}
+	if cfg.DemoAllowPrivate || cfg.DemoCheckInterval != 5*time.Minute || cfg.DemoCheckTimeout != 10*time.Second {
+		t.Errorf("demo checks must default to public targets only, every 5m, 10s timeout: %+v", cfg)
+	}
 	if cfg.MetricsAddr != "127.0.0.1:9090" || cfg.SentryDSN != "" {
 		t.Errorf("metrics %q sentry %q: metrics must default to loopback, Sentry to off", cfg.MetricsAddr, cfg.SentryDSN)
 	}
@@ -91,6 +94,12 @@ func TestLoadEachVariable(t *testing.T) {
 		{"FOLIO_HTTP_WRITE_TIMEOUT", "0s", true},
 		{"FOLIO_PUBLIC_RATE_LIMIT", "1200", false},
 		{"FOLIO_PUBLIC_RATE_LIMIT", "-1", true},
+		{"FOLIO_DEMO_CHECK_INTERVAL", "1m", false},
+		{"FOLIO_DEMO_CHECK_INTERVAL", "often", true},
+		{"FOLIO_DEMO_CHECK_TIMEOUT", "0s", true},
+		{"FOLIO_DEMO_ALLOW_PRIVATE", "true", false},
+		{"FOLIO_DEMO_ALLOW_PRIVATE", "sometimes", true},
+		{"FOLIO_DEMO_CHECK_CONCURRENCY", "50", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name+"="+tt.value, func(t *testing.T) {

@@ -53,6 +53,8 @@ func (s *Server) routes() {
 	v1.Post("/uploads/:id/complete", signedIn, s.completeUpload)
 	v1.Delete("/uploads/:id", signedIn, s.abortUpload)
 	v1.Post("/me/avatar", signedIn, s.uploadAvatar)
+	v1.Get("/projects/:id/demo", signedIn, s.getDemo)
+	v1.Post("/projects/:id/demo/check", signedIn, s.checkDemoNow)
 	v1.Get("/media/:id", signedIn, s.getMedia)
 	v1.Delete("/media/:id", signedIn, s.deleteMedia)
 

@@ -49,6 +49,9 @@ type Options struct {
 	MaxVideoBytes int64
 	MaxImageBytes int64
 
+	Demos       folio.DemoService
+	DemoChecker DemoChecker
+
 	Metrics      *metrics.Metrics  // nil: no metrics
 	Errors       *errtrack.Tracker // nil: errors are only logged
 	QueueUI      http.Handler      // asynqmon, served to admins at /admin/queues

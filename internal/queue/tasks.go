@@ -77,3 +77,48 @@ func Enqueue(c Enqueuer, t *asynq.Task) error {
 	}
 	return nil
 }
+
+// Demo check tasks run on a queue of their own, served by a worker pool
+// sized for waiting on the network rather than for ffmpeg.
+const (
+	QueueDemo        = "demo"
+	TypeDemoDispatch = "demo:dispatch"
+	TypeDemoCheck    = "demo:check"
+	TypeDemoPrune    = "demo:prune"
+)
+
+// DemoCheckPayload names the project whose demo to check.
+type DemoCheckPayload struct {
+	ProjectID int64 `json:"project_id"`
+}
+
+// NewDemoDispatchTask makes the periodic task that queues one check per
+// public demo for the coming interval. Unique keeps several schedulers
+// (one per worker replica) from dispatching the same interval twice.
+func NewDemoDispatchTask(interval time.Duration) *asynq.Task {
+	return asynq.NewTask(TypeDemoDispatch, nil, asynq.Queue(QueueDemo), asynq.Unique(interval/2), asynq.MaxRetry(2))
+}
+
+// NewDemoCheckTask makes the check of one project's demo in the interval
+// slot that starts at slotStart, delayed by offset so that checks spread
+// over the interval. The id names the project and the slot: queued twice
+// for the same slot, it runs once.
+func NewDemoCheckTask(projectID int64, slotStart time.Time, offset, interval time.Duration) (*asynq.Task, error) {
+	payload, err := json.Marshal(DemoCheckPayload{ProjectID: projectID})
+	if err != nil {
+		return nil, err
+	}
+	return asynq.NewTask(TypeDemoCheck, payload,
+		asynq.TaskID(fmt.Sprintf("demo:check:%d:%d", projectID, slotStart.Unix())),
+		asynq.Queue(QueueDemo),
+		asynq.ProcessIn(offset),
+		asynq.MaxRetry(0), // the next interval is the retry
+		asynq.Timeout(time.Minute),
+		asynq.Retention(interval),
+	), nil
+}
+
+// NewDemoPruneTask makes the periodic task that forgets old checks.
+func NewDemoPruneTask() *asynq.Task {
+	return asynq.NewTask(TypeDemoPrune, nil, asynq.Queue(QueueLow), asynq.Unique(50*time.Minute), asynq.MaxRetry(2))
+}

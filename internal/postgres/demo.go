@@ -1,0 +1,213 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/foliohq/folio/internal/folio"
+)
+
+type demoCheckRow struct {
+	bun.BaseModel `bun:"table:demo_checks"`
+
+	ID         int64     `bun:"id,pk,autoincrement"`
+	ProjectID  int64     `bun:"project_id"`
+	CheckedAt  time.Time `bun:"checked_at"`
+	Up         bool      `bun:"up"`
+	StatusCode int       `bun:"status_code"`
+	LatencyMS  int       `bun:"latency_ms"`
+	FinalURL   string    `bun:"final_url"`
+	ErrorClass string    `bun:"error_class"`
+	Error      string    `bun:"error"`
+}
+
+func (r *demoCheckRow) check() folio.DemoCheck {
+	return folio.DemoCheck{ProjectID: r.ProjectID, CheckedAt: r.CheckedAt, Up: r.Up, StatusCode: r.StatusCode,
+		Latency: time.Duration(r.LatencyMS) * time.Millisecond, FinalURL: r.FinalURL, ErrorClass: r.ErrorClass, Error: r.Error}
+}
+
+type demoStatusRow struct {
+	bun.BaseModel `bun:"table:demo_status"`
+
+	ProjectID        int64     `bun:"project_id,pk"`
+	State            string    `bun:"state"`
+	Since            time.Time `bun:"since"`
+	LastCheckedAt    time.Time `bun:"last_checked_at"`
+	ConsecutiveFails int       `bun:"consecutive_fails"`
+	LastError        string    `bun:"last_error"`
+}
+
+type demoEventRow struct {
+	bun.BaseModel `bun:"table:demo_events"`
+
+	ID        int64     `bun:"id,pk,autoincrement"`
+	ProjectID int64     `bun:"project_id"`
+	Kind      string    `bun:"kind"`
+	Message   string    `bun:"message"`
+	CreatedAt time.Time `bun:"created_at,nullzero,default:now()"`
+}
+
+// DemoService implements folio.DemoService.
+type DemoService struct{ db *bun.DB }
+
+// NewDemoService returns a DemoService on db.
+func NewDemoService(db *bun.DB) *DemoService { return &DemoService{db: db} }
+
+var _ folio.DemoService = (*DemoService)(nil)
+
+// RecordCheck implements folio.DemoService.
+func (s *DemoService) RecordCheck(ctx context.Context, c folio.DemoCheck) (*folio.DemoEvent, error) {
+	var event *folio.DemoEvent
+	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		row := &demoCheckRow{ProjectID: c.ProjectID, CheckedAt: c.CheckedAt, Up: c.Up, StatusCode: c.StatusCode,
+			LatencyMS: int(c.Latency.Milliseconds()), FinalURL: c.FinalURL, ErrorClass: c.ErrorClass, Error: c.Error}
+		if _, err := tx.NewInsert().Model(row).Exec(ctx); err != nil {
+			return fmt.Errorf("insert demo check: %w", err)
+		}
+		st := new(demoStatusRow)
+		err := tx.NewSelect().Model(st).Where("project_id = ?", c.ProjectID).For("UPDATE").Scan(ctx)
+		state := string(folio.DemoDown)
+		if c.Up {
+			state = string(folio.DemoUp)
+		}
+		if errors.Is(err, sql.ErrNoRows) {
+			st = &demoStatusRow{ProjectID: c.ProjectID, State: state, Since: c.CheckedAt}
+		} else if err != nil {
+			return err
+		}
+		wasDown := st.ConsecutiveFails >= folio.DownAfter
+		if st.State != state {
+			st.State, st.Since = state, c.CheckedAt
+		}
+		st.LastCheckedAt = c.CheckedAt
+		if c.Up {
+			st.ConsecutiveFails, st.LastError = 0, ""
+			if wasDown {
+				event = &folio.DemoEvent{ProjectID: c.ProjectID, Kind: "recovered", Message: "The demo answers again."}
+			}
+		} else {
+			st.ConsecutiveFails++
+			st.LastError = c.Error
+			if st.ConsecutiveFails == folio.DownAfter {
+				event = &folio.DemoEvent{ProjectID: c.ProjectID, Kind: "down", Message: c.Error}
+			}
+		}
+		if _, err := tx.NewInsert().Model(st).On("CONFLICT (project_id) DO UPDATE").
+			Set("state = EXCLUDED.state, since = EXCLUDED.since, last_checked_at = EXCLUDED.last_checked_at").
+			Set("consecutive_fails = EXCLUDED.consecutive_fails, last_error = EXCLUDED.last_error").Exec(ctx); err != nil {
+			return err
+		}
+		if event != nil {
+			ev := &demoEventRow{ProjectID: event.ProjectID, Kind: event.Kind, Message: event.Message}
+			if _, err := tx.NewInsert().Model(ev).Returning("created_at").Exec(ctx); err != nil {
+				return err
+			}
+			event.CreatedAt = ev.CreatedAt
+		}
+		return nil
+	})
+	return event, err
+}
+
+func (s *DemoService) uptime(ctx context.Context, projectID int64, window time.Duration) (*float64, error) {
+	var ratio sql.NullFloat64
+	err := s.db.NewSelect().Table("demo_checks").ColumnExpr("avg(up::int)").
+		Where("project_id = ? AND checked_at > ?", projectID, time.Now().Add(-window)).Scan(ctx, &ratio)
+	if err != nil || !ratio.Valid {
+		return nil, err
+	}
+	return &ratio.Float64, nil
+}
+
+// DemoSummary implements folio.DemoService.
+func (s *DemoService) DemoSummary(ctx context.Context, projectID int64, recent int) (folio.DemoSummary, error) {
+	sum := folio.DemoSummary{State: folio.DemoUnknown, Recent: []folio.DemoCheck{}, Events: []folio.DemoEvent{}}
+	st := new(demoStatusRow)
+	if err := s.db.NewSelect().Model(st).Where("project_id = ?", projectID).Scan(ctx); err == nil {
+		sum.State, sum.Since, sum.LastCheckedAt = folio.DemoState(st.State), st.Since, st.LastCheckedAt
+	} else if !errors.Is(err, sql.ErrNoRows) {
+		return sum, err
+	}
+	var err error
+	if sum.Uptime24h, err = s.uptime(ctx, projectID, 24*time.Hour); err != nil {
+		return sum, err
+	}
+	if sum.Uptime7d, err = s.uptime(ctx, projectID, 7*24*time.Hour); err != nil {
+		return sum, err
+	}
+	var rows []demoCheckRow
+	if err := s.db.NewSelect().Model(&rows).Where("project_id = ?", projectID).Order("checked_at DESC").Limit(int64(recent)).Scan(ctx); err != nil {
+		return sum, err
+	}
+	for i := range rows {
+		sum.Recent = append(sum.Recent, rows[i].check())
+	}
+	if len(sum.Recent) > 0 {
+		last := sum.Recent[0]
+		sum.LastCheck = &last
+	}
+	var events []demoEventRow
+	if err := s.db.NewSelect().Model(&events).Where("project_id = ?", projectID).Order("id DESC").Limit(10).Scan(ctx); err != nil {
+		return sum, err
+	}
+	for _, e := range events {
+		sum.Events = append(sum.Events, folio.DemoEvent{ProjectID: e.ProjectID, Kind: e.Kind, Message: e.Message, CreatedAt: e.CreatedAt})
+	}
+	return sum, nil
+}
+
+// DemoStates implements folio.DemoService.
+func (s *DemoService) DemoStates(ctx context.Context, projectIDs []int64) (map[int64]folio.DemoSummary, error) {
+	out := map[int64]folio.DemoSummary{}
+	if len(projectIDs) == 0 {
+		return out, nil
+	}
+	var rows []demoStatusRow
+	if err := s.db.NewSelect().Model(&rows).Where("project_id IN (?)", bun.In(projectIDs)).Scan(ctx); err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		out[r.ProjectID] = folio.DemoSummary{State: folio.DemoState(r.State), Since: r.Since, LastCheckedAt: r.LastCheckedAt}
+	}
+	return out, nil
+}
+
+// DemoTargets implements folio.DemoService.
+func (s *DemoService) DemoTargets(ctx context.Context, after int64, limit int) ([]folio.DemoTarget, error) {
+	var rows []struct {
+		ID      int64  `bun:"id"`
+		DemoURL string `bun:"demo_url"`
+	}
+	if err := s.db.NewSelect().Table("projects").Column("id", "demo_url").
+		Where("visibility = 'public' AND demo_url <> '' AND id > ?", after).Order("id").Limit(int64(limit)).Scan(ctx, &rows); err != nil {
+		return nil, err
+	}
+	out := make([]folio.DemoTarget, len(rows))
+	for i, r := range rows {
+		out[i] = folio.DemoTarget{ProjectID: r.ID, URL: r.DemoURL}
+	}
+	return out, nil
+}
+
+// DemoTarget implements folio.DemoService.
+func (s *DemoService) DemoTarget(ctx context.Context, projectID int64) (folio.DemoTarget, bool, error) {
+	ts, err := s.DemoTargets(ctx, projectID-1, 1)
+	if err != nil || len(ts) == 0 || ts[0].ProjectID != projectID {
+		return folio.DemoTarget{}, false, err
+	}
+	return ts[0], true, nil
+}
+
+// PruneDemoChecks implements folio.DemoService.
+func (s *DemoService) PruneDemoChecks(ctx context.Context, before time.Time) (int64, error) {
+	res, err := s.db.NewDelete().Model((*demoCheckRow)(nil)).Where("checked_at < ?", before).Exec(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}

@@ -1,0 +1,134 @@
+package worker
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
+	"strconv"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"github.com/foliohq/folio/internal/demo"
+	"github.com/foliohq/folio/internal/folio"
+	"github.com/foliohq/folio/internal/metrics"
+	"github.com/foliohq/folio/internal/queue"
+)
+
+// DemoRetention is how long raw checks are kept.
+const DemoRetention = 30 * 24 * time.Hour
+
+// DemoNotifier hears when a demo goes down or recovers; an email or
+// webhook sender plugs in here.
+type DemoNotifier interface {
+	DemoEvent(ctx context.Context, e folio.DemoEvent)
+}
+
+// DemoHandlers check live demos on a schedule.
+type DemoHandlers struct {
+	Demos    folio.DemoService
+	Checker  *demo.Checker
+	Queue    queue.Enqueuer
+	Interval time.Duration
+	Notifier DemoNotifier     // nil: events are only recorded and logged
+	Metrics  *metrics.Metrics // nil: none
+	now      func() time.Time
+}
+
+func (h *DemoHandlers) clock() time.Time {
+	if h.now != nil {
+		return h.now()
+	}
+	return time.Now()
+}
+
+// spread gives each project a fixed offset within the interval, so that
+// thousands of checks do not start in the same second and each project is
+// checked at the same phase every interval.
+func spread(projectID int64, interval time.Duration) time.Duration {
+	f := fnv.New64a()
+	f.Write([]byte(strconv.FormatInt(projectID, 10)))
+	return time.Duration(f.Sum64() % uint64(interval))
+}
+
+// HandleDemoDispatch queues this interval's check of every public demo.
+func (h *DemoHandlers) HandleDemoDispatch(ctx context.Context, _ *asynq.Task) error {
+	slot := h.clock().Truncate(h.Interval)
+	var after int64
+	queued := 0
+	for {
+		targets, err := h.Demos.DemoTargets(ctx, after, 1000)
+		if err != nil {
+			return err
+		}
+		for _, tg := range targets {
+			// The offset counts from the slot's start, so a dispatch that
+			// runs late still keeps each project at its phase.
+			offset := slot.Add(spread(tg.ProjectID, h.Interval)).Sub(h.clock())
+			if offset < 0 {
+				offset = 0
+			}
+			task, err := queue.NewDemoCheckTask(tg.ProjectID, slot, offset, h.Interval)
+			if err != nil {
+				return err
+			}
+			if err := queue.Enqueue(h.Queue, task); err != nil {
+				return err
+			}
+			queued++
+			after = tg.ProjectID
+		}
+		if len(targets) < 1000 {
+			break
+		}
+	}
+	loggerFor(ctx, nil).Debug("demo checks queued", "count", queued, "slot", slot)
+	return nil
+}
+
+// HandleDemoCheck checks one demo and records the result.
+func (h *DemoHandlers) HandleDemoCheck(ctx context.Context, t *asynq.Task) error {
+	var p queue.DemoCheckPayload
+	if err := json.Unmarshal(t.Payload(), &p); err != nil {
+		return fmt.Errorf("bad payload: %v: %w", err, asynq.SkipRetry)
+	}
+	_, err := h.CheckNow(ctx, p.ProjectID)
+	return err
+}
+
+// CheckNow checks a project's demo at once and records it. ok is false
+// when the project has no demo to check (deleted, draft, or no URL).
+func (h *DemoHandlers) CheckNow(ctx context.Context, projectID int64) (*folio.DemoCheck, error) {
+	target, ok, err := h.Demos.DemoTarget(ctx, projectID)
+	if err != nil || !ok {
+		return nil, err
+	}
+	res := h.Checker.Check(ctx, target.URL)
+	check := folio.DemoCheck{ProjectID: projectID, CheckedAt: res.CheckedAt, Up: res.Up, StatusCode: res.StatusCode,
+		Latency: res.Latency, FinalURL: res.FinalURL, ErrorClass: res.ErrorClass, Error: res.Error}
+	event, err := h.Demos.RecordCheck(ctx, check)
+	if err != nil {
+		return nil, err
+	}
+	if h.Metrics != nil {
+		result := "up"
+		if !res.Up {
+			result = res.ErrorClass
+		}
+		h.Metrics.DemoChecks.WithLabelValues(result).Inc()
+	}
+	if event != nil {
+		loggerFor(ctx, nil).Info("demo state changed", "project_id", projectID, "event", event.Kind, "message", event.Message)
+		if h.Notifier != nil {
+			h.Notifier.DemoEvent(ctx, *event)
+		}
+	}
+	return &check, nil
+}
+
+// HandleDemoPrune deletes checks older than DemoRetention.
+func (h *DemoHandlers) HandleDemoPrune(ctx context.Context, _ *asynq.Task) error {
+	_, err := h.Demos.PruneDemoChecks(ctx, h.clock().Add(-DemoRetention))
+	return err
+}
