@@ -88,11 +88,14 @@ func New(opts Options) (*Worker, error) {
 			opts.DemoConcurrency = 20
 		}
 		w.demoSrv = asynq.NewServer(opts.Redis, asynq.Config{
-			Concurrency:     opts.DemoConcurrency,
-			Queues:          map[string]int{queue.QueueDemo: 1},
-			ShutdownTimeout: opts.ShutdownTimeout,
-			Logger:          slogAdapter{log},
-			LogLevel:        asynq.WarnLevel,
+			Concurrency: opts.DemoConcurrency,
+			Queues:      map[string]int{queue.QueueDemo: 1},
+			// Checks are delayed to their phase in the interval; look for
+			// due ones every second so that the phase holds.
+			DelayedTaskCheckInterval: time.Second,
+			ShutdownTimeout:          opts.ShutdownTimeout,
+			Logger:                   slogAdapter{log},
+			LogLevel:                 asynq.WarnLevel,
 		})
 		w.demoMux = asynq.NewServeMux()
 		w.demoMux.Use(w.logTasks)

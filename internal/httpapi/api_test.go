@@ -29,9 +29,12 @@ type api struct {
 	db  *bun.DB
 }
 
-type apiOption func(*httpapi.Options)
+// apiOption changes the server's options; db is the test's database.
+type apiOption func(o *httpapi.Options, db *bun.DB)
 
-func withLimits(l httpapi.Limits) apiOption { return func(o *httpapi.Options) { o.Limits = l } }
+func withLimits(l httpapi.Limits) apiOption {
+	return func(o *httpapi.Options, _ *bun.DB) { o.Limits = l }
+}
 
 func newAPI(t *testing.T, opts ...apiOption) *api {
 	t.Helper()
@@ -53,7 +56,7 @@ func newAPI(t *testing.T, opts ...apiOption) *api {
 		Limiter:     ratelimit.New(rdb),
 	}
 	for _, opt := range opts {
-		opt(&o)
+		opt(&o, db)
 	}
 	if o.PublicLimit.Rate == 0 {
 		o.PublicLimit = plenty

@@ -19,6 +19,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/uptrace/bun"
+
 	"github.com/foliohq/folio/internal/errtrack"
 	"github.com/foliohq/folio/internal/httpapi"
 	"github.com/foliohq/folio/internal/metrics"
@@ -230,7 +232,7 @@ func TestQueueUIOnlyForAdmins(t *testing.T) {
 
 func TestNoSecretsInLogs(t *testing.T) {
 	logs, log := newLogBuffer()
-	a := newAPI(t, func(o *httpapi.Options) { o.Logger = log })
+	a := newAPI(t, func(o *httpapi.Options, db *bun.DB) { o.Logger = log })
 	acct := a.signUp("ada")
 	secret := a.expect(req{method: "POST", path: "/api/v1/tokens", token: acct.token, body: map[string]string{"name": "ci"}}, 201).json(t)["token"].(string)
 	a.do(req{method: "POST", path: "/api/v1/auth/login", body: map[string]string{"email": acct.email, "password": "a wrong password"}})
@@ -273,7 +275,7 @@ func TestSecurityHeaders(t *testing.T) {
 }
 
 func TestPublicPagesRateLimitAndHSTS(t *testing.T) {
-	a := newAPI(t, func(o *httpapi.Options) {
+	a := newAPI(t, func(o *httpapi.Options, db *bun.DB) {
 		o.PublicLimit = ratelimit.Limit{Rate: 3, Period: time.Minute}
 		o.BaseURL, _ = url.Parse("https://folio.example.com")
 	})

@@ -1,0 +1,58 @@
+package httpapi_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/foliohq/folio/internal/demo"
+	"github.com/foliohq/folio/internal/httpapi"
+	"github.com/foliohq/folio/internal/postgres"
+	"github.com/foliohq/folio/worker"
+)
+
+func TestDemoEndpoints(t *testing.T) {
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok")) }))
+	defer up.Close()
+	a := newAPI(t, func(o *httpapi.Options, db *bun.DB) {
+		o.Demos = postgres.NewDemoService(db)
+		o.DemoChecker = &worker.DemoHandlers{Demos: o.Demos, Checker: demo.NewChecker(2*time.Second, true), Interval: time.Minute}
+	})
+	ada, bob := a.signUp("ada"), a.signUp("bob")
+	p := a.createProject(ada, map[string]any{"title": "Orders", "visibility": "public", "demo_url": up.URL})
+	path := "/api/v1/projects/" + itoa(id(p)) + "/demo"
+
+	sum := a.expect(req{method: "GET", path: path, token: ada.token}, 200).json(t)
+	if sum["state"] != "unknown" || sum["last_check"] != nil {
+		t.Errorf("before any check: %v", sum)
+	}
+	pf := a.expect(req{method: "GET", path: "/api/v1/portfolios/ada"}, 200).json(t)
+	if badge := pf["projects"].([]any)[0].(map[string]any)["demo"].(map[string]any); badge["state"] != "unknown" {
+		t.Errorf("badge before checks: %v", badge)
+	}
+
+	check := a.expect(req{method: "POST", path: path + "/check", token: ada.token}, 200).json(t)
+	if check["up"] != true || check["status_code"] != float64(200) {
+		t.Errorf("check now: %v", check)
+	}
+	sum = a.expect(req{method: "GET", path: path, token: ada.token}, 200).json(t)
+	if sum["state"] != "up" || sum["uptime_24h"] != float64(1) || len(sum["recent_checks"].([]any)) != 1 {
+		t.Errorf("after a check: %v", sum)
+	}
+	pf = a.expect(req{method: "GET", path: "/api/v1/portfolios/ada"}, 200).json(t)
+	if badge := pf["projects"].([]any)[0].(map[string]any)["demo"].(map[string]any); badge["state"] != "up" || badge["checked_at"] == nil {
+		t.Errorf("badge after a check: %v", badge)
+	}
+
+	a.expect(req{method: "POST", path: path + "/check", token: ada.token}, 200)
+	a.expect(req{method: "POST", path: path + "/check", token: ada.token}, 200)
+	assertProblem(t, a.do(req{method: "POST", path: path + "/check", token: ada.token}), 429, "too_many_requests")
+
+	assertProblem(t, a.do(req{method: "GET", path: path, token: bob.token}), 404, "not_found")
+	assertProblem(t, a.do(req{method: "POST", path: path + "/check", token: bob.token}), 404, "not_found")
+	noDemo := a.createProject(ada, map[string]any{"title": "No demo", "visibility": "public"})
+	assertProblem(t, a.do(req{method: "POST", path: "/api/v1/projects/" + itoa(id(noDemo)) + "/demo/check", token: ada.token}), 422, "invalid")
+}
