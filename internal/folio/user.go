@@ -15,6 +15,9 @@ type User struct {
 	Email        string
 	PasswordHash string
 	IsAdmin      bool
+	// ContentVersion changes whenever anything the public portfolio shows
+	// changes; cached pages are keyed by it.
+	ContentVersion int64
 	Profile
 	CreatedAt time.Time
 	UpdatedAt time.Time

@@ -45,7 +45,11 @@ func (m *Migrator) Up(ctx context.Context) ([]string, error) {
 	err := m.locked(ctx, func() error {
 		group, err := m.mig.Migrate(ctx)
 		if group != nil {
-			for _, mg := range group.Migrations {
+			done := group.Migrations
+			if err != nil && len(done) > 0 {
+				done = done[:len(done)-1] // the last one is the one that failed
+			}
+			for _, mg := range done {
 				applied = append(applied, mg.Name+"_"+mg.Comment)
 			}
 		}

@@ -28,13 +28,16 @@ type userRow struct {
 	ShowEmail    bool          `bun:"show_email"`
 	AvatarID     sql.NullInt64 `bun:"avatar_media_id"`
 	IsAdmin      bool          `bun:"is_admin"`
-	CreatedAt    time.Time     `bun:"created_at,nullzero,default:now()"`
-	UpdatedAt    time.Time     `bun:"updated_at,nullzero,default:now()"`
+	// Maintained by triggers; read, never written.
+	ContentVersion int64     `bun:"content_version,scanonly"`
+	Search         string    `bun:"search,scanonly"`
+	CreatedAt      time.Time `bun:"created_at,nullzero,default:now()"`
+	UpdatedAt      time.Time `bun:"updated_at,nullzero,default:now()"`
 }
 
 func (r *userRow) user() *folio.User {
 	return &folio.User{
-		ID: r.ID, Email: r.Email, PasswordHash: r.PasswordHash, IsAdmin: r.IsAdmin,
+		ID: r.ID, Email: r.Email, PasswordHash: r.PasswordHash, IsAdmin: r.IsAdmin, ContentVersion: r.ContentVersion,
 		Profile: folio.Profile{
 			Handle: r.Handle, DisplayName: r.DisplayName, Headline: r.Headline, Bio: r.Bio,
 			Location: r.Location, WebsiteURL: r.WebsiteURL, GitHubURL: r.GitHubURL,

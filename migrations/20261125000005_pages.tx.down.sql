@@ -1,0 +1,14 @@
+DROP INDEX projects_tech_tags_idx;
+ALTER TABLE projects DROP COLUMN search;
+ALTER TABLE users DROP COLUMN search;
+DROP FUNCTION folio_tags_text(text[]);
+DROP TRIGGER demo_status_bump_update ON demo_status;
+DROP TRIGGER demo_status_bump_insert ON demo_status;
+DROP FUNCTION folio_bump_from_demo();
+DROP TRIGGER media_bump ON media;
+DROP TRIGGER projects_bump ON projects;
+DROP FUNCTION folio_bump_from_owner_row();
+DROP TRIGGER users_bump_profile ON users;
+DROP FUNCTION folio_bump_profile();
+DROP FUNCTION folio_bump_owner(bigint);
+ALTER TABLE users DROP COLUMN content_version;
