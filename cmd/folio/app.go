@@ -123,6 +123,8 @@ func (a *app) httpOptions() httpapi.Options {
 		MaxVideoBytes: a.cfg.MaxVideoBytes,
 		MaxImageBytes: a.cfg.MaxImageBytes,
 
+		Directory:   postgres.NewProjectService(a.db),
+		PageCache:   a.redis,
 		Demos:       postgres.NewDemoService(a.db),
 		DemoChecker: a.demoHandlers(),
 

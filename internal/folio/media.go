@@ -153,6 +153,8 @@ type MediaService interface {
 	FailMedia(ctx context.Context, id int64, reason string) error
 	// DeleteMedia removes the row (renditions go with it).
 	DeleteMedia(ctx context.Context, id int64) error
+	// ReadyMedia lists the ready media of several projects, oldest first.
+	ReadyMedia(ctx context.Context, projectIDs []int64) (map[int64][]*Media, error)
 	// ProjectMedia lists a project's media, oldest first.
 	ProjectMedia(ctx context.Context, projectID int64) ([]*Media, error)
 	// AbandonedUploads lists media still uploading since before t.

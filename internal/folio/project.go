@@ -238,6 +238,8 @@ type ProjectService interface {
 	CreateProject(ctx context.Context, ownerID int64, in ProjectInput) (*Project, error)
 	// Project returns ENOTFOUND unless the project exists and is ownerID's.
 	Project(ctx context.Context, ownerID, id int64) (*Project, error)
+	// ProjectBySlug returns ownerID's project with that slug, or ENOTFOUND.
+	ProjectBySlug(ctx context.Context, ownerID int64, slug string) (*Project, error)
 	// Projects lists ownerID's projects newest first, below the cursor id
 	// (0 for the first page). Inserts never shift later pages.
 	Projects(ctx context.Context, ownerID, cursor int64, limit int) (ProjectPage, error)
@@ -252,4 +254,23 @@ type ProjectService interface {
 	// Portfolio returns the public portfolio of handle; ENOTFOUND when no
 	// user has it. Drafts and unlisted projects are never included.
 	Portfolio(ctx context.Context, handle string) (*Portfolio, error)
+}
+
+// ExploreEntry is one portfolio in the directory.
+type ExploreEntry struct {
+	UserID      int64
+	Handle      string
+	DisplayName string
+	Headline    string
+	Tags        []string
+}
+
+// Directory lists public portfolios.
+type Directory interface {
+	// Explore returns portfolios with at least one public project matching
+	// the text (profile or projects) and tag, newest first, below cursor.
+	Explore(ctx context.Context, text, tag string, cursor int64, limit int) (entries []ExploreEntry, next int64, err error)
+	// PublicURLs lists every public portfolio handle with its public
+	// project slugs, for the sitemap.
+	PublicURLs(ctx context.Context, limit int) (map[string][]string, error)
 }

@@ -87,8 +87,6 @@ func (s *Server) openAPIYAML(c *fiber.Ctx) error {
 	return c.Send(doc)
 }
 
-func (s *Server) homePage(c *fiber.Ctx) error { return sendPage(c, "index.html") }
-
 // staticAsset serves the site's own CSS and scripts from web/static.
 func (s *Server) staticAsset(c *fiber.Ctx) error {
 	name := path.Clean(c.Params("*"))

@@ -270,7 +270,7 @@ func TestSecurityHeaders(t *testing.T) {
 	if r.header.Get("Strict-Transport-Security") != "" {
 		t.Error("HSTS on a plain-http installation would break it")
 	}
-	a.expect(req{method: "GET", path: "/static/site.css"}, 200)
+	a.expect(req{method: "GET", path: "/static/app.css"}, 200)
 	a.expect(req{method: "GET", path: "/static/index.html"}, 404)
 }
 

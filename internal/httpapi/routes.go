@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"strings"
+
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
 	"github.com/gofiber/fiber/v2/middleware/etag"
@@ -9,7 +11,6 @@ import (
 // routes is the table of contents of Folio's HTTP surface.
 func (s *Server) routes() {
 	public := s.publicRateLimit
-	s.app.Get("/", public, s.homePage)
 	s.app.Get("/static/*", s.staticAsset)
 	s.app.Get("/healthz", s.healthz)
 	s.app.Get("/readyz", s.readyz)
@@ -51,12 +52,15 @@ func (s *Server) routes() {
 	v1.Post("/projects/:id/media", signedIn, s.uploadProjectMedia)
 	v1.Post("/projects/:id/uploads", signedIn, s.startUpload)
 	v1.Post("/uploads/:id/complete", signedIn, s.completeUpload)
+	v1.Post("/uploads/:id/parts", signedIn, s.resumeUpload)
 	v1.Delete("/uploads/:id", signedIn, s.abortUpload)
 	v1.Post("/me/avatar", signedIn, s.uploadAvatar)
 	v1.Get("/projects/:id/demo", signedIn, s.getDemo)
 	v1.Post("/projects/:id/demo/check", signedIn, s.checkDemoNow)
 	v1.Get("/media/:id", signedIn, s.getMedia)
 	v1.Delete("/media/:id", signedIn, s.deleteMedia)
+
+	v1.Post("/preview", signedIn, s.previewMarkdown)
 
 	// Unknown API paths answer problem+json rather than falling through to pages.
 	v1.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
@@ -69,4 +73,26 @@ func (s *Server) routes() {
 		s.app.All("/admin/queues", s.authenticate, s.requireAdmin, adaptor.HTTPHandler(s.opts.QueueUI))
 		s.app.All("/admin/queues/*", s.authenticate, s.requireAdmin, adaptor.HTTPHandler(s.opts.QueueUI))
 	}
+
+	// Pages. The visitor may be signed in (session cookie), which shows the
+	// owner their drafts; every page answers 304 to a matching ETag.
+	pages := s.app.Group("", public, etag.New(), s.authenticate)
+	pages.Get("/", s.homePage)
+	pages.Get("/explore", s.explorePage)
+	pages.Get("/sitemap.xml", s.sitemap)
+	pages.Get("/robots.txt", s.robots)
+	pages.Get("/login", s.loginPage)
+	pages.Get("/register", s.registerPage)
+	pages.Get("/dashboard", s.dashboardPage)
+	pages.Get("/dashboard/projects/:id", s.projectEditPage)
+	// Last: a handle or project slug may be any word the routes above do
+	// not take (handles cannot be those words; see folio.IsReservedHandle).
+	pages.Get("/:handle", s.portfolioPage)
+	pages.Get("/:handle/:project", s.projectPage)
+	s.app.Use(func(c *fiber.Ctx) error {
+		if strings.HasPrefix(c.Path(), "/api/") || c.Method() != fiber.MethodGet {
+			return fiber.ErrNotFound
+		}
+		return s.renderNotFound(c)
+	})
 }

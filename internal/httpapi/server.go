@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"html/template"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/foliohq/folio/internal/auth"
 	"github.com/foliohq/folio/internal/errtrack"
@@ -49,6 +51,8 @@ type Options struct {
 	MaxVideoBytes int64
 	MaxImageBytes int64
 
+	Directory   folio.Directory
+	PageCache   *redis.Client // nil: public pages are rendered every time
 	Demos       folio.DemoService
 	DemoChecker DemoChecker
 
@@ -83,10 +87,11 @@ var DefaultLimits = Limits{
 
 // Server is Folio's HTTP surface.
 type Server struct {
-	app  *fiber.App
-	opts Options
-	log  *slog.Logger
-	spec openAPI
+	app   *fiber.App
+	opts  Options
+	log   *slog.Logger
+	spec  openAPI
+	pages map[string]*template.Template
 }
 
 // New builds the Fiber app and its routes.
@@ -106,7 +111,7 @@ func New(opts Options) *Server {
 	if opts.WriteTimeout == 0 {
 		opts.WriteTimeout = 10 * time.Minute
 	}
-	s := &Server{opts: opts, log: opts.Logger}
+	s := &Server{opts: opts, log: opts.Logger, pages: loadTemplates()}
 	s.app = fiber.New(fiber.Config{
 		AppName:               "folio",
 		DisableStartupMessage: true,

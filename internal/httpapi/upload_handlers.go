@@ -265,3 +265,43 @@ func (s *Server) abortUpload(c *fiber.Ctx) error {
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
+
+// resumeUpload signs the parts of an unfinished direct upload again, so a
+// client can continue after a reload or after the first URLs expired.
+//
+//	@Summary		Resume a direct upload
+//	@Description	Returns fresh presigned URLs for every part of an upload still in progress; parts already uploaded may be skipped (their ETags stay valid).
+//	@Tags			media
+//	@Security		BearerAuth
+//	@Produce		json
+//	@Param			id	path		int	true	"media id"
+//	@Success		200	{object}	UploadResponse
+//	@Failure		401	{object}	Problem
+//	@Failure		404	{object}	Problem
+//	@Failure		409	{object}	Problem	"the upload is complete"
+//	@Router			/api/v1/uploads/{id}/parts [post]
+func (s *Server) resumeUpload(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	m, err := s.opts.Media.OwnedMedia(ctx, currentUser(c).ID, id)
+	if err != nil {
+		return err
+	}
+	if m.Status != folio.MediaUploading || m.UploadID == "" {
+		return folio.Errorf(folio.ECONFLICT, "The upload is no longer in progress.")
+	}
+	ps := partSizeFor(m.SizeBytes)
+	resp := UploadResponse{MediaID: m.ID, UploadID: m.UploadID, PartSize: ps}
+	for n := 1; int64(n-1)*ps < m.SizeBytes; n++ {
+		u, err := s.opts.Store.PresignPart(ctx, m.OriginalKey, m.UploadID, n, partURLExpiry)
+		if err != nil {
+			return err
+		}
+		resp.Parts = append(resp.Parts, PartURL{Number: n, URL: u})
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(resp)
+}

@@ -272,3 +272,34 @@ func (s *MediaService) SetAvatar(ctx context.Context, userID, mediaID int64) err
 	_, err := s.db.NewUpdate().Table("users").Set("avatar_media_id = ?, updated_at = now()", mediaID).Where("id = ?", userID).Exec(ctx)
 	return err
 }
+
+// ReadyMedia implements folio.MediaService.
+func (s *MediaService) ReadyMedia(ctx context.Context, projectIDs []int64) (map[int64][]*folio.Media, error) {
+	out := map[int64][]*folio.Media{}
+	if len(projectIDs) == 0 {
+		return out, nil
+	}
+	var rows []mediaRow
+	if err := s.db.NewSelect().Model(&rows).Where("project_id IN (?) AND status = 'ready'", bun.In(projectIDs)).Order("id").Scan(ctx); err != nil {
+		return nil, err
+	}
+	if len(rows) == 0 {
+		return out, nil
+	}
+	ids := make([]int64, len(rows))
+	byID := map[int64]*folio.Media{}
+	for i := range rows {
+		m := rows[i].media()
+		ids[i], byID[m.ID] = m.ID, m
+		out[m.ProjectID] = append(out[m.ProjectID], m)
+	}
+	var rs []renditionRow
+	if err := s.db.NewSelect().Model(&rs).Where("media_id IN (?)", bun.In(ids)).Order("media_id", "name").Scan(ctx); err != nil {
+		return nil, err
+	}
+	for _, r := range rs {
+		m := byID[r.MediaID]
+		m.Renditions = append(m.Renditions, folio.Rendition{Name: r.Name, Key: r.Key, ContentType: r.ContentType, SizeBytes: r.SizeBytes, Width: r.Width, Height: r.Height})
+	}
+	return out, nil
+}

@@ -1,0 +1,111 @@
+package httpapi
+
+import (
+	"encoding/xml"
+	"net/url"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/foliohq/folio/internal/folio"
+)
+
+func (s *Server) homePage(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderCacheControl, "public, max-age=300")
+	return s.render(c, fiber.StatusOK, "home", pageBase{Viewer: viewerOf(c), Meta: pageMeta{
+		Title:       "Folio · developer portfolios that show the work",
+		Description: "Self-hosted portfolios for developers: projects with live demos that are known to work, code, screencasts and interactive API docs.",
+		Canonical:   s.absolute("/"),
+	}})
+}
+
+type exploreResult struct {
+	Handle, DisplayName, Headline, URL string
+	Tags                               []string
+}
+
+type exploreView struct {
+	pageBase
+	Query, Tag string
+	Results    []exploreResult
+	Next       string
+}
+
+const explorePageSize = 20
+
+// explorePage lists public portfolios, searchable by text and technology.
+func (s *Server) explorePage(c *fiber.Ctx) error {
+	q := strings.TrimSpace(c.Query("q"))
+	tag := strings.TrimSpace(c.Query("tag"))
+	if len(q) > 200 || len(tag) > 50 {
+		return folio.Errorf(errBadRequest, "The search is too long.")
+	}
+	var cursor int64
+	if cs := c.Query("cursor"); cs != "" {
+		var ok bool
+		if cursor, ok = decodeCursor(cs); !ok {
+			return s.renderNotFound(c)
+		}
+	}
+	entries, next, err := s.opts.Directory.Explore(c.UserContext(), q, tag, cursor, explorePageSize)
+	if err != nil {
+		return err
+	}
+	v := exploreView{Query: q, Tag: tag, pageBase: pageBase{Viewer: viewerOf(c), Meta: pageMeta{
+		Title: "Explore portfolios · Folio", Description: "Developer portfolios on this Folio, searchable by technology.",
+		Canonical: s.absolute("explore"), NoIndex: q != "" || tag != "" || cursor != 0,
+	}}}
+	for _, e := range entries {
+		v.Results = append(v.Results, exploreResult{Handle: e.Handle, DisplayName: e.DisplayName, Headline: e.Headline, URL: "/" + e.Handle, Tags: e.Tags})
+	}
+	if next != 0 {
+		params := url.Values{"cursor": {encodeCursor(next)}}
+		if q != "" {
+			params.Set("q", q)
+		}
+		if tag != "" {
+			params.Set("tag", tag)
+		}
+		v.Next = "/explore?" + params.Encode()
+	}
+	c.Set(fiber.HeaderCacheControl, "public, max-age=60")
+	return s.render(c, fiber.StatusOK, "explore", v)
+}
+
+type sitemapURL struct {
+	Loc string `xml:"loc"`
+}
+
+type sitemapSet struct {
+	XMLName xml.Name     `xml:"urlset"`
+	NS      string       `xml:"xmlns,attr"`
+	URLs    []sitemapURL `xml:"url"`
+}
+
+// sitemap lists every public portfolio and project.
+func (s *Server) sitemap(c *fiber.Ctx) error {
+	urls, err := s.opts.Directory.PublicURLs(c.UserContext(), 49000)
+	if err != nil {
+		return err
+	}
+	set := sitemapSet{NS: "http://www.sitemaps.org/schemas/sitemap/0.9", URLs: []sitemapURL{{Loc: s.absolute("/")}, {Loc: s.absolute("explore")}}}
+	for handle, slugs := range urls {
+		set.URLs = append(set.URLs, sitemapURL{Loc: s.absolute(handle)})
+		for _, slug := range slugs {
+			set.URLs = append(set.URLs, sitemapURL{Loc: s.absolute(handle, slug)})
+		}
+	}
+	out, err := xml.MarshalIndent(set, "", "  ")
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "application/xml; charset=utf-8")
+	c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
+	return c.Send(append([]byte(xml.Header), out...))
+}
+
+func (s *Server) robots(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderCacheControl, "public, max-age=86400")
+	c.Set(fiber.HeaderContentType, "text/plain; charset=utf-8")
+	return c.SendString("User-agent: *\nDisallow: /api/\nDisallow: /admin/\nDisallow: /dashboard\nAllow: /\n\nSitemap: " + s.absolute("sitemap.xml") + "\n")
+}
