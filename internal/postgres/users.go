@@ -28,8 +28,8 @@ type userRow struct {
 	ShowEmail    bool          `bun:"show_email"`
 	AvatarID     sql.NullInt64 `bun:"avatar_media_id"`
 	IsAdmin      bool          `bun:"is_admin"`
-	// Maintained by triggers; read, never written.
-	ContentVersion int64     `bun:"content_version,scanonly"`
+	// Maintained by triggers: inserted as DEFAULT, never in an update list.
+	ContentVersion int64     `bun:"content_version,nullzero,default:0"`
 	Search         string    `bun:"search,scanonly"`
 	CreatedAt      time.Time `bun:"created_at,nullzero,default:now()"`
 	UpdatedAt      time.Time `bun:"updated_at,nullzero,default:now()"`
