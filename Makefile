@@ -11,8 +11,10 @@ LDFLAGS := -X main.version=$(VERSION)
 dev: build
 	@FOLIO_ENV=$${FOLIO_ENV:-dev} deploy/with-stack.sh bash -c './bin/folio migrate up && ./bin/folio seed && exec ./bin/folio dev'
 
-## test: start the local stack, then lint and run every test with the race detector
+## test: start the local stack, then lint and run every test with the race
+## detector, the browser tests in headless Chromium among them
 test: lint
+	deploy/browser-deps.sh
 	deploy/with-stack.sh $(GO) test -race -count=1 ./...
 	$(GO) test -run '^$$' -fuzz FuzzDecodeProjectInput -fuzztime 10s ./internal/httpapi/
 

@@ -29,7 +29,6 @@ DB_NAME=folio
 S3_ACCESS_KEY=folio-dev
 S3_SECRET_KEY=folio-dev-secret-key
 S3_BUCKET=folio
-BASE_URL=${FOLIO_BASE_URL:-http://localhost:8080}
 
 LOG=$DATA/log
 RUN=$DATA/run
@@ -195,9 +194,11 @@ minio_up() {
 	else
 		mkdir -p "$DATA/minio"
 		# CORS lets the browser on the app's origin PUT upload parts straight
-		# to MinIO with presigned URLs.
+		# to MinIO with presigned URLs. This MinIO listens on loopback only
+		# and every request is signed, so any local origin may (tests run the
+		# app on random ports); a production store lists its one origin.
 		MINIO_ROOT_USER=$S3_ACCESS_KEY MINIO_ROOT_PASSWORD=$S3_SECRET_KEY \
-			MINIO_API_CORS_ALLOW_ORIGIN="$BASE_URL,http://127.0.0.1:8080" \
+			MINIO_API_CORS_ALLOW_ORIGIN="*" \
 			MINIO_UPDATE=off MINIO_CALLHOME_ENABLE=off \
 			setsid nohup "$(minio_bin)" server --quiet --address "127.0.0.1:$MINIO_PORT" \
 			--console-address "127.0.0.1:$MINIO_CONSOLE_PORT" "$DATA/minio" \

@@ -1,0 +1,133 @@
+// The owner's and the visitor's journey through Folio in headless Chromium:
+// sign up, create three projects, upload a screencast and watch it process,
+// feature and order the projects, log out, then read the public page as a
+// recruiter would. Screenshots go to $ARTIFACTS. Run by the Go test
+// TestBrowserFlow (cmd/folio), which starts Folio and passes the settings.
+import { chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import assert from 'node:assert/strict';
+
+const base = process.env.BASE_URL;
+const video = process.env.VIDEO_FILE;
+const artifacts = process.env.ARTIFACTS;
+mkdirSync(artifacts, { recursive: true });
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+    '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic',
+    '--autoplay-policy=no-user-gesture-required'],
+});
+const step = (name) => console.log(`step: ${name}`);
+const violations = [];
+const watch = (page) => page.on('console', (msg) => {
+  if (/Content.Security.Policy/i.test(msg.text())) violations.push(msg.text());
+});
+
+try {
+  const owner = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await owner.newPage();
+  watch(page);
+
+  step('register');
+  await page.goto(`${base}/register`);
+  await page.fill('#display_name', 'Ada Lovelace');
+  await page.fill('#handle', 'ada');
+  await page.fill('#email', 'ada@example.com');
+  await page.fill('#password', 'correct horse battery');
+  await page.click('button[type=submit]');
+  await page.waitForURL(`${base}/dashboard`);
+
+  step('create three projects');
+  const projects = [
+    { title: 'Orders API', demo: 'https://orders.example.com', repo: 'https://github.com/ada/orders' },
+    { title: 'Feed Reader', demo: 'https://feeds.example.com', repo: 'https://github.com/ada/feeds' },
+    { title: 'Chat Gateway', demo: 'https://chat.example.com', repo: 'https://github.com/ada/chat' },
+  ];
+  const ids = [];
+  for (const p of projects) {
+    await page.goto(`${base}/dashboard`);
+    await page.fill('#new-title', p.title);
+    await page.click('form[data-then-project] button[type=submit]');
+    await page.waitForURL(/\/dashboard\/projects\/\d+$/);
+    ids.push(page.url().split('/').pop());
+    await page.selectOption('#f-vis', 'public');
+    await page.fill('#f-tagline', `${p.title}, the tagline`);
+    await page.fill('#f-demo', p.demo);
+    await page.fill('#f-repo', p.repo);
+    await page.fill('#f-tags', 'Go, PostgreSQL');
+    await page.fill('#f-desc', '## How it works\n\nIt **works**.');
+    await page.waitForFunction(() => document.querySelector('#preview').innerHTML.includes('<strong>works</strong>'));
+    await page.click('form[data-form^="PATCH"] button[type=submit]');
+    await page.waitForFunction(() => document.querySelector('form[data-form^="PATCH"] .status').textContent === 'Saved.');
+  }
+
+  step('upload a screencast and watch it reach ready');
+  await page.goto(`${base}/dashboard/projects/${ids[0]}`);
+  await page.setInputFiles('#up-cast', video);
+  await page.waitForFunction(() => document.querySelector('[data-progress="screencast"]').value === 100, null, { timeout: 60000 });
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-media-status]')].some(e => e.textContent.startsWith('ready')), null, { timeout: 120000 });
+  await page.screenshot({ path: `${artifacts}/dashboard-project.png`, fullPage: true });
+
+  step('a draft that must stay private');
+  await page.goto(`${base}/dashboard`);
+  await page.fill('#new-title', 'Secret Draft');
+  await page.click('form[data-then-project] button[type=submit]');
+  await page.waitForURL(/\/dashboard\/projects\/\d+$/);
+
+  step('feature and order');
+  await page.goto(`${base}/dashboard`);
+  const order = [ids[1], ids[0], ids[2]]; // Feed Reader first
+  for (const [i, id] of order.entries()) {
+    await page.check(`input[name="featured"][value="${id}"]`);
+    await page.fill(`input[name="order-${id}"]`, String(i + 1));
+  }
+  await page.click('[data-action="save-featured"]');
+  await page.waitForFunction(() => document.querySelector('[data-status-for="save-featured"]').textContent.includes('saved'));
+  await page.screenshot({ path: `${artifacts}/dashboard.png`, fullPage: true });
+
+  step('log out');
+  await page.click('[data-action="logout"]');
+  await page.waitForURL(`${base}/`);
+  await owner.close();
+
+  step('visit as a recruiter');
+  for (const [name, viewport, scheme] of [
+    ['desktop-light', { width: 1280, height: 900 }, 'light'], ['desktop-dark', { width: 1280, height: 900 }, 'dark'],
+    ['mobile-light', { width: 375, height: 800 }, 'light'], ['mobile-dark', { width: 375, height: 800 }, 'dark'],
+  ]) {
+    const ctx = await browser.newContext({ viewport, colorScheme: scheme });
+    const visitor = await ctx.newPage();
+    watch(visitor);
+    await visitor.goto(`${base}/ada`);
+    const slugs = await visitor.$$eval('[data-testid="featured"] > li', (els) => els.map(e => e.dataset.slug));
+    assert.deepEqual(slugs, ['feed-reader', 'orders-api', 'chat-gateway'], 'featured order');
+    assert.equal(await visitor.locator('text=Secret Draft').count(), 0, 'the draft is absent');
+    const card = visitor.locator('li[data-slug="orders-api"]');
+    assert.equal(await card.locator('a:has-text("Live demo")').getAttribute('href'), 'https://orders.example.com');
+    assert.equal(await card.locator('a:has-text("Code")').getAttribute('href'), 'https://github.com/ada/orders');
+    const poster = await card.locator('video').getAttribute('poster');
+    assert.match(poster, /^\/media\/\d+\/poster_webp$/, 'the screencast has a poster');
+    const posterRes = await visitor.request.get(`${base}${poster}`);
+    assert.equal(posterRes.status(), 200);
+    if (name === 'desktop-light') {
+      // The video plays in place and seeks (Range requests).
+      const played = await card.locator('video').evaluate(async (v) => {
+        v.muted = true;
+        await v.play();
+        await new Promise((r) => v.addEventListener('timeupdate', r, { once: true }));
+        v.pause();
+        v.currentTime = 2;
+        await new Promise((r) => v.addEventListener('seeked', r, { once: true }));
+        return { time: v.currentTime, duration: v.duration };
+      });
+      assert.ok(played.duration > 2.5 && played.time >= 1.9, `played and seeked: ${JSON.stringify(played)}`);
+    }
+    await visitor.screenshot({ path: `${artifacts}/portfolio-${name}.png`, fullPage: true });
+    await ctx.close();
+  }
+  assert.deepEqual(violations, [], 'no Content-Security-Policy violations');
+  console.log('browser flow passed');
+} finally {
+  await browser.close();
+}
