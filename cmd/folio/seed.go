@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os/exec"
 
+	"github.com/foliohq/folio/internal/postgres"
 	"github.com/foliohq/folio/internal/seed"
 )
 
@@ -17,8 +19,17 @@ func runSeed(ctx context.Context, _ []string, stdout io.Writer) error {
 	if err := a.migrateUp(ctx); err != nil {
 		return err
 	}
+	if err := a.store.EnsureBucket(ctx); err != nil {
+		return err
+	}
+	var media *seed.Media
+	if ffmpeg, err := exec.LookPath("ffmpeg"); err == nil {
+		media = &seed.Media{FFmpeg: ffmpeg, Store: a.store, Media: postgres.NewMediaService(a.db), Queue: a.queue}
+	} else {
+		fmt.Fprintln(stdout, "seed: ffmpeg is not installed; the demo gets no screencasts")
+	}
 	opts := a.httpOptions()
-	created, err := seed.Load(ctx, opts.Auth, opts.Projects)
+	created, err := seed.Load(ctx, opts.Auth, opts.Projects, media)
 	if err != nil {
 		return err
 	}

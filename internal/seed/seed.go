@@ -5,9 +5,15 @@ package seed
 import (
 	"context"
 	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
 
 	"github.com/foliohq/folio/internal/auth"
 	"github.com/foliohq/folio/internal/folio"
+	"github.com/foliohq/folio/internal/queue"
+	"github.com/foliohq/folio/internal/storage"
 )
 
 // Demo account credentials, for local development only.
@@ -61,9 +67,18 @@ var demoProjects = []demoProject{
 	},
 }
 
+// Media makes and stores the demo's screencasts and screenshots; nil
+// leaves the demo without media.
+type Media struct {
+	FFmpeg string
+	Store  *storage.Store
+	Media  folio.MediaService
+	Queue  queue.Enqueuer
+}
+
 // Load creates the demo account and its projects unless the account
 // exists. It reports whether it created anything.
-func Load(ctx context.Context, a *auth.Service, projects folio.ProjectService) (bool, error) {
+func Load(ctx context.Context, a *auth.Service, projects folio.ProjectService, media *Media) (bool, error) {
 	if _, err := a.Users.UserByHandle(ctx, DemoHandle); err == nil {
 		return false, nil
 	} else if folio.ErrorCode(err) != folio.ENOTFOUND {
@@ -95,9 +110,74 @@ func Load(ctx context.Context, a *auth.Service, projects folio.ProjectService) (
 		if vis == folio.VisibilityPublic && len(featured) < 3 {
 			featured = append(featured, p.ID)
 		}
+		if media != nil && vis == folio.VisibilityPublic {
+			if err := media.add(ctx, u.ID, p); err != nil {
+				return false, fmt.Errorf("seed media of %q: %w", d.title, err)
+			}
+		}
 	}
 	if _, err := projects.SetFeatured(ctx, u.ID, featured); err != nil {
 		return false, err
 	}
 	return true, nil
+}
+
+// add generates a screencast (a test pattern with the project's name on
+// it) and a screenshot, stores them as uploads and queues their processing,
+// as an owner's upload would.
+func (m *Media) add(ctx context.Context, ownerID int64, p *folio.Project) error {
+	dir, err := os.MkdirTemp("", "folio-seed-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	// The name on the picture needs a font; without one the pattern alone will do.
+	label := "drawtext=text='" + strings.ReplaceAll(p.Title, "'", "") + "':fontsize=64:fontcolor=white:box=1:boxcolor=black@0.6:boxborderw=24:x=(w-tw)/2:y=(h-th)/2"
+	files := []struct {
+		kind        folio.MediaKind
+		name, ctype string
+		args        func(filter string) []string
+	}{
+		{folio.MediaScreencast, "screencast.mp4", "video/mp4", func(filter string) []string {
+			return []string{"-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=30", "-f", "lavfi", "-i", "sine=frequency=330",
+				"-t", "8", "-vf", filter, "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest"}
+		}},
+		{folio.MediaScreenshot, "screenshot.png", "image/png", func(filter string) []string {
+			return []string{"-f", "lavfi", "-i", "testsrc2=size=1600x900", "-frames:v", "1", "-vf", filter}
+		}},
+	}
+	for _, f := range files {
+		out := filepath.Join(dir, f.name)
+		run := func(filter string) error {
+			args := append(append([]string{"-y", "-v", "error", "-nostdin"}, f.args(filter)...), out)
+			if b, err := exec.CommandContext(ctx, m.FFmpeg, args...).CombinedOutput(); err != nil {
+				return fmt.Errorf("ffmpeg: %v: %s", err, b)
+			}
+			return nil
+		}
+		if err := run(label); err != nil {
+			if err := run("null"); err != nil {
+				return err
+			}
+		}
+		item := &folio.Media{OwnerID: ownerID, ProjectID: p.ID, Kind: f.kind, Status: folio.MediaUploading, Filename: f.name, ContentType: f.ctype}
+		if err := m.Media.CreateMedia(ctx, item); err != nil {
+			return err
+		}
+		size, err := m.Store.PutFile(ctx, item.OriginalKey, out, f.ctype)
+		if err != nil {
+			return err
+		}
+		if err := m.Media.MarkUploaded(ctx, item.ID, f.ctype, size); err != nil {
+			return err
+		}
+		task, err := queue.NewMediaProcessTask(item.ID, "seed")
+		if err != nil {
+			return err
+		}
+		if err := queue.Enqueue(m.Queue, task); err != nil {
+			return err
+		}
+	}
+	return nil
 }

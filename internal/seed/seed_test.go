@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 
+	"github.com/hibiken/asynq"
+
 	"github.com/foliohq/folio/internal/auth"
 	"github.com/foliohq/folio/internal/postgres"
 	"github.com/foliohq/folio/internal/seed"
@@ -16,8 +18,14 @@ func TestLoadIsIdempotent(t *testing.T) {
 	a := auth.New(users, postgres.NewCredentialService(db), 4)
 	projects := postgres.NewProjectService(db)
 	ctx := context.Background()
+	ffmpeg, _ := testenv.FFmpeg(t)
+	ro := testenv.Redis(t)
+	client := asynq.NewClient(asynq.RedisClientOpt{Addr: ro.Addr, DB: ro.DB})
+	defer client.Close()
+	mediaSvc := postgres.NewMediaService(db)
+	media := &seed.Media{FFmpeg: ffmpeg, Store: testenv.Store(t), Media: mediaSvc, Queue: client}
 	for i, want := range []bool{true, false} {
-		created, err := seed.Load(ctx, a, projects)
+		created, err := seed.Load(ctx, a, projects, media)
 		if err != nil || created != want {
 			t.Fatalf("load %d: created=%v err=%v, want created=%v", i, created, err, want)
 		}
@@ -28,6 +36,15 @@ func TestLoadIsIdempotent(t *testing.T) {
 	}
 	if len(pf.Featured) != 3 || len(pf.Others) != 1 || pf.Featured[0].Slug != "orders-api" {
 		t.Errorf("demo portfolio: %d featured (first %q), %d others", len(pf.Featured), pf.Featured[0].Slug, len(pf.Others))
+	}
+	ready, err := mediaSvc.ProjectMedia(ctx, pf.Featured[0].ID)
+	if err != nil || len(ready) != 2 || ready[0].Status != "uploaded" || ready[0].Kind != "screencast" {
+		t.Errorf("the first project's media: %v (err %v), want a screencast and a screenshot queued", ready, err)
+	}
+	inspector := asynq.NewInspector(asynq.RedisClientOpt{Addr: ro.Addr, DB: ro.DB})
+	defer inspector.Close()
+	if pending, _ := inspector.ListPendingTasks("default"); len(pending) != 8 {
+		t.Errorf("%d processing jobs queued, want 8 (2 for each of the 4 public projects)", len(pending))
 	}
 	if _, _, _, err := a.Login(ctx, seed.DemoEmail, seed.DemoPassword); err != nil {
 		t.Errorf("demo login: %v", err)
