@@ -5,7 +5,7 @@ GO ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: dev test stack stack-down build docs docs-check lint bench bench-upload bench-process bench-demo
+.PHONY: dev test stack stack-down build docs docs-check lint bench bench-upload bench-process bench-demo bench-pages
 
 ## dev: start the local stack, migrate, seed demo data and run Folio on :8080
 dev: build
@@ -25,11 +25,13 @@ stack-down:
 	@deploy/stack.sh down
 
 ## bench: upload throughput and memory, and processing overhead (minutes)
-bench: bench-upload bench-process bench-demo
+bench: bench-upload bench-process bench-demo bench-pages
 bench-upload: build
 	deploy/with-stack.sh $(GO) run ./bench/upload -folio bin/folio -sizes 256,1024
 bench-process:
 	deploy/with-stack.sh $(GO) run ./bench/process -seconds 60
+bench-pages: build
+	deploy/with-stack.sh bench/pages.sh
 bench-demo:
 	deploy/with-stack.sh $(GO) run ./bench/democheck -checks 2000
 

@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -55,4 +56,40 @@ func TestDemoEndpoints(t *testing.T) {
 	assertProblem(t, a.do(req{method: "POST", path: path + "/check", token: bob.token}), 404, "not_found")
 	noDemo := a.createProject(ada, map[string]any{"title": "No demo", "visibility": "public"})
 	assertProblem(t, a.do(req{method: "POST", path: "/api/v1/projects/" + itoa(id(noDemo)) + "/demo/check", token: ada.token}), 422, "invalid")
+}
+
+func TestDemoHealthOnPages(t *testing.T) {
+	down := false
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		if down {
+			http.Error(w, "gone", http.StatusBadGateway)
+			return
+		}
+		w.Write([]byte("ok"))
+	}))
+	defer srv.Close()
+	a := newAPI(t, withPages(t), func(o *httpapi.Options, db *bun.DB) {
+		o.DemoChecker = &worker.DemoHandlers{Demos: o.Demos, Checker: demo.NewChecker(2*time.Second, true), Interval: time.Minute}
+	})
+	ada := a.signUp("ada")
+	p := a.createProject(ada, map[string]any{"title": "Orders", "visibility": "public", "demo_url": srv.URL})
+	if page := string(a.expect(req{method: "GET", path: "/ada"}, 200).body); !strings.Contains(page, "not checked yet") {
+		t.Error("before any check the badge says so")
+	}
+	a.expect(req{method: "POST", path: "/api/v1/projects/" + itoa(id(p)) + "/demo/check", token: ada.token}, 200)
+	page := string(a.expect(req{method: "GET", path: "/ada"}, 200).body)
+	if !strings.Contains(page, `class="badge up"`) || !strings.Contains(page, "checked just now") {
+		t.Errorf("the public page lacks an up badge with its check time")
+	}
+	down = true
+	a.expect(req{method: "POST", path: "/api/v1/projects/" + itoa(id(p)) + "/demo/check", token: ada.token}, 200)
+	if page := string(a.expect(req{method: "GET", path: "/ada/orders"}, 200).body); !strings.Contains(page, `class="badge down"`) {
+		t.Error("the project page lacks the down badge")
+	}
+	dash := string(a.expect(req{method: "GET", path: "/dashboard/projects/" + itoa(id(p)), headers: map[string]string{"Cookie": "folio_session=" + ada.token}}, 200).body)
+	for _, want := range []string{`<svg class="spark"`, `<rect class="up"`, `<rect class="down"`, "Last error: The demo answered HTTP 502 Bad Gateway.", "uptime 24 h 50.0%"} {
+		if !strings.Contains(dash, want) {
+			t.Errorf("the dashboard lacks %q", want)
+		}
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -40,6 +41,7 @@ func TestRedisRestartWhileServing(t *testing.T) {
 		Projects: postgres.NewProjectService(db), Idempotency: postgres.NewIdempotencyService(db),
 		Limiter: ratelimit.New(rdb), Limits: httpapi.Limits{LoginPerIP: plenty, LoginPerAccount: plenty, RegisterPerIP: plenty, RegisterPerAccount: plenty},
 		PublicLimit: plenty, Media: mediaSvc, Store: store, Queue: client, MaxVideoBytes: 64 << 20, MaxImageBytes: 20 << 20,
+		Directory: postgres.NewProjectService(db), PageCache: rdb, Demos: postgres.NewDemoService(db),
 	})
 	ffmpeg, ffprobe := testenv.FFmpeg(t)
 	handlers := &worker.MediaHandlers{Media: mediaSvc, Store: store, Queue: client, RequeueAfter: time.Nanosecond,
@@ -59,9 +61,16 @@ func TestRedisRestartWhileServing(t *testing.T) {
 	p := m.createProject(ada, map[string]any{"title": "Orders", "visibility": "public"})
 	m.expect(req{method: "GET", path: "/api/v1/portfolios/ada"}, 200)
 
+	m.expect(req{method: "GET", path: "/ada"}, 200) // cached in Redis now
+
 	rd.Stop()
 	for range 5 {
 		m.expect(req{method: "GET", path: "/api/v1/portfolios/ada"}, 200)
+	}
+	// A change while Redis is down: the page is rendered from PostgreSQL.
+	m.expect(req{method: "PATCH", path: "/api/v1/me", token: ada.token, body: map[string]any{"headline": "Written while Redis was down"}}, 200)
+	if page := m.expect(req{method: "GET", path: "/ada"}, 200); !strings.Contains(string(page.body), "Written while Redis was down") {
+		t.Error("with Redis down the page must come fresh from PostgreSQL")
 	}
 	f, _ := os.Open(testenv.Image(t, 320, 200, ".png"))
 	defer f.Close()

@@ -70,7 +70,13 @@ func (s *Server) requireAuth(c *fiber.Ctx) error {
 			return &folio.Error{Code: "csrf", Message: "This request needs the X-CSRF-Token header from the folio_csrf cookie."}
 		}
 	}
-	return c.Next()
+	err := c.Next()
+	if !safeMethod(c.Method()) {
+		// The owner changed something: this replica's memo of their pages
+		// is stale now (the content version takes care of Redis).
+		s.memo.forget(id.User.ID)
+	}
+	return err
 }
 
 func safeMethod(m string) bool {

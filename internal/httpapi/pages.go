@@ -177,6 +177,7 @@ func (s *Server) cached(c *fiber.Ctx, owner *folio.User, build func() (string, a
 	key := fmt.Sprintf("folio:page:%d:%d:%s", owner.ID, owner.ContentVersion, c.Path())
 	if s.opts.PageCache != nil && viewerOf(c) == nil {
 		if body, err := s.opts.PageCache.Get(c.UserContext(), key).Bytes(); err == nil {
+			s.memo.put(c.Path(), owner.ID, body)
 			c.Set("X-Cache", "hit")
 			c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
 			return c.Send(body)
@@ -189,6 +190,9 @@ func (s *Server) cached(c *fiber.Ctx, owner *folio.User, build func() (string, a
 	if err := s.render(c, fiber.StatusOK, name, data); err != nil {
 		return err
 	}
+	if viewerOf(c) == nil {
+		s.memo.put(c.Path(), owner.ID, c.Response().Body())
+	}
 	if s.opts.PageCache != nil && viewerOf(c) == nil {
 		// A cache that is down must not take the page with it.
 		if err := s.opts.PageCache.Set(c.UserContext(), key, c.Response().Body(), pageCacheTTL).Err(); err != nil {
@@ -197,6 +201,19 @@ func (s *Server) cached(c *fiber.Ctx, owner *folio.User, build func() (string, a
 		c.Set("X-Cache", "miss")
 	}
 	return nil
+}
+
+// memoized answers an anonymous visitor from the in-process memo.
+func (s *Server) memoized(c *fiber.Ctx) error {
+	if viewerOf(c) == nil {
+		if body, ok := s.memo.get(c.Path()); ok {
+			c.Set(fiber.HeaderCacheControl, "public, max-age=0, must-revalidate")
+			c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+			c.Set("X-Cache", "memo")
+			return c.Send(body)
+		}
+	}
+	return c.Next()
 }
 
 type portfolioView struct {

@@ -81,7 +81,7 @@ func TestPages404DraftsAndCache(t *testing.T) {
 	// Cached for visitors, 304 on a matching ETag, and changed at once by an edit.
 	first := a.expect(req{method: "GET", path: "/ada"}, 200)
 	second := a.expect(req{method: "GET", path: "/ada"}, 200)
-	if second.header.Get("X-Cache") != "hit" || string(second.body) != string(first.body) {
+	if (second.header.Get("X-Cache") != "hit" && second.header.Get("X-Cache") != "memo") || string(second.body) != string(first.body) {
 		t.Errorf("second visit: X-Cache %q", second.header.Get("X-Cache"))
 	}
 	if r := a.do(req{method: "GET", path: "/ada", headers: map[string]string{"If-None-Match": first.header.Get("ETag")}}); r.status != 304 {
@@ -89,7 +89,7 @@ func TestPages404DraftsAndCache(t *testing.T) {
 	}
 	a.expect(req{method: "PATCH", path: "/api/v1/projects/" + itoa(id(pub)), token: ada.token, body: map[string]any{"title": "Renamed project"}}, 200)
 	after := a.expect(req{method: "GET", path: "/ada", headers: map[string]string{"If-None-Match": first.header.Get("ETag")}}, 200)
-	if !strings.Contains(string(after.body), "Renamed project") || after.header.Get("X-Cache") == "hit" {
+	if !strings.Contains(string(after.body), "Renamed project") || after.header.Get("X-Cache") == "hit" || after.header.Get("X-Cache") == "memo" {
 		t.Errorf("the edit is not on the next visit (X-Cache %q)", after.header.Get("X-Cache"))
 	}
 	a.expect(req{method: "PATCH", path: "/api/v1/me", token: ada.token, body: map[string]any{"headline": "Fresh headline"}}, 200)

@@ -87,8 +87,8 @@ func (s *Server) routes() {
 	pages.Get("/dashboard/projects/:id", s.projectEditPage)
 	// Last: a handle or project slug may be any word the routes above do
 	// not take (handles cannot be those words; see folio.IsReservedHandle).
-	pages.Get("/:handle", s.portfolioPage)
-	pages.Get("/:handle/:project", s.projectPage)
+	pages.Get("/:handle", s.memoized, s.portfolioPage)
+	pages.Get("/:handle/:project", s.memoized, s.projectPage)
 	s.app.Use(func(c *fiber.Ctx) error {
 		if strings.HasPrefix(c.Path(), "/api/") || c.Method() != fiber.MethodGet {
 			return fiber.ErrNotFound

@@ -49,18 +49,13 @@ func (s *Server) csp(path string) string {
 }
 
 // publicRateLimit slows scrapers on public pages: the limit is far above
-// what a person reading a portfolio produces. When Redis is unavailable the
-// page is served anyway; availability beats strictness here.
+// what a person reading a portfolio produces. It counts in the process (see
+// ipWindow), so it keeps working when Redis does not.
 func (s *Server) publicRateLimit(c *fiber.Ctx) error {
-	if s.opts.PublicLimit.Rate == 0 || s.opts.Limiter == nil {
+	if s.opts.PublicLimit.Rate == 0 {
 		return c.Next()
 	}
-	allowed, retryAfter, err := s.opts.Limiter.Allow(c.UserContext(), "public:ip:"+c.IP(), s.opts.PublicLimit)
-	if err != nil {
-		s.log.Warn("public rate limit unavailable", "error", err, "request_id", requestID(c))
-		return c.Next()
-	}
-	if !allowed {
+	if ok, retryAfter := s.publicWindow.allow(c.IP(), s.opts.PublicLimit.Rate, s.opts.PublicLimit.Period); !ok {
 		return s.tooMany(c, retryAfter)
 	}
 	return c.Next()

@@ -92,6 +92,9 @@ type Server struct {
 	log   *slog.Logger
 	spec  openAPI
 	pages map[string]*template.Template
+	memo  *pageMemo
+
+	publicWindow ipWindow
 }
 
 // New builds the Fiber app and its routes.
@@ -111,7 +114,7 @@ func New(opts Options) *Server {
 	if opts.WriteTimeout == 0 {
 		opts.WriteTimeout = 10 * time.Minute
 	}
-	s := &Server{opts: opts, log: opts.Logger, pages: loadTemplates()}
+	s := &Server{opts: opts, log: opts.Logger, pages: loadTemplates(), memo: newPageMemo()}
 	s.app = fiber.New(fiber.Config{
 		AppName:               "folio",
 		DisableStartupMessage: true,
