@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/uptrace/bun/dialect/pgdialect"
 
 	"github.com/foliohq/folio/internal/folio"
 )
@@ -29,4 +30,12 @@ func notFound(err error, message string) error {
 
 func conflict(field, message string) error {
 	return &folio.Error{Code: folio.ECONFLICT, Message: message, Fields: []folio.FieldError{{Field: field, Message: message}}}
+}
+
+// pgStringArray passes a []string as a PostgreSQL text[] argument.
+func pgStringArray(v []string) any {
+	if v == nil {
+		v = []string{}
+	}
+	return pgdialect.Array(v)
 }
