@@ -1,0 +1,148 @@
+package apidocs
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"net"
+	"net/netip"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/foliohq/folio/internal/demo"
+)
+
+// CloneLimits bound a repository clone.
+type CloneLimits struct {
+	Bytes        int64
+	Timeout      time.Duration
+	AllowPrivate bool // lift the address rules (tests, LAN installs)
+}
+
+// DefaultCloneLimits fit a service's repository.
+var DefaultCloneLimits = CloneLimits{Bytes: 200 << 20, Timeout: 2 * time.Minute}
+
+// Clone makes a shallow clone of repoURL into dest with the git command.
+// The host is resolved and checked here, and git is pinned to the checked
+// address (http.curloptResolve) with redirects off, so that neither DNS
+// rebinding nor a redirect can point it at the internal network.
+func Clone(ctx context.Context, git, repoURL, dest string, limits CloneLimits) error {
+	u, err := url.Parse(repoURL)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil {
+		return bad("the repository URL must be a plain http(s) URL")
+	}
+	port := u.Port()
+	if port == "" {
+		port = map[string]string{"http": "80", "https": "443"}[u.Scheme]
+	}
+	ips, err := net.DefaultResolver.LookupNetIP(ctx, "ip", u.Hostname())
+	if err != nil || len(ips) == 0 {
+		return bad("the repository's host %s was not found", u.Hostname())
+	}
+	var pinned netip.Addr
+	for _, ip := range ips {
+		if limits.AllowPrivate || demo.CheckAddr(ip) == nil {
+			pinned = ip.Unmap()
+			break
+		}
+	}
+	if !pinned.IsValid() {
+		return bad("the repository's address is not on the public internet")
+	}
+	if !limits.AllowPrivate && port != "80" && port != "443" {
+		return bad("the repository must be on port 80 or 443")
+	}
+	ctx, cancel := context.WithTimeout(ctx, limits.Timeout)
+	defer cancel()
+	addr := pinned.String()
+	if pinned.Is6() {
+		addr = "[" + addr + "]"
+	}
+	cmd := exec.CommandContext(ctx, git,
+		"-c", "http.followRedirects=false",
+		"-c", "protocol.allow=never", "-c", "protocol.http.allow=always", "-c", "protocol.https.allow=always",
+		"-c", "http.curloptResolve="+u.Hostname()+":"+port+":"+addr,
+		"-c", "core.symlinks=false", "-c", "submodule.recurse=false",
+		"clone", "--depth", "1", "--single-branch", "--no-tags", "--quiet", "--", repoURL, dest)
+	cmd.Env = append(os.Environ(), "GIT_TERMINAL_PROMPT=0", "GIT_ASKPASS=/bin/false", "GIT_CONFIG_NOSYSTEM=1", "HOME="+filepath.Dir(dest))
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	tick := time.NewTicker(200 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case err := <-done:
+			if ctx.Err() != nil {
+				return bad("cloning the repository took longer than %s", limits.Timeout)
+			}
+			if err != nil {
+				return bad("the repository could not be cloned: %s", firstLine(stderr.String()))
+			}
+			if dirSize(dest) > limits.Bytes {
+				return bad("the repository is larger than %d MB", limits.Bytes>>20)
+			}
+			return nil
+		case <-tick.C:
+			if dirSize(dest) > limits.Bytes {
+				cancel()
+				<-done
+				return bad("the repository is larger than %d MB", limits.Bytes>>20)
+			}
+		}
+	}
+}
+
+func dirSize(dir string) int64 {
+	var n int64
+	_ = filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if info, err := d.Info(); err == nil {
+				n += info.Size()
+			}
+		}
+		return nil
+	})
+	return n
+}
+
+func firstLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	if s == "" {
+		return "git gave no reason"
+	}
+	return fmt.Sprintf("%.200s", s)
+}
+
+// FromRepository finds an OpenAPI or Swagger file in a cloned repository,
+// or else generates one from swag annotations.
+func FromRepository(ctx context.Context, dir, workDir string) (*Document, error) {
+	for _, name := range []string{"openapi.json", "openapi.yaml", "openapi.yml", "swagger.json", "swagger.yaml", "swagger.yml",
+		"docs/openapi.json", "docs/openapi.yaml", "docs/swagger.json", "docs/swagger.yaml", "api/openapi.yaml", "api/openapi.json"} {
+		p := filepath.Join(dir, name)
+		info, err := os.Lstat(p)
+		if err != nil || !info.Mode().IsRegular() {
+			continue
+		}
+		if info.Size() > MaxSpecBytes {
+			return nil, bad("%s is larger than %d MB", name, MaxSpecBytes>>20)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		return FromSpec(ctx, data)
+	}
+	return FromSource(ctx, dir, workDir)
+}
