@@ -12,7 +12,7 @@ ARG VERSION=dev
 RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=${VERSION}" -o /out/folio ./cmd/folio
 
 FROM alpine:3.22
-RUN apk add --no-cache ffmpeg ca-certificates tzdata \
+RUN apk add --no-cache ffmpeg git ca-certificates tzdata \
     && adduser -D -H -u 10001 folio
 COPY --from=build /out/folio /usr/local/bin/folio
 USER 10001:10001

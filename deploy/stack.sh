@@ -74,6 +74,7 @@ install_missing() {
 	[ -n "$(pg_bindir)" ] || pkgs+=(postgresql)
 	command -v redis-server >/dev/null 2>&1 || pkgs+=(redis-server)
 	command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 || pkgs+=(ffmpeg)
+	command -v git >/dev/null 2>&1 || pkgs+=(git)
 	if [ ${#pkgs[@]} -gt 0 ]; then
 		if command -v apt-get >/dev/null 2>&1; then
 			local sudo=()

@@ -27,7 +27,8 @@ type Options struct {
 	// signal before asynq hands them back to the queue for another worker.
 	ShutdownTimeout time.Duration
 	Media           *MediaHandlers
-	Demo            *DemoHandlers // nil: no demo checks
+	Demo            *DemoHandlers    // nil: no demo checks
+	APIDocs         *APIDocsHandlers // nil: no API docs generation
 	// DemoConcurrency is how many demo checks run at once. Checks wait on
 	// the network, so they get a pool of their own, apart from ffmpeg.
 	DemoConcurrency int
@@ -82,6 +83,9 @@ func New(opts Options) (*Worker, error) {
 	w.scheduler = asynq.NewScheduler(opts.Redis, &asynq.SchedulerOpts{Logger: slogAdapter{log}, LogLevel: asynq.WarnLevel})
 	if _, err := w.scheduler.Register("@every 5m", queue.NewUploadsCleanupTask()); err != nil {
 		return nil, fmt.Errorf("schedule uploads cleanup: %w", err)
+	}
+	if opts.APIDocs != nil {
+		w.mux.HandleFunc(queue.TypeAPIDocsGenerate, opts.APIDocs.HandleAPIDocsGenerate)
 	}
 	if d := opts.Demo; d != nil {
 		if opts.DemoConcurrency <= 0 {

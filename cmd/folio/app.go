@@ -124,6 +124,7 @@ func (a *app) httpOptions() httpapi.Options {
 		MaxImageBytes: a.cfg.MaxImageBytes,
 
 		Directory:   postgres.NewProjectService(a.db),
+		APIDocs:     postgres.NewAPIDocsService(a.db),
 		PageCache:   a.redis,
 		Demos:       postgres.NewDemoService(a.db),
 		DemoChecker: a.demoHandlers(),

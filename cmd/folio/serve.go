@@ -7,6 +7,7 @@ import (
 	"io"
 	"os/exec"
 
+	"github.com/foliohq/folio/internal/apidocs"
 	"github.com/foliohq/folio/internal/httpapi"
 	"github.com/foliohq/folio/internal/media"
 	"github.com/foliohq/folio/internal/postgres"
@@ -82,6 +83,16 @@ func runDev(ctx context.Context, _ []string, stdout io.Writer) error {
 	return a.serveHTTP(ctx)
 }
 
+func (a *app) apiDocsHandlers() *worker.APIDocsHandlers {
+	git, _ := exec.LookPath("git") // without git, repository sources fail with a reason
+	clone := apidocs.DefaultCloneLimits
+	clone.AllowPrivate = a.cfg.DemoAllowPrivate
+	return &worker.APIDocsHandlers{
+		Docs: postgres.NewAPIDocsService(a.db), Projects: postgres.NewProjectService(a.db), Store: a.store,
+		Git: git, Clone: clone, Extract: apidocs.DefaultLimits,
+	}
+}
+
 func (a *app) newWorker() (*worker.Worker, error) {
 	ffmpeg, err := exec.LookPath("ffmpeg")
 	if err != nil {
@@ -100,6 +111,7 @@ func (a *app) newWorker() (*worker.Worker, error) {
 		Metrics:         a.metrics,
 		Errors:          a.errors,
 		Demo:            a.demoHandlers(),
+		APIDocs:         a.apiDocsHandlers(),
 		DemoConcurrency: a.cfg.DemoCheckConcurrency,
 		Media: &worker.MediaHandlers{
 			Metrics: a.metrics,

@@ -31,6 +31,9 @@ var DefaultCloneLimits = CloneLimits{Bytes: 200 << 20, Timeout: 2 * time.Minute}
 // address (http.curloptResolve) with redirects off, so that neither DNS
 // rebinding nor a redirect can point it at the internal network.
 func Clone(ctx context.Context, git, repoURL, dest string, limits CloneLimits) error {
+	if git == "" {
+		return bad("this Folio cannot clone repositories (git is not installed); upload the spec or an archive")
+	}
 	u, err := url.Parse(repoURL)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil {
 		return bad("the repository URL must be a plain http(s) URL")

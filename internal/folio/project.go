@@ -238,6 +238,8 @@ type ProjectService interface {
 	CreateProject(ctx context.Context, ownerID int64, in ProjectInput) (*Project, error)
 	// Project returns ENOTFOUND unless the project exists and is ownerID's.
 	Project(ctx context.Context, ownerID, id int64) (*Project, error)
+	// RepositoryURL returns any project's repository URL, for the worker.
+	RepositoryURL(ctx context.Context, projectID int64) (string, error)
 	// ProjectBySlug returns ownerID's project with that slug, or ENOTFOUND.
 	ProjectBySlug(ctx context.Context, ownerID int64, slug string) (*Project, error)
 	// Projects lists ownerID's projects newest first, below the cursor id

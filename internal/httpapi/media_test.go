@@ -18,6 +18,7 @@ import (
 	"github.com/hibiken/asynqmon"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/foliohq/folio/internal/apidocs"
 	"github.com/foliohq/folio/internal/auth"
 	"github.com/foliohq/folio/internal/httpapi"
 	"github.com/foliohq/folio/internal/media"
@@ -75,10 +76,13 @@ func newMediaAPI(t *testing.T, cfg mediaConfig) *mediaAPI {
 		Users: users, Projects: postgres.NewProjectService(db), Idempotency: postgres.NewIdempotencyService(db),
 		Limiter: ratelimit.New(rdb), Limits: httpapi.Limits{LoginPerIP: plenty, LoginPerAccount: plenty, RegisterPerIP: plenty, RegisterPerAccount: plenty},
 		Media: mediaSvc, Store: store, Queue: client, MaxVideoBytes: cfg.video, MaxImageBytes: cfg.image,
+		APIDocs: postgres.NewAPIDocsService(db), Directory: postgres.NewProjectService(db), Demos: postgres.NewDemoService(db),
 	})
 	ffmpeg, ffprobe := testenv.FFmpeg(t)
 	w, err := worker.New(worker.Options{
 		Redis: asynqRedis, Logger: cfg.log, Concurrency: 2, ShutdownTimeout: 5 * time.Second, Metrics: cfg.metrics,
+		APIDocs: &worker.APIDocsHandlers{Docs: postgres.NewAPIDocsService(db), Projects: postgres.NewProjectService(db), Store: store,
+			Git: "git", Clone: apidocs.CloneLimits{Bytes: 10 << 20, Timeout: time.Minute, AllowPrivate: true}, Extract: apidocs.DefaultLimits},
 		Media: &worker.MediaHandlers{Media: mediaSvc, Store: store, Metrics: cfg.metrics,
 			Processor: &media.Processor{FFmpeg: ffmpeg, FFprobe: ffprobe, Threads: 2, Timeout: 2 * time.Minute, MaxVideoSeconds: 600}},
 	})

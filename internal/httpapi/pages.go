@@ -32,6 +32,7 @@ type pageBase struct {
 	Meta    pageMeta
 	Viewer  *folio.User
 	Scripts []string
+	Styles  []string
 }
 
 type badgeView struct{ State, Label, Title, Ago string }
@@ -335,6 +336,12 @@ type projectView struct {
 	Pitch       Pitch
 	Description template.HTML
 	Screenshots []shotView
+	Docs        *docsView
+}
+
+type docsView struct {
+	SpecURL, Title, Version string
+	Operations              int
 }
 
 // projectPage is /{handle}/{project}.
@@ -397,6 +404,13 @@ func (s *Server) projectPage(c *fiber.Ctx) error {
 			Owner: owner, OwnerURL: "/" + owner.Handle, Project: card,
 			Pitch:       Pitch{Problem: p.PitchProblem, Approach: p.PitchApproach, Result: p.PitchResult},
 			Description: markdown.Render(p.Description), Screenshots: shots,
+		}
+		if s.opts.APIDocs != nil {
+			if d, err := s.opts.APIDocs.APIDocs(ctx, p.ID); err == nil && d.Status == "ready" {
+				v.Docs = &docsView{SpecURL: "/" + owner.Handle + "/" + p.Slug + "/openapi.json", Title: d.Title, Version: d.Version, Operations: d.Operations}
+				v.Scripts = []string{"/api/docs/swagger-ui-bundle.js", "/api/docs/apidocs-init.js"}
+				v.Styles = []string{"/api/docs/swagger-ui.css"}
+			}
 		}
 		return "project", v, nil
 	})

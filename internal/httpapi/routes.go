@@ -55,6 +55,8 @@ func (s *Server) routes() {
 	v1.Post("/uploads/:id/parts", signedIn, s.resumeUpload)
 	v1.Delete("/uploads/:id", signedIn, s.abortUpload)
 	v1.Post("/me/avatar", signedIn, s.uploadAvatar)
+	v1.Post("/projects/:id/apidocs", signedIn, s.postAPIDocs)
+	v1.Get("/projects/:id/apidocs", signedIn, s.getAPIDocs)
 	v1.Get("/projects/:id/demo", signedIn, s.getDemo)
 	v1.Post("/projects/:id/demo/check", signedIn, s.checkDemoNow)
 	v1.Get("/media/:id", signedIn, s.getMedia)
@@ -89,6 +91,7 @@ func (s *Server) routes() {
 	// not take (handles cannot be those words; see folio.IsReservedHandle).
 	pages.Get("/:handle", s.memoized, s.portfolioPage)
 	pages.Get("/:handle/:project", s.memoized, s.projectPage)
+	pages.Get("/:handle/:project/openapi.json", s.projectOpenAPI)
 	s.app.Use(func(c *fiber.Ctx) error {
 		if strings.HasPrefix(c.Path(), "/api/") || c.Method() != fiber.MethodGet {
 			return fiber.ErrNotFound

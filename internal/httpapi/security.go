@@ -26,7 +26,10 @@ func (s *Server) securityHeaders(c *fiber.Ctx) error {
 
 func (s *Server) csp(path string) string {
 	style := "'self'"
-	if strings.HasPrefix(path, "/api/docs") || strings.HasPrefix(path, "/admin/queues") {
+	// Swagger UI sets style attributes: the API docs, the queue UI and the
+	// project pages that embed a project's docs allow inline styles (never
+	// inline scripts).
+	if strings.HasPrefix(path, "/api/docs") || strings.HasPrefix(path, "/admin/queues") || isProjectPagePath(path) {
 		style = "'self' 'unsafe-inline'"
 	}
 	connect := "'self'"
@@ -59,4 +62,17 @@ func (s *Server) publicRateLimit(c *fiber.Ctx) error {
 		return s.tooMany(c, retryAfter)
 	}
 	return c.Next()
+}
+
+// isProjectPagePath matches /{handle}/{project}.
+func isProjectPagePath(path string) bool {
+	if strings.Count(path, "/") != 2 || strings.HasSuffix(path, "/") {
+		return false
+	}
+	for _, prefix := range []string{"/api/", "/static/", "/media/", "/dashboard/", "/admin/"} {
+		if strings.HasPrefix(path, prefix) {
+			return false
+		}
+	}
+	return true
 }

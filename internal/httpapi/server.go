@@ -52,6 +52,7 @@ type Options struct {
 	MaxImageBytes int64
 
 	Directory   folio.Directory
+	APIDocs     folio.APIDocsService
 	PageCache   *redis.Client // nil: public pages are rendered every time
 	Demos       folio.DemoService
 	DemoChecker DemoChecker

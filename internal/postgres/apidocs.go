@@ -36,12 +36,12 @@ var _ folio.APIDocsService = (*APIDocsService)(nil)
 
 // RequestAPIDocs implements folio.APIDocsService.
 func (s *APIDocsService) RequestAPIDocs(ctx context.Context, projectID int64, source folio.APIDocsSource) (int64, error) {
-	row := &apiDocsRow{ProjectID: projectID, Source: string(source), Generation: 1, Status: "pending", Tags: []string{}}
-	_, err := s.db.NewInsert().Model(row).
-		On("CONFLICT (project_id) DO UPDATE").
-		Set("source = EXCLUDED.source, generation = apidocs.generation + 1, status = 'pending', error = '', updated_at = now()").
-		Returning("generation").Exec(ctx)
-	return row.Generation, err
+	var generation int64
+	err := s.db.NewRaw(`INSERT INTO apidocs (project_id, source, status) VALUES (?, ?, 'pending')
+		ON CONFLICT (project_id) DO UPDATE SET source = EXCLUDED.source, generation = apidocs.generation + 1,
+		status = 'pending', error = '', updated_at = now()
+		RETURNING generation`, projectID, string(source)).Scan(ctx, &generation)
+	return generation, err
 }
 
 // APIDocs implements folio.APIDocsService.

@@ -346,3 +346,13 @@ func (s *ProjectService) PublicURLs(ctx context.Context, limit int) (map[string]
 	}
 	return out, nil
 }
+
+// RepositoryURL implements folio.ProjectService.
+func (s *ProjectService) RepositoryURL(ctx context.Context, projectID int64) (string, error) {
+	var u string
+	err := s.db.NewSelect().Table("projects").Column("repository_url").Where("id = ?", projectID).Scan(ctx, &u)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", projectNotFound()
+	}
+	return u, err
+}

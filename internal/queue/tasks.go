@@ -122,3 +122,24 @@ func NewDemoCheckTask(projectID int64, slotStart time.Time, offset, interval tim
 func NewDemoPruneTask() *asynq.Task {
 	return asynq.NewTask(TypeDemoPrune, nil, asynq.Queue(QueueLow), asynq.Unique(50*time.Minute), asynq.MaxRetry(2))
 }
+
+// TypeAPIDocsGenerate makes a project's API document.
+const TypeAPIDocsGenerate = "apidocs:generate"
+
+// APIDocsPayload names the project whose docs to generate.
+type APIDocsPayload struct {
+	ProjectID int64  `json:"project_id"`
+	RequestID string `json:"request_id,omitempty"`
+}
+
+// NewAPIDocsTask makes the generation task. Its id is the project's, so a
+// second request while one waits replaces the source and shares the job.
+func NewAPIDocsTask(projectID int64, requestID string) (*asynq.Task, error) {
+	payload, err := json.Marshal(APIDocsPayload{ProjectID: projectID, RequestID: requestID})
+	if err != nil {
+		return nil, err
+	}
+	return asynq.NewTask(TypeAPIDocsGenerate, payload,
+		asynq.TaskID(fmt.Sprintf("apidocs:%d", projectID)),
+		asynq.Queue(QueueDefault), asynq.MaxRetry(3), asynq.Timeout(10*time.Minute)), nil
+}

@@ -6,6 +6,7 @@
     url: el.dataset.specUrl,
     domNode: el,
     deepLinking: true,
+    // A project's demo may be live: calls from the docs only on request.
     tryItOutEnabled: false,
   });
 })();

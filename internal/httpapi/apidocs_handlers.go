@@ -1,0 +1,210 @@
+package httpapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/foliohq/folio/internal/apidocs"
+	"github.com/foliohq/folio/internal/folio"
+	"github.com/foliohq/folio/internal/queue"
+)
+
+// maxArchiveBytes bounds an uploaded source archive (compressed).
+const maxArchiveBytes = 50 << 20
+
+// APIDocsResponse is the state of a project's generated API docs.
+type APIDocsResponse struct {
+	Status     string    `json:"status" enums:"pending,generating,ready,failed"`
+	Source     string    `json:"source" enums:"spec,zip,tar.gz,repository"`
+	Title      string    `json:"title,omitempty"`
+	Version    string    `json:"version,omitempty"`
+	Operations int       `json:"operations"`
+	Tags       []string  `json:"tags"`
+	Error      string    `json:"error,omitempty" example:"no swag annotations found: add // @title to the file with main()"`
+	URL        string    `json:"url,omitempty" example:"https://folio.example.com/ada/orders-api/openapi.json"`
+	UpdatedAt  time.Time `json:"updated_at"`
+}
+
+func (s *Server) apiDocsResponse(d *folio.APIDocs, handle, slug string) APIDocsResponse {
+	r := APIDocsResponse{Status: d.Status, Source: string(d.Source), Title: d.Title, Version: d.Version,
+		Operations: d.Operations, Tags: d.Tags, Error: d.Error, UpdatedAt: d.UpdatedAt}
+	if d.Status == "ready" {
+		r.URL = s.absolute(handle, slug, "openapi.json")
+	}
+	return r
+}
+
+// postAPIDocs takes a spec, an archive or a request to use the repository.
+//
+//	@Summary		Generate API docs
+//	@Description	Send an OpenAPI/Swagger document (application/json or application/yaml), a zip (application/zip) or tar.gz (application/gzip) of swag-annotated Go source, or {"from_repository": true} to use the project's repository URL. The worker generates an OpenAPI 3 document; a second request replaces the source and never runs two jobs.
+//	@Tags			apidocs
+//	@Security		BearerAuth
+//	@Accept			json
+//	@Accept			application/yaml
+//	@Accept			application/zip
+//	@Accept			application/gzip
+//	@Produce		json
+//	@Param			id	path		int	true	"project id"
+//	@Success		202	{object}	APIDocsResponse
+//	@Failure		401	{object}	Problem
+//	@Failure		404	{object}	Problem
+//	@Failure		413	{object}	Problem
+//	@Failure		415	{object}	Problem
+//	@Failure		422	{object}	Problem	"from_repository without a repository URL"
+//	@Router			/api/v1/projects/{id}/apidocs [post]
+func (s *Server) postAPIDocs(c *fiber.Ctx) (err error) {
+	defer func() {
+		if err != nil {
+			discardBody(c)
+		}
+	}()
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	p, err := s.opts.Projects.Project(ctx, currentUser(c).ID, id)
+	if err != nil {
+		return err
+	}
+	mt, _, _ := mime.ParseMediaType(c.Get(fiber.HeaderContentType))
+	var source folio.APIDocsSource
+	limit := int64(apidocs.MaxSpecBytes)
+	switch mt {
+	case "application/json", "application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml":
+		source = folio.SourceSpec
+	case "application/zip", "application/x-zip-compressed":
+		source, limit = folio.SourceZip, maxArchiveBytes
+	case "application/gzip", "application/x-gzip", "application/x-tar+gzip", "application/x-compressed-tar":
+		source, limit = folio.SourceTarGz, maxArchiveBytes
+	default:
+		return folio.Errorf("unsupported_media_type", "Send an OpenAPI document (JSON or YAML), a zip or tar.gz of Go source, or {\"from_repository\": true}.")
+	}
+	if n := c.Request().Header.ContentLength(); n > 0 && int64(n) > limit {
+		return tooLarge(limit)
+	}
+	var body io.Reader = c.Context().RequestBodyStream()
+	if body == nil {
+		body = bytes.NewReader(c.Body())
+	}
+	if mt == "application/json" {
+		// Small enough to hold: it may be the repository request.
+		data, err := io.ReadAll(&limitedReader{r: body, n: limit})
+		if errors.Is(err, errTooLarge) {
+			return tooLarge(limit)
+		} else if err != nil {
+			return err
+		}
+		var req struct {
+			FromRepository bool `json:"from_repository"`
+		}
+		if json.Unmarshal(data, &req) == nil && req.FromRepository {
+			if p.RepositoryURL == "" {
+				return &folio.Error{Code: folio.EINVALID, Message: "The project has no repository URL.",
+					Fields: []folio.FieldError{{Field: "repository_url", Message: "set it first, or upload the spec"}}}
+			}
+			source = folio.SourceRepository
+		}
+		body = bytes.NewReader(data)
+	}
+	if source != folio.SourceRepository {
+		if _, err := s.opts.Store.PutStream(ctx, folio.APIDocsSourceKey(p.ID), &limitedReader{r: body, n: limit}, mt); err != nil {
+			if errors.Is(err, errTooLarge) {
+				return tooLarge(limit)
+			}
+			return err
+		}
+	}
+	if _, err := s.opts.APIDocs.RequestAPIDocs(ctx, p.ID, source); err != nil {
+		return err
+	}
+	task, err := queue.NewAPIDocsTask(p.ID, requestID(c))
+	if err != nil {
+		return err
+	}
+	if err := queue.Enqueue(s.opts.Queue, task); err != nil {
+		return err
+	}
+	d, err := s.opts.APIDocs.APIDocs(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusAccepted).JSON(s.apiDocsResponse(d, currentUser(c).Handle, p.Slug))
+}
+
+// getAPIDocs reports the state of a project's API docs.
+//
+//	@Summary	API docs status
+//	@Tags		apidocs
+//	@Security	BearerAuth
+//	@Produce	json
+//	@Param		id	path		int	true	"project id"
+//	@Success	200	{object}	APIDocsResponse
+//	@Failure	401	{object}	Problem
+//	@Failure	404	{object}	Problem	"no such project, or no docs requested"
+//	@Router		/api/v1/projects/{id}/apidocs [get]
+func (s *Server) getAPIDocs(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	p, err := s.opts.Projects.Project(c.UserContext(), currentUser(c).ID, id)
+	if err != nil {
+		return err
+	}
+	d, err := s.opts.APIDocs.APIDocs(c.UserContext(), p.ID)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-cache")
+	return c.JSON(s.apiDocsResponse(d, currentUser(c).Handle, p.Slug))
+}
+
+// projectOpenAPI serves a project's generated document, to whoever may
+// see the project.
+func (s *Server) projectOpenAPI(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	owner, err := s.opts.Users.UserByHandle(ctx, c.Params("handle"))
+	if err != nil {
+		return notFoundOr(err)
+	}
+	p, err := s.opts.Projects.ProjectBySlug(ctx, owner.ID, c.Params("project"))
+	if err != nil {
+		return notFoundOr(err)
+	}
+	if p.Visibility == folio.VisibilityDraft && (viewerOf(c) == nil || viewerOf(c).ID != owner.ID) {
+		return folio.Errorf(folio.ENOTFOUND, "Not found.")
+	}
+	d, err := s.opts.APIDocs.APIDocs(ctx, p.ID)
+	if err != nil || d.Status != "ready" {
+		return notFoundOr(err)
+	}
+	body, err := s.opts.Store.OpenRange(ctx, folio.APIDocsKey(p.ID), 0, -1)
+	if err != nil {
+		return err
+	}
+	defer body.Close()
+	data, err := io.ReadAll(io.LimitReader(body, 2*apidocs.MaxSpecBytes))
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
+	c.Set(fiber.HeaderCacheControl, "public, max-age=60")
+	// Public API documents may be read by any tool, from any origin.
+	c.Set(fiber.HeaderAccessControlAllowOrigin, "*")
+	return c.Send(data)
+}
+
+func notFoundOr(err error) error {
+	if err == nil || folio.ErrorCode(err) == folio.ENOTFOUND {
+		return folio.Errorf(folio.ENOTFOUND, "Not found.")
+	}
+	return err
+}
