@@ -50,6 +50,7 @@ func TestBrowserFlow(t *testing.T) {
 	cmd := exec.Command(node, filepath.Join(root, "web/e2e/flow.mjs"))
 	cmd.Dir = filepath.Join(root, "web/e2e")
 	cmd.Env = append(os.Environ(), "BASE_URL="+base, "VIDEO_FILE="+testenv.Video(t, 640, 360, 4),
+		"SPEC_FILE="+filepath.Join(root, "internal/apidocs/testdata/specs/petstore-v2.yaml"),
 		"ARTIFACTS="+artifacts, "CHROMIUM="+chromium)
 	out, err := cmd.CombinedOutput()
 	if err != nil {

@@ -67,6 +67,7 @@ type projectEditView struct {
 	Spark        template.HTML
 	SparkCount   int
 	Events       []eventView
+	Docs         *folio.APIDocs
 }
 
 // projectEditPage edits one project, its media and shows its demo health.
@@ -92,6 +93,11 @@ func (s *Server) projectEditPage(c *fiber.Ctx) error {
 	}
 	v := projectEditView{pageBase: s.privatePage(p.Title, c), User: u, Project: p, Visibility: string(p.Visibility),
 		Visibilities: []string{"draft", "public", "unlisted"}, Tags: strings.Join(p.TechTags, ", "), Media: media}
+	if s.opts.APIDocs != nil {
+		if d, err := s.opts.APIDocs.APIDocs(ctx, p.ID); err == nil {
+			v.Docs = d
+		}
+	}
 	if p.DemoURL != "" && s.opts.Demos != nil {
 		sum, err := s.opts.Demos.DemoSummary(ctx, p.ID, 48)
 		if err != nil {

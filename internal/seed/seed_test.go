@@ -23,7 +23,7 @@ func TestLoadIsIdempotent(t *testing.T) {
 	client := asynq.NewClient(asynq.RedisClientOpt{Addr: ro.Addr, DB: ro.DB})
 	defer client.Close()
 	mediaSvc := postgres.NewMediaService(db)
-	media := &seed.Media{FFmpeg: ffmpeg, Store: testenv.Store(t), Media: mediaSvc, Queue: client}
+	media := &seed.Media{FFmpeg: ffmpeg, Store: testenv.Store(t), Media: mediaSvc, Queue: client, Docs: postgres.NewAPIDocsService(db)}
 	for i, want := range []bool{true, false} {
 		created, err := seed.Load(ctx, a, projects, media)
 		if err != nil || created != want {
@@ -43,8 +43,8 @@ func TestLoadIsIdempotent(t *testing.T) {
 	}
 	inspector := asynq.NewInspector(asynq.RedisClientOpt{Addr: ro.Addr, DB: ro.DB})
 	defer inspector.Close()
-	if pending, _ := inspector.ListPendingTasks("default"); len(pending) != 8 {
-		t.Errorf("%d processing jobs queued, want 8 (2 for each of the 4 public projects)", len(pending))
+	if pending, _ := inspector.ListPendingTasks("default"); len(pending) != 12 {
+		t.Errorf("%d jobs queued, want 12 (a screencast, a screenshot and API docs for each of the 4 public projects)", len(pending))
 	}
 	if _, _, _, err := a.Login(ctx, seed.DemoEmail, seed.DemoPassword); err != nil {
 		t.Errorf("demo login: %v", err)

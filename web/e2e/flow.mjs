@@ -67,6 +67,9 @@ try {
   await page.setInputFiles('#up-cast', video);
   await page.waitForFunction(() => document.querySelector('[data-progress="screencast"]').value === 100, null, { timeout: 60000 });
   await page.waitForFunction(() => [...document.querySelectorAll('[data-media-status]')].some(e => e.textContent.startsWith('ready')), null, { timeout: 120000 });
+  step('upload an OpenAPI document and watch the docs become ready');
+  await page.setInputFiles('#up-docs', process.env.SPEC_FILE);
+  await page.waitForFunction(() => document.querySelector('[data-apidocs-status]').textContent.startsWith('ready'), null, { timeout: 60000 });
   await page.screenshot({ path: `${artifacts}/dashboard-project.png`, fullPage: true });
 
   step('a draft that must stay private');
@@ -124,6 +127,13 @@ try {
       assert.ok(played.duration > 2.5 && played.time >= 1.9, `played and seeked: ${JSON.stringify(played)}`);
     }
     await visitor.screenshot({ path: `${artifacts}/portfolio-${name}.png`, fullPage: true });
+    if (name === 'desktop-light') {
+      // The project page shows the interactive API docs.
+      await visitor.goto(`${base}/ada/orders-api`);
+      await visitor.waitForSelector('#swagger-ui .opblock', { timeout: 20000 });
+      assert.ok(await visitor.locator('#swagger-ui .opblock').count() >= 2, 'operations are listed');
+      await visitor.screenshot({ path: `${artifacts}/project-desktop-light.png`, fullPage: true });
+    }
     await ctx.close();
   }
   assert.deepEqual(violations, [], 'no Content-Security-Policy violations');

@@ -102,6 +102,9 @@ document.addEventListener('click', async (ev) => {
       if (!confirm('Delete this project, its screencast and screenshots?')) return;
       await api('DELETE', `/api/v1/projects/${el.dataset.project}`);
       location.assign('/dashboard');
+    } else if (action === 'apidocs-repo') {
+      await api('POST', `/api/v1/projects/${el.dataset.project}/apidocs`, { from_repository: true });
+      watchDocs(el.dataset.project);
     } else if (action === 'check-demo') {
       status(action, 'Checking…');
       const r = await api('POST', `/api/v1/projects/${el.dataset.project}/demo/check`);
@@ -236,3 +239,32 @@ document.addEventListener('change', async (ev) => {
 for (const label of document.querySelectorAll('[data-media-status]')) {
   if (!/^(ready|failed)/.test(label.textContent)) watchMedia(label.dataset.mediaStatus, label);
 }
+
+// API docs: upload a spec or an archive, then follow generation.
+const docsTypes = [[/\.ya?ml$/i, 'application/yaml'], [/\.json$/i, 'application/json'], [/\.zip$/i, 'application/zip'], [/\.(tar\.gz|tgz)$/i, 'application/gzip']];
+
+function watchDocs(projectId) {
+  const label = document.querySelector(`[data-apidocs-status="${projectId}"]`);
+  const tick = async () => {
+    try {
+      const d = await api('GET', `/api/v1/projects/${projectId}/apidocs`);
+      label.textContent = d.status + (d.error ? `: ${d.error}` : d.status === 'ready' ? ` (${d.title} ${d.version}, ${d.operations} operations)` : '');
+      if (d.status !== 'ready' && d.status !== 'failed') setTimeout(tick, 1000);
+    } catch (err) { label.textContent = err.message; }
+  };
+  tick();
+}
+
+document.addEventListener('change', async (ev) => {
+  const input = ev.target.closest('input[type=file][data-apidocs-upload]');
+  if (!input || !input.files.length) return;
+  const file = input.files[0];
+  const type = (docsTypes.find(([re]) => re.test(file.name)) || [null, file.type])[1];
+  const projectId = input.dataset.apidocsUpload;
+  try {
+    await xhrSend('POST', `/api/v1/projects/${projectId}/apidocs`, file, { 'X-CSRF-Token': csrfToken(), 'Content-Type': type });
+    watchDocs(projectId);
+  } catch (err) {
+    document.querySelector(`[data-apidocs-status="${projectId}"]`).textContent = `Upload failed: ${err.message}`;
+  }
+});
