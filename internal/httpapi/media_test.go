@@ -458,7 +458,14 @@ func TestDirectUploadResumableCompleteTwiceOneJob(t *testing.T) {
 	other := m.expect(req{method: "POST", path: fmt.Sprintf("/api/v1/projects/%d/uploads", id(p)), token: ada.token, body: map[string]any{
 		"kind": "screencast", "filename": "x.mp4", "size": 1000, "content_type": "video/mp4",
 	}}, 201).json(t)
-	m.expect(req{method: "DELETE", path: fmt.Sprintf("/api/v1/uploads/%d", int64(other["media_id"].(float64))), token: ada.token}, 204)
+	otherID := int64(other["media_id"].(float64))
+	// After a reload the client asks for the part URLs again.
+	resumed := m.expect(req{method: "POST", path: fmt.Sprintf("/api/v1/uploads/%d/parts", otherID), token: ada.token}, 200).json(t)
+	if resumed["upload_id"] != other["upload_id"] || len(resumed["parts"].([]any)) != 1 {
+		t.Errorf("resume: %v", resumed)
+	}
+	m.expect(req{method: "DELETE", path: fmt.Sprintf("/api/v1/uploads/%d", otherID), token: ada.token}, 204)
+	assertProblem(t, m.do(req{method: "POST", path: fmt.Sprintf("/api/v1/uploads/%d/parts", otherID), token: ada.token}), 404, "not_found")
 	if ups, _ := m.store.IncompleteUploads(context.Background(), "media/"); len(ups) != 0 {
 		t.Errorf("aborted upload still open: %v", ups)
 	}

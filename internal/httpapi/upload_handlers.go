@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -119,14 +120,10 @@ func (s *Server) startUpload(c *fiber.Ctx) error {
 	if err := s.opts.Media.SetUploadID(ctx, m.ID, uploadID); err != nil {
 		return err
 	}
-	ps := partSizeFor(req.Size)
-	resp := UploadResponse{MediaID: m.ID, UploadID: uploadID, PartSize: ps}
-	for n := 1; int64(n-1)*ps < req.Size; n++ {
-		u, err := s.opts.Store.PresignPart(ctx, m.OriginalKey, uploadID, n, partURLExpiry)
-		if err != nil {
-			return err
-		}
-		resp.Parts = append(resp.Parts, PartURL{Number: n, URL: u})
+	m.UploadID = uploadID
+	resp, err := s.signParts(ctx, m)
+	if err != nil {
+		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Status(fiber.StatusCreated).JSON(resp)
@@ -293,15 +290,24 @@ func (s *Server) resumeUpload(c *fiber.Ctx) error {
 	if m.Status != folio.MediaUploading || m.UploadID == "" {
 		return folio.Errorf(folio.ECONFLICT, "The upload is no longer in progress.")
 	}
+	resp, err := s.signParts(ctx, m)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(resp)
+}
+
+// signParts presigns a URL for every part of m's multipart upload.
+func (s *Server) signParts(ctx context.Context, m *folio.Media) (UploadResponse, error) {
 	ps := partSizeFor(m.SizeBytes)
 	resp := UploadResponse{MediaID: m.ID, UploadID: m.UploadID, PartSize: ps}
 	for n := 1; int64(n-1)*ps < m.SizeBytes; n++ {
 		u, err := s.opts.Store.PresignPart(ctx, m.OriginalKey, m.UploadID, n, partURLExpiry)
 		if err != nil {
-			return err
+			return resp, err
 		}
 		resp.Parts = append(resp.Parts, PartURL{Number: n, URL: u})
 	}
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.JSON(resp)
+	return resp, nil
 }
