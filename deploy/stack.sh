@@ -179,10 +179,11 @@ redis_up() {
 		return
 	fi
 	mkdir -p "$DATA/redis"
-	# Many logical databases so that each test can claim one of its own.
+	# Many logical databases so that each test can claim one of its own;
+	# the append-only file persists, RDB snapshots are off.
 	redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$DATA/redis" \
 		--daemonize yes --pidfile "$RUN/redis.pid" --logfile "$LOG/redis.log" \
-		--appendonly yes --databases 1024 --protected-mode yes
+		--appendonly yes --save "" --databases 1024 --protected-mode yes
 	wait_for redis "$LOG/redis.log" redis_running
 	say "redis started on 127.0.0.1:$REDIS_PORT"
 }

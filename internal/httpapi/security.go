@@ -17,19 +17,23 @@ func (s *Server) securityHeaders(c *fiber.Ctx) error {
 	h.Set(fiber.HeaderXFrameOptions, "DENY")
 	h.Set("Cross-Origin-Opener-Policy", "same-origin")
 	h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-	h.Set(fiber.HeaderContentSecurityPolicy, s.csp(c.Path()))
+	csp := s.cspStrict
+	if p := c.Path(); strings.HasPrefix(p, "/api/docs") || strings.HasPrefix(p, "/admin/queues") || isProjectPagePath(p) {
+		csp = s.cspInlineStyles
+	}
+	h.Set(fiber.HeaderContentSecurityPolicy, csp)
 	if s.opts.BaseURL.Scheme == "https" {
 		h.Set(fiber.HeaderStrictTransportSecurity, "max-age=63072000; includeSubDomains")
 	}
 	return c.Next()
 }
 
-func (s *Server) csp(path string) string {
+// buildCSP makes the policy once. Swagger UI sets style attributes: the
+// API docs, the queue UI and the project pages that embed a project's docs
+// get the variant that allows inline styles (never inline scripts).
+func (s *Server) buildCSP(inlineStyles bool) string {
 	style := "'self'"
-	// Swagger UI sets style attributes: the API docs, the queue UI and the
-	// project pages that embed a project's docs allow inline styles (never
-	// inline scripts).
-	if strings.HasPrefix(path, "/api/docs") || strings.HasPrefix(path, "/admin/queues") || isProjectPagePath(path) {
+	if inlineStyles {
 		style = "'self' 'unsafe-inline'"
 	}
 	connect := "'self'"

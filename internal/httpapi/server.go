@@ -13,6 +13,8 @@ import (
 	"net/url"
 	"regexp"
 	"runtime/debug"
+	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -95,7 +97,9 @@ type Server struct {
 	pages map[string]*template.Template
 	memo  *pageMemo
 
-	publicWindow ipWindow
+	publicWindow    ipWindow
+	cspStrict       string
+	cspInlineStyles string
 }
 
 // New builds the Fiber app and its routes.
@@ -116,6 +120,7 @@ func New(opts Options) *Server {
 		opts.WriteTimeout = 10 * time.Minute
 	}
 	s := &Server{opts: opts, log: opts.Logger, pages: loadTemplates(), memo: newPageMemo()}
+	s.cspStrict, s.cspInlineStyles = s.buildCSP(false), s.buildCSP(true)
 	s.app = fiber.New(fiber.Config{
 		AppName:               "folio",
 		DisableStartupMessage: true,
@@ -167,12 +172,21 @@ var validRequestID = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,128}$`)
 
 const requestIDKey = "request_id"
 
+// requestIDPrefix makes this process's request ids unique among replicas;
+// a counter makes them unique within it, without a random read per request.
+var (
+	requestIDPrefix = func() string {
+		var b [6]byte
+		_, _ = rand.Read(b[:])
+		return hex.EncodeToString(b[:])
+	}()
+	requestCounter atomic.Uint64
+)
+
 func withRequestID(c *fiber.Ctx) error {
 	id := c.Get(fiber.HeaderXRequestID)
-	if !validRequestID.MatchString(id) {
-		var b [12]byte
-		_, _ = rand.Read(b[:])
-		id = hex.EncodeToString(b[:])
+	if id == "" || !validRequestID.MatchString(id) {
+		id = requestIDPrefix + strconv.FormatUint(requestCounter.Add(1), 36)
 	}
 	c.Locals(requestIDKey, id)
 	c.Set(fiber.HeaderXRequestID, id)
@@ -203,18 +217,19 @@ func (s *Server) accessLog(c *fiber.Ctx) error {
 	route := c.Route().Path
 	status := c.Response().StatusCode()
 	elapsed := time.Since(start)
-	attrs := []any{
-		"request_id", requestID(c),
-		"method", c.Method(),
-		"route", route,
-		"status", status,
-		"bytes", responseBytes(c),
-		"latency_ms", float64(elapsed.Microseconds()) / 1000,
-	}
+	attrs := make([]slog.Attr, 0, 7)
+	attrs = append(attrs,
+		slog.String("request_id", requestID(c)),
+		slog.String("method", c.Method()),
+		slog.String("route", route),
+		slog.Int("status", status),
+		slog.Int("bytes", responseBytes(c)),
+		slog.Float64("latency_ms", float64(elapsed.Microseconds())/1000),
+	)
 	if id := identity(c); id != nil {
-		attrs = append(attrs, "user_id", id.User.ID)
+		attrs = append(attrs, slog.Int64("user_id", id.User.ID))
 	}
-	s.log.Info("request", attrs...)
+	s.log.LogAttrs(c.UserContext(), slog.LevelInfo, "request", attrs...)
 	if m := s.opts.Metrics; m != nil {
 		m.HTTPRequests.WithLabelValues(route, c.Method(), metrics.CodeClass(status)).Inc()
 		m.HTTPDuration.WithLabelValues(route, c.Method()).Observe(elapsed.Seconds())
