@@ -5,7 +5,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
-	"github.com/gofiber/fiber/v2/middleware/etag"
 )
 
 // routes is the table of contents of Folio's HTTP surface.
@@ -26,7 +25,7 @@ func (s *Server) routes() {
 	// Every API response gets an ETag; a GET with a matching If-None-Match
 	// answers 304. Routes marked signedIn refuse anonymous callers and
 	// cookie requests without the CSRF token.
-	v1 := s.app.Group("/api/v1", etag.New(), s.authenticate)
+	v1 := s.app.Group("/api/v1", withETag, s.authenticate)
 	signedIn := s.requireAuth
 
 	v1.Post("/auth/register", s.register)
@@ -78,7 +77,7 @@ func (s *Server) routes() {
 
 	// Pages. The visitor may be signed in (session cookie), which shows the
 	// owner their drafts; every page answers 304 to a matching ETag.
-	pages := s.app.Group("", public, etag.New(), s.authenticate)
+	pages := s.app.Group("", public, withETag, s.authenticate)
 	pages.Get("/", s.homePage)
 	pages.Get("/explore", s.explorePage)
 	pages.Get("/sitemap.xml", s.sitemap)
