@@ -71,7 +71,8 @@ func Clone(ctx context.Context, git, repoURL, dest string, limits CloneLimits) e
 		"-c", "http.curloptResolve="+u.Hostname()+":"+port+":"+addr,
 		"-c", "core.symlinks=false", "-c", "submodule.recurse=false",
 		"clone", "--depth", "1", "--single-branch", "--no-tags", "--quiet", "--", repoURL, dest)
-	cmd.Env = append(os.Environ(), "GIT_TERMINAL_PROMPT=0", "GIT_ASKPASS=/bin/false", "GIT_CONFIG_NOSYSTEM=1", "HOME="+filepath.Dir(dest))
+	cmd.Env = append(withoutProxies(os.Environ()), "NO_PROXY=*", "no_proxy=*",
+		"GIT_TERMINAL_PROMPT=0", "GIT_ASKPASS=/bin/false", "GIT_CONFIG_NOSYSTEM=1", "HOME="+filepath.Dir(dest))
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
@@ -102,6 +103,21 @@ func Clone(ctx context.Context, git, repoURL, dest string, limits CloneLimits) e
 			}
 		}
 	}
+}
+
+// withoutProxies drops proxy settings: a proxy would resolve and connect
+// on git's behalf, past the address check and the pinned address.
+func withoutProxies(env []string) []string {
+	out := env[:0:0]
+	for _, kv := range env {
+		name, _, _ := strings.Cut(kv, "=")
+		switch strings.ToLower(name) {
+		case "http_proxy", "https_proxy", "all_proxy", "ftp_proxy", "no_proxy", "git_proxy_command":
+			continue
+		}
+		out = append(out, kv)
+	}
+	return out
 }
 
 func dirSize(dir string) int64 {

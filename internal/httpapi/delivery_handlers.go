@@ -85,9 +85,10 @@ func (s *Server) serveRendition(c *fiber.Ctx) error {
 	if !ok || vis.Media.Status != folio.MediaReady {
 		return folio.Errorf(folio.ENOTFOUND, "Media not found.")
 	}
-	// A key never changes content, so caches may keep it for a year; media
-	// of drafts stays out of shared caches.
-	cache := "public, max-age=31536000, immutable"
+	// A key never changes content, but a project may go back to draft: an
+	// hour in caches, then revalidation by ETag. Drafts' media stays out of
+	// shared caches.
+	cache := "public, max-age=3600"
 	if !vis.PublicTo(0) {
 		cache = "private, max-age=3600"
 	}

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"regexp"
 
@@ -58,15 +59,30 @@ func (s *Server) idempotent(c *fiber.Ctx) error {
 		return c.Send(rec.Body)
 	}
 
+	finished := false
+	defer func() {
+		// A panic (recovered further out) must not leave the key claimed
+		// for a day: release it so that a retry runs.
+		if !finished {
+			_ = s.opts.Idempotency.AbandonIdempotent(context.WithoutCancel(ctx), userID, key)
+		}
+	}()
 	if err := c.Next(); err != nil {
 		if herr := c.App().ErrorHandler(c, err); herr != nil {
 			return herr
 		}
 	}
+	finished = true
 	status := c.Response().StatusCode()
 	if status >= 500 {
 		// A failure on our side may succeed on retry: let the key run again.
 		return s.opts.Idempotency.AbandonIdempotent(ctx, userID, key)
 	}
-	return s.opts.Idempotency.FinishIdempotent(ctx, userID, key, status, c.Response().Body())
+	if err := s.opts.Idempotency.FinishIdempotent(ctx, userID, key, status, c.Response().Body()); err != nil {
+		// The request itself succeeded and its answer is written; losing
+		// the replay record only costs a later replay.
+		s.log.Error("idempotency record not stored", "error", err, "request_id", requestID(c))
+		_ = s.opts.Idempotency.AbandonIdempotent(context.WithoutCancel(ctx), userID, key)
+	}
+	return nil
 }

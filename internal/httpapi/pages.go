@@ -60,6 +60,11 @@ func (s *Server) render(c *fiber.Ctx, status int, name string, data any) error {
 	}
 	c.Status(status)
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	// The navigation differs for signed-in visitors.
+	c.Vary(fiber.HeaderCookie)
+	if viewerOf(c) != nil {
+		c.Set(fiber.HeaderCacheControl, "private, no-store")
+	}
 	return c.Send(buf.Bytes())
 }
 
@@ -181,6 +186,7 @@ func (s *Server) cached(c *fiber.Ctx, owner *folio.User, build func() (string, a
 			s.memo.put(c.Path(), owner.ID, body)
 			c.Set("X-Cache", "hit")
 			c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+			c.Vary(fiber.HeaderCookie)
 			return c.Send(body)
 		}
 	}
@@ -211,6 +217,7 @@ func (s *Server) memoized(c *fiber.Ctx) error {
 			c.Set(fiber.HeaderCacheControl, "public, max-age=0, must-revalidate")
 			c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
 			c.Set("X-Cache", "memo")
+			c.Vary(fiber.HeaderCookie)
 			return c.Send(body)
 		}
 	}

@@ -64,6 +64,11 @@ func TestPages404DraftsAndCache(t *testing.T) {
 	if r := a.do(req{method: "GET", path: "/ada/" + draft["slug"].(string), token: bob.token}); r.status != 404 {
 		t.Errorf("another owner sees a draft: %d", r.status)
 	}
+	// A signed-in visitor's page (its navigation differs) stays out of shared caches.
+	bobView := a.expect(req{method: "GET", path: "/ada", headers: map[string]string{"Cookie": "folio_session=" + bob.token}}, 200)
+	if bobView.header.Get("Cache-Control") != "private, no-store" || !strings.Contains(bobView.header.Get("Vary"), "Cookie") {
+		t.Errorf("signed-in visitor: Cache-Control %q, Vary %q", bobView.header.Get("Cache-Control"), bobView.header.Get("Vary"))
+	}
 	cookie := map[string]string{"Cookie": "folio_session=" + ada.token}
 	own := a.expect(req{method: "GET", path: "/ada/" + draft["slug"].(string), headers: cookie}, 200)
 	if !strings.Contains(string(own.body), "draft") || own.header.Get("Cache-Control") != "private, no-store" {

@@ -133,6 +133,9 @@ func New(opts Options) *Server {
 		IdleTimeout:  2 * time.Minute,
 		// Uploads stream through to storage; the body is never buffered whole.
 		StreamRequestBody: true,
+		// Without this fasthttp reads a whole multipart body (to memory or
+		// temp files) before any handler or limit runs.
+		DisablePreParseMultipartForm: true,
 	})
 	// Order matters: the access log sits outside the panic recovery so that
 	// a panicking request is still logged and counted, with its 500.

@@ -303,7 +303,8 @@ func (s *Server) signParts(ctx context.Context, m *folio.Media) (UploadResponse,
 	ps := partSizeFor(m.SizeBytes)
 	resp := UploadResponse{MediaID: m.ID, UploadID: m.UploadID, PartSize: ps}
 	for n := 1; int64(n-1)*ps < m.SizeBytes; n++ {
-		u, err := s.opts.Store.PresignPart(ctx, m.OriginalKey, m.UploadID, n, partURLExpiry)
+		size := min(ps, m.SizeBytes-int64(n-1)*ps)
+		u, err := s.opts.Store.PresignPart(ctx, m.OriginalKey, m.UploadID, n, size, partURLExpiry)
 		if err != nil {
 			return resp, err
 		}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"net/url"
 	"strconv"
 	"time"
@@ -145,10 +146,12 @@ func (s *Store) StartMultipart(ctx context.Context, key, contentType string) (st
 	return minio.Core{Client: s.client}.NewMultipartUpload(ctx, s.bucket, key, minio.PutObjectOptions{ContentType: contentType})
 }
 
-// PresignPart returns a URL the client PUTs one part to.
-func (s *Store) PresignPart(ctx context.Context, key, uploadID string, part int, expiry time.Duration) (string, error) {
+// PresignPart returns a URL the client PUTs one part of exactly size bytes
+// to: the length is signed, so a URL cannot be used to store more.
+func (s *Store) PresignPart(ctx context.Context, key, uploadID string, part int, size int64, expiry time.Duration) (string, error) {
 	params := url.Values{"partNumber": {strconv.Itoa(part)}, "uploadId": {uploadID}}
-	u, err := s.client.Presign(ctx, "PUT", s.bucket, key, expiry, params)
+	headers := http.Header{"Content-Length": {strconv.FormatInt(size, 10)}}
+	u, err := s.client.PresignHeader(ctx, "PUT", s.bucket, key, expiry, params, headers)
 	if err != nil {
 		return "", err
 	}
