@@ -70,7 +70,7 @@ func Clone(ctx context.Context, git, repoURL, dest string, limits CloneLimits) e
 		"-c", "protocol.allow=never", "-c", "protocol.http.allow=always", "-c", "protocol.https.allow=always",
 		"-c", "http.curloptResolve="+u.Hostname()+":"+port+":"+addr,
 		"-c", "core.symlinks=false", "-c", "submodule.recurse=false",
-		"clone", "--depth", "1", "--single-branch", "--no-tags", "--quiet", "--", repoURL, dest)
+		"clone", "--depth", "1", "--single-branch", "--no-tags", "--no-checkout", "--quiet", "--", repoURL, dest)
 	cmd.Env = append(withoutProxies(os.Environ()), "NO_PROXY=*", "no_proxy=*",
 		"GIT_TERMINAL_PROMPT=0", "GIT_ASKPASS=/bin/false", "GIT_CONFIG_NOSYSTEM=1", "HOME="+filepath.Dir(dest))
 	var stderr strings.Builder
@@ -94,7 +94,9 @@ func Clone(ctx context.Context, git, repoURL, dest string, limits CloneLimits) e
 			if dirSize(dest) > limits.Bytes {
 				return bad("the repository is larger than %d MB", limits.Bytes>>20)
 			}
-			return nil
+			// The files are checked out only once their sizes are known:
+			// a tiny pack may hold a blob that inflates to gigabytes.
+			return checkout(ctx, git, dest, cmd.Env, limits)
 		case <-tick.C:
 			if dirSize(dest) > limits.Bytes {
 				cancel()
@@ -103,6 +105,42 @@ func Clone(ctx context.Context, git, repoURL, dest string, limits CloneLimits) e
 			}
 		}
 	}
+}
+
+// checkout sums the sizes of the files in HEAD and checks them out only
+// when they fit the limit.
+func checkout(ctx context.Context, git, dir string, env []string, limits CloneLimits) error {
+	run := func(args ...string) ([]byte, error) {
+		cmd := exec.CommandContext(ctx, git, append([]string{"-C", dir, "-c", "core.symlinks=false"}, args...)...)
+		cmd.Env = env
+		return cmd.Output()
+	}
+	out, err := run("ls-tree", "-r", "-l", "--full-tree", "HEAD")
+	if err != nil {
+		return bad("the repository has no commit to read")
+	}
+	var total int64
+	files := 0
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		// <mode> <type> <object> <size>\t<path>
+		fields := strings.Fields(strings.SplitN(line, "\t", 2)[0])
+		if len(fields) == 4 && fields[1] == "blob" {
+			var n int64
+			fmt.Sscan(fields[3], &n)
+			total += n
+			files++
+		}
+	}
+	if total+dirSize(dir) > limits.Bytes {
+		return bad("the repository is larger than %d MB", limits.Bytes>>20)
+	}
+	if files > DefaultLimits.Files {
+		return bad("the repository has more than %d files", DefaultLimits.Files)
+	}
+	if _, err := run("checkout", "--quiet", "HEAD", "--", "."); err != nil {
+		return bad("the repository could not be checked out")
+	}
+	return nil
 }
 
 // withoutProxies drops proxy settings: a proxy would resolve and connect
