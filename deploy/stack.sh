@@ -41,7 +41,8 @@ is_root() { [ "$(id -u)" = 0 ]; }
 # PostgreSQL refuses to run as root, so as root its processes run as the
 # postgres system user that the Debian package creates.
 as_pg() {
-	if is_root; then runuser -u postgres -- "$@"; else "$@"; fi
+	# From /, since the postgres user may not be allowed into the caller's folder.
+	if is_root; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 pg_bindir() {
@@ -129,7 +130,9 @@ pg_home() {
 		fi
 	fi
 	mkdir -p "$home"
-	echo "$home"
+	# The postgres user reaches the cluster by its real path, never through
+	# the link in a folder it may not enter.
+	readlink -f "$home"
 }
 
 pg_running() {
@@ -243,7 +246,8 @@ up() {
 }
 
 down() {
-	local bin home=$DATA/postgres
+	local bin home
+	home=$(readlink -f "$DATA/postgres" 2>/dev/null || echo "$DATA/postgres")
 	bin=$(pg_bindir || true)
 	if [ -n "$bin" ] && pg_running "$bin" "$home"; then
 		as_pg "$bin/pg_ctl" -D "$home/data" -m fast -w stop >/dev/null && say "postgres stopped"
@@ -263,7 +267,7 @@ down() {
 status() {
 	local bin
 	bin=$(pg_bindir || true)
-	if [ -n "$bin" ] && pg_running "$bin" "$DATA/postgres"; then say "postgres: running on :$PG_PORT"; else say "postgres: stopped"; fi
+	if [ -n "$bin" ] && pg_running "$bin" "$(readlink -f "$DATA/postgres" 2>/dev/null || echo "$DATA/postgres")"; then say "postgres: running on :$PG_PORT"; else say "postgres: stopped"; fi
 	if redis_running; then say "redis: running on :$REDIS_PORT"; else say "redis: stopped"; fi
 	if minio_running; then say "minio: running on :$MINIO_PORT"; else say "minio: stopped"; fi
 }
