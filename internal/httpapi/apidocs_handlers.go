@@ -65,12 +65,8 @@ func (s *Server) postAPIDocs(c *fiber.Ctx) (err error) {
 			discardBody(c)
 		}
 	}()
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
 	ctx := c.UserContext()
-	p, err := s.opts.Projects.Project(ctx, currentUser(c).ID, id)
+	p, err := s.callerProject(c)
 	if err != nil {
 		return err
 	}
@@ -151,11 +147,7 @@ func (s *Server) postAPIDocs(c *fiber.Ctx) (err error) {
 //	@Failure	404	{object}	Problem	"no such project, or no docs requested"
 //	@Router		/api/v1/projects/{id}/apidocs [get]
 func (s *Server) getAPIDocs(c *fiber.Ctx) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	p, err := s.opts.Projects.Project(c.UserContext(), currentUser(c).ID, id)
+	p, err := s.callerProject(c)
 	if err != nil {
 		return err
 	}

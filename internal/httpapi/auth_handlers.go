@@ -225,3 +225,23 @@ func pathID(c *fiber.Ctx) (int64, error) {
 	}
 	return int64(id), nil
 }
+
+// callerProject is the caller's project named by the {id} path parameter;
+// anybody else's answers ENOTFOUND.
+func (s *Server) callerProject(c *fiber.Ctx) (*folio.Project, error) {
+	id, err := pathID(c)
+	if err != nil {
+		return nil, err
+	}
+	return s.opts.Projects.Project(c.UserContext(), currentUser(c).ID, id)
+}
+
+// callerMedia is the caller's media item named by the {id} path parameter;
+// anybody else's answers ENOTFOUND.
+func (s *Server) callerMedia(c *fiber.Ctx) (*folio.Media, error) {
+	id, err := pathID(c)
+	if err != nil {
+		return nil, err
+	}
+	return s.opts.Media.OwnedMedia(c.UserContext(), currentUser(c).ID, id)
+}

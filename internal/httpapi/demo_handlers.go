@@ -66,13 +66,11 @@ func demoCheckResponse(c folio.DemoCheck) DemoCheckResponse {
 //	@Failure		404	{object}	Problem
 //	@Router			/api/v1/projects/{id}/demo [get]
 func (s *Server) getDemo(c *fiber.Ctx) error {
-	id, err := pathID(c)
+	p, err := s.callerProject(c)
 	if err != nil {
 		return err
 	}
-	if _, err := s.opts.Projects.Project(c.UserContext(), currentUser(c).ID, id); err != nil {
-		return err
-	}
+	id := p.ID
 	sum, err := s.opts.Demos.DemoSummary(c.UserContext(), id, 50)
 	if err != nil {
 		return err
@@ -111,14 +109,11 @@ func (s *Server) getDemo(c *fiber.Ctx) error {
 //	@Failure		429	{object}	Problem
 //	@Router			/api/v1/projects/{id}/demo/check [post]
 func (s *Server) checkDemoNow(c *fiber.Ctx) error {
-	id, err := pathID(c)
+	p, err := s.callerProject(c)
 	if err != nil {
 		return err
 	}
-	p, err := s.opts.Projects.Project(c.UserContext(), currentUser(c).ID, id)
-	if err != nil {
-		return err
-	}
+	id := p.ID
 	if p.DemoURL == "" || p.Visibility != folio.VisibilityPublic {
 		return folio.Errorf(folio.EINVALID, "Only public projects with a demo URL are checked.")
 	}

@@ -281,11 +281,7 @@ func (s *Server) uploadAvatar(c *fiber.Ctx) error {
 //	@Failure	404	{object}	Problem
 //	@Router		/api/v1/media/{id} [get]
 func (s *Server) getMedia(c *fiber.Ctx) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	m, err := s.opts.Media.OwnedMedia(c.UserContext(), currentUser(c).ID, id)
+	m, err := s.callerMedia(c)
 	if err != nil {
 		return err
 	}
@@ -304,11 +300,7 @@ func (s *Server) getMedia(c *fiber.Ctx) error {
 //	@Failure	404	{object}	Problem
 //	@Router		/api/v1/media/{id} [delete]
 func (s *Server) deleteMedia(c *fiber.Ctx) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	m, err := s.opts.Media.OwnedMedia(c.UserContext(), currentUser(c).ID, id)
+	m, err := s.callerMedia(c)
 	if err != nil {
 		return err
 	}

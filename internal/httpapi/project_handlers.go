@@ -213,11 +213,7 @@ func (s *Server) createProject(c *fiber.Ctx) error {
 //	@Failure	404	{object}	Problem	"no such project of yours"
 //	@Router		/api/v1/projects/{id} [get]
 func (s *Server) getProject(c *fiber.Ctx) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	p, err := s.opts.Projects.Project(c.UserContext(), currentUser(c).ID, id)
+	p, err := s.callerProject(c)
 	if err != nil {
 		return err
 	}

@@ -242,12 +242,8 @@ func (s *Server) alreadyComplete(c *fiber.Ctx, m *folio.Media) error {
 //	@Failure	409	{object}	Problem	"already complete; delete the media instead"
 //	@Router		/api/v1/uploads/{id} [delete]
 func (s *Server) abortUpload(c *fiber.Ctx) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
 	ctx := c.UserContext()
-	m, err := s.opts.Media.OwnedMedia(ctx, currentUser(c).ID, id)
+	m, err := s.callerMedia(c)
 	if err != nil {
 		return err
 	}
@@ -278,12 +274,8 @@ func (s *Server) abortUpload(c *fiber.Ctx) error {
 //	@Failure		409	{object}	Problem	"the upload is complete"
 //	@Router			/api/v1/uploads/{id}/parts [post]
 func (s *Server) resumeUpload(c *fiber.Ctx) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
 	ctx := c.UserContext()
-	m, err := s.opts.Media.OwnedMedia(ctx, currentUser(c).ID, id)
+	m, err := s.callerMedia(c)
 	if err != nil {
 		return err
 	}
