@@ -56,11 +56,7 @@ func run(n int, latency time.Duration) error {
 		return err
 	}
 	defer db.Close()
-	m, err := postgres.NewMigrator(db, migrations.FS)
-	if err != nil {
-		return err
-	}
-	if _, err := m.Up(ctx); err != nil {
+	if _, err := postgres.Migrate(ctx, db, migrations.FS); err != nil {
 		return err
 	}
 	stamp := time.Now().UnixNano()

@@ -85,11 +85,7 @@ func run(seconds int) error {
 		return err
 	}
 	defer db.Close()
-	m, err := postgres.NewMigrator(db, migrations.FS)
-	if err != nil {
-		return err
-	}
-	if _, err := m.Up(ctx); err != nil {
+	if _, err := postgres.Migrate(ctx, db, migrations.FS); err != nil {
 		return err
 	}
 	store, err := storage.New(storage.Options{Endpoint: cfg.S3Endpoint, AccessKey: cfg.S3AccessKey, SecretKey: cfg.S3SecretKey, Bucket: cfg.S3Bucket, UseSSL: cfg.S3UseSSL})

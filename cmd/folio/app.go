@@ -187,11 +187,7 @@ func (a *app) serveMetrics(ctx context.Context) (func(), error) {
 }
 
 func (a *app) migrateUp(ctx context.Context) error {
-	m, err := postgres.NewMigrator(a.db, migrations.FS)
-	if err != nil {
-		return err
-	}
-	applied, err := m.Up(ctx)
+	applied, err := postgres.Migrate(ctx, a.db, migrations.FS)
 	for _, name := range applied {
 		a.log.Info("migration applied", "migration", name)
 	}

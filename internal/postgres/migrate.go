@@ -113,3 +113,13 @@ func (m *Migrator) locked(ctx context.Context, fn func() error) (err error) {
 	}
 	return fn()
 }
+
+// Migrate applies every pending migration of files to db, returning their
+// names: the one-call form of NewMigrator and Up.
+func Migrate(ctx context.Context, db *bun.DB, files fs.FS) ([]string, error) {
+	m, err := NewMigrator(db, files)
+	if err != nil {
+		return nil, err
+	}
+	return m.Up(ctx)
+}

@@ -153,11 +153,7 @@ func DatabaseURL(t testing.TB) string {
 func Postgres(t testing.TB) *bun.DB {
 	t.Helper()
 	db := EmptyPostgres(t)
-	m, err := postgres.NewMigrator(db, migrations.FS)
-	if err != nil {
-		t.Fatalf("testenv: %v", err)
-	}
-	if _, err := m.Up(ctx(t)); err != nil {
+	if _, err := postgres.Migrate(ctx(t), db, migrations.FS); err != nil {
 		t.Fatalf("testenv: migrate: %v", err)
 	}
 	return db
