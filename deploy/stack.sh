@@ -213,13 +213,19 @@ minio_up() {
 		say "minio started on 127.0.0.1:$MINIO_PORT (console on :$MINIO_CONSOLE_PORT)"
 	fi
 	# S3 answers 409 when the bucket already exists, which is what we want.
-	local code
-	code=$(curl -sS -o /dev/null -w '%{http_code}' --aws-sigv4 "aws:amz:us-east-1:s3" \
-		-u "$S3_ACCESS_KEY:$S3_SECRET_KEY" -X PUT "http://127.0.0.1:$MINIO_PORT/$S3_BUCKET")
-	case $code in
-	200 | 409) ;;
-	*) die "could not create bucket $S3_BUCKET (HTTP $code)" ;;
-	esac
+	# A MinIO that is alive may still answer 503 while it initializes (slowly
+	# on a busy machine), so a 5xx is retried for a while.
+	local code deadline=$((SECONDS + 60))
+	while :; do
+		code=$(curl -sS -o /dev/null -w '%{http_code}' --aws-sigv4 "aws:amz:us-east-1:s3" \
+			-u "$S3_ACCESS_KEY:$S3_SECRET_KEY" -X PUT "http://127.0.0.1:$MINIO_PORT/$S3_BUCKET" || true)
+		case $code in
+		200 | 409) return ;;
+		5* | 000) [ $SECONDS -lt $deadline ] || die "could not create bucket $S3_BUCKET (HTTP $code); see $LOG/minio.log" ;;
+		*) die "could not create bucket $S3_BUCKET (HTTP $code)" ;;
+		esac
+		sleep 0.5
+	done
 }
 
 print_env() {

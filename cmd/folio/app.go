@@ -140,9 +140,14 @@ func (a *app) httpOptions() httpapi.Options {
 }
 
 func (a *app) demoHandlers() *worker.DemoHandlers {
+	checker := demo.NewChecker(a.cfg.DemoCheckTimeout, a.cfg.DemoAllowPrivate)
+	if a.cfg.IsDev() && !a.cfg.DemoAllowPrivate {
+		// The demo portfolio's live demos run on this machine (see folio dev).
+		checker = demo.NewDevChecker(a.cfg.DemoCheckTimeout)
+	}
 	return &worker.DemoHandlers{
 		Demos:    postgres.NewDemoService(a.db),
-		Checker:  demo.NewChecker(a.cfg.DemoCheckTimeout, a.cfg.DemoAllowPrivate),
+		Checker:  checker,
 		Queue:    a.queue,
 		Interval: a.cfg.DemoCheckInterval,
 		Metrics:  a.metrics,

@@ -30,7 +30,8 @@ func runSeed(ctx context.Context, _ []string, stdout io.Writer) error {
 		fmt.Fprintln(stdout, "seed: ffmpeg is not installed; the demo gets no screencasts")
 	}
 	opts := a.httpOptions()
-	created, err := seed.Load(ctx, opts.Auth, opts.Projects, media)
+	links := seed.Links{Folio: a.cfg.BaseURL.String(), Apps: "http://" + a.cfg.DevDemosAddr}
+	created, err := seed.Load(ctx, opts.Auth, opts.Projects, media, links)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 
 	"github.com/foliohq/folio/internal/apidocs"
+	"github.com/foliohq/folio/internal/demoapps"
 	"github.com/foliohq/folio/internal/httpapi"
 	"github.com/foliohq/folio/internal/media"
 	"github.com/foliohq/folio/internal/postgres"
@@ -79,7 +80,17 @@ func runDev(ctx context.Context, _ []string, stdout io.Writer) error {
 		return fmt.Errorf("start worker: %w", err)
 	}
 	defer w.Shutdown()
-	fmt.Fprintf(stdout, "Folio is running at %s (worker in-process; Ctrl-C to stop)\n", a.cfg.BaseURL)
+	apps, err := demoapps.Start(a.cfg.DevDemosAddr)
+	if err != nil {
+		return fmt.Errorf("demo apps on %s (set FOLIO_DEV_DEMOS_ADDR to move them): %w", a.cfg.DevDemosAddr, err)
+	}
+	defer apps.Close(context.WithoutCancel(ctx))
+	// Check the demos now rather than one interval from now, so the badges
+	// turn green within seconds of `make dev`.
+	if err := queue.Enqueue(a.queue, queue.NewDemoDispatchTask(a.cfg.DemoCheckInterval)); err != nil {
+		a.log.Warn("first demo check not queued", "error", err)
+	}
+	fmt.Fprintf(stdout, "Folio is running at %s (worker in-process, demo apps on http://%s; Ctrl-C to stop)\n", a.cfg.BaseURL, apps.Addr())
 	return a.serveHTTP(ctx)
 }
 

@@ -50,6 +50,10 @@ type Config struct {
 	DemoCheckTimeout     time.Duration
 	DemoAllowPrivate     bool
 	DemoCheckConcurrency int
+
+	// DevDemosAddr is where `folio dev` serves the demo portfolio's live
+	// demo apps (loopback); other subcommands ignore it.
+	DevDemosAddr string
 }
 
 // RedisOptions returns the go-redis options for RedisURL. Load has already
@@ -115,6 +119,8 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		DemoCheckTimeout:     p.duration("FOLIO_DEMO_CHECK_TIMEOUT", 10*time.Second),
 		DemoAllowPrivate:     p.boolean("FOLIO_DEMO_ALLOW_PRIVATE", false),
 		DemoCheckConcurrency: p.count("FOLIO_DEMO_CHECK_CONCURRENCY", 20),
+
+		DevDemosAddr: p.listenAddr("FOLIO_DEV_DEMOS_ADDR", "127.0.0.1:8090"),
 	}
 	if len(p.problems) > 0 {
 		return Config{}, &Error{Problems: p.problems}

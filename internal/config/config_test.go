@@ -100,6 +100,8 @@ func TestLoadEachVariable(t *testing.T) {
 		{"FOLIO_DEMO_ALLOW_PRIVATE", "true", false},
 		{"FOLIO_DEMO_ALLOW_PRIVATE", "sometimes", true},
 		{"FOLIO_DEMO_CHECK_CONCURRENCY", "50", false},
+		{"FOLIO_DEV_DEMOS_ADDR", "127.0.0.1:9999", false},
+		{"FOLIO_DEV_DEMOS_ADDR", "nowhere", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name+"="+tt.value, func(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"syscall"
@@ -56,14 +57,30 @@ type Checker struct {
 // NewChecker returns a Checker. allowPrivate lifts the address and port
 // rules, for tests and for self-hosters whose demos live on their LAN.
 func NewChecker(timeout time.Duration, allowPrivate bool) *Checker {
-	return newChecker(timeout, allowPrivate, nil)
+	return newChecker(timeout, controlFunc(allowPrivate, nil))
 }
 
-func newChecker(timeout time.Duration, allowPrivate bool, exempt map[string]bool) *Checker {
+// NewDevChecker is NewChecker for `folio dev`: every rule stays on except
+// that loopback addresses, on any port, are let through, so that the demo
+// apps served on this machine (and the instance itself) can be checked.
+// Production never uses it.
+func NewDevChecker(timeout time.Duration) *Checker {
+	guard := controlFunc(false, nil)
+	return newChecker(timeout, func(network, address string, rc syscall.RawConn) error {
+		if host, _, err := net.SplitHostPort(address); err == nil {
+			if a, err := netip.ParseAddr(host); err == nil && a.Unmap().IsLoopback() {
+				return nil
+			}
+		}
+		return guard(network, address, rc)
+	})
+}
+
+func newChecker(timeout time.Duration, control func(network, address string, rc syscall.RawConn) error) *Checker {
 	if timeout <= 0 {
 		timeout = 10 * time.Second
 	}
-	dialer := &net.Dialer{Timeout: timeout, Control: controlFunc(allowPrivate, exempt)}
+	dialer := &net.Dialer{Timeout: timeout, Control: control}
 	transport := &http.Transport{
 		// Never a proxy from the environment: it would dial on our behalf,
 		// past the address check.

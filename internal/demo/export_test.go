@@ -9,7 +9,7 @@ func NewCheckerExempting(timeout time.Duration, exempt ...string) *Checker {
 	for _, a := range exempt {
 		m[a] = true
 	}
-	return newChecker(timeout, false, m)
+	return newChecker(timeout, controlFunc(false, m))
 }
 
 // ControlFunc exposes the dial guard to tests.

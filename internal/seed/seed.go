@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/foliohq/folio/docs"
 	"github.com/foliohq/folio/internal/auth"
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/queue"
@@ -29,45 +30,78 @@ type demoProject struct {
 	title, tagline, description, problem, approach, result, demo, repo string
 	tags                                                               []string
 	visibility                                                         folio.Visibility
+	ownDocs                                                            bool // API docs: Folio's own OpenAPI document
 }
 
-var demoProjects = []demoProject{
-	{
-		title: "Orders API", tagline: "Idempotent order intake for a busy shop",
-		description: "A Go service that accepts orders over HTTP, deduplicates retries with idempotency keys and hands fulfilment to a queue.\n\n- PostgreSQL with row-level locking\n- Redis-backed rate limits\n- OpenAPI documented",
-		problem:     "Mobile clients retried on flaky networks and created duplicate orders.",
-		approach:    "Idempotency keys stored with the response; the second request replays the first.",
-		result:      "Zero duplicate orders in three months; p99 latency 38 ms at 2,000 req/s.",
-		demo:        "https://orders.example.com", repo: "https://github.com/example/orders-api",
-		tags: []string{"Go", "PostgreSQL", "Redis"}, visibility: folio.VisibilityPublic,
-	},
-	{
-		title: "Feed Aggregator", tagline: "Reads 50,000 feeds an hour on one small VM",
-		description: "Concurrent fetching with per-host politeness, conditional GETs and a worker pool.",
-		problem:     "Polling every feed every minute wasted bandwidth and got us rate limited.",
-		approach:    "ETag/Last-Modified, adaptive intervals and a per-host token bucket.",
-		result:      "94% of fetches answered 304; bandwidth down by a factor of 12.",
-		demo:        "https://feeds.example.com", repo: "https://github.com/example/feeds",
-		tags: []string{"Go", "HTTP", "SQLite"}, visibility: folio.VisibilityPublic,
-	},
-	{
-		title: "Chat Gateway", tagline: "WebSocket fan-out for 100k concurrent users",
-		description: "A gateway that keeps WebSocket connections and fans out messages from NATS.",
-		problem:     "A single Node process fell over at 8k connections.",
-		approach:    "Go, epoll-friendly goroutines, and sharded subscriptions.",
-		result:      "100k connections on 2 vCPUs with 1.2 GB of memory.",
-		repo:        "https://github.com/example/chat-gateway",
-		tags:        []string{"Go", "WebSocket", "NATS"}, visibility: folio.VisibilityPublic,
-	},
-	{
-		title: "Billing Ledger", tagline: "Double-entry accounting as a service",
-		description: "An append-only ledger with balances computed from entries.",
-		tags:        []string{"Go", "PostgreSQL"}, visibility: folio.VisibilityPublic,
-	},
-	{
-		title: "Notes on Raft", tagline: "A work in progress", tags: []string{"Go"}, visibility: folio.VisibilityDraft,
-	},
+// Links are where the demo's live demos answer: Folio itself (the running
+// instance) and the small apps `folio dev` serves on loopback (see
+// internal/demoapps), so every featured demo is up without internet.
+type Links struct {
+	Folio string // this instance's base URL
+	Apps  string // base URL of the demo apps, e.g. http://127.0.0.1:8090
 }
+
+// DefaultLinks suit `make dev`.
+var DefaultLinks = Links{Folio: "http://localhost:8080", Apps: "http://127.0.0.1:8090"}
+
+// folioRepository is this project's code, the Folio showcase's code link.
+const folioRepository = "https://github.com/foliohq/folio"
+
+// demoProjects are the demo portfolio; the first four are featured, in
+// this order. The Folio showcase gets Folio's own OpenAPI document as its
+// API docs.
+func demoProjects(l Links) []demoProject {
+	apps := strings.TrimRight(l.Apps, "/")
+	return []demoProject{
+		{
+			title: "Folio", tagline: "The self-hosted portfolio you are looking at",
+			description: "A Go platform for developer portfolios: public pages that read without JavaScript, resumable uploads straight to object storage, a worker that turns screencasts into web video, API docs from a spec or a repository, and live demo checks.\n\n- Fiber, bun on PostgreSQL, MinIO, asynq on Redis\n- Server-rendered pages cached by content version\n- SSRF-safe demo checks and repository clones",
+			problem:     "Developers send recruiters a CV and a list of links; nobody opens the links.",
+			approach:    "One fast page per person: screencast first, a live demo, the code and interactive API docs.",
+			result:      "A portfolio page served from cache at tens of thousands of requests per second on two cores.",
+			demo:        strings.TrimRight(l.Folio, "/") + "/", repo: folioRepository,
+			tags: []string{"Go", "PostgreSQL", "Redis", "MinIO"}, visibility: folio.VisibilityPublic, ownDocs: true,
+		},
+		{
+			title: "Orders API", tagline: "Idempotent order intake for a busy shop",
+			description: "A Go service that accepts orders over HTTP, deduplicates retries with idempotency keys and hands fulfilment to a queue.\n\n- PostgreSQL with row-level locking\n- Redis-backed rate limits\n- OpenAPI documented",
+			problem:     "Mobile clients retried on flaky networks and created duplicate orders.",
+			approach:    "Idempotency keys stored with the response; the second request replays the first.",
+			result:      "Zero duplicate orders in three months; p99 latency 38 ms at 2,000 req/s.",
+			demo:        apps + "/orders/", repo: "https://github.com/example/orders-api",
+			tags: []string{"Go", "PostgreSQL", "Redis"}, visibility: folio.VisibilityPublic,
+		},
+		{
+			title: "Feed Aggregator", tagline: "Reads 50,000 feeds an hour on one small VM",
+			description: "Concurrent fetching with per-host politeness, conditional GETs and a worker pool.",
+			problem:     "Polling every feed every minute wasted bandwidth and got us rate limited.",
+			approach:    "ETag/Last-Modified, adaptive intervals and a per-host token bucket.",
+			result:      "94% of fetches answered 304; bandwidth down by a factor of 12.",
+			demo:        apps + "/feeds/", repo: "https://github.com/example/feeds",
+			tags: []string{"Go", "HTTP", "SQLite"}, visibility: folio.VisibilityPublic,
+		},
+		{
+			title: "Chat Gateway", tagline: "Fan-out messaging for 100k concurrent users",
+			description: "A gateway that keeps long-lived connections and fans out messages from NATS; the demo streams a room over server-sent events.",
+			problem:     "A single Node process fell over at 8k connections.",
+			approach:    "Go, epoll-friendly goroutines, and sharded subscriptions.",
+			result:      "100k connections on 2 vCPUs with 1.2 GB of memory.",
+			demo:        apps + "/chat/", repo: "https://github.com/example/chat-gateway",
+			tags: []string{"Go", "WebSocket", "NATS"}, visibility: folio.VisibilityPublic,
+		},
+		{
+			title: "Billing Ledger", tagline: "Double-entry accounting as a service",
+			description: "An append-only ledger with balances computed from entries.",
+			tags:        []string{"Go", "PostgreSQL"}, visibility: folio.VisibilityPublic,
+		},
+		{
+			title: "Notes on Raft", tagline: "A work in progress", tags: []string{"Go"}, visibility: folio.VisibilityDraft,
+		},
+	}
+}
+
+// featuredCount is how many of the demo's public projects are featured.
+const featuredCount = 4
 
 // Media makes and stores the demo's screencasts and screenshots; nil
 // leaves the demo without media.
@@ -79,9 +113,9 @@ type Media struct {
 	Docs   folio.APIDocsService // nil: no API docs
 }
 
-// Load creates the demo account and its projects unless the account
-// exists. It reports whether it created anything.
-func Load(ctx context.Context, a *auth.Service, projects folio.ProjectService, media *Media) (bool, error) {
+// Load creates the demo account and its projects, with live demos at
+// links, unless the account exists. It reports whether it created anything.
+func Load(ctx context.Context, a *auth.Service, projects folio.ProjectService, media *Media, links Links) (bool, error) {
 	if _, err := a.Users.UserByHandle(ctx, DemoHandle); err == nil {
 		return false, nil
 	} else if folio.ErrorCode(err) != folio.ENOTFOUND {
@@ -99,7 +133,7 @@ func Load(ctx context.Context, a *auth.Service, projects folio.ProjectService, m
 		return false, err
 	}
 	var featured []int64
-	for _, d := range demoProjects {
+	for _, d := range demoProjects(links) {
 		vis := d.visibility
 		in := folio.ProjectInput{
 			Title: &d.title, Tagline: &d.tagline, Description: &d.description,
@@ -110,14 +144,14 @@ func Load(ctx context.Context, a *auth.Service, projects folio.ProjectService, m
 		if err != nil {
 			return false, fmt.Errorf("seed project %q: %w", d.title, err)
 		}
-		if vis == folio.VisibilityPublic && len(featured) < 3 {
+		if vis == folio.VisibilityPublic && len(featured) < featuredCount {
 			featured = append(featured, p.ID)
 		}
 		if media != nil && vis == folio.VisibilityPublic {
 			if err := media.add(ctx, u.ID, p); err != nil {
 				return false, fmt.Errorf("seed media of %q: %w", d.title, err)
 			}
-			if err := media.addDocs(ctx, p); err != nil {
+			if err := media.addDocs(ctx, p, d.ownDocs); err != nil {
 				return false, fmt.Errorf("seed API docs of %q: %w", d.title, err)
 			}
 		}
@@ -190,9 +224,33 @@ func (m *Media) add(ctx context.Context, ownerID int64, p *folio.Project) error 
 
 // addDocs gives the project a small OpenAPI document, generated by the
 // worker like an owner's upload.
-func (m *Media) addDocs(ctx context.Context, p *folio.Project) error {
+func (m *Media) addDocs(ctx context.Context, p *folio.Project, own bool) error {
 	if m.Docs == nil {
 		return nil
+	}
+	data, err := m.docsSource(p, own)
+	if err != nil {
+		return err
+	}
+	if _, err := m.Store.PutStream(ctx, folio.APIDocsSourceKey(p.ID), bytes.NewReader(data), "application/json"); err != nil {
+		return err
+	}
+	if _, err := m.Docs.RequestAPIDocs(ctx, p.ID, folio.SourceSpec); err != nil {
+		return err
+	}
+	task, err := queue.NewAPIDocsTask(p.ID, "seed")
+	if err != nil {
+		return err
+	}
+	return queue.Enqueue(m.Queue, task)
+}
+
+// docsSource is the project's API document: Folio's own (the Swagger
+// document swag writes from the handler annotations) for the showcase,
+// else a small made-up one.
+func (m *Media) docsSource(p *folio.Project, own bool) ([]byte, error) {
+	if own {
+		return []byte(docs.SwaggerInfo.ReadDoc()), nil
 	}
 	resource := strings.ToLower(strings.Fields(p.Title)[0]) + "s"
 	spec := map[string]any{
@@ -209,19 +267,5 @@ func (m *Media) addDocs(ctx context.Context, p *folio.Project) error {
 			},
 		},
 	}
-	data, err := json.Marshal(spec)
-	if err != nil {
-		return err
-	}
-	if _, err := m.Store.PutStream(ctx, folio.APIDocsSourceKey(p.ID), bytes.NewReader(data), "application/json"); err != nil {
-		return err
-	}
-	if _, err := m.Docs.RequestAPIDocs(ctx, p.ID, folio.SourceSpec); err != nil {
-		return err
-	}
-	task, err := queue.NewAPIDocsTask(p.ID, "seed")
-	if err != nil {
-		return err
-	}
-	return queue.Enqueue(m.Queue, task)
+	return json.Marshal(spec)
 }

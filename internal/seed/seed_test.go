@@ -25,7 +25,7 @@ func TestLoadIsIdempotent(t *testing.T) {
 	mediaSvc := postgres.NewMediaService(db)
 	media := &seed.Media{FFmpeg: ffmpeg, Store: testenv.Store(t), Media: mediaSvc, Queue: client, Docs: postgres.NewAPIDocsService(db)}
 	for i, want := range []bool{true, false} {
-		created, err := seed.Load(ctx, a, projects, media)
+		created, err := seed.Load(ctx, a, projects, media, seed.DefaultLinks)
 		if err != nil || created != want {
 			t.Fatalf("load %d: created=%v err=%v, want created=%v", i, created, err, want)
 		}
@@ -34,8 +34,13 @@ func TestLoadIsIdempotent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(pf.Featured) != 3 || len(pf.Others) != 1 || pf.Featured[0].Slug != "orders-api" {
+	if len(pf.Featured) != 4 || len(pf.Others) != 1 || pf.Featured[0].Slug != "folio" {
 		t.Errorf("demo portfolio: %d featured (first %q), %d others", len(pf.Featured), pf.Featured[0].Slug, len(pf.Others))
+	}
+	for _, p := range pf.Featured {
+		if p.DemoURL == "" {
+			t.Errorf("featured %q has no live demo", p.Slug)
+		}
 	}
 	ready, err := mediaSvc.ProjectMedia(ctx, pf.Featured[0].ID)
 	if err != nil || len(ready) != 2 || ready[0].Status != "uploaded" || ready[0].Kind != "screencast" {
@@ -43,8 +48,8 @@ func TestLoadIsIdempotent(t *testing.T) {
 	}
 	inspector := asynq.NewInspector(asynq.RedisClientOpt{Addr: ro.Addr, DB: ro.DB})
 	defer inspector.Close()
-	if pending, _ := inspector.ListPendingTasks("default"); len(pending) != 12 {
-		t.Errorf("%d jobs queued, want 12 (a screencast, a screenshot and API docs for each of the 4 public projects)", len(pending))
+	if pending, _ := inspector.ListPendingTasks("default"); len(pending) != 15 {
+		t.Errorf("%d jobs queued, want 15 (a screencast, a screenshot and API docs for each of the 5 public projects)", len(pending))
 	}
 	if _, _, _, err := a.Login(ctx, seed.DemoEmail, seed.DemoPassword); err != nil {
 		t.Errorf("demo login: %v", err)
