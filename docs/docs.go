@@ -49,7 +49,7 @@ const docTemplate = `{
         },
         "/api/v1/auth/login": {
             "post": {
-                "description": "Returns a bearer token and sets an HttpOnly, SameSite=Lax session cookie. Cookie requests that change state must echo csrf_token in the X-CSRF-Token header.",
+                "description": "Returns a bearer token and sets an HttpOnly, SameSite=Lax session cookie. Cookie requests that change state must echo csrf_token in the X-CSRF-Token header. Sessions end after 14 days unused and 30 days after login at the latest. Failed logins are limited per account and address, and per account from anywhere; a browser that logged in to the account before (the folio_device cookie) passes the latter.",
                 "consumes": [
                     "application/json"
                 ],
@@ -123,8 +123,40 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/auth/logout-all": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Ends every browser and bearer session of the account, this one included. Personal API tokens are not sessions and stay; revoke them with DELETE /api/v1/tokens/{id}.",
+                "tags": [
+                    "auth"
+                ],
+                "summary": "Log out everywhere",
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "cookie request without the CSRF token",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/auth/register": {
             "post": {
+                "description": "An email that already has an account gets the same answer as a new one and no account is made, so that this endpoint does not tell who has an account; log in to find out. A taken handle is still a 409, since handles are public.",
                 "consumes": [
                     "application/json"
                 ],
@@ -150,7 +182,7 @@ const docTemplate = `{
                     "201": {
                         "description": "Created",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.UserResponse"
+                            "$ref": "#/definitions/httpapi.RegistrationResponse"
                         }
                     },
                     "400": {
@@ -160,7 +192,7 @@ const docTemplate = `{
                         }
                     },
                     "409": {
-                        "description": "email or handle taken",
+                        "description": "handle taken",
                         "schema": {
                             "$ref": "#/definitions/httpapi.Problem"
                         }
@@ -370,6 +402,69 @@ const docTemplate = `{
                     },
                     "422": {
                         "description": "more than 5, duplicates, or ids that are not your public projects (named)",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/me/password": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Needs the current password. Ends every session of the account except the one making the request (a request with an API token ends them all). Personal API tokens stay unless revoke_api_tokens is true. Wrong current passwords are limited like failed logins.",
+                "consumes": [
+                    "application/json"
+                ],
+                "tags": [
+                    "me"
+                ],
+                "summary": "Change the caller's password",
+                "parameters": [
+                    {
+                        "description": "current and new password",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.PasswordChangeRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "400": {
+                        "description": "malformed JSON or unknown field",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "cookie request without the CSRF token",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "wrong current password, or a new one too short or too long",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "too many wrong current passwords; see Retry-After",
                         "schema": {
                             "$ref": "#/definitions/httpapi.Problem"
                         }
@@ -1218,7 +1313,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "The token is in this response only; it is stored hashed and cannot be shown again. Idempotency-Key is not honoured here, since replaying would mean storing the secret.",
+                "description": "The token is in this response only; it is stored hashed and cannot be shown again. Idempotency-Key is not honoured here, since replaying would mean storing the secret. Only a browser session or a token with the tokens:write scope may create tokens, and a token may grant only the scopes it holds.",
                 "consumes": [
                     "application/json"
                 ],
@@ -1249,6 +1344,12 @@ const docTemplate = `{
                     },
                     "401": {
                         "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "a token without the tokens:write scope, or granting a scope it lacks",
                         "schema": {
                             "$ref": "#/definitions/httpapi.Problem"
                         }
@@ -1942,6 +2043,23 @@ const docTemplate = `{
                 }
             }
         },
+        "httpapi.PasswordChangeRequest": {
+            "type": "object",
+            "properties": {
+                "current_password": {
+                    "type": "string",
+                    "example": "correct horse battery"
+                },
+                "new_password": {
+                    "type": "string",
+                    "example": "staple battery horse correct"
+                },
+                "revoke_api_tokens": {
+                    "description": "RevokeAPITokens revokes every personal API token too; by default they\nstay, since scripts hold them and each can be revoked on its own.",
+                    "type": "boolean"
+                }
+            }
+        },
         "httpapi.Pitch": {
             "type": "object",
             "properties": {
@@ -2265,6 +2383,23 @@ const docTemplate = `{
                 }
             }
         },
+        "httpapi.RegistrationResponse": {
+            "type": "object",
+            "properties": {
+                "display_name": {
+                    "type": "string",
+                    "example": "Ada Lovelace"
+                },
+                "email": {
+                    "type": "string",
+                    "example": "ada@example.com"
+                },
+                "handle": {
+                    "type": "string",
+                    "example": "ada"
+                }
+            }
+        },
         "httpapi.RenditionResponse": {
             "type": "object",
             "properties": {
@@ -2308,6 +2443,16 @@ const docTemplate = `{
                 "name": {
                     "type": "string",
                     "example": "CI deploys"
+                },
+                "scopes": {
+                    "description": "Scopes beyond the API itself; \"tokens:write\" lets the token create\ntokens. A token can grant only scopes it holds.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "tokens:write"
+                    ]
                 }
             }
         },
@@ -2325,6 +2470,12 @@ const docTemplate = `{
                 },
                 "name": {
                     "type": "string"
+                },
+                "scopes": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
                 },
                 "token": {
                     "type": "string",

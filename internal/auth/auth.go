@@ -10,6 +10,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -22,13 +23,24 @@ import (
 // quarter second on a current core).
 const DefaultBcryptCost = 12
 
-// SessionTTL is how long a browser stays logged in.
-const SessionTTL = 30 * 24 * time.Hour
+// Session lifetimes. A session ends after SessionIdleTTL without use, and
+// SessionMaxAge after its login however much it is used: a cookie left on
+// a shared computer or copied by malware stops working two weeks after its
+// owner's last visit, and none lives longer than a month. Someone who uses
+// Folio every week logs in about once a month.
+const (
+	SessionIdleTTL = 14 * 24 * time.Hour
+	SessionMaxAge  = 30 * 24 * time.Hour
+	// sessionExtendEvery bounds the writes a busy session causes: its
+	// expiry moves at most once an hour.
+	sessionExtendEvery = time.Hour
+)
 
 // Token prefixes tell a person (and secret scanners) what a token is.
 const (
 	sessionPrefix = "fs_"
 	apiPrefix     = "fpat_"
+	devicePrefix  = "fd_"
 )
 
 // Service implements registration, login and token resolution.
@@ -51,11 +63,10 @@ func New(users folio.UserService, creds folio.CredentialService, cost int) *Serv
 	return &Service{Users: users, Credentials: creds, BcryptCost: cost, dummyHash: dummy}
 }
 
-// Register validates r and creates the user.
+// Register validates r and creates the user. Returns ECONFLICT naming the
+// field when the email or handle is taken; see SignUp for the public form.
 func (s *Service) Register(ctx context.Context, r folio.Registration) (*folio.User, error) {
-	r.Email = folio.NormalizeEmail(r.Email)
-	r.Handle = folio.NormalizeHandle(r.Handle)
-	r.DisplayName = strings.TrimSpace(r.DisplayName)
+	r.Normalize()
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
@@ -68,6 +79,44 @@ func (s *Service) Register(ctx context.Context, r folio.Registration) (*folio.Us
 		return nil, err
 	}
 	return u, nil
+}
+
+// SignUp is registration as strangers see it: an email that already has
+// an account gets the same answer as a new one, after the same bcrypt work,
+// so that the form does not tell who has an account here. It returns the
+// new user, or nil and no error when the email was taken; the caller must
+// answer both alike and must not log anybody in. A taken handle is still
+// ECONFLICT: handles are public, and every portfolio shows its own.
+func (s *Service) SignUp(ctx context.Context, r folio.Registration) (*folio.User, error) {
+	u, err := s.Register(ctx, r)
+	if !conflictOn(err, "email") {
+		return u, err
+	}
+	// With a new email this registration would have failed on the handle:
+	// answer that here too, or a taken handle would reveal the email.
+	if _, err := s.Users.UserByHandle(ctx, folio.NormalizeHandle(r.Handle)); err == nil {
+		return nil, &folio.Error{Code: folio.ECONFLICT, Message: "This handle is taken.",
+			Fields: []folio.FieldError{{Field: "handle", Message: "This handle is taken."}}}
+	} else if folio.ErrorCode(err) != folio.ENOTFOUND {
+		return nil, err
+	}
+	// Folio sends no mail yet. Once it does, this is where the owner of the
+	// address hears that someone tried to register it (the README says so).
+	return nil, nil
+}
+
+// conflictOn reports whether err is ECONFLICT on field.
+func conflictOn(err error, field string) bool {
+	var e *folio.Error
+	if !errors.As(err, &e) || e.Code != folio.ECONFLICT {
+		return false
+	}
+	for _, f := range e.Fields {
+		if f.Field == field {
+			return true
+		}
+	}
+	return false
 }
 
 // errBadCredentials is the one answer to an unknown email and a wrong
@@ -96,7 +145,7 @@ func (s *Service) Login(ctx context.Context, email, password string) (string, *f
 		TokenHash: HashToken(token),
 		UserID:    u.ID,
 		CSRFToken: newToken(""),
-		ExpiresAt: time.Now().Add(SessionTTL),
+		ExpiresAt: time.Now().Add(SessionIdleTTL),
 	}
 	if err := s.Credentials.CreateSession(ctx, sess); err != nil {
 		return "", nil, nil, err
@@ -109,15 +158,22 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 	return s.Credentials.DeleteSession(ctx, HashToken(token))
 }
 
-// CreateAPIToken makes a personal token and returns its secret, which is
-// never retrievable again.
-func (s *Service) CreateAPIToken(ctx context.Context, userID int64, name string) (string, *folio.APIToken, error) {
+// CreateAPIToken makes a personal token for the caller and returns its
+// secret, which is never retrievable again. The caller may grant only
+// scopes it holds (EFORBIDDEN otherwise).
+func (s *Service) CreateAPIToken(ctx context.Context, caller *Identity, name string, scopes []string) (string, *folio.APIToken, error) {
 	name = strings.TrimSpace(name)
-	if err := folio.ValidateTokenName(name); err != nil {
+	scopes = slices.Compact(slices.Sorted(slices.Values(scopes)))
+	if err := folio.ValidateToken(name, scopes); err != nil {
 		return "", nil, err
 	}
+	for _, sc := range scopes {
+		if !caller.HasScope(sc) {
+			return "", nil, folio.Errorf(folio.EFORBIDDEN, "A token cannot grant the scope %q, which it does not hold.", sc)
+		}
+	}
 	secret := newToken(apiPrefix)
-	t := &folio.APIToken{UserID: userID, Name: name, TokenHash: HashToken(secret)}
+	t := &folio.APIToken{UserID: caller.User.ID, Name: name, TokenHash: HashToken(secret), Scopes: scopes}
 	if err := s.Credentials.CreateAPIToken(ctx, t); err != nil {
 		return "", nil, err
 	}
@@ -129,6 +185,14 @@ type Identity struct {
 	User *folio.User
 	// Session is set when the token is a browser session; nil for API tokens.
 	Session *folio.Session
+	// Token is set when the token is a personal API token.
+	Token *folio.APIToken
+}
+
+// HasScope reports whether the caller may do what scope guards: a browser
+// session may do everything, an API token what it was given.
+func (id *Identity) HasScope(scope string) bool {
+	return id.Session != nil || (id.Token != nil && id.Token.HasScope(scope))
 }
 
 var errUnauthenticated = &folio.Error{Code: folio.EUNAUTHORIZED, Message: "Log in, or send a valid bearer token."}
@@ -143,13 +207,16 @@ func (s *Service) Resolve(ctx context.Context, token string) (*Identity, error) 
 		if err != nil {
 			return nil, unauthenticated(err)
 		}
+		if err := s.extendSession(ctx, sess, time.Now()); err != nil {
+			return nil, err
+		}
 		id.Session, userID = sess, sess.UserID
 	case strings.HasPrefix(token, apiPrefix):
 		t, err := s.Credentials.APITokenByHash(ctx, HashToken(token))
 		if err != nil {
 			return nil, unauthenticated(err)
 		}
-		userID = t.UserID
+		id.Token, userID = t, t.UserID
 	default:
 		return nil, errUnauthenticated
 	}

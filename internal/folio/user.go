@@ -128,6 +128,13 @@ type Registration struct {
 	DisplayName string
 }
 
+// Normalize trims the fields and lowercases the handle, as stored.
+func (r *Registration) Normalize() {
+	r.Email = NormalizeEmail(r.Email)
+	r.Handle = NormalizeHandle(r.Handle)
+	r.DisplayName = strings.TrimSpace(r.DisplayName)
+}
+
 // Validate checks every field and reports all problems at once.
 func (r *Registration) Validate() error {
 	var v Validation
@@ -210,6 +217,9 @@ type UserService interface {
 	// UpdateProfile validates and applies upd. Returns ECONFLICT when the
 	// new handle is taken.
 	UpdateProfile(ctx context.Context, userID int64, upd ProfileUpdate) (*User, error)
+	// SetPasswordHash replaces the password hash of userID; ENOTFOUND when
+	// there is no such user.
+	SetPasswordHash(ctx context.Context, userID int64, hash string) error
 	// SetAdmin grants or revokes the admin role; ENOTFOUND for an unknown email.
 	SetAdmin(ctx context.Context, email string, admin bool) error
 }

@@ -46,7 +46,7 @@ func newAPI(t *testing.T, opts ...apiOption) *api {
 	o := httpapi.Options{
 		Logger:       quietLogger,
 		MaxBodyBytes: 64 << 10,
-		Limits:       httpapi.Limits{LoginPerIP: plenty, LoginPerAccount: plenty, RegisterPerIP: plenty, RegisterPerAccount: plenty},
+		Limits:       httpapi.Limits{LoginPerIP: plenty, LoginPerAccountIP: plenty, LoginPerAccount: plenty, RegisterPerIP: plenty, RegisterPerAccount: plenty},
 		// The lowest bcrypt cost keeps the suite fast; TestDefaultBcryptCost
 		// checks what production uses.
 		Auth:        auth.New(users, postgres.NewCredentialService(db), 4),
@@ -157,11 +157,12 @@ func (a *api) signUp(handle string) account {
 	a.t.Helper()
 	accountSeq++
 	email := fmt.Sprintf("%s-%d@example.com", handle, accountSeq)
-	reg := a.expect(req{method: "POST", path: "/api/v1/auth/register", body: map[string]string{
+	a.expect(req{method: "POST", path: "/api/v1/auth/register", body: map[string]string{
 		"email": email, "password": "correct horse battery", "handle": handle, "display_name": strings.ToUpper(handle),
-	}}, 201).json(a.t)
+	}}, 201)
 	login := a.expect(req{method: "POST", path: "/api/v1/auth/login", body: map[string]string{"email": email, "password": "correct horse battery"}}, 200)
-	return account{id: int64(reg["id"].(float64)), handle: handle, email: email, token: login.json(a.t)["token"].(string), login: login}
+	body := login.json(a.t)
+	return account{id: id(body["user"].(map[string]any)), handle: handle, email: email, token: body["token"].(string), login: login}
 }
 
 func (a *api) createProject(acct account, body map[string]any) map[string]any {

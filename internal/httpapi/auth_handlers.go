@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/foliohq/folio/internal/auth"
 	"github.com/foliohq/folio/internal/folio"
 )
 
@@ -33,19 +34,29 @@ type LoginResponse struct {
 	User      UserResponse `json:"user"`
 }
 
+// RegistrationResponse echoes an accepted registration. It is the same
+// whether or not the email already had an account, so that registering
+// does not tell who has one; the profile is at /api/v1/me after login.
+type RegistrationResponse struct {
+	Email       string `json:"email" example:"ada@example.com"`
+	Handle      string `json:"handle" example:"ada"`
+	DisplayName string `json:"display_name" example:"Ada Lovelace"`
+}
+
 // register creates an account.
 //
-//	@Summary	Create an account
-//	@Tags		auth
-//	@Accept		json
-//	@Produce	json
-//	@Param		body	body		RegisterRequest	true	"the new account"
-//	@Success	201		{object}	UserResponse
-//	@Failure	400		{object}	Problem	"malformed JSON or unknown field"
-//	@Failure	409		{object}	Problem	"email or handle taken"
-//	@Failure	422		{object}	Problem	"invalid fields, each listed"
-//	@Failure	429		{object}	Problem	"too many attempts; see Retry-After"
-//	@Router		/api/v1/auth/register [post]
+//	@Summary		Create an account
+//	@Description	An email that already has an account gets the same answer as a new one and no account is made, so that this endpoint does not tell who has an account; log in to find out. A taken handle is still a 409, since handles are public.
+//	@Tags			auth
+//	@Accept			json
+//	@Produce		json
+//	@Param			body	body		RegisterRequest	true	"the new account"
+//	@Success		201		{object}	RegistrationResponse
+//	@Failure		400		{object}	Problem	"malformed JSON or unknown field"
+//	@Failure		409		{object}	Problem	"handle taken"
+//	@Failure		422		{object}	Problem	"invalid fields, each listed"
+//	@Failure		429		{object}	Problem	"too many attempts; see Retry-After"
+//	@Router			/api/v1/auth/register [post]
 func (s *Server) register(c *fiber.Ctx) error {
 	var req RegisterRequest
 	if err := s.decodeJSON(c, &req); err != nil {
@@ -57,20 +68,19 @@ func (s *Server) register(c *fiber.Ctx) error {
 	if err := s.rateLimit(c, "register:account:"+strings.ToLower(strings.TrimSpace(req.Email)), s.opts.Limits.RegisterPerAccount); err != nil {
 		return err
 	}
-	u, err := s.opts.Auth.Register(c.UserContext(), folio.Registration{
-		Email: req.Email, Password: req.Password, Handle: req.Handle, DisplayName: req.DisplayName,
-	})
-	if err != nil {
+	r := folio.Registration{Email: req.Email, Password: req.Password, Handle: req.Handle, DisplayName: req.DisplayName}
+	if _, err := s.opts.Auth.SignUp(c.UserContext(), r); err != nil {
 		return err
 	}
+	r.Normalize()
 	c.Location("/api/v1/me")
-	return c.Status(fiber.StatusCreated).JSON(userResponse(u, true))
+	return c.Status(fiber.StatusCreated).JSON(RegistrationResponse{Email: r.Email, Handle: r.Handle, DisplayName: r.DisplayName})
 }
 
 // login opens a session.
 //
 //	@Summary		Log in
-//	@Description	Returns a bearer token and sets an HttpOnly, SameSite=Lax session cookie. Cookie requests that change state must echo csrf_token in the X-CSRF-Token header.
+//	@Description	Returns a bearer token and sets an HttpOnly, SameSite=Lax session cookie. Cookie requests that change state must echo csrf_token in the X-CSRF-Token header. Sessions end after 14 days unused and 30 days after login at the latest. Failed logins are limited per account and address, and per account from anywhere; a browser that logged in to the account before (the folio_device cookie) passes the latter.
 //	@Tags			auth
 //	@Accept			json
 //	@Produce		json
@@ -87,18 +97,46 @@ func (s *Server) login(c *fiber.Ctx) error {
 	if err := s.rateLimit(c, "login:ip:"+c.IP(), s.opts.Limits.LoginPerIP); err != nil {
 		return err
 	}
-	if err := s.rateLimit(c, "login:account:"+strings.ToLower(strings.TrimSpace(req.Email)), s.opts.Limits.LoginPerAccount); err != nil {
+	account := strings.ToLower(strings.TrimSpace(req.Email))
+	failedHere, failedAnywhere := "login:failed:"+account+"|"+c.IP(), "login:failed:"+account
+	if err := s.checkLimit(c, failedHere, s.opts.Limits.LoginPerAccountIP); err != nil {
 		return err
 	}
+	if err := s.checkLimit(c, failedAnywhere, s.opts.Limits.LoginPerAccount); err != nil {
+		known, kerr := s.opts.Auth.IsKnownDevice(c.UserContext(), req.Email, c.Cookies(deviceCookie))
+		if kerr != nil {
+			return kerr
+		} else if !known {
+			return err
+		}
+	}
 	token, sess, u, err := s.opts.Auth.Login(c.UserContext(), req.Email, req.Password)
+	if folio.ErrorCode(err) == folio.EUNAUTHORIZED {
+		if cerr := s.countFailure(c, failedHere, s.opts.Limits.LoginPerAccountIP); cerr != nil {
+			return cerr
+		}
+		if cerr := s.countFailure(c, failedAnywhere, s.opts.Limits.LoginPerAccount); cerr != nil {
+			return cerr
+		}
+		return err
+	} else if err != nil {
+		return err
+	}
+	device, err := s.opts.Auth.RememberDevice(c.UserContext(), u.ID, c.Cookies(deviceCookie))
 	if err != nil {
 		return err
 	}
 	secure := s.opts.BaseURL.Scheme == "https"
-	c.Cookie(&fiber.Cookie{Name: sessionCookie, Value: token, Path: "/", Expires: sess.ExpiresAt,
+	// The session cookie lives as long as the session may; the server
+	// ends it sooner when it goes unused.
+	cookieExpires := sess.CreatedAt.Add(auth.SessionMaxAge)
+	c.Cookie(&fiber.Cookie{Name: sessionCookie, Value: token, Path: "/", Expires: cookieExpires,
 		HTTPOnly: true, Secure: secure, SameSite: fiber.CookieSameSiteLaxMode})
-	c.Cookie(&fiber.Cookie{Name: csrfCookie, Value: sess.CSRFToken, Path: "/", Expires: sess.ExpiresAt,
+	c.Cookie(&fiber.Cookie{Name: csrfCookie, Value: sess.CSRFToken, Path: "/", Expires: cookieExpires,
 		Secure: secure, SameSite: fiber.CookieSameSiteLaxMode})
+	// The device cookie only ever goes back to the login endpoint.
+	c.Cookie(&fiber.Cookie{Name: deviceCookie, Value: device, Path: "/api/v1/auth/login", Expires: time.Now().Add(auth.DeviceTTL),
+		HTTPOnly: true, Secure: secure, SameSite: fiber.CookieSameSiteStrictMode})
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.JSON(LoginResponse{Token: token, TokenType: "Bearer", ExpiresAt: sess.ExpiresAt, CSRFToken: sess.CSRFToken, User: userResponse(u, true)})
 }
@@ -122,9 +160,12 @@ func (s *Server) logout(c *fiber.Ctx) error {
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
-// TokenRequest names a new personal API token.
+// TokenRequest names a new personal API token and its scopes.
 type TokenRequest struct {
 	Name string `json:"name" example:"CI deploys"`
+	// Scopes beyond the API itself; "tokens:write" lets the token create
+	// tokens. A token can grant only scopes it holds.
+	Scopes []string `json:"scopes" example:"tokens:write"`
 }
 
 // TokenResponse describes a personal API token; Token is set only once,
@@ -133,6 +174,7 @@ type TokenResponse struct {
 	ID         int64      `json:"id"`
 	Name       string     `json:"name"`
 	Token      string     `json:"token,omitempty" example:"fpat_..."`
+	Scopes     []string   `json:"scopes"`
 	CreatedAt  time.Time  `json:"created_at"`
 	LastUsedAt *time.Time `json:"last_used_at"`
 }
@@ -143,13 +185,17 @@ type TokenList struct {
 }
 
 func tokenResponse(t *folio.APIToken) TokenResponse {
-	return TokenResponse{ID: t.ID, Name: t.Name, CreatedAt: t.CreatedAt, LastUsedAt: t.LastUsedAt}
+	scopes := t.Scopes
+	if scopes == nil {
+		scopes = []string{}
+	}
+	return TokenResponse{ID: t.ID, Name: t.Name, Scopes: scopes, CreatedAt: t.CreatedAt, LastUsedAt: t.LastUsedAt}
 }
 
 // createToken makes a personal API token.
 //
 //	@Summary		Create a personal API token
-//	@Description	The token is in this response only; it is stored hashed and cannot be shown again. Idempotency-Key is not honoured here, since replaying would mean storing the secret.
+//	@Description	The token is in this response only; it is stored hashed and cannot be shown again. Idempotency-Key is not honoured here, since replaying would mean storing the secret. Only a browser session or a token with the tokens:write scope may create tokens, and a token may grant only the scopes it holds.
 //	@Tags			tokens
 //	@Security		BearerAuth
 //	@Accept			json
@@ -157,6 +203,7 @@ func tokenResponse(t *folio.APIToken) TokenResponse {
 //	@Param			body	body		TokenRequest	true	"token name"
 //	@Success		201		{object}	TokenResponse
 //	@Failure		401		{object}	Problem
+//	@Failure		403		{object}	Problem	"a token without the tokens:write scope, or granting a scope it lacks"
 //	@Failure		422		{object}	Problem
 //	@Router			/api/v1/tokens [post]
 func (s *Server) createToken(c *fiber.Ctx) error {
@@ -164,7 +211,7 @@ func (s *Server) createToken(c *fiber.Ctx) error {
 	if err := s.decodeJSON(c, &req); err != nil {
 		return err
 	}
-	secret, t, err := s.opts.Auth.CreateAPIToken(c.UserContext(), currentUser(c).ID, req.Name)
+	secret, t, err := s.opts.Auth.CreateAPIToken(c.UserContext(), identity(c), req.Name, req.Scopes)
 	if err != nil {
 		return err
 	}

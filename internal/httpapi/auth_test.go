@@ -1,7 +1,12 @@
 package httpapi_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"net"
+	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -53,18 +58,52 @@ func TestRegisterValidationListsEveryField(t *testing.T) {
 	}
 }
 
-func TestRegisterConflictsAreCaseInsensitive(t *testing.T) {
+func TestRegisterDoesNotTellWhichEmailsHaveAccounts(t *testing.T) {
 	a := newAPI(t)
-	a.expect(req{method: "POST", path: "/api/v1/auth/register", body: map[string]string{"email": "Ada@Example.com", "password": "correct horse battery", "handle": "ada", "display_name": "Ada"}}, 201)
-	r := a.do(req{method: "POST", path: "/api/v1/auth/register", body: map[string]string{"email": "ada@example.COM", "password": "correct horse battery", "handle": "other", "display_name": "Ada"}})
-	assertProblem(t, r, 409, "conflict")
-	if _, ok := r.fieldErrors(t)["email"]; !ok {
-		t.Errorf("conflict should name email: %s", r.body)
+	register := func(email, handle, password string) response {
+		return a.do(req{method: "POST", path: "/api/v1/auth/register", body: map[string]string{"email": email, "password": password, "handle": handle, "display_name": "Ada"}})
 	}
-	r = a.do(req{method: "POST", path: "/api/v1/auth/register", body: map[string]string{"email": "b@example.com", "password": "correct horse battery", "handle": "ADA", "display_name": "Ada"}})
-	assertProblem(t, r, 409, "conflict")
-	if _, ok := r.fieldErrors(t)["handle"]; !ok {
-		t.Errorf("conflict should name handle: %s", r.body)
+	fresh := register("Ada@Example.com", "ada", "correct horse battery")
+	again := register("ada@example.COM", "other", "another password!")
+	if fresh.status != 201 || again.status != 201 {
+		t.Fatalf("a new email answered %d and a taken one %d; both must answer 201: %s", fresh.status, again.status, again.body)
+	}
+	keys := func(m map[string]any) []string {
+		var out []string
+		for k := range m {
+			out = append(out, k)
+		}
+		slices.Sort(out)
+		return out
+	}
+	if f, g := keys(fresh.json(t)), keys(again.json(t)); !slices.Equal(f, g) {
+		t.Errorf("a taken email answers with fields %v, a new one with %v", g, f)
+	}
+	for _, r := range []response{fresh, again} {
+		if len(r.header.Values("Set-Cookie")) != 0 || r.header.Get("Location") != "/api/v1/me" {
+			t.Errorf("registration must set no cookie and point to /api/v1/me: %v", r.header)
+		}
+	}
+	// Nothing was made or changed for the taken email: the handle is free
+	// and the owner's password still works, the intruder's does not.
+	var users int
+	if err := a.db.QueryRowContext(context.Background(), "SELECT count(*) FROM users").Scan(&users); err != nil {
+		t.Fatal(err)
+	}
+	if users != 1 {
+		t.Errorf("%d users after registering one email twice", users)
+	}
+	a.expect(req{method: "POST", path: "/api/v1/auth/login", body: map[string]string{"email": "ada@example.com", "password": "another password!"}}, 401)
+	a.expect(req{method: "POST", path: "/api/v1/auth/login", body: map[string]string{"email": "ada@example.com", "password": "correct horse battery"}}, 200)
+
+	// Handles are public, so a taken one is still a conflict, whatever the
+	// case, and alike for a new email and a taken one.
+	for _, email := range []string{"b@example.com", "ADA@example.com"} {
+		r := register(email, "ADA", "correct horse battery")
+		assertProblem(t, r, 409, "conflict")
+		if fields := r.fieldErrors(t); len(fields) != 1 || fields["handle"] == "" {
+			t.Errorf("%s: conflict should name only the handle: %s", email, r.body)
+		}
 	}
 }
 
@@ -171,7 +210,8 @@ func TestUnauthenticatedRequestsAre401(t *testing.T) {
 		{method: "GET", path: "/api/v1/projects/1"}, {method: "PATCH", path: "/api/v1/projects/1", body: map[string]any{}},
 		{method: "DELETE", path: "/api/v1/projects/1"}, {method: "GET", path: "/api/v1/tokens"},
 		{method: "POST", path: "/api/v1/tokens", body: map[string]any{"name": "x"}}, {method: "DELETE", path: "/api/v1/tokens/1"},
-		{method: "POST", path: "/api/v1/auth/logout"},
+		{method: "POST", path: "/api/v1/auth/logout"}, {method: "POST", path: "/api/v1/auth/logout-all"},
+		{method: "POST", path: "/api/v1/me/password", body: map[string]any{"current_password": "x", "new_password": "y"}},
 		{method: "GET", path: "/api/v1/me", token: "fpat_forged"},
 	} {
 		resp := a.do(r)
@@ -200,33 +240,121 @@ func TestCSRFForCookieRequests(t *testing.T) {
 
 func TestLoginRateLimitPerAccountAndIP(t *testing.T) {
 	a := newAPI(t, withLimits(httpapi.Limits{
-		LoginPerIP:         ratelimit.Limit{Rate: 5, Period: time.Minute},
-		LoginPerAccount:    ratelimit.Limit{Rate: 3, Period: time.Minute},
+		LoginPerIP:         ratelimit.Limit{Rate: 6, Period: time.Minute},
+		LoginPerAccountIP:  ratelimit.Limit{Rate: 3, Period: time.Minute},
+		LoginPerAccount:    ratelimit.Limit{Rate: 100, Period: time.Minute},
 		RegisterPerIP:      ratelimit.Limit{Rate: 100, Period: time.Minute},
 		RegisterPerAccount: ratelimit.Limit{Rate: 2, Period: time.Minute},
 	}))
-	acct := a.signUp("ada") // one login attempt counted
-	login := func(email string) response {
-		return a.do(req{method: "POST", path: "/api/v1/auth/login", body: map[string]string{"email": email, "password": "wrong password!"}})
+	acct := a.signUp("ada") // one attempt from this IP, and no failure
+	login := func(email, password string) response {
+		return a.do(req{method: "POST", path: "/api/v1/auth/login", body: map[string]string{"email": email, "password": password}})
 	}
-	login(acct.email)
-	login(acct.email)
-	r := login(acct.email) // the fourth attempt on this account
+	for range 3 {
+		a.expect(req{method: "POST", path: "/api/v1/auth/login", body: map[string]string{"email": acct.email, "password": "wrong password!"}}, 401)
+	}
+	// Three failures at this account from this IP: even the right password
+	// waits now, or guessing from here could go on.
+	r := login(acct.email, "correct horse battery")
 	assertProblem(t, r, 429, "too_many_requests")
 	if r.header.Get("Retry-After") == "" {
 		t.Error("429 without Retry-After")
 	}
 	// Other accounts from the same IP still pass until the IP limit.
-	if r := login("other@example.com"); r.status != 401 {
+	if r := login("other@example.com", "wrong password!"); r.status != 401 {
 		t.Fatalf("other account: %d", r.status)
 	}
-	assertProblem(t, login("third@example.com"), 429, "too_many_requests")
+	assertProblem(t, login("third@example.com", "wrong password!"), 429, "too_many_requests")
 
 	// Registering the same email again and again is limited too.
 	body := map[string]string{"email": "same@example.com", "password": "x", "handle": "h", "display_name": ""}
 	a.expect(req{method: "POST", path: "/api/v1/auth/register", body: body}, 422)
 	a.expect(req{method: "POST", path: "/api/v1/auth/register", body: body}, 422)
 	assertProblem(t, a.do(req{method: "POST", path: "/api/v1/auth/register", body: body}), 429, "too_many_requests")
+}
+
+func TestStrangersCannotLockTheOwnerOut(t *testing.T) {
+	a := newAPI(t, withLimits(httpapi.Limits{
+		LoginPerIP:        ratelimit.Limit{Rate: 1000, Period: time.Minute},
+		LoginPerAccountIP: ratelimit.Limit{Rate: 3, Period: time.Hour},
+		LoginPerAccount:   ratelimit.Limit{Rate: 5, Period: time.Hour},
+	}))
+	ada, bob := a.signUp("ada"), a.signUp("bob")
+	adaDevice, bobDevice := deviceCookie(t, ada.login), deviceCookie(t, bob.login)
+	base := a.listen()
+	login := func(from, password, cookie string) int {
+		t.Helper()
+		return loginFrom(t, base, from, ada.email, password, cookie)
+	}
+
+	// Brute force from one address stops at the per-address limit...
+	for range 3 {
+		if st := login("127.0.0.2", "wrong password!", ""); st != 401 {
+			t.Fatalf("stranger's guess: %d, want 401", st)
+		}
+	}
+	if st := login("127.0.0.2", "wrong password!", ""); st != 429 {
+		t.Fatalf("fourth guess from one address: %d, want 429", st)
+	}
+	// ...and does not keep the owner, elsewhere, out.
+	if st := login("127.0.0.3", "correct horse battery", ""); st != 200 {
+		t.Fatalf("the owner from another address: %d, want 200", st)
+	}
+	// Guesses spread over addresses meet the per-account ceiling, which
+	// holds even for the right password from a browser never seen...
+	login("127.0.0.4", "wrong password!", "")
+	login("127.0.0.4", "wrong password!", "")
+	if st := login("127.0.0.5", "wrong password!", ""); st != 429 {
+		t.Fatalf("guess past the account's ceiling: %d, want 429", st)
+	}
+	if st := login("127.0.0.6", "correct horse battery", ""); st != 429 {
+		t.Fatalf("right password from an unknown browser past the ceiling: %d, want 429", st)
+	}
+	if st := login("127.0.0.6", "correct horse battery", bobDevice); st != 429 {
+		t.Fatalf("another account's device cookie passed the ceiling: %d, want 429", st)
+	}
+	// ...but not for a browser that logged in to the account before.
+	if st := login("127.0.0.6", "correct horse battery", adaDevice); st != 200 {
+		t.Fatalf("the owner's own browser past the ceiling: %d, want 200", st)
+	}
+	if st := login("127.0.0.6", "wrong password!", adaDevice); st != 401 {
+		t.Fatalf("a wrong password from the owner's browser: %d, want 401", st)
+	}
+}
+
+// deviceCookie is the "name=value" of the device cookie a login set.
+func deviceCookie(t *testing.T, login response) string {
+	t.Helper()
+	for _, c := range (&http.Response{Header: login.header}).Cookies() {
+		if c.Name == "folio_device" {
+			if !c.HttpOnly || c.Path != "/api/v1/auth/login" || !strings.HasPrefix(c.Value, "fd_") {
+				t.Errorf("device cookie %v: want HttpOnly, only for the login path", c)
+			}
+			return c.Name + "=" + c.Value
+		}
+	}
+	t.Fatalf("login set no device cookie: %v", login.header.Values("Set-Cookie"))
+	return ""
+}
+
+// loginFrom logs in over a real socket from the loopback address from, so
+// that the server sees that client IP, and returns the status.
+func loginFrom(t *testing.T, base, from, email, password, cookie string) int {
+	t.Helper()
+	dialer := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(from)}}
+	client := &http.Client{Transport: &http.Transport{DialContext: dialer.DialContext, DisableKeepAlives: true}}
+	raw, _ := json.Marshal(map[string]string{"email": email, "password": password})
+	hr, _ := http.NewRequest("POST", base+"/api/v1/auth/login", bytes.NewReader(raw))
+	hr.Header.Set("Content-Type", "application/json")
+	if cookie != "" {
+		hr.Header.Set("Cookie", cookie)
+	}
+	resp, err := client.Do(hr)
+	if err != nil {
+		t.Fatalf("login from %s: %v", from, err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
 }
 
 func TestRateLimitHoldsAcrossReplicas(t *testing.T) {

@@ -17,7 +17,10 @@ const (
 	sessionCookie = "folio_session"
 	// csrfCookie is readable by the page's script, which echoes it in the
 	// X-CSRF-Token header; a cross-site form can do neither.
-	csrfCookie   = "folio_csrf"
+	csrfCookie = "folio_csrf"
+	// deviceCookie marks a browser that logged in to an account before;
+	// see Limits.
+	deviceCookie = "folio_device"
 	csrfHeader   = "X-CSRF-Token"
 	identityKey  = "identity"
 	viaCookieKey = "via_cookie"
@@ -110,6 +113,27 @@ func (s *Server) rateLimit(c *fiber.Ctx, key string, lim ratelimit.Limit) error 
 	return nil
 }
 
+// checkLimit refuses with 429 and Retry-After when the limit on key is
+// spent, without counting this attempt; countFailure counts one.
+func (s *Server) checkLimit(c *fiber.Ctx, key string, lim ratelimit.Limit) error {
+	allowed, retryAfter, err := s.opts.Limiter.Check(c.UserContext(), key, lim)
+	if err != nil {
+		return fmt.Errorf("rate limit %s: %w", key, err)
+	}
+	if !allowed {
+		return s.tooMany(c, retryAfter)
+	}
+	return nil
+}
+
+// countFailure counts one failed attempt against key; see checkLimit.
+func (s *Server) countFailure(c *fiber.Ctx, key string, lim ratelimit.Limit) error {
+	if err := s.opts.Limiter.Count(c.UserContext(), key, lim); err != nil {
+		return fmt.Errorf("rate limit %s: %w", key, err)
+	}
+	return nil
+}
+
 func (s *Server) tooMany(c *fiber.Ctx, retryAfter time.Duration) error {
 	secs := int(math.Ceil(retryAfter.Seconds()))
 	if secs < 1 {
@@ -117,6 +141,17 @@ func (s *Server) tooMany(c *fiber.Ctx, retryAfter time.Duration) error {
 	}
 	c.Set(fiber.HeaderRetryAfter, fmt.Sprint(secs))
 	return folio.Errorf(folio.ETOOMANY, "Too many requests; try again in %d seconds.", secs)
+}
+
+// requireScope lets through browser sessions, and API tokens that were
+// given scope; other tokens get 403. It follows requireAuth.
+func (s *Server) requireScope(scope string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if !identity(c).HasScope(scope) {
+			return folio.Errorf(folio.EFORBIDDEN, "This needs a browser session, or a token with the %q scope.", scope)
+		}
+		return c.Next()
+	}
 }
 
 // requireAdmin lets only administrators through; others get 404 when

@@ -107,7 +107,7 @@ func TestOpenAPIDocumentIsValid(t *testing.T) {
 	if err := doc.Validate(context.Background()); err != nil {
 		t.Fatalf("the served OpenAPI document is invalid: %v", err)
 	}
-	for _, path := range []string{"/api/v1/auth/register", "/api/v1/auth/login", "/api/v1/auth/logout", "/api/v1/tokens", "/api/v1/tokens/{id}",
+	for _, path := range []string{"/api/v1/auth/register", "/api/v1/auth/login", "/api/v1/auth/logout", "/api/v1/auth/logout-all", "/api/v1/me/password", "/api/v1/tokens", "/api/v1/tokens/{id}",
 		"/api/v1/me", "/api/v1/me/featured", "/api/v1/projects", "/api/v1/projects/{id}", "/api/v1/portfolios/{handle}", "/readyz", "/healthz"} {
 		if doc.Paths.Find(path) == nil {
 			t.Errorf("document lacks %s", path)

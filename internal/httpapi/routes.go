@@ -5,6 +5,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
+
+	"github.com/foliohq/folio/internal/folio"
 )
 
 // routes is the table of contents of Folio's HTTP surface.
@@ -31,14 +33,16 @@ func (s *Server) routes() {
 	v1.Post("/auth/register", s.register)
 	v1.Post("/auth/login", s.login)
 	v1.Post("/auth/logout", signedIn, s.logout)
+	v1.Post("/auth/logout-all", signedIn, s.logoutEverywhere)
 
 	v1.Get("/portfolios/:handle", public, s.getPortfolio)
 
 	v1.Get("/me", signedIn, s.getMe)
 	v1.Patch("/me", signedIn, s.patchMe)
 	v1.Put("/me/featured", signedIn, s.putFeatured)
+	v1.Post("/me/password", signedIn, s.changePassword)
 
-	v1.Post("/tokens", signedIn, s.createToken)
+	v1.Post("/tokens", signedIn, s.requireScope(folio.ScopeTokensWrite), s.createToken)
 	v1.Get("/tokens", signedIn, s.listTokens)
 	v1.Delete("/tokens/:id", signedIn, s.deleteToken)
 

@@ -26,12 +26,13 @@ type apiTokenRow struct {
 	UserID     int64      `bun:"user_id"`
 	Name       string     `bun:"name"`
 	TokenHash  []byte     `bun:"token_hash"`
+	Scopes     []string   `bun:"scopes,array"`
 	CreatedAt  time.Time  `bun:"created_at,nullzero,default:now()"`
 	LastUsedAt *time.Time `bun:"last_used_at"`
 }
 
 func (r *apiTokenRow) token() *folio.APIToken {
-	return &folio.APIToken{ID: r.ID, UserID: r.UserID, Name: r.Name, TokenHash: r.TokenHash, CreatedAt: r.CreatedAt, LastUsedAt: r.LastUsedAt}
+	return &folio.APIToken{ID: r.ID, UserID: r.UserID, Name: r.Name, TokenHash: r.TokenHash, Scopes: r.Scopes, CreatedAt: r.CreatedAt, LastUsedAt: r.LastUsedAt}
 }
 
 // CredentialService implements folio.CredentialService.
@@ -64,15 +65,35 @@ func (s *CredentialService) SessionByHash(ctx context.Context, hash []byte) (*fo
 	return &folio.Session{TokenHash: row.TokenHash, UserID: row.UserID, CSRFToken: row.CSRFToken, CreatedAt: row.CreatedAt, ExpiresAt: row.ExpiresAt}, nil
 }
 
+// ExtendSession implements folio.CredentialService.
+func (s *CredentialService) ExtendSession(ctx context.Context, hash []byte, expiresAt time.Time) error {
+	_, err := s.db.NewUpdate().Model((*sessionRow)(nil)).Set("expires_at = ?", expiresAt).Where("token_hash = ?", hash).Exec(ctx)
+	return err
+}
+
 // DeleteSession implements folio.CredentialService.
 func (s *CredentialService) DeleteSession(ctx context.Context, hash []byte) error {
 	_, err := s.db.NewDelete().Model((*sessionRow)(nil)).Where("token_hash = ?", hash).Exec(ctx)
 	return err
 }
 
+// DeleteSessions implements folio.CredentialService.
+func (s *CredentialService) DeleteSessions(ctx context.Context, userID int64, keep []byte) error {
+	q := s.db.NewDelete().Model((*sessionRow)(nil)).Where("user_id = ?", userID)
+	if keep != nil {
+		q = q.Where("token_hash <> ?", keep)
+	}
+	_, err := q.Exec(ctx)
+	return err
+}
+
 // CreateAPIToken implements folio.CredentialService.
 func (s *CredentialService) CreateAPIToken(ctx context.Context, t *folio.APIToken) error {
-	row := &apiTokenRow{UserID: t.UserID, Name: t.Name, TokenHash: t.TokenHash}
+	scopes := t.Scopes
+	if scopes == nil {
+		scopes = []string{}
+	}
+	row := &apiTokenRow{UserID: t.UserID, Name: t.Name, TokenHash: t.TokenHash, Scopes: scopes}
 	if _, err := s.db.NewInsert().Model(row).Returning("*").Exec(ctx); err != nil {
 		return err
 	}
@@ -114,6 +135,48 @@ func (s *CredentialService) DeleteAPIToken(ctx context.Context, userID, id int64
 		return folio.Errorf(folio.ENOTFOUND, "Token not found.")
 	}
 	return nil
+}
+
+// DeleteAPITokens implements folio.CredentialService.
+func (s *CredentialService) DeleteAPITokens(ctx context.Context, userID int64) error {
+	_, err := s.db.NewDelete().Model((*apiTokenRow)(nil)).Where("user_id = ?", userID).Exec(ctx)
+	return err
+}
+
+type knownDeviceRow struct {
+	bun.BaseModel `bun:"table:known_devices"`
+
+	TokenHash   []byte    `bun:"token_hash,pk"`
+	UserID      int64     `bun:"user_id"`
+	CreatedAt   time.Time `bun:"created_at,nullzero,default:now()"`
+	LastLoginAt time.Time `bun:"last_login_at,nullzero,default:now()"`
+}
+
+// knownDeviceTTL is how long a device not used to log in is remembered.
+const knownDeviceTTL = 365 * 24 * time.Hour
+
+// RememberDevice implements folio.CredentialService. It also forgets the
+// user's devices unused for a year.
+func (s *CredentialService) RememberDevice(ctx context.Context, d *folio.KnownDevice) error {
+	row := &knownDeviceRow{TokenHash: d.TokenHash, UserID: d.UserID}
+	if _, err := s.db.NewInsert().Model(row).
+		On("CONFLICT (token_hash) DO UPDATE").Set("last_login_at = now()").
+		Returning("*").Exec(ctx); err != nil {
+		return err
+	}
+	d.CreatedAt, d.LastLoginAt = row.CreatedAt, row.LastLoginAt
+	_, err := s.db.NewDelete().Model((*knownDeviceRow)(nil)).
+		Where("user_id = ? AND last_login_at < ?", d.UserID, time.Now().Add(-knownDeviceTTL)).Exec(ctx)
+	return err
+}
+
+// DeviceByHash implements folio.CredentialService.
+func (s *CredentialService) DeviceByHash(ctx context.Context, hash []byte) (*folio.KnownDevice, error) {
+	row := new(knownDeviceRow)
+	if err := s.db.NewSelect().Model(row).Where("token_hash = ?", hash).Scan(ctx); err != nil {
+		return nil, notFound(err, "Device not found.")
+	}
+	return &folio.KnownDevice{TokenHash: row.TokenHash, UserID: row.UserID, CreatedAt: row.CreatedAt, LastLoginAt: row.LastLoginAt}, nil
 }
 
 type idempotencyRow struct {

@@ -141,6 +141,18 @@ func (s *UserService) UpdateProfile(ctx context.Context, userID int64, upd folio
 	return out, nil
 }
 
+// SetPasswordHash implements folio.UserService.
+func (s *UserService) SetPasswordHash(ctx context.Context, userID int64, hash string) error {
+	res, err := s.db.NewUpdate().Table("users").Set("password_hash = ?", hash).Where("id = ?", userID).Exec(ctx)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return folio.Errorf(folio.ENOTFOUND, "User not found.")
+	}
+	return nil
+}
+
 // SetAdmin implements folio.UserService.
 func (s *UserService) SetAdmin(ctx context.Context, email string, admin bool) error {
 	res, err := s.db.NewUpdate().Table("users").Set("is_admin = ?, updated_at = now()", admin).Where("lower(email) = lower(?)", email).Exec(ctx)

@@ -35,3 +35,28 @@ func (l *Limiter) Allow(ctx context.Context, key string, lim Limit) (allowed boo
 	}
 	return res.Allowed > 0, res.RetryAfter, nil
 }
+
+// Check reports whether one more attempt on key would be allowed, without
+// counting it; with Count it limits what happens after a check, such as
+// failed logins, rather than every attempt.
+func (l *Limiter) Check(ctx context.Context, key string, lim Limit) (allowed bool, retryAfter time.Duration, err error) {
+	// A cost of 0 reads the state; one more attempt fits when at least one
+	// whole attempt remains.
+	res, err := l.rl.AllowN(ctx, "folio:rl:"+key, redis_rate.Limit{Rate: lim.Rate, Burst: lim.Rate, Period: lim.Period}, 0)
+	if err != nil {
+		return false, 0, err
+	}
+	if res.Remaining >= 1 {
+		return true, 0, nil
+	}
+	// The next attempt fits once the state has drained to Rate-1 attempts.
+	wait := res.ResetAfter - time.Duration(lim.Rate-1)*lim.Period/time.Duration(lim.Rate)
+	return false, max(wait, time.Second), nil
+}
+
+// Count counts one attempt on key, such as a failed login; once the limit
+// is spent, further attempts are not counted.
+func (l *Limiter) Count(ctx context.Context, key string, lim Limit) error {
+	_, _, err := l.Allow(ctx, key, lim)
+	return err
+}

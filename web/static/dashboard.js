@@ -76,6 +76,7 @@ document.addEventListener('submit', async (ev) => {
     } else {
       const s = form.querySelector('.status');
       if (s) s.textContent = 'Saved.';
+      for (const el of form.querySelectorAll('input[type=password]')) el.value = '';
     }
   } catch (err) {
     showError(form, err);
@@ -90,6 +91,10 @@ document.addEventListener('click', async (ev) => {
     if (action === 'logout') {
       await api('POST', '/api/v1/auth/logout');
       location.assign('/');
+    } else if (action === 'logout-all') {
+      if (!confirm('Log out of Folio in every browser and app, this one included?')) return;
+      await api('POST', '/api/v1/auth/logout-all');
+      location.assign('/login');
     } else if (action === 'save-featured') {
       const rows = [...document.querySelectorAll('input[name="featured"]:checked')].map(cb => {
         const order = document.querySelector(`input[name="order-${cb.value}"]`);

@@ -1,0 +1,2 @@
+DROP TABLE known_devices;
+ALTER TABLE api_tokens DROP COLUMN scopes;
