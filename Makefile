@@ -17,6 +17,7 @@ test: lint
 	deploy/browser-deps.sh
 	deploy/with-stack.sh $(GO) test -race -count=1 ./...
 	$(GO) test -run '^$$' -fuzz FuzzDecodeProjectInput -fuzztime 10s ./internal/httpapi/
+	$(GO) test -run '^$$' -fuzz FuzzRender -fuzztime 10s ./internal/markdown/
 
 ## stack / stack-down: start or stop PostgreSQL, Redis and MinIO under .data/
 stack:

@@ -26,6 +26,10 @@ const (
 // MaxFeatured is how many projects a portfolio features at most.
 const MaxFeatured = 5
 
+// MaxMarkdown is the longest Markdown Folio stores, a project description,
+// in characters.
+const MaxMarkdown = maxDescription
+
 // Limits on project fields.
 const (
 	maxSlug        = 60

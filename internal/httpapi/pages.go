@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -169,8 +170,10 @@ func (s *Server) cards(ctx context.Context, owner *folio.User, ps []*folio.Proje
 
 // cached serves an anonymous visitor's page from Redis when the owner's
 // content version matches, else renders and stores it. The owner's own
-// view (with drafts) is never cached.
-func (s *Server) cached(c *fiber.Ctx, owner *folio.User, build func() (string, any, error)) error {
+// view (with drafts) is never cached. path is the page's canonical path,
+// built from the handle and slug as stored: every spelling of a URL that
+// reaches here shares one entry, so none forces a fresh render.
+func (s *Server) cached(c *fiber.Ctx, owner *folio.User, path string, build func() (string, any, error)) error {
 	if viewerOf(c) != nil && viewerOf(c).ID == owner.ID {
 		c.Set(fiber.HeaderCacheControl, "private, no-store")
 		name, data, err := build()
@@ -180,10 +183,10 @@ func (s *Server) cached(c *fiber.Ctx, owner *folio.User, build func() (string, a
 		return s.render(c, fiber.StatusOK, name, data)
 	}
 	c.Set(fiber.HeaderCacheControl, "public, max-age=0, must-revalidate")
-	key := fmt.Sprintf("folio:page:%d:%d:%s", owner.ID, owner.ContentVersion, c.Path())
+	key := pageCacheKey(owner, path)
 	if s.opts.PageCache != nil && viewerOf(c) == nil {
 		if body, err := s.opts.PageCache.Get(c.UserContext(), key).Bytes(); err == nil {
-			s.memo.put(c.Path(), owner.ID, body)
+			s.memo.put(path, owner.ID, body)
 			c.Set("X-Cache", "hit")
 			c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
 			c.Vary(fiber.HeaderCookie)
@@ -198,7 +201,7 @@ func (s *Server) cached(c *fiber.Ctx, owner *folio.User, build func() (string, a
 		return err
 	}
 	if viewerOf(c) == nil {
-		s.memo.put(c.Path(), owner.ID, c.Response().Body())
+		s.memo.put(path, owner.ID, c.Response().Body())
 	}
 	if s.opts.PageCache != nil && viewerOf(c) == nil {
 		// A cache that is down must not take the page with it.
@@ -210,7 +213,25 @@ func (s *Server) cached(c *fiber.Ctx, owner *folio.User, build func() (string, a
 	return nil
 }
 
-// memoized answers an anonymous visitor from the in-process memo.
+// pageCacheKey is the Redis key of the page at path, the canonical path of
+// one of owner's pages, for the owner's current content.
+func pageCacheKey(owner *folio.User, path string) string {
+	return fmt.Sprintf("folio:page:%d:%d:%s", owner.ID, owner.ContentVersion, path)
+}
+
+// redirectCanonical answers 301 to the canonical path of a page asked for
+// by another spelling (a handle or slug in capitals, a trailing slash),
+// keeping the query string.
+func redirectCanonical(c *fiber.Ctx, path string) error {
+	if q := c.Request().URI().QueryString(); len(q) > 0 {
+		path += "?" + string(q)
+	}
+	return c.Redirect(path, fiber.StatusMovedPermanently)
+}
+
+// memoized answers an anonymous visitor from the in-process memo, which
+// holds pages by canonical path: another spelling goes on to the handler
+// and its redirect.
 func (s *Server) memoized(c *fiber.Ctx) error {
 	if viewerOf(c) == nil {
 		if body, ok := s.memo.get(c.Path()); ok {
@@ -242,12 +263,13 @@ func (s *Server) portfolioPage(c *fiber.Ctx) error {
 	} else if err != nil {
 		return err
 	}
-	if owner.Handle != handle {
-		return c.Redirect("/"+owner.Handle, fiber.StatusMovedPermanently)
+	path := "/" + owner.Handle
+	if c.Path() != path {
+		return redirectCanonical(c, path)
 	}
-	return s.cached(c, owner, func() (string, any, error) {
+	return s.cached(c, owner, path, func() (string, any, error) {
 		ctx := c.UserContext()
-		pf, err := s.opts.Projects.Portfolio(ctx, handle)
+		pf, err := s.opts.Projects.Portfolio(ctx, owner.Handle)
 		if err != nil {
 			return "", nil, err
 		}
@@ -273,7 +295,11 @@ func (s *Server) portfolioPage(c *fiber.Ctx) error {
 		if err != nil {
 			return "", nil, err
 		}
-		v := portfolioView{Owner: owner, Bio: markdown.Render(owner.Bio), Featured: featured, Others: rest, Draft: isOwner && len(others) > len(pf.Others)}
+		bio, err := s.renderMarkdown(ctx, owner.Bio)
+		if err != nil {
+			return "", nil, err
+		}
+		v := portfolioView{Owner: owner, Bio: bio, Featured: featured, Others: rest, Draft: isOwner && len(others) > len(pf.Others)}
 		if owner.AvatarMediaID != 0 {
 			if m, err := s.opts.Media.MediaByID(ctx, owner.AvatarMediaID); err == nil && m.Status == folio.MediaReady {
 				v.Avatar = "/media/" + strconv.FormatInt(m.ID, 10) + "/thumbnail"
@@ -281,7 +307,7 @@ func (s *Server) portfolioPage(c *fiber.Ctx) error {
 		}
 		desc := owner.Headline
 		if desc == "" {
-			desc = markdown.Plain(owner.Bio, 160)
+			desc = markdown.Plain(bio, 160)
 		}
 		if desc == "" {
 			desc = owner.DisplayName + "'s portfolio on Folio."
@@ -360,7 +386,8 @@ func (s *Server) projectPage(c *fiber.Ctx) error {
 	} else if err != nil {
 		return err
 	}
-	p, err := s.opts.Projects.ProjectBySlug(ctx, owner.ID, c.Params("project"))
+	// Slugs are stored in lower case; another case redirects below.
+	p, err := s.opts.Projects.ProjectBySlug(ctx, owner.ID, strings.ToLower(c.Params("project")))
 	if folio.ErrorCode(err) == folio.ENOTFOUND {
 		return s.renderNotFound(c)
 	} else if err != nil {
@@ -370,7 +397,11 @@ func (s *Server) projectPage(c *fiber.Ctx) error {
 	if p.Visibility == folio.VisibilityDraft && !isOwner {
 		return s.renderNotFound(c)
 	}
-	return s.cached(c, owner, func() (string, any, error) {
+	path := "/" + owner.Handle + "/" + p.Slug
+	if c.Path() != path {
+		return redirectCanonical(c, path)
+	}
+	return s.cached(c, owner, path, func() (string, any, error) {
 		cards, err := s.cards(ctx, owner, []*folio.Project{p})
 		if err != nil {
 			return "", nil, err
@@ -382,9 +413,13 @@ func (s *Server) projectPage(c *fiber.Ctx) error {
 		_, _, shots := mediaURLs(media[p.ID])
 		card := cards[0]
 		card.Draft = p.Visibility == folio.VisibilityDraft
+		description, err := s.renderMarkdown(ctx, p.Description)
+		if err != nil {
+			return "", nil, err
+		}
 		desc := p.Tagline
 		if desc == "" {
-			desc = markdown.Plain(p.Description, 160)
+			desc = markdown.Plain(description, 160)
 		}
 		if desc == "" {
 			desc = p.Title + " by " + owner.DisplayName + "."
@@ -410,7 +445,7 @@ func (s *Server) projectPage(c *fiber.Ctx) error {
 			}},
 			Owner: owner, OwnerURL: "/" + owner.Handle, Project: card,
 			Pitch:       Pitch{Problem: p.PitchProblem, Approach: p.PitchApproach, Result: p.PitchResult},
-			Description: markdown.Render(p.Description), Screenshots: shots,
+			Description: description, Screenshots: shots,
 		}
 		if s.opts.APIDocs != nil {
 			if d, err := s.opts.APIDocs.APIDocs(ctx, p.ID); err == nil && d.Status == "ready" {

@@ -4,11 +4,11 @@ import (
 	"fmt"
 	"html/template"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/foliohq/folio/internal/folio"
-	"github.com/foliohq/folio/internal/markdown"
 )
 
 var dashboardScripts = []string{"/static/dashboard.js"}
@@ -168,11 +168,21 @@ type PreviewResponse struct {
 //	@Param		body	body		PreviewRequest	true	"Markdown"
 //	@Success	200		{object}	PreviewResponse
 //	@Failure	401		{object}	Problem
+//	@Failure	413		{object}	Problem	"longer than a project description may be"
+//	@Failure	503		{object}	Problem	"the render took too long"
 //	@Router		/api/v1/preview [post]
 func (s *Server) previewMarkdown(c *fiber.Ctx) error {
 	var req PreviewRequest
 	if err := s.decodeJSON(c, &req); err != nil {
 		return err
 	}
-	return c.JSON(PreviewResponse{HTML: string(markdown.Render(req.Markdown))})
+	// Nothing longer can be stored, so nothing longer needs a preview.
+	if utf8.RuneCountInString(req.Markdown) > folio.MaxMarkdown {
+		return folio.Errorf(folio.ETOOLARGE, "Markdown is limited to %d characters, the length of a project description.", folio.MaxMarkdown)
+	}
+	h, err := s.renderMarkdown(c.UserContext(), req.Markdown)
+	if err != nil {
+		return err
+	}
+	return c.JSON(PreviewResponse{HTML: string(h)})
 }

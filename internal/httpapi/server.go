@@ -128,6 +128,7 @@ type Server struct {
 	publicWindow    ipWindow
 	cspStrict       string
 	cspInlineStyles string
+	markdownRenders atomic.Int64 // for tests: a page renders its Markdown once
 }
 
 // New builds the Fiber app and its routes.

@@ -1,6 +1,7 @@
 package markdown
 
 import (
+	"html/template"
 	"strings"
 	"testing"
 )
@@ -27,10 +28,10 @@ func TestRenderSanitizes(t *testing.T) {
 }
 
 func TestPlain(t *testing.T) {
-	if got := Plain("# Hi\n\nI **build** services & <b>tools</b>.", 100); got != "Hi I build services & tools." {
+	if got := Plain(Render("# Hi\n\nI **build** services & <b>tools</b>."), 100); got != "Hi I build services & tools." {
 		t.Errorf("Plain = %q", got)
 	}
-	if got := Plain(strings.Repeat("word ", 100), 20); len([]rune(got)) != 20 || !strings.HasSuffix(got, "…") {
+	if got := Plain(template.HTML(strings.Repeat("word ", 100)), 20); len([]rune(got)) != 20 || !strings.HasSuffix(got, "…") {
 		t.Errorf("Plain truncation = %q", got)
 	}
 }
