@@ -127,6 +127,8 @@ func TestRefusedTargetsAreNeverContacted(t *testing.T) {
 		"http://[::ffff:127.0.0.1]:" + v4.URL[strings.LastIndex(v4.URL, ":")+1:] + "/",
 		"http://100.64.0.1/",
 		"http://0.0.0.0/",
+		"http://[::127.0.0.1]:" + v4.URL[strings.LastIndex(v4.URL, ":")+1:] + "/", // IPv4-compatible loopback
+		"http://203.0.113.9/",
 	}
 	var v6 *countingServer
 	if ln, err := net.Listen("tcp6", "[::1]:0"); err == nil {
@@ -175,6 +177,14 @@ func TestCheckAddr(t *testing.T) {
 		"100.64.0.1": false, "224.0.0.1": false, "ff02::1": false, "0.0.0.0": false, "::": false,
 		"::ffff:127.0.0.1": false, "::ffff:10.1.2.3": false, "::ffff:169.254.169.254": false,
 		"64:ff9b::7f00:1": false, "2002:7f00:1::": false, "255.255.255.255": false,
+		// Documentation, benchmarking and IPv4-compatible addresses.
+		"192.0.2.1": false, "198.51.100.7": false, "203.0.113.200": false, "198.18.0.1": false, "198.19.255.254": false,
+		"::7f00:1": false, "::a00:1": false, "::8.8.8.8": false, "::ffff:192.0.2.1": false,
+		"2001:db8::1": false, "3fff::1": false, "2001:2::1": false, "2001:0:4136:e378:8000:63bf:3fff:fdd2": false,
+		"192.88.99.1": false,
+		// Their neighbours are public.
+		"192.0.3.1": true, "198.51.101.1": true, "203.0.114.1": true, "198.20.0.1": true, "198.17.255.254": true,
+		"2001:4860:4860::8888": true,
 	} {
 		err := demo.CheckAddr(netip.MustParseAddr(addr))
 		if (err == nil) != allowed {

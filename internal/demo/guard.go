@@ -14,21 +14,29 @@ import (
 // netip.Addr predicates cover loopback, RFC 1918 and ULA, link-local,
 // multicast and unspecified; these add what they do not.
 var deniedPrefixes = []netip.Prefix{
-	netip.MustParsePrefix("0.0.0.0/8"),      // "this network"
-	netip.MustParsePrefix("100.64.0.0/10"),  // CGNAT
-	netip.MustParsePrefix("192.0.0.0/24"),   // IETF protocol assignments
-	netip.MustParsePrefix("198.18.0.0/15"),  // benchmarking
-	netip.MustParsePrefix("240.0.0.0/4"),    // reserved, and broadcast
-	netip.MustParsePrefix("64:ff9b::/96"),   // NAT64: an IPv4 address in disguise
-	netip.MustParsePrefix("64:ff9b:1::/48"), // local-use NAT64
-	netip.MustParsePrefix("2002::/16"),      // 6to4: likewise
-	netip.MustParsePrefix("fec0::/10"),      // deprecated site-local
-	netip.MustParsePrefix("100::/64"),       // discard-only
-	netip.MustParsePrefix("2001:db8::/32"),  // documentation
-	netip.MustParsePrefix("169.254.0.0/16"), // link-local, incl. cloud metadata (explicit for clarity)
-	netip.MustParsePrefix("fd00:ec2::/32"),  // AWS metadata over IPv6 (inside ULA, listed for the reader)
-	netip.MustParsePrefix("ff00::/8"),       // multicast (explicit)
-	netip.MustParsePrefix("224.0.0.0/4"),    // multicast (explicit)
+	netip.MustParsePrefix("0.0.0.0/8"),       // "this network"
+	netip.MustParsePrefix("100.64.0.0/10"),   // CGNAT
+	netip.MustParsePrefix("192.0.0.0/24"),    // IETF protocol assignments
+	netip.MustParsePrefix("192.0.2.0/24"),    // documentation (TEST-NET-1)
+	netip.MustParsePrefix("192.88.99.0/24"),  // deprecated 6to4 relay anycast
+	netip.MustParsePrefix("198.18.0.0/15"),   // benchmarking
+	netip.MustParsePrefix("198.51.100.0/24"), // documentation (TEST-NET-2)
+	netip.MustParsePrefix("203.0.113.0/24"),  // documentation (TEST-NET-3)
+	netip.MustParsePrefix("240.0.0.0/4"),     // reserved, and broadcast
+	netip.MustParsePrefix("::/96"),           // IPv4-compatible (::a.b.c.d), deprecated: an IPv4 address in disguise
+	netip.MustParsePrefix("64:ff9b::/96"),    // NAT64: likewise
+	netip.MustParsePrefix("64:ff9b:1::/48"),  // local-use NAT64
+	netip.MustParsePrefix("2002::/16"),       // 6to4: likewise
+	netip.MustParsePrefix("2001::/32"),       // Teredo: likewise, obfuscated
+	netip.MustParsePrefix("2001:2::/48"),     // benchmarking
+	netip.MustParsePrefix("fec0::/10"),       // deprecated site-local
+	netip.MustParsePrefix("100::/64"),        // discard-only
+	netip.MustParsePrefix("2001:db8::/32"),   // documentation
+	netip.MustParsePrefix("3fff::/20"),       // documentation (RFC 9637)
+	netip.MustParsePrefix("169.254.0.0/16"),  // link-local, incl. cloud metadata (explicit for clarity)
+	netip.MustParsePrefix("fd00:ec2::/32"),   // AWS metadata over IPv6 (inside ULA, listed for the reader)
+	netip.MustParsePrefix("ff00::/8"),        // multicast (explicit)
+	netip.MustParsePrefix("224.0.0.0/4"),     // multicast (explicit)
 	netip.MustParsePrefix("255.255.255.255/32"),
 }
 

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -263,14 +264,31 @@ func (s *Server) deleteToken(c *fiber.Ctx) error {
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
-// pathID reads the {id} path parameter; anything but a positive integer
-// is a 404, like an id that does not exist.
+// pathID reads the {id} path parameter; anything but the canonical form of
+// a positive integer is a 404, like an id that does not exist.
 func pathID(c *fiber.Ctx) (int64, error) {
-	id, err := c.ParamsInt("id")
-	if err != nil || id <= 0 {
+	id, ok := parseID(c.Params("id"))
+	if !ok {
 		return 0, folio.Errorf(folio.ENOTFOUND, "Not found.")
 	}
-	return int64(id), nil
+	return id, nil
+}
+
+// parseID accepts only the canonical decimal form of a positive int64: no
+// sign, no leading zeros, no spaces. Otherwise 8, 08 and +8 would be three
+// names for one row, and anything keyed by the text (a rate limit, a cache,
+// a log search) would count them apart.
+func parseID(s string) (int64, bool) {
+	if s == "" || s[0] == '0' {
+		return 0, false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+	}
+	id, err := strconv.ParseInt(s, 10, 64)
+	return id, err == nil
 }
 
 // callerProject is the caller's project named by the {id} path parameter;

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -117,7 +118,8 @@ func (s *Server) checkDemoNow(c *fiber.Ctx) error {
 	if p.DemoURL == "" || p.Visibility != folio.VisibilityPublic {
 		return folio.Errorf(folio.EINVALID, "Only public projects with a demo URL are checked.")
 	}
-	if err := s.rateLimit(c, "demo:check:project:"+c.Params("id"), checkNowLimit); err != nil {
+	// Keyed by the project, never by the text of the path.
+	if err := s.rateLimit(c, "demo:check:project:"+strconv.FormatInt(id, 10), checkNowLimit); err != nil {
 		return err
 	}
 	check, err := s.opts.DemoChecker.CheckNow(c.UserContext(), id)

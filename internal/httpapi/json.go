@@ -100,7 +100,7 @@ func decodeStrict(body []byte, v any) error {
 	if dec.More() {
 		return folio.Errorf(errBadRequest, "The request body has data after the JSON object.")
 	}
-	return nil
+	return checkText(v)
 }
 
 func jsonError(err error) error {

@@ -29,6 +29,7 @@ type exploreView struct {
 	Query, Tag string
 	Results    []exploreResult
 	Next       string
+	Error      string // why the search was refused; the page answers 400
 }
 
 const explorePageSize = 20
@@ -37,8 +38,11 @@ const explorePageSize = 20
 func (s *Server) explorePage(c *fiber.Ctx) error {
 	q := strings.TrimSpace(c.Query("q"))
 	tag := strings.TrimSpace(c.Query("tag"))
-	if len(q) > 200 || len(tag) > 50 {
-		return folio.Errorf(errBadRequest, "The search is too long.")
+	switch {
+	case !folio.IsText(q) || !folio.IsText(tag):
+		return s.refuseSearch(c, "The search has characters that cannot be searched for.")
+	case len(q) > 200 || len(tag) > 50:
+		return s.refuseSearch(c, "The search is too long.")
 	}
 	var cursor int64
 	if cs := c.Query("cursor"); cs != "" {
@@ -70,6 +74,15 @@ func (s *Server) explorePage(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderCacheControl, "public, max-age=60")
 	return s.render(c, fiber.StatusOK, "explore", v)
+}
+
+// refuseSearch answers 400 with the explore page and an empty form: the
+// refused search is not echoed back.
+func (s *Server) refuseSearch(c *fiber.Ctx, reason string) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return s.render(c, fiber.StatusBadRequest, "explore", exploreView{Error: reason, pageBase: pageBase{Viewer: viewerOf(c), Meta: pageMeta{
+		Title: "Explore portfolios · Folio", Canonical: s.absolute("explore"), NoIndex: true,
+	}}})
 }
 
 type sitemapURL struct {

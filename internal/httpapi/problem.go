@@ -60,7 +60,7 @@ func errorHandler(log *slog.Logger, tracker *errtrack.Tracker) fiber.ErrorHandle
 		p.Instance = c.Path()
 		if p.Status >= 500 {
 			log.ErrorContext(c.UserContext(), "request failed",
-				"request_id", requestID(c), "method", c.Method(), "route", c.Route().Path, "error", err)
+				"request_id", requestID(c), "method", requestMethod(c), "route", c.Route().Path, "error", err)
 			tracker.Capture(err, map[string]string{"request_id": requestID(c), "route": c.Route().Path})
 		}
 		return writeProblem(c, p)

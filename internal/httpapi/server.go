@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -191,7 +192,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 }
 
 func (s *Server) logPanic(c *fiber.Ctx, e any) {
-	s.log.Error("panic serving request", "request_id", requestID(c), "method", c.Method(), "route", c.Route().Path,
+	s.log.Error("panic serving request", "request_id", requestID(c), "method", requestMethod(c), "route", c.Route().Path,
 		"panic", fmt.Sprint(e), "stack", string(debug.Stack()))
 	s.opts.Errors.CapturePanic(e, map[string]string{"request_id": requestID(c), "route": c.Route().Path})
 }
@@ -213,10 +214,15 @@ var (
 	requestCounter atomic.Uint64
 )
 
+// withRequestID keeps the client's X-Request-ID, or makes one. The id goes
+// into task payloads and error reports that outlive the request, so it is
+// a copy: c.Get points into a buffer fasthttp reuses for the next request.
 func withRequestID(c *fiber.Ctx) error {
 	id := c.Get(fiber.HeaderXRequestID)
 	if id == "" || !validRequestID.MatchString(id) {
 		id = requestIDPrefix + strconv.FormatUint(requestCounter.Add(1), 36)
+	} else {
+		id = strings.Clone(id)
 	}
 	c.Locals(requestIDKey, id)
 	c.Set(fiber.HeaderXRequestID, id)
@@ -226,6 +232,21 @@ func withRequestID(c *fiber.Ctx) error {
 func requestID(c *fiber.Ctx) string {
 	id, _ := c.Locals(requestIDKey).(string)
 	return id
+}
+
+// requestMethod is the request's method as one of Fiber's constant strings, safe
+// to keep: c.Method() points into fasthttp's request buffer, which the next
+// request on the pooled context overwrites, so a metric label taken from it
+// turns GET into GETCH and later breaks every scrape. Fiber refuses methods
+// it does not know before any handler runs; "OTHER" is a safeguard.
+func requestMethod(c *fiber.Ctx) string {
+	m := c.Method()
+	for _, known := range fiber.DefaultMethods {
+		if m == known {
+			return known
+		}
+	}
+	return "OTHER"
 }
 
 func (s *Server) accessLog(c *fiber.Ctx) error {
@@ -243,14 +264,16 @@ func (s *Server) accessLog(c *fiber.Ctx) error {
 		}
 	}
 	// The route pattern, not the raw path: /api/v1/projects/:id is one
-	// series and one log key however many projects there are.
-	route := c.Route().Path
+	// series and one log key however many projects there are. Patterns are
+	// the strings the routes were registered with, so they outlive the
+	// request; the method must be made so (see requestMethod).
+	route, method := c.Route().Path, requestMethod(c)
 	status := c.Response().StatusCode()
 	elapsed := time.Since(start)
 	attrs := make([]slog.Attr, 0, 7)
 	attrs = append(attrs,
 		slog.String("request_id", requestID(c)),
-		slog.String("method", c.Method()),
+		slog.String("method", method),
 		slog.String("route", route),
 		slog.Int("status", status),
 		slog.Int("bytes", responseBytes(c)),
@@ -261,8 +284,8 @@ func (s *Server) accessLog(c *fiber.Ctx) error {
 	}
 	s.log.LogAttrs(c.UserContext(), slog.LevelInfo, "request", attrs...)
 	if m := s.opts.Metrics; m != nil {
-		m.HTTPRequests.WithLabelValues(route, c.Method(), metrics.CodeClass(status)).Inc()
-		m.HTTPDuration.WithLabelValues(route, c.Method()).Observe(elapsed.Seconds())
+		m.HTTPRequests.WithLabelValues(route, method, metrics.CodeClass(status)).Inc()
+		m.HTTPDuration.WithLabelValues(route, method).Observe(elapsed.Seconds())
 	}
 	return nil
 }
