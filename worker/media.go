@@ -36,8 +36,9 @@ type MediaHandlers struct {
 // DefaultRequeueAfter leaves the API's own enqueue time to happen first.
 const DefaultRequeueAfter = 2 * time.Minute
 
-// HandleMediaProcess turns an uploaded original into renditions. It is
-// safe to run again after a crash: rendition keys are fixed per media, so a
+// HandleMediaProcess turns an uploaded original into renditions, stored in
+// the original's folder. It is safe to run again after a crash: rendition
+// keys are fixed per media, so a
 // retry overwrites rather than duplicates, and the row only turns ready
 // once every rendition is stored.
 func (h *MediaHandlers) HandleMediaProcess(ctx context.Context, t *asynq.Task) error {
@@ -71,7 +72,7 @@ func (h *MediaHandlers) HandleMediaProcess(ctx context.Context, t *asynq.Task) e
 	}
 	renditions := make([]folio.Rendition, 0, len(outs))
 	for _, o := range outs {
-		key := folio.MediaPrefix(m.ID) + filepath.Base(o.File)
+		key := m.ObjectPrefix() + filepath.Base(o.File)
 		size, err := h.Store.PutFile(ctx, key, o.File, o.ContentType)
 		if err != nil {
 			return h.fail(ctx, m, fmt.Errorf("store %s: %w", o.Name, err))
@@ -137,7 +138,9 @@ func (h *MediaHandlers) HandleMediaDelete(ctx context.Context, t *asynq.Task) er
 	return h.Store.RemovePrefix(ctx, p.Prefix)
 }
 
-var mediaPrefix = regexp.MustCompile(`^media/[0-9]+/$`)
+// mediaPrefix matches a media item's folder: its public key, or its id for
+// media stored before public keys existed.
+var mediaPrefix = regexp.MustCompile(`^media/([0-9]+|[0-9a-f]{32})/$`)
 
 // abandonAfter is how long a direct upload may stay unfinished.
 const abandonAfter = 24 * time.Hour

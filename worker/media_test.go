@@ -83,7 +83,7 @@ func TestRetryAfterCrashCompletesWithoutOrphans(t *testing.T) {
 	if err := f.media.StartProcessing(ctx, m.ID); err != nil {
 		t.Fatal(err)
 	}
-	prefix := folio.MediaPrefix(m.ID)
+	prefix := m.ObjectPrefix()
 	if _, err := f.handlers.Store.PutStream(ctx, prefix+"poster.jpg", strings.NewReader("half-written garbage"), "image/jpeg"); err != nil {
 		t.Fatal(err)
 	}
@@ -181,10 +181,10 @@ func TestCleanupAbortsAbandonedUploads(t *testing.T) {
 
 func TestDeleteTaskRefusesEmptyPrefix(t *testing.T) {
 	f := newFixture(t)
-	for _, prefix := range []string{"", "/", "media/", "media/1", "media/../", "avatars/1/"} {
+	for _, prefix := range []string{"", "/", "media/", "media/1", "media/../", "media/0123456789abcdef0123456789abcde/", "media/0123456789ABCDEF0123456789ABCDEF/", "avatars/1/"} {
 		payload, _ := json.Marshal(queue.DeletePayload{Prefix: prefix})
 		if err := f.handlers.HandleMediaDelete(context.Background(), asynq.NewTask(queue.TypeMediaDelete, payload)); err == nil {
-			t.Errorf("prefix %q was accepted; only media/{id}/ may be deleted", prefix)
+			t.Errorf("prefix %q was accepted; only media/{key}/ (or media/{id}/) may be deleted", prefix)
 		}
 	}
 }

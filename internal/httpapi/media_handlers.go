@@ -21,7 +21,7 @@ import (
 // RenditionResponse is one web-ready file of a media item.
 type RenditionResponse struct {
 	Name        string `json:"name" example:"video"`
-	URL         string `json:"url" example:"https://folio.example.com/media/7/video"`
+	URL         string `json:"url" example:"https://folio.example.com/media/3f9c2a7e51b04d86a1c0e4f7d2b9a615/video"`
 	ContentType string `json:"content_type" example:"video/mp4"`
 	SizeBytes   int64  `json:"size_bytes"`
 	Width       int    `json:"width"`
@@ -55,7 +55,7 @@ func (s *Server) mediaResponse(m *folio.Media) MediaResponse {
 	}
 	for _, rd := range m.Renditions {
 		r.Renditions = append(r.Renditions, RenditionResponse{
-			Name: rd.Name, URL: s.opts.BaseURL.JoinPath("media", strconv.FormatInt(m.ID, 10), rd.Name).String(),
+			Name: rd.Name, URL: s.opts.BaseURL.JoinPath("media", m.PublicKey, rd.Name).String(),
 			ContentType: rd.ContentType, SizeBytes: rd.SizeBytes, Width: rd.Width, Height: rd.Height,
 		})
 	}
@@ -307,14 +307,14 @@ func (s *Server) deleteMedia(c *fiber.Ctx) error {
 	if err := s.opts.Media.DeleteMedia(c.UserContext(), m.ID); err != nil {
 		return err
 	}
-	if err := s.enqueueDelete(c, m.ID); err != nil {
+	if err := s.enqueueDelete(c, m.ObjectPrefix()); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
-func (s *Server) enqueueDelete(c *fiber.Ctx, mediaID int64) error {
-	t, err := queue.NewMediaDeleteTask(folio.MediaPrefix(mediaID), requestID(c))
+func (s *Server) enqueueDelete(c *fiber.Ctx, prefix string) error {
+	t, err := queue.NewMediaDeleteTask(prefix, requestID(c))
 	if err != nil {
 		return err
 	}
