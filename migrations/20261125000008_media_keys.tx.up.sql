@@ -19,4 +19,9 @@ CREATE UNIQUE INDEX media_public_key_key ON media (public_key);
 -- rows (they store under the project id); NULL reads as the project id. A
 -- later migration sets NOT NULL.
 ALTER TABLE apidocs ADD COLUMN key text;
-UPDATE apidocs SET key = project_id::text;
+
+-- Each generation's document has a key of its own, recorded with the
+-- generation that made it, so that a job of a superseded request cannot
+-- overwrite a newer document. NULL reads as the document's old place.
+ALTER TABLE apidocs ADD COLUMN document_key text;
+UPDATE apidocs SET key = project_id::text, document_key = 'apidocs/' || project_id || '/openapi.json';

@@ -147,7 +147,8 @@ const abandonAfter = 24 * time.Hour
 
 // HandleUploadsCleanup aborts multipart uploads abandoned for more than a
 // day and forgets their media rows, and queues the processing of uploads
-// whose task was lost (the task id keeps that from duplicating a job).
+// whose task was lost (the task id keeps that from duplicating a job; a
+// collision is counted as already queued).
 func (h *MediaHandlers) HandleUploadsCleanup(ctx context.Context, t *asynq.Task) error {
 	if h.Queue != nil {
 		after := h.RequeueAfter
@@ -159,11 +160,17 @@ func (h *MediaHandlers) HandleUploadsCleanup(ctx context.Context, t *asynq.Task)
 			return err
 		}
 		for _, m := range stuck {
-			task, err := queue.NewMediaProcessTask(m.ID, "")
+			task, err := queue.NewMediaProcessTask(m.ID, m.PublicKey, "")
 			if err != nil {
 				return err
 			}
-			if err := queue.Enqueue(h.Queue, task); err != nil {
+			// Already queued: the task exists and will run (the media
+			// would not be left uploaded after it ran).
+			err = queue.Enqueue(h.Queue, task)
+			if queue.AlreadyQueued(err) {
+				loggerFor(ctx, t).Info("media processing already queued", "media_id", m.ID)
+				h.Metrics.TaskAlreadyQueued(task.Type())
+			} else if err != nil {
 				return err
 			}
 		}

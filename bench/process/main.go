@@ -115,7 +115,7 @@ func run(seconds int) error {
 		return err
 	}
 	handlers := &worker.MediaHandlers{Media: ms, Store: store, Processor: proc}
-	task, err := queue.NewMediaProcessTask(item.ID, "bench")
+	task, err := queue.NewMediaProcessTask(item.ID, item.PublicKey, "bench")
 	if err != nil {
 		return err
 	}

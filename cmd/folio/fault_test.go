@@ -187,7 +187,7 @@ func TestWorkerSIGTERMMidJobCompletesOnce(t *testing.T) {
 	}
 	client := asynq.NewClient(st.redis)
 	defer client.Close()
-	task, _ := queue.NewMediaProcessTask(m.ID, "fault-test")
+	task, _ := queue.NewMediaProcessTask(m.ID, m.PublicKey, "fault-test")
 	if err := queue.Enqueue(client, task); err != nil {
 		t.Fatal(err)
 	}

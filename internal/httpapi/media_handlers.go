@@ -192,18 +192,27 @@ func (s *Server) receiveUpload(c *fiber.Ctx, kind folio.MediaKind, projectID int
 	}
 	// The bytes are safe; if the queue is down the cleanup task queues the
 	// job later, so the owner need not upload again.
-	if err := s.enqueueProcessing(c, m.ID); err != nil {
+	if err := s.enqueueProcessing(c, m); err != nil {
 		s.log.Warn("processing not queued; the cleanup task will", "media_id", m.ID, "error", err, "request_id", requestID(c))
 	}
 	return s.opts.Media.MediaByID(c.UserContext(), m.ID)
 }
 
-func (s *Server) enqueueProcessing(c *fiber.Ctx, mediaID int64) error {
-	t, err := queue.NewMediaProcessTask(mediaID, requestID(c))
+// enqueueProcessing queues the media's processing. Its task id is the
+// media's, so a second complete (a retry, a double click) finds the first
+// task queued: that is logged and counted, and is success.
+func (s *Server) enqueueProcessing(c *fiber.Ctx, m *folio.Media) error {
+	t, err := queue.NewMediaProcessTask(m.ID, m.PublicKey, requestID(c))
 	if err != nil {
 		return err
 	}
-	return queue.Enqueue(s.opts.Queue, t)
+	err = queue.Enqueue(s.opts.Queue, t)
+	if queue.AlreadyQueued(err) {
+		s.log.Info("media processing already queued", "media_id", m.ID, "request_id", requestID(c))
+		s.opts.Metrics.TaskAlreadyQueued(t.Type())
+		return nil
+	}
+	return err
 }
 
 // uploadProjectMedia streams a screencast or screenshot into storage.
