@@ -510,7 +510,7 @@ func TestDeletingAProjectDeletesItsObjects(t *testing.T) {
 	mediaID := id(r.json(t))
 	m.waitFor(ada.token, mediaID)
 	var original string
-	if err := m.db.QueryRow("SELECT original_key FROM media WHERE id = $1", mediaID).Scan(&original); err != nil {
+	if err := m.db.QueryRow("SELECT original_key FROM media WHERE id = ?", mediaID).Scan(&original); err != nil {
 		t.Fatal(err)
 	}
 	prefix := strings.TrimSuffix(original, "original")
