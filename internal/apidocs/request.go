@@ -34,6 +34,11 @@ func (r *Requester) Request(ctx context.Context, projectID int64, source folio.A
 		}
 	}
 	generation, err := r.Docs.RequestAPIDocs(ctx, projectID, source, key)
+	if folio.ErrorCode(err) == folio.ECONFLICT && body != nil {
+		// A concurrent first request took another key: nothing will read
+		// the source stored under this one.
+		_ = r.Store.Remove(context.WithoutCancel(ctx), folio.APIDocsSourceKey(key))
+	}
 	if err != nil {
 		return nil, err
 	}
