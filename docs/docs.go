@@ -980,7 +980,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Send an OpenAPI/Swagger document (application/json or application/yaml), a zip (application/zip) or tar.gz (application/gzip) of swag-annotated Go source, or {\"from_repository\": true} to use the project's repository URL. The worker generates an OpenAPI 3 document; a second request replaces the source and never runs two jobs.",
+                "description": "Send an OpenAPI/Swagger document (application/json or application/yaml), a zip (application/zip) or tar.gz (application/gzip) of swag-annotated Go source, or {\"from_repository\": true} to use the project's repository URL. The worker generates an OpenAPI 3 document. Every request runs, whatever became of earlier ones; a request that arrives while an earlier one is generating supersedes it.",
                 "consumes": [
                     "application/json",
                     "application/yaml",
@@ -1603,9 +1603,9 @@ const docTemplate = `{
                 }
             }
         },
-        "/media/{id}/{name}": {
+        "/media/{key}/{name}": {
             "get": {
-                "description": "Supports Range (206). Public for media of public and unlisted projects and for avatars; media of drafts only for their owner.",
+                "description": "Supports Range (206). The key is the media's random public key (from a rendition URL), never its id. Served to anyone while the media is in use on a page they may open: a public or unlisted project's media, a profile's current avatar. Media of drafts and replaced avatars only for their owner.",
                 "produces": [
                     "application/octet-stream"
                 ],
@@ -1615,9 +1615,9 @@ const docTemplate = `{
                 "summary": "A rendition's bytes",
                 "parameters": [
                     {
-                        "type": "integer",
-                        "description": "media id",
-                        "name": "id",
+                        "type": "string",
+                        "description": "media public key",
+                        "name": "key",
                         "in": "path",
                         "required": true
                     },
@@ -2431,7 +2431,7 @@ const docTemplate = `{
                 },
                 "url": {
                     "type": "string",
-                    "example": "https://folio.example.com/media/7/video"
+                    "example": "https://folio.example.com/media/3f9c2a7e51b04d86a1c0e4f7d2b9a615/video"
                 },
                 "width": {
                     "type": "integer"

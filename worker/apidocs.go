@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -16,10 +15,6 @@ import (
 	"github.com/foliohq/folio/internal/queue"
 	"github.com/foliohq/folio/internal/storage"
 )
-
-// errSourceChanged makes asynq run the job again: a newer source arrived
-// while this one was being processed.
-var errSourceChanged = errors.New("a newer source arrived; generating again")
 
 // APIDocsHandlers generate projects' API documents.
 type APIDocsHandlers struct {
@@ -33,7 +28,11 @@ type APIDocsHandlers struct {
 }
 
 // HandleAPIDocsGenerate turns the stored source into an OpenAPI 3 document.
-// Its work dir is removed however the job ends, a panic included.
+// Every request has a task of its own: a task whose request was superseded
+// leaves the work to the newer request's task, and a result made from a
+// source replaced meanwhile is dropped (FinishAPIDocs checks the
+// generation). Its work dir is removed however the job ends, a panic
+// included.
 func (h *APIDocsHandlers) HandleAPIDocsGenerate(ctx context.Context, t *asynq.Task) error {
 	var p queue.APIDocsPayload
 	if err := json.Unmarshal(t.Payload(), &p); err != nil {
@@ -44,6 +43,11 @@ func (h *APIDocsHandlers) HandleAPIDocsGenerate(ctx context.Context, t *asynq.Ta
 		return nil // the project is gone
 	} else if err != nil {
 		return err
+	}
+	if p.Generation != 0 && p.Generation != d.Generation {
+		loggerFor(ctx, t).Info("API docs request superseded; the newer request's task generates", "project_id", p.ProjectID,
+			"generation", p.Generation, "current", d.Generation)
+		return nil
 	}
 	if err := h.Docs.StartAPIDocs(ctx, p.ProjectID); err != nil {
 		return err
@@ -59,28 +63,37 @@ func (h *APIDocsHandlers) HandleAPIDocsGenerate(ctx context.Context, t *asynq.Ta
 			if ferr := h.Docs.FailAPIDocs(ctx, p.ProjectID, d.Generation, err.Error()); ferr != nil {
 				return ferr
 			}
-			return h.again(ctx, d, fmt.Errorf("%v: %w", err, asynq.SkipRetry))
+			return fmt.Errorf("%v: %w", err, asynq.SkipRetry)
+		}
+		// The last attempt says so, rather than leave the docs
+		// "generating" for good.
+		retried, _ := asynq.GetRetryCount(ctx)
+		maxRetry, _ := asynq.GetMaxRetry(ctx)
+		if retried >= maxRetry {
+			_ = h.Docs.FailAPIDocs(context.WithoutCancel(ctx), p.ProjectID, d.Generation, "Generating the API docs failed after several attempts; send them again.")
 		}
 		return err
 	}
-	if _, err := h.Store.PutStream(ctx, folio.APIDocsKey(p.ProjectID), bytes.NewReader(doc.JSON), "application/json"); err != nil {
+	key := folio.APIDocsDocumentKey(d.Key, d.Generation)
+	if _, err := h.Store.PutStream(ctx, key, bytes.NewReader(doc.JSON), "application/json"); err != nil {
 		return err
 	}
-	if err := h.Docs.FinishAPIDocs(ctx, folio.APIDocs{ProjectID: p.ProjectID, Generation: d.Generation, Title: doc.Title,
-		Version: doc.Version, Operations: doc.Operations, Tags: doc.Tags}); err != nil {
+	replaced, ok, err := h.Docs.FinishAPIDocs(ctx, folio.APIDocs{ProjectID: p.ProjectID, Generation: d.Generation, DocumentKey: key,
+		Title: doc.Title, Version: doc.Version, Operations: doc.Operations, Tags: doc.Tags})
+	if err != nil {
 		return err
 	}
-	return h.again(ctx, d, nil)
-}
-
-// again checks whether a newer request came in while this job ran; if so
-// the job fails on purpose, and asynq's retry generates from the new source.
-func (h *APIDocsHandlers) again(ctx context.Context, started *folio.APIDocs, result error) error {
-	now, err := h.Docs.APIDocs(ctx, started.ProjectID)
-	if err == nil && now.Generation != started.Generation {
-		return errSourceChanged
+	// The document no row names any more: this one when a newer request
+	// came in meanwhile, else the one it replaces.
+	if !ok {
+		replaced = key
 	}
-	return result
+	if replaced != "" {
+		if err := h.Store.Remove(ctx, replaced); err != nil {
+			loggerFor(ctx, t).Warn("old API document not removed", "key", replaced, "error", err)
+		}
+	}
+	return nil
 }
 
 func (h *APIDocsHandlers) generate(ctx context.Context, d *folio.APIDocs, work string) (*apidocs.Document, error) {
@@ -96,7 +109,7 @@ func (h *APIDocsHandlers) generate(ctx context.Context, d *folio.APIDocs, work s
 		return apidocs.FromRepository(ctx, dest, work)
 	}
 	src := filepath.Join(work, "source")
-	if err := h.Store.GetFile(ctx, folio.APIDocsSourceKey(d.ProjectID), src); err != nil {
+	if err := h.Store.GetFile(ctx, folio.APIDocsSourceKey(d.Key), src); err != nil {
 		return nil, fmt.Errorf("fetch source: %w", err)
 	}
 	switch d.Source {

@@ -22,19 +22,17 @@ func TestAPIDocsWorkDirIsAlwaysCleaned(t *testing.T) {
 	h := &worker.APIDocsHandlers{Docs: docs, Projects: postgres.NewProjectService(f.db), Store: f.handlers.Store,
 		Extract: apidocs.DefaultLimits, TempDir: tmp}
 	run := func(spec string) (err error, panicked bool) {
-		if _, err := f.handlers.Store.PutStream(ctx, folio.APIDocsSourceKey(f.project.ID), strings.NewReader(spec), "application/json"); err != nil {
+		key, err := docs.APIDocsObjectKey(ctx, f.project.ID)
+		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := docs.RequestAPIDocs(ctx, f.project.ID, folio.SourceSpec); err != nil {
+		if _, err := f.handlers.Store.PutStream(ctx, folio.APIDocsSourceKey(key), strings.NewReader(spec), "application/json"); err != nil {
 			t.Fatal(err)
 		}
-		task, _ := queue.NewAPIDocsTask(f.project.ID, "")
-		defer func() {
-			if recover() != nil {
-				panicked = true
-			}
-		}()
-		return h.HandleAPIDocsGenerate(ctx, task), false
+		if _, err := docs.RequestAPIDocs(ctx, f.project.ID, folio.SourceSpec, key); err != nil {
+			t.Fatal(err)
+		}
+		return runTask(h, ctx, f.project.ID)
 	}
 	empty := func(when string) {
 		entries, _ := os.ReadDir(tmp)
@@ -57,9 +55,14 @@ func TestAPIDocsWorkDirIsAlwaysCleaned(t *testing.T) {
 	empty("a panic")
 }
 
-// runTask runs the handler once, reporting a panic instead of dying of it.
+// runTask runs the handler once for the current request, reporting a
+// panic instead of dying of it.
 func runTask(h *worker.APIDocsHandlers, ctx context.Context, projectID int64) (err error, panicked bool) {
-	task, _ := queue.NewAPIDocsTask(projectID, "")
+	d, err := h.Docs.APIDocs(ctx, projectID)
+	if err != nil {
+		return err, false
+	}
+	task, _ := queue.NewAPIDocsTask(projectID, d.Key, d.Generation, "")
 	defer func() {
 		if recover() != nil {
 			panicked = true

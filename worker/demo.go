@@ -56,7 +56,7 @@ func spread(projectID int64, interval time.Duration) time.Duration {
 func (h *DemoHandlers) HandleDemoDispatch(ctx context.Context, _ *asynq.Task) error {
 	slot := h.clock().Truncate(h.Interval)
 	var after int64
-	queued := 0
+	queued, already := 0, 0
 	for {
 		targets, err := h.Demos.DemoTargets(ctx, after, 1000)
 		if err != nil {
@@ -73,17 +73,30 @@ func (h *DemoHandlers) HandleDemoDispatch(ctx context.Context, _ *asynq.Task) er
 			if err != nil {
 				return err
 			}
-			if err := queue.Enqueue(h.Queue, task); err != nil {
+			// The slot is in the id: a second dispatch of the same
+			// interval (a retry, a second scheduler) finds its checks
+			// already queued, and they run once.
+			err = queue.Enqueue(h.Queue, task)
+			switch {
+			case queue.AlreadyQueued(err):
+				already++
+				h.Metrics.TaskAlreadyQueued(task.Type())
+			case err != nil:
 				return err
+			default:
+				queued++
 			}
-			queued++
 			after = tg.ProjectID
 		}
 		if len(targets) < 1000 {
 			break
 		}
 	}
-	loggerFor(ctx, nil).Debug("demo checks queued", "count", queued, "slot", slot)
+	log := loggerFor(ctx, nil)
+	log.Debug("demo checks queued", "count", queued, "slot", slot)
+	if already > 0 {
+		log.Info("demo checks already queued for this slot", "count", already, "slot", slot)
+	}
 	return nil
 }
 

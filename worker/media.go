@@ -36,8 +36,9 @@ type MediaHandlers struct {
 // DefaultRequeueAfter leaves the API's own enqueue time to happen first.
 const DefaultRequeueAfter = 2 * time.Minute
 
-// HandleMediaProcess turns an uploaded original into renditions. It is
-// safe to run again after a crash: rendition keys are fixed per media, so a
+// HandleMediaProcess turns an uploaded original into renditions, stored in
+// the original's folder. It is safe to run again after a crash: rendition
+// keys are fixed per media, so a
 // retry overwrites rather than duplicates, and the row only turns ready
 // once every rendition is stored.
 func (h *MediaHandlers) HandleMediaProcess(ctx context.Context, t *asynq.Task) error {
@@ -71,7 +72,7 @@ func (h *MediaHandlers) HandleMediaProcess(ctx context.Context, t *asynq.Task) e
 	}
 	renditions := make([]folio.Rendition, 0, len(outs))
 	for _, o := range outs {
-		key := folio.MediaPrefix(m.ID) + filepath.Base(o.File)
+		key := m.ObjectPrefix() + filepath.Base(o.File)
 		size, err := h.Store.PutFile(ctx, key, o.File, o.ContentType)
 		if err != nil {
 			return h.fail(ctx, m, fmt.Errorf("store %s: %w", o.Name, err))
@@ -137,14 +138,17 @@ func (h *MediaHandlers) HandleMediaDelete(ctx context.Context, t *asynq.Task) er
 	return h.Store.RemovePrefix(ctx, p.Prefix)
 }
 
-var mediaPrefix = regexp.MustCompile(`^media/[0-9]+/$`)
+// mediaPrefix matches a media item's folder: its public key, or its id for
+// media stored before public keys existed.
+var mediaPrefix = regexp.MustCompile(`^media/([0-9]+|[0-9a-f]{32})/$`)
 
 // abandonAfter is how long a direct upload may stay unfinished.
 const abandonAfter = 24 * time.Hour
 
 // HandleUploadsCleanup aborts multipart uploads abandoned for more than a
 // day and forgets their media rows, and queues the processing of uploads
-// whose task was lost (the task id keeps that from duplicating a job).
+// whose task was lost (the task id keeps that from duplicating a job; a
+// collision is counted as already queued).
 func (h *MediaHandlers) HandleUploadsCleanup(ctx context.Context, t *asynq.Task) error {
 	if h.Queue != nil {
 		after := h.RequeueAfter
@@ -156,11 +160,17 @@ func (h *MediaHandlers) HandleUploadsCleanup(ctx context.Context, t *asynq.Task)
 			return err
 		}
 		for _, m := range stuck {
-			task, err := queue.NewMediaProcessTask(m.ID, "")
+			task, err := queue.NewMediaProcessTask(m.ID, m.PublicKey, "")
 			if err != nil {
 				return err
 			}
-			if err := queue.Enqueue(h.Queue, task); err != nil {
+			// Already queued: the task exists and will run (the media
+			// would not be left uploaded after it ran).
+			err = queue.Enqueue(h.Queue, task)
+			if queue.AlreadyQueued(err) {
+				loggerFor(ctx, t).Info("media processing already queued", "media_id", m.ID)
+				h.Metrics.TaskAlreadyQueued(task.Type())
+			} else if err != nil {
 				return err
 			}
 		}

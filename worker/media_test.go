@@ -65,8 +65,8 @@ func (f *fixture) uploaded(t *testing.T, kind folio.MediaKind, file, contentType
 	return m
 }
 
-func processTask(t *testing.T, id int64) *asynq.Task {
-	task, err := queue.NewMediaProcessTask(id, "req-1")
+func processTask(t *testing.T, m *folio.Media) *asynq.Task {
+	task, err := queue.NewMediaProcessTask(m.ID, m.PublicKey, "req-1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,12 +83,12 @@ func TestRetryAfterCrashCompletesWithoutOrphans(t *testing.T) {
 	if err := f.media.StartProcessing(ctx, m.ID); err != nil {
 		t.Fatal(err)
 	}
-	prefix := folio.MediaPrefix(m.ID)
+	prefix := m.ObjectPrefix()
 	if _, err := f.handlers.Store.PutStream(ctx, prefix+"poster.jpg", strings.NewReader("half-written garbage"), "image/jpeg"); err != nil {
 		t.Fatal(err)
 	}
 
-	if err := f.handlers.HandleMediaProcess(ctx, processTask(t, m.ID)); err != nil {
+	if err := f.handlers.HandleMediaProcess(ctx, processTask(t, m)); err != nil {
 		t.Fatalf("retry: %v", err)
 	}
 	got, err := f.media.MediaByID(ctx, m.ID)
@@ -114,7 +114,7 @@ func TestRetryAfterCrashCompletesWithoutOrphans(t *testing.T) {
 	}
 
 	// Running it once more (a duplicate delivery) changes nothing.
-	if err := f.handlers.HandleMediaProcess(ctx, processTask(t, m.ID)); err != nil {
+	if err := f.handlers.HandleMediaProcess(ctx, processTask(t, m)); err != nil {
 		t.Fatal(err)
 	}
 	again, _ := f.handlers.Store.Keys(ctx, prefix)
@@ -128,7 +128,7 @@ func TestBadInputFailsAtOnceWithoutRetry(t *testing.T) {
 	ctx := context.Background()
 	f.handlers.Processor.MaxVideoSeconds = 1
 	m := f.uploaded(t, folio.MediaScreencast, testenv.Video(t, 320, 240, 2), "video/mp4")
-	err := f.handlers.HandleMediaProcess(ctx, processTask(t, m.ID))
+	err := f.handlers.HandleMediaProcess(ctx, processTask(t, m))
 	if err == nil || !strings.Contains(err.Error(), asynq.SkipRetry.Error()) {
 		t.Fatalf("err = %v, want a SkipRetry", err)
 	}
@@ -137,7 +137,7 @@ func TestBadInputFailsAtOnceWithoutRetry(t *testing.T) {
 		t.Errorf("media %s %q", got.Status, got.Error)
 	}
 	img := f.uploaded(t, folio.MediaScreencast, testenv.Image(t, 100, 100, ".png"), "video/mp4")
-	_ = f.handlers.HandleMediaProcess(ctx, processTask(t, img.ID))
+	_ = f.handlers.HandleMediaProcess(ctx, processTask(t, img))
 	if got, _ := f.media.MediaByID(ctx, img.ID); got.Status != folio.MediaFailed || !strings.Contains(got.Error, "must be a video") {
 		t.Errorf("image as screencast: %s %q", got.Status, got.Error)
 	}
@@ -181,10 +181,10 @@ func TestCleanupAbortsAbandonedUploads(t *testing.T) {
 
 func TestDeleteTaskRefusesEmptyPrefix(t *testing.T) {
 	f := newFixture(t)
-	for _, prefix := range []string{"", "/", "media/", "media/1", "media/../", "avatars/1/"} {
+	for _, prefix := range []string{"", "/", "media/", "media/1", "media/../", "media/0123456789abcdef0123456789abcde/", "media/0123456789ABCDEF0123456789ABCDEF/", "avatars/1/"} {
 		payload, _ := json.Marshal(queue.DeletePayload{Prefix: prefix})
 		if err := f.handlers.HandleMediaDelete(context.Background(), asynq.NewTask(queue.TypeMediaDelete, payload)); err == nil {
-			t.Errorf("prefix %q was accepted; only media/{id}/ may be deleted", prefix)
+			t.Errorf("prefix %q was accepted; only media/{key}/ (or media/{id}/) may be deleted", prefix)
 		}
 	}
 }

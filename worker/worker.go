@@ -80,7 +80,21 @@ func New(opts Options) (*Worker, error) {
 		w.mux.HandleFunc(queue.TypeMediaDelete, opts.Media.HandleMediaDelete)
 		w.mux.HandleFunc(queue.TypeUploadsCleanup, opts.Media.HandleUploadsCleanup)
 	}
-	w.scheduler = asynq.NewScheduler(opts.Redis, &asynq.SchedulerOpts{Logger: slogAdapter{log}, LogLevel: asynq.WarnLevel})
+	w.scheduler = asynq.NewScheduler(opts.Redis, &asynq.SchedulerOpts{Logger: slogAdapter{log}, LogLevel: asynq.WarnLevel,
+		// asynq drops a scheduler's enqueue error without a word. Every
+		// periodic task is Unique, so that replicas' schedulers queue each
+		// run once: a collision is that, counted; anything else is a run
+		// that will not happen, logged. (The deprecated hook is the one
+		// that names the task.)
+		EnqueueErrorHandler: func(t *asynq.Task, _ []asynq.Option, err error) {
+			if errors.Is(err, asynq.ErrDuplicateTask) || errors.Is(err, asynq.ErrTaskIDConflict) {
+				log.Debug("scheduled task already queued", "task_type", t.Type())
+				opts.Metrics.TaskAlreadyQueued(t.Type())
+				return
+			}
+			log.Error("scheduled task not queued", "task_type", t.Type(), "error", err)
+		},
+	})
 	if _, err := w.scheduler.Register("@every 5m", queue.NewUploadsCleanupTask()); err != nil {
 		return nil, fmt.Errorf("schedule uploads cleanup: %w", err)
 	}

@@ -115,7 +115,7 @@ func run(seconds int) error {
 		return err
 	}
 	handlers := &worker.MediaHandlers{Media: ms, Store: store, Processor: proc}
-	task, err := queue.NewMediaProcessTask(item.ID, "bench")
+	task, err := queue.NewMediaProcessTask(item.ID, item.PublicKey, "bench")
 	if err != nil {
 		return err
 	}
@@ -125,7 +125,7 @@ func run(seconds int) error {
 	}
 	viaWorker := time.Since(start)
 	defer func() {
-		_ = store.RemovePrefix(ctx, folio.MediaPrefix(item.ID))
+		_ = store.RemovePrefix(ctx, item.ObjectPrefix())
 		_, _ = db.NewDelete().Table("users").Where("id = ?", u.ID).Exec(ctx)
 	}()
 

@@ -131,7 +131,7 @@ func run(bin string, size int64) error {
 	if resp, err := http.DefaultClient.Do(del); err == nil {
 		resp.Body.Close()
 	}
-	_ = removeObject(fmt.Sprintf("media/%d/original", created.ID))
+	_ = removeUpload(size, start)
 
 	client, err := minioClient()
 	if err != nil {
@@ -210,10 +210,24 @@ func minioClient() (*minio.Client, error) {
 	})
 }
 
-func removeObject(key string) error {
+// removeUpload removes the original the benchmark stored. Its key is named
+// by the media's random public key, which the API does not answer with, so
+// it is found by its size and time.
+func removeUpload(size int64, since time.Time) error {
 	client, err := minioClient()
 	if err != nil {
 		return err
 	}
-	return client.RemoveObject(context.Background(), os.Getenv("FOLIO_S3_BUCKET"), key, minio.RemoveObjectOptions{})
+	ctx, bucket := context.Background(), os.Getenv("FOLIO_S3_BUCKET")
+	for obj := range client.ListObjects(ctx, bucket, minio.ListObjectsOptions{Prefix: "media/", Recursive: true}) {
+		if obj.Err != nil {
+			return obj.Err
+		}
+		if strings.HasSuffix(obj.Key, "/original") && obj.Size == size && !obj.LastModified.Before(since.Add(-time.Second)) {
+			if err := client.RemoveObject(ctx, bucket, obj.Key, minio.RemoveObjectOptions{}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

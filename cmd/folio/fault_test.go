@@ -187,7 +187,7 @@ func TestWorkerSIGTERMMidJobCompletesOnce(t *testing.T) {
 	}
 	client := asynq.NewClient(st.redis)
 	defer client.Close()
-	task, _ := queue.NewMediaProcessTask(m.ID, "fault-test")
+	task, _ := queue.NewMediaProcessTask(m.ID, m.PublicKey, "fault-test")
 	if err := queue.Enqueue(client, task); err != nil {
 		t.Fatal(err)
 	}
@@ -211,7 +211,7 @@ func TestWorkerSIGTERMMidJobCompletesOnce(t *testing.T) {
 	poll(t, "the second worker to finish the job", 3*time.Minute, func() bool { return status() == folio.MediaReady })
 	second.stop(t, 15*time.Second)
 
-	prefix := folio.MediaPrefix(m.ID)
+	prefix := m.ObjectPrefix()
 	keys, _ := st.store.Keys(ctx, prefix)
 	slices.Sort(keys)
 	want := []string{prefix + "original", prefix + "poster.jpg", prefix + "poster.webp", prefix + "thumbnail.jpg", prefix + "video.mp4"}
@@ -323,7 +323,16 @@ func TestAPISIGTERMMidUploadFinishesIt(t *testing.T) {
 	case <-time.After(20 * time.Second):
 		t.Fatal("the API did not exit after draining")
 	}
-	info, err := st.store.Stat(context.Background(), folio.OriginalKey(int64(res.body["id"].(float64))))
+	db, err := postgres.Open(context.Background(), st.dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	m, err := postgres.NewMediaService(db).MediaByID(context.Background(), int64(res.body["id"].(float64)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := st.store.Stat(context.Background(), m.OriginalKey)
 	if err != nil || info.Size != int64(total) {
 		t.Errorf("stored object: %v, %d bytes", err, info.Size)
 	}

@@ -2,7 +2,9 @@ package folio
 
 import (
 	"context"
-	"fmt"
+	"crypto/rand"
+	"encoding/hex"
+	"path"
 	"time"
 )
 
@@ -56,7 +58,11 @@ func (k MediaKind) AcceptsType(contentType string) bool {
 
 // Media is one upload and what was made of it.
 type Media struct {
-	ID              int64
+	ID int64
+	// PublicKey names the media where anyone may see it: in rendition URLs
+	// and in object keys. It is random, so that URLs cannot be enumerated
+	// and two databases sharing a bucket never pick the same keys.
+	PublicKey       string
 	OwnerID         int64
 	ProjectID       int64 // 0 for an avatar
 	Kind            MediaKind
@@ -96,12 +102,41 @@ func (m *Media) Rendition(name string) (Rendition, bool) {
 	return Rendition{}, false
 }
 
-// MediaPrefix is the object-key folder of everything of one media item, so
-// that deleting it is deleting one prefix.
-func MediaPrefix(id int64) string { return fmt.Sprintf("media/%d/", id) }
+// NewPublicKey returns a fresh random key: 128 bits as 32 lowercase hex
+// digits.
+func NewPublicKey() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b) // never fails: it crashes the program instead
+	return hex.EncodeToString(b)
+}
 
-// OriginalKey is where the uploaded bytes live.
-func OriginalKey(id int64) string { return MediaPrefix(id) + "original" }
+// IsPublicKey reports whether s has the shape of a public key, so that a
+// path that cannot name any media is refused without a query. Keys given
+// by the database to rows older than keys (random UUIDs without dashes)
+// have the same shape.
+func IsPublicKey(s string) bool {
+	if len(s) != 32 {
+		return false
+	}
+	for _, c := range []byte(s) {
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// MediaPrefix is the object-key folder of everything of a new media item,
+// named by its public key, so that deleting it is deleting one prefix.
+func MediaPrefix(publicKey string) string { return "media/" + publicKey + "/" }
+
+// OriginalKey is where the uploaded bytes of a new media item live.
+func OriginalKey(publicKey string) string { return MediaPrefix(publicKey) + "original" }
+
+// ObjectPrefix is the folder of m's objects. It follows the stored key of
+// the original, so that media stored before public keys existed (under
+// media/{id}/) keep their folder.
+func (m *Media) ObjectPrefix() string { return path.Dir(m.OriginalKey) + "/" }
 
 // Probe is what ffprobe found in an original.
 type Probe struct {
@@ -115,31 +150,47 @@ type Probe struct {
 type MediaVisibility struct {
 	Media             *Media
 	ProjectVisibility Visibility // empty for avatars
+	CurrentAvatar     bool       // an avatar its owner's profile still shows
 }
 
-// PublicTo reports whether the viewer (0 when anonymous) may see the media.
+// PublicTo reports whether the viewer (0 when anonymous) may see the
+// media. Its owner always may; anyone else only while it is in use on a
+// page they may open: the current avatar of a profile, the media of a
+// public project, or of an unlisted one (whose page, like the media's
+// unguessable URLs, is for whoever was given the link). Media of drafts and
+// replaced avatars are their owner's alone.
 func (v MediaVisibility) PublicTo(viewerID int64) bool {
-	if v.Media.OwnerID == viewerID {
+	if viewerID != 0 && v.Media.OwnerID == viewerID {
 		return true
 	}
 	if v.Media.Kind == MediaAvatar {
-		return true
+		return v.CurrentAvatar
 	}
 	return v.ProjectVisibility == VisibilityPublic || v.ProjectVisibility == VisibilityUnlisted
+}
+
+// Listed reports whether the media is shown on pages anyone may find (a
+// public project, a current avatar), and so may sit in shared caches.
+func (v MediaVisibility) Listed() bool {
+	if v.Media.Kind == MediaAvatar {
+		return v.CurrentAvatar
+	}
+	return v.ProjectVisibility == VisibilityPublic
 }
 
 // MediaService stores media rows. Methods taking an ownerID answer
 // ENOTFOUND for another owner's media or project.
 type MediaService interface {
-	// CreateMedia stores m (its ID and OriginalKey are set). For a project
-	// upload, ENOTFOUND unless the project is ownerID's.
+	// CreateMedia stores m (its ID, PublicKey and OriginalKey are set). For
+	// a project upload, ENOTFOUND unless the project is ownerID's.
 	CreateMedia(ctx context.Context, m *Media) error
 	// MediaByID returns any media item; for the worker and delivery.
 	MediaByID(ctx context.Context, id int64) (*Media, error)
 	// OwnedMedia returns ENOTFOUND unless the media is ownerID's.
 	OwnedMedia(ctx context.Context, ownerID, id int64) (*Media, error)
-	// MediaVisibility returns the media with its project's visibility.
-	MediaVisibility(ctx context.Context, id int64) (MediaVisibility, error)
+	// MediaVisibility returns the media with the public key, with what says
+	// who may see it; ENOTFOUND when no media has the key.
+	MediaVisibility(ctx context.Context, publicKey string) (MediaVisibility, error)
 	// SetUploadID records the multipart upload id of a direct upload.
 	SetUploadID(ctx context.Context, id int64, uploadID string) error
 	// MarkUploaded records the verified original and moves uploading → uploaded.

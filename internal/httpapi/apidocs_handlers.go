@@ -12,7 +12,6 @@ import (
 
 	"github.com/foliohq/folio/internal/apidocs"
 	"github.com/foliohq/folio/internal/folio"
-	"github.com/foliohq/folio/internal/queue"
 )
 
 // maxArchiveBytes bounds an uploaded source archive (compressed).
@@ -43,7 +42,7 @@ func (s *Server) apiDocsResponse(d *folio.APIDocs, handle, slug string) APIDocsR
 // postAPIDocs takes a spec, an archive or a request to use the repository.
 //
 //	@Summary		Generate API docs
-//	@Description	Send an OpenAPI/Swagger document (application/json or application/yaml), a zip (application/zip) or tar.gz (application/gzip) of swag-annotated Go source, or {"from_repository": true} to use the project's repository URL. The worker generates an OpenAPI 3 document; a second request replaces the source and never runs two jobs.
+//	@Description	Send an OpenAPI/Swagger document (application/json or application/yaml), a zip (application/zip) or tar.gz (application/gzip) of swag-annotated Go source, or {"from_repository": true} to use the project's repository URL. The worker generates an OpenAPI 3 document. Every request runs, whatever became of earlier ones; a request that arrives while an earlier one is generating supersedes it.
 //	@Tags			apidocs
 //	@Security		BearerAuth
 //	@Accept			json
@@ -110,26 +109,16 @@ func (s *Server) postAPIDocs(c *fiber.Ctx) (err error) {
 		}
 		body = bytes.NewReader(data)
 	}
-	if source != folio.SourceRepository {
-		if _, err := s.opts.Store.PutStream(ctx, folio.APIDocsSourceKey(p.ID), &limitedReader{r: body, n: limit}, mt); err != nil {
-			if errors.Is(err, errTooLarge) {
-				return tooLarge(limit)
-			}
-			return err
-		}
+	if source == folio.SourceRepository {
+		body = nil
+	} else {
+		body = &limitedReader{r: body, n: limit}
 	}
-	if _, err := s.opts.APIDocs.RequestAPIDocs(ctx, p.ID, source); err != nil {
-		return err
-	}
-	task, err := queue.NewAPIDocsTask(p.ID, requestID(c))
-	if err != nil {
-		return err
-	}
-	if err := queue.Enqueue(s.opts.Queue, task); err != nil {
-		return err
-	}
-	d, err := s.opts.APIDocs.APIDocs(ctx, p.ID)
-	if err != nil {
+	requests := apidocs.Requester{Docs: s.opts.APIDocs, Store: s.opts.Store, Queue: s.opts.Queue}
+	d, err := requests.Request(ctx, p.ID, source, body, mt, requestID(c))
+	if errors.Is(err, errTooLarge) {
+		return tooLarge(limit)
+	} else if err != nil {
 		return err
 	}
 	return c.Status(fiber.StatusAccepted).JSON(s.apiDocsResponse(d, currentUser(c).Handle, p.Slug))
@@ -178,7 +167,7 @@ func (s *Server) projectOpenAPI(c *fiber.Ctx) error {
 	if err != nil || d.Status != "ready" {
 		return notFoundOr(err)
 	}
-	body, err := s.opts.Store.OpenRange(ctx, folio.APIDocsKey(p.ID), 0, -1)
+	body, err := s.opts.Store.OpenRange(ctx, d.DocumentKey, 0, -1)
 	if err != nil {
 		return err
 	}

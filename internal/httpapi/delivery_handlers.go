@@ -53,24 +53,24 @@ func parseRange(h string, size int64) (r byteRange, ok, satisfiable bool) {
 // that a browser can seek in a video.
 //
 //	@Summary		A rendition's bytes
-//	@Description	Supports Range (206). Public for media of public and unlisted projects and for avatars; media of drafts only for their owner.
+//	@Description	Supports Range (206). The key is the media's random public key (from a rendition URL), never its id. Served to anyone while the media is in use on a page they may open: a public or unlisted project's media, a profile's current avatar. Media of drafts and replaced avatars only for their owner.
 //	@Tags			media
 //	@Produce		octet-stream
-//	@Param			id		path	int		true	"media id"
+//	@Param			key		path	string	true	"media public key"
 //	@Param			name	path	string	true	"rendition"	Enums(video, poster_jpeg, poster_webp, thumbnail, image)
 //	@Param			Range	header	string	false	"bytes=start-end"
 //	@Success		200
 //	@Success		206
 //	@Failure		404	{object}	Problem
 //	@Failure		416	{object}	Problem
-//	@Router			/media/{id}/{name} [get]
+//	@Router			/media/{key}/{name} [get]
 func (s *Server) serveRendition(c *fiber.Ctx) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
+	key := c.Params("key")
+	if !folio.IsPublicKey(key) {
+		return folio.Errorf(folio.ENOTFOUND, "Media not found.")
 	}
 	ctx := c.UserContext()
-	vis, err := s.opts.Media.MediaVisibility(ctx, id)
+	vis, err := s.opts.Media.MediaVisibility(ctx, key)
 	if err != nil {
 		return err
 	}
@@ -85,14 +85,16 @@ func (s *Server) serveRendition(c *fiber.Ctx) error {
 	if !ok || vis.Media.Status != folio.MediaReady {
 		return folio.Errorf(folio.ENOTFOUND, "Media not found.")
 	}
-	// A key never changes content, but a project may go back to draft: an
-	// hour in caches, then revalidation by ETag. Drafts' media stays out of
-	// shared caches.
+	// A key never changes content, but a project may go back to draft or
+	// an avatar be replaced: an hour in caches, then revalidation by ETag.
+	// Only media of pages anyone may find goes to shared caches; unlisted
+	// projects' media is kept out of search engines like their pages.
 	cache := "public, max-age=3600"
-	if !vis.PublicTo(0) {
+	if !vis.Listed() {
 		cache = "private, max-age=3600"
+		c.Set("X-Robots-Tag", "noindex")
 	}
-	etag := fmt.Sprintf(`"%d-%s-%d"`, vis.Media.ID, rd.Name, rd.SizeBytes)
+	etag := fmt.Sprintf(`"%s-%s-%d"`, vis.Media.PublicKey, rd.Name, rd.SizeBytes)
 	c.Set(fiber.HeaderCacheControl, cache)
 	c.Set(fiber.HeaderETag, etag)
 	c.Set(fiber.HeaderAcceptRanges, "bytes")

@@ -21,7 +21,7 @@ import (
 // RenditionResponse is one web-ready file of a media item.
 type RenditionResponse struct {
 	Name        string `json:"name" example:"video"`
-	URL         string `json:"url" example:"https://folio.example.com/media/7/video"`
+	URL         string `json:"url" example:"https://folio.example.com/media/3f9c2a7e51b04d86a1c0e4f7d2b9a615/video"`
 	ContentType string `json:"content_type" example:"video/mp4"`
 	SizeBytes   int64  `json:"size_bytes"`
 	Width       int    `json:"width"`
@@ -55,7 +55,7 @@ func (s *Server) mediaResponse(m *folio.Media) MediaResponse {
 	}
 	for _, rd := range m.Renditions {
 		r.Renditions = append(r.Renditions, RenditionResponse{
-			Name: rd.Name, URL: s.opts.BaseURL.JoinPath("media", strconv.FormatInt(m.ID, 10), rd.Name).String(),
+			Name: rd.Name, URL: s.opts.BaseURL.JoinPath("media", m.PublicKey, rd.Name).String(),
 			ContentType: rd.ContentType, SizeBytes: rd.SizeBytes, Width: rd.Width, Height: rd.Height,
 		})
 	}
@@ -192,18 +192,27 @@ func (s *Server) receiveUpload(c *fiber.Ctx, kind folio.MediaKind, projectID int
 	}
 	// The bytes are safe; if the queue is down the cleanup task queues the
 	// job later, so the owner need not upload again.
-	if err := s.enqueueProcessing(c, m.ID); err != nil {
+	if err := s.enqueueProcessing(c, m); err != nil {
 		s.log.Warn("processing not queued; the cleanup task will", "media_id", m.ID, "error", err, "request_id", requestID(c))
 	}
 	return s.opts.Media.MediaByID(c.UserContext(), m.ID)
 }
 
-func (s *Server) enqueueProcessing(c *fiber.Ctx, mediaID int64) error {
-	t, err := queue.NewMediaProcessTask(mediaID, requestID(c))
+// enqueueProcessing queues the media's processing. Its task id is the
+// media's, so a second complete (a retry, a double click) finds the first
+// task queued: that is logged and counted, and is success.
+func (s *Server) enqueueProcessing(c *fiber.Ctx, m *folio.Media) error {
+	t, err := queue.NewMediaProcessTask(m.ID, m.PublicKey, requestID(c))
 	if err != nil {
 		return err
 	}
-	return queue.Enqueue(s.opts.Queue, t)
+	err = queue.Enqueue(s.opts.Queue, t)
+	if queue.AlreadyQueued(err) {
+		s.log.Info("media processing already queued", "media_id", m.ID, "request_id", requestID(c))
+		s.opts.Metrics.TaskAlreadyQueued(t.Type())
+		return nil
+	}
+	return err
 }
 
 // uploadProjectMedia streams a screencast or screenshot into storage.
@@ -307,14 +316,14 @@ func (s *Server) deleteMedia(c *fiber.Ctx) error {
 	if err := s.opts.Media.DeleteMedia(c.UserContext(), m.ID); err != nil {
 		return err
 	}
-	if err := s.enqueueDelete(c, m.ID); err != nil {
+	if err := s.enqueueDelete(c, m.ObjectPrefix()); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
-func (s *Server) enqueueDelete(c *fiber.Ctx, mediaID int64) error {
-	t, err := queue.NewMediaDeleteTask(folio.MediaPrefix(mediaID), requestID(c))
+func (s *Server) enqueueDelete(c *fiber.Ctx, prefix string) error {
+	t, err := queue.NewMediaDeleteTask(prefix, requestID(c))
 	if err != nil {
 		return err
 	}

@@ -509,7 +509,11 @@ func TestDeletingAProjectDeletesItsObjects(t *testing.T) {
 	r := m.uploadFile(ada.token, id(p), "screenshot", testenv.Image(t, 200, 100, ".png"))
 	mediaID := id(r.json(t))
 	m.waitFor(ada.token, mediaID)
-	prefix := fmt.Sprintf("media/%d/", mediaID)
+	var original string
+	if err := m.db.QueryRow("SELECT original_key FROM media WHERE id = ?", mediaID).Scan(&original); err != nil {
+		t.Fatal(err)
+	}
+	prefix := strings.TrimSuffix(original, "original")
 	if keys := m.keys(prefix); len(keys) != 3 {
 		t.Fatalf("objects %v, want original, image and thumbnail", keys)
 	}

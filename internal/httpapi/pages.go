@@ -120,7 +120,7 @@ func badgeFor(p *folio.Project, states map[int64]folio.DemoSummary) *badgeView {
 // screenshots, from its ready media.
 func mediaURLs(ms []*folio.Media) (poster, video string, shots []shotView) {
 	for _, m := range ms {
-		base := "/media/" + strconv.FormatInt(m.ID, 10) + "/"
+		base := "/media/" + m.PublicKey + "/"
 		switch m.Kind {
 		case folio.MediaScreencast:
 			if _, ok := m.Rendition("video"); ok {
@@ -302,7 +302,7 @@ func (s *Server) portfolioPage(c *fiber.Ctx) error {
 		v := portfolioView{Owner: owner, Bio: bio, Featured: featured, Others: rest, Draft: isOwner && len(others) > len(pf.Others)}
 		if owner.AvatarMediaID != 0 {
 			if m, err := s.opts.Media.MediaByID(ctx, owner.AvatarMediaID); err == nil && m.Status == folio.MediaReady {
-				v.Avatar = "/media/" + strconv.FormatInt(m.ID, 10) + "/thumbnail"
+				v.Avatar = "/media/" + m.PublicKey + "/thumbnail"
 			}
 		}
 		desc := owner.Headline

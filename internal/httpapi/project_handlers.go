@@ -273,22 +273,22 @@ func (s *Server) deleteProject(c *fiber.Ctx) error {
 	if _, err := s.opts.Projects.Project(c.UserContext(), owner, id); err != nil {
 		return err
 	}
-	var mediaIDs []int64
+	var prefixes []string
 	if s.opts.Media != nil {
 		ms, err := s.opts.Media.ProjectMedia(c.UserContext(), id)
 		if err != nil {
 			return err
 		}
 		for _, m := range ms {
-			mediaIDs = append(mediaIDs, m.ID)
+			prefixes = append(prefixes, m.ObjectPrefix())
 		}
 	}
 	if err := s.opts.Projects.DeleteProject(c.UserContext(), owner, id); err != nil {
 		return err
 	}
 	// The rows are gone with the project; the objects go by task.
-	for _, mid := range mediaIDs {
-		if err := s.enqueueDelete(c, mid); err != nil {
+	for _, prefix := range prefixes {
+		if err := s.enqueueDelete(c, prefix); err != nil {
 			return err
 		}
 	}

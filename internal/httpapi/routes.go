@@ -70,8 +70,9 @@ func (s *Server) routes() {
 	// Unknown API paths answer problem+json rather than falling through to pages.
 	v1.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 
-	// Rendition bytes: public, or the owner's (cookie or bearer) for drafts.
-	s.app.Get("/media/:id/:name", public, s.authenticate, s.serveRendition)
+	// Rendition bytes by the media's public key: to anyone while in use on
+	// a page they may open, else to the owner (cookie or bearer) alone.
+	s.app.Get("/media/:key/:name", public, s.authenticate, s.serveRendition)
 
 	// The queue UI, read-only, for administrators.
 	if s.opts.QueueUI != nil {

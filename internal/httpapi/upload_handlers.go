@@ -208,7 +208,7 @@ func (s *Server) completeUpload(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	if err := s.enqueueProcessing(c, m.ID); err != nil {
+	if err := s.enqueueProcessing(c, m); err != nil {
 		return err
 	}
 	m, err = s.opts.Media.OwnedMedia(ctx, m.OwnerID, m.ID)
@@ -223,7 +223,7 @@ func (s *Server) completeUpload(c *fiber.Ctx) error {
 // task id keeps that from making a second job.
 func (s *Server) alreadyComplete(c *fiber.Ctx, m *folio.Media) error {
 	if m.Status == folio.MediaUploaded {
-		if err := s.enqueueProcessing(c, m.ID); err != nil {
+		if err := s.enqueueProcessing(c, m); err != nil {
 			return err
 		}
 	}

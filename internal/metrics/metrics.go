@@ -29,6 +29,18 @@ type Metrics struct {
 	Tasks        *prometheus.CounterVec   // type, result (processed, failed)
 	MediaSeconds *prometheus.HistogramVec // kind
 	DemoChecks   *prometheus.CounterVec   // result
+	// AlreadyQueued counts enqueues that met a task with the same id or
+	// uniqueness still queued, by type: deduplication where it is meant,
+	// a bug to look at anywhere else.
+	AlreadyQueued *prometheus.CounterVec // type
+}
+
+// TaskAlreadyQueued counts one enqueue that met its task already queued.
+// It may be called on a nil *Metrics.
+func (m *Metrics) TaskAlreadyQueued(taskType string) {
+	if m != nil {
+		m.AlreadyQueued.WithLabelValues(taskType).Inc()
+	}
 }
 
 // New registers Folio's series and the Go runtime's on a new registry.
@@ -58,8 +70,11 @@ func New() *Metrics {
 		DemoChecks: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "folio_demo_checks_total", Help: "Live demo checks, by result.",
 		}, []string{"result"}),
+		AlreadyQueued: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "folio_tasks_already_queued_total", Help: "Enqueues that found the same task already queued (deduplicated), by type.",
+		}, []string{"type"}),
 	}
-	m.Registry.MustRegister(m.HTTPRequests, m.HTTPDuration, m.HTTPInFlight, m.UploadBytes, m.Tasks, m.MediaSeconds, m.DemoChecks,
+	m.Registry.MustRegister(m.HTTPRequests, m.HTTPDuration, m.HTTPInFlight, m.UploadBytes, m.Tasks, m.MediaSeconds, m.DemoChecks, m.AlreadyQueued,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

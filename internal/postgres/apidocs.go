@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strconv"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -14,16 +15,18 @@ import (
 type apiDocsRow struct {
 	bun.BaseModel `bun:"table:apidocs"`
 
-	ProjectID  int64     `bun:"project_id,pk"`
-	Source     string    `bun:"source"`
-	Generation int64     `bun:"generation"`
-	Status     string    `bun:"status"`
-	Error      string    `bun:"error"`
-	Title      string    `bun:"title"`
-	APIVersion string    `bun:"api_version"`
-	Operations int       `bun:"operations"`
-	Tags       []string  `bun:"tags,array"`
-	UpdatedAt  time.Time `bun:"updated_at,nullzero,default:now()"`
+	ProjectID  int64          `bun:"project_id,pk"`
+	Key        sql.NullString `bun:"key"`
+	Document   sql.NullString `bun:"document_key"`
+	Source     string         `bun:"source"`
+	Generation int64          `bun:"generation"`
+	Status     string         `bun:"status"`
+	Error      string         `bun:"error"`
+	Title      string         `bun:"title"`
+	APIVersion string         `bun:"api_version"`
+	Operations int            `bun:"operations"`
+	Tags       []string       `bun:"tags,array"`
+	UpdatedAt  time.Time      `bun:"updated_at,nullzero,default:now()"`
 }
 
 // APIDocsService implements folio.APIDocsService.
@@ -34,13 +37,41 @@ func NewAPIDocsService(db *bun.DB) *APIDocsService { return &APIDocsService{db: 
 
 var _ folio.APIDocsService = (*APIDocsService)(nil)
 
+// legacyKey is the Key of docs whose row has none: those stored under the
+// project id, before keys existed or by an instance of that release.
+func legacyKey(projectID int64) string { return strconv.FormatInt(projectID, 10) }
+
+// legacyDocumentKey is where documents of rows without a document key are.
+func legacyDocumentKey(projectID int64) string {
+	return "apidocs/" + legacyKey(projectID) + "/openapi.json"
+}
+
+// APIDocsObjectKey implements folio.APIDocsService.
+func (s *APIDocsService) APIDocsObjectKey(ctx context.Context, projectID int64) (string, error) {
+	var key sql.NullString
+	err := s.db.NewSelect().Table("apidocs").Column("key").Where("project_id = ?", projectID).Scan(ctx, &key)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return folio.NewPublicKey(), nil
+	case err != nil:
+		return "", err
+	case !key.Valid:
+		return legacyKey(projectID), nil
+	}
+	return key.String, nil
+}
+
 // RequestAPIDocs implements folio.APIDocsService.
-func (s *APIDocsService) RequestAPIDocs(ctx context.Context, projectID int64, source folio.APIDocsSource) (int64, error) {
+func (s *APIDocsService) RequestAPIDocs(ctx context.Context, projectID int64, source folio.APIDocsSource, key string) (int64, error) {
 	var generation int64
-	err := s.db.NewRaw(`INSERT INTO apidocs (project_id, source, status) VALUES (?, ?, 'pending')
+	err := s.db.NewRaw(`INSERT INTO apidocs (project_id, key, source, status) VALUES (?, ?, ?, 'pending')
 		ON CONFLICT (project_id) DO UPDATE SET source = EXCLUDED.source, generation = apidocs.generation + 1,
 		status = 'pending', error = '', updated_at = now()
-		RETURNING generation`, projectID, string(source)).Scan(ctx, &generation)
+		WHERE coalesce(apidocs.key, apidocs.project_id::text) = EXCLUDED.key
+		RETURNING generation`, projectID, key, string(source)).Scan(ctx, &generation)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, folio.Errorf(folio.ECONFLICT, "Another request for these API docs arrived at the same time; send yours again.")
+	}
 	return generation, err
 }
 
@@ -57,7 +88,15 @@ func (s *APIDocsService) APIDocs(ctx context.Context, projectID int64) (*folio.A
 	if tags == nil {
 		tags = []string{}
 	}
-	return &folio.APIDocs{ProjectID: row.ProjectID, Source: folio.APIDocsSource(row.Source), Generation: row.Generation,
+	key := row.Key.String
+	if !row.Key.Valid {
+		key = legacyKey(row.ProjectID)
+	}
+	document := row.Document.String
+	if !row.Document.Valid {
+		document = legacyDocumentKey(row.ProjectID)
+	}
+	return &folio.APIDocs{ProjectID: row.ProjectID, Key: key, DocumentKey: document, Source: folio.APIDocsSource(row.Source), Generation: row.Generation,
 		Status: row.Status, Error: row.Error, Title: row.Title, Version: row.APIVersion, Operations: row.Operations,
 		Tags: tags, UpdatedAt: row.UpdatedAt}, nil
 }
@@ -70,12 +109,24 @@ func (s *APIDocsService) StartAPIDocs(ctx context.Context, projectID int64) erro
 
 // FinishAPIDocs implements folio.APIDocsService. A result made from an
 // older generation is dropped: a newer source is waiting.
-func (s *APIDocsService) FinishAPIDocs(ctx context.Context, d folio.APIDocs) error {
-	_, err := s.db.NewUpdate().Table("apidocs").
-		Set("status = 'ready', error = '', title = ?, api_version = ?, operations = ?, tags = ?, updated_at = now()",
-			d.Title, d.Version, d.Operations, pgStringArray(d.Tags)).
-		Where("project_id = ? AND generation = ?", d.ProjectID, d.Generation).Exec(ctx)
-	return err
+func (s *APIDocsService) FinishAPIDocs(ctx context.Context, d folio.APIDocs) (string, bool, error) {
+	var replaced sql.NullString
+	err := s.db.NewRaw(`UPDATE apidocs a SET status = 'ready', error = '', title = ?, api_version = ?, operations = ?, tags = ?,
+		document_key = ?, updated_at = now()
+		FROM (SELECT project_id, coalesce(document_key, ?) AS document_key FROM apidocs WHERE project_id = ? FOR UPDATE) old
+		WHERE a.project_id = old.project_id AND a.generation = ?
+		RETURNING old.document_key`,
+		d.Title, d.Version, d.Operations, pgStringArray(d.Tags), d.DocumentKey, legacyDocumentKey(d.ProjectID), d.ProjectID, d.Generation).
+		Scan(ctx, &replaced)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", false, nil
+	} else if err != nil {
+		return "", false, err
+	}
+	if replaced.String == d.DocumentKey {
+		return "", true, nil
+	}
+	return replaced.String, true, nil
 }
 
 // FailAPIDocs implements folio.APIDocsService.

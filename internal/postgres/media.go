@@ -16,6 +16,7 @@ type mediaRow struct {
 	bun.BaseModel `bun:"table:media"`
 
 	ID              int64         `bun:"id,pk,autoincrement"`
+	PublicKey       string        `bun:"public_key"`
 	OwnerID         int64         `bun:"owner_id"`
 	ProjectID       sql.NullInt64 `bun:"project_id"`
 	Kind            string        `bun:"kind"`
@@ -49,7 +50,7 @@ type renditionRow struct {
 
 func (r *mediaRow) media() *folio.Media {
 	return &folio.Media{
-		ID: r.ID, OwnerID: r.OwnerID, ProjectID: r.ProjectID.Int64, Kind: folio.MediaKind(r.Kind),
+		ID: r.ID, PublicKey: r.PublicKey, OwnerID: r.OwnerID, ProjectID: r.ProjectID.Int64, Kind: folio.MediaKind(r.Kind),
 		Status: folio.MediaStatus(r.Status), Error: r.Error, Filename: r.Filename, ContentType: r.ContentType,
 		SizeBytes: r.SizeBytes, OriginalKey: r.OriginalKey, UploadID: r.UploadID,
 		DurationSeconds: r.DurationSeconds, Width: r.Width, Height: r.Height,
@@ -80,19 +81,13 @@ func (s *MediaService) CreateMedia(ctx context.Context, m *folio.Media) error {
 				return projectNotFound()
 			}
 		}
+		key := folio.NewPublicKey()
 		row := &mediaRow{
-			OwnerID: m.OwnerID, ProjectID: sql.NullInt64{Int64: m.ProjectID, Valid: m.ProjectID != 0},
+			PublicKey: key, OwnerID: m.OwnerID, ProjectID: sql.NullInt64{Int64: m.ProjectID, Valid: m.ProjectID != 0},
 			Kind: string(m.Kind), Status: string(m.Status), Filename: m.Filename, ContentType: m.ContentType,
-			SizeBytes: m.SizeBytes, UploadID: m.UploadID,
-			// The key depends on the id; a placeholder satisfies NOT NULL
-			// until the id is known, within the same transaction.
-			OriginalKey: "pending",
+			SizeBytes: m.SizeBytes, UploadID: m.UploadID, OriginalKey: folio.OriginalKey(key),
 		}
 		if _, err := tx.NewInsert().Model(row).Returning("*").Exec(ctx); err != nil {
-			return err
-		}
-		row.OriginalKey = folio.OriginalKey(row.ID)
-		if _, err := tx.NewUpdate().Model(row).Column("original_key").WherePK().Exec(ctx); err != nil {
 			return err
 		}
 		*m = *row.media()
@@ -130,12 +125,19 @@ func (s *MediaService) OwnedMedia(ctx context.Context, ownerID, id int64) (*foli
 }
 
 // MediaVisibility implements folio.MediaService.
-func (s *MediaService) MediaVisibility(ctx context.Context, id int64) (folio.MediaVisibility, error) {
-	m, err := s.MediaByID(ctx, id)
+func (s *MediaService) MediaVisibility(ctx context.Context, publicKey string) (folio.MediaVisibility, error) {
+	m, err := s.load(ctx, s.db.NewSelect().Where("public_key = ?", publicKey))
 	if err != nil {
 		return folio.MediaVisibility{}, err
 	}
 	v := folio.MediaVisibility{Media: m}
+	if m.Kind == folio.MediaAvatar {
+		n, err := s.db.NewSelect().Table("users").Where("id = ? AND avatar_media_id = ?", m.OwnerID, m.ID).Count(ctx)
+		if err != nil {
+			return v, err
+		}
+		v.CurrentAvatar = n > 0
+	}
 	if m.ProjectID != 0 {
 		var vis string
 		if err := s.db.NewSelect().Table("projects").Column("visibility").Where("id = ?", m.ProjectID).Scan(ctx, &vis); err != nil {

@@ -29,16 +29,19 @@ type DeletePayload struct {
 }
 
 // NewMediaProcessTask makes the task that turns an upload into renditions.
-// Its id is derived from the media id, so enqueueing it twice (a retried
-// request, a double click, a second complete) makes one job; completed
-// tasks are kept a day so that a late duplicate is still recognised.
-func NewMediaProcessTask(mediaID int64, requestID string) (*asynq.Task, error) {
+// Its id is derived from the media's random public key, so enqueueing it
+// twice (a retried request, a double click, a second complete) makes one
+// job (Enqueue answers ErrAlreadyQueued), while media of another database
+// sharing the Redis, or of a database recreated under a kept Redis, never
+// collides with it. Completed tasks are kept a day so that a late
+// duplicate is still recognised.
+func NewMediaProcessTask(mediaID int64, publicKey, requestID string) (*asynq.Task, error) {
 	payload, err := json.Marshal(MediaPayload{MediaID: mediaID, RequestID: requestID})
 	if err != nil {
 		return nil, err
 	}
 	return asynq.NewTask(TypeMediaProcess, payload,
-		asynq.TaskID(fmt.Sprintf("media:process:%d", mediaID)),
+		asynq.TaskID("media:process:"+publicKey),
 		asynq.Queue(QueueDefault),
 		asynq.MaxRetry(5),
 		asynq.Timeout(45*time.Minute),
@@ -69,14 +72,29 @@ type Enqueuer interface {
 	Enqueue(t *asynq.Task, opts ...asynq.Option) (*asynq.TaskInfo, error)
 }
 
-// Enqueue adds a task, treating "already queued with this id" as success:
-// that is the deduplication the id is for.
+// ErrAlreadyQueued is Enqueue's answer when a task with the same id (or,
+// for a Unique task, the same type and payload) is still held by the queue:
+// pending, scheduled, running, waiting to retry, kept after completion or
+// archived after failing. No new job was made.
+var ErrAlreadyQueued = errors.New("a task with the same id is already queued")
+
+// Enqueue adds a task. A collision is never swallowed: it answers an error
+// that wraps ErrAlreadyQueued, and the caller says whether that is the
+// deduplication it wanted (see AlreadyQueued) or a job that will not run.
 func Enqueue(c Enqueuer, t *asynq.Task) error {
-	if _, err := c.Enqueue(t); err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) && !errors.Is(err, asynq.ErrDuplicateTask) {
+	_, err := c.Enqueue(t)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, asynq.ErrTaskIDConflict), errors.Is(err, asynq.ErrDuplicateTask):
+		return fmt.Errorf("enqueue %s: %w (%w)", t.Type(), ErrAlreadyQueued, err)
+	default:
 		return fmt.Errorf("enqueue %s: %w", t.Type(), err)
 	}
-	return nil
 }
+
+// AlreadyQueued reports whether err is Enqueue's ErrAlreadyQueued.
+func AlreadyQueued(err error) bool { return errors.Is(err, ErrAlreadyQueued) }
 
 // Demo check tasks run on a queue of their own, served by a worker pool
 // sized for waiting on the network rather than for ffmpeg.
@@ -126,20 +144,26 @@ func NewDemoPruneTask() *asynq.Task {
 // TypeAPIDocsGenerate makes a project's API document.
 const TypeAPIDocsGenerate = "apidocs:generate"
 
-// APIDocsPayload names the project whose docs to generate.
+// APIDocsPayload names the project whose docs to generate, and the
+// request (generation) the task was queued for.
 type APIDocsPayload struct {
-	ProjectID int64  `json:"project_id"`
-	RequestID string `json:"request_id,omitempty"`
+	ProjectID  int64  `json:"project_id"`
+	Generation int64  `json:"generation,omitempty"` // 0: queued before generations were named
+	RequestID  string `json:"request_id,omitempty"`
 }
 
-// NewAPIDocsTask makes the generation task. Its id is the project's, so a
-// second request while one waits replaces the source and shares the job.
-func NewAPIDocsTask(projectID int64, requestID string) (*asynq.Task, error) {
-	payload, err := json.Marshal(APIDocsPayload{ProjectID: projectID, RequestID: requestID})
+// NewAPIDocsTask makes the generation task of one request. Every request
+// has a generation of its own, and so a task id of its own: a task kept
+// after an earlier request (archived after a failure) can never stand in
+// for a new one. A job that finds a newer generation leaves it to that
+// request's task. key is the random key of the project's docs, so that a
+// database recreated under a kept Redis does not meet its old ids.
+func NewAPIDocsTask(projectID int64, key string, generation int64, requestID string) (*asynq.Task, error) {
+	payload, err := json.Marshal(APIDocsPayload{ProjectID: projectID, Generation: generation, RequestID: requestID})
 	if err != nil {
 		return nil, err
 	}
 	return asynq.NewTask(TypeAPIDocsGenerate, payload,
-		asynq.TaskID(fmt.Sprintf("apidocs:%d", projectID)),
+		asynq.TaskID(fmt.Sprintf("apidocs:%s:%d", key, generation)),
 		asynq.Queue(QueueDefault), asynq.MaxRetry(3), asynq.Timeout(10*time.Minute)), nil
 }

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/foliohq/folio/docs"
+	"github.com/foliohq/folio/internal/apidocs"
 	"github.com/foliohq/folio/internal/auth"
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/queue"
@@ -211,7 +212,7 @@ func (m *Media) add(ctx context.Context, ownerID int64, p *folio.Project) error 
 		if err := m.Media.MarkUploaded(ctx, item.ID, f.ctype, size); err != nil {
 			return err
 		}
-		task, err := queue.NewMediaProcessTask(item.ID, "seed")
+		task, err := queue.NewMediaProcessTask(item.ID, item.PublicKey, "seed")
 		if err != nil {
 			return err
 		}
@@ -232,17 +233,9 @@ func (m *Media) addDocs(ctx context.Context, p *folio.Project, own bool) error {
 	if err != nil {
 		return err
 	}
-	if _, err := m.Store.PutStream(ctx, folio.APIDocsSourceKey(p.ID), bytes.NewReader(data), "application/json"); err != nil {
-		return err
-	}
-	if _, err := m.Docs.RequestAPIDocs(ctx, p.ID, folio.SourceSpec); err != nil {
-		return err
-	}
-	task, err := queue.NewAPIDocsTask(p.ID, "seed")
-	if err != nil {
-		return err
-	}
-	return queue.Enqueue(m.Queue, task)
+	requests := apidocs.Requester{Docs: m.Docs, Store: m.Store, Queue: m.Queue}
+	_, err = requests.Request(ctx, p.ID, folio.SourceSpec, bytes.NewReader(data), "application/json", "seed")
+	return err
 }
 
 // docsSource is the project's API document: Folio's own (the Swagger

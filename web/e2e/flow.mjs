@@ -110,7 +110,7 @@ try {
     assert.equal(await card.locator('a:has-text("Live demo")').getAttribute('href'), 'https://orders.example.com');
     assert.equal(await card.locator('a:has-text("Code")').getAttribute('href'), 'https://github.com/ada/orders');
     const poster = await card.locator('video').getAttribute('poster');
-    assert.match(poster, /^\/media\/\d+\/poster_webp$/, 'the screencast has a poster');
+    assert.match(poster, /^\/media\/[0-9a-f]{32}\/poster_webp$/, 'the screencast has a poster');
     const posterRes = await visitor.request.get(`${base}${poster}`);
     assert.equal(posterRes.status(), 200);
     if (name === 'desktop-light') {
