@@ -62,7 +62,7 @@ func (s *Server) apiDocsResponse(d *folio.APIDocs, handle, slug string) APIDocsR
 func (s *Server) postAPIDocs(c *fiber.Ctx) (err error) {
 	defer func() {
 		if err != nil {
-			discardBody(c)
+			s.discardBody(c)
 		}
 	}()
 	ctx := c.UserContext()

@@ -38,6 +38,8 @@ var codeStatus = map[string]int{
 	"unsupported_media_type":  http.StatusUnsupportedMediaType,
 	"csrf":                    http.StatusForbidden,
 	"idempotency_in_progress": http.StatusConflict,
+	"timeout":                 http.StatusRequestTimeout,
+	errUnavailable:            http.StatusServiceUnavailable,
 }
 
 // statusCode maps Fiber's own errors (404 route, 405, 413 body) onto codes.
