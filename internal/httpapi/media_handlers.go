@@ -239,8 +239,12 @@ func (s *Server) enqueueProcessing(c *fiber.Ctx, mediaID int64) error {
 //	@Success		201			{object}	MediaResponse
 //	@Failure		401			{object}	Problem
 //	@Failure		404			{object}	Problem	"no such project of yours"
-//	@Failure		413			{object}	Problem	"larger than FOLIO_MAX_VIDEO_BYTES / FOLIO_MAX_IMAGE_BYTES"
+//	@Failure		400			{object}	Problem	"the body ended before its last byte (Content-Length or last chunk); nothing is kept"
+//	@Failure		408			{object}	Problem	"the body sent nothing for FOLIO_HTTP_BODY_IDLE_TIMEOUT"
+//	@Failure		413			{object}	Problem	"larger than FOLIO_MAX_VIDEO_BYTES / FOLIO_MAX_IMAGE_BYTES; a declared Content-Length over it is refused before the body is read"
 //	@Failure		415			{object}	Problem	"not an accepted video or image"
+//	@Failure		429			{object}	Problem	"FOLIO_MAX_UPLOADS_PER_ACCOUNT uploads already in progress; see Retry-After"
+//	@Failure		503			{object}	Problem	"the server has FOLIO_MAX_UPLOADS uploads in progress; see Retry-After"
 //	@Router			/api/v1/projects/{id}/media [post]
 func (s *Server) uploadProjectMedia(c *fiber.Ctx) error {
 	projectID, err := pathID(c)
@@ -272,8 +276,12 @@ func (s *Server) uploadProjectMedia(c *fiber.Ctx) error {
 //	@Produce		json
 //	@Success		201	{object}	MediaResponse
 //	@Failure		401	{object}	Problem
+//	@Failure		400	{object}	Problem	"the body ended before its last byte"
+//	@Failure		408	{object}	Problem	"the body went idle"
 //	@Failure		413	{object}	Problem
 //	@Failure		415	{object}	Problem
+//	@Failure		429	{object}	Problem	"too many uploads in progress; see Retry-After"
+//	@Failure		503	{object}	Problem	"the server is busy with uploads; see Retry-After"
 //	@Router			/api/v1/me/avatar [post]
 func (s *Server) uploadAvatar(c *fiber.Ctx) error {
 	m, err := s.receiveUpload(c, folio.MediaAvatar, 0)
