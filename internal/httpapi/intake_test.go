@@ -8,10 +8,13 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/testenv"
 )
 
@@ -87,11 +90,11 @@ func TestTruncatedUploadsAreDiscarded(t *testing.T) {
 	m := newMediaAPI(t, mediaConfig{})
 	ada := m.signUp("ada")
 	p := m.createProject(ada, map[string]any{"title": "Orders"})
-	path := fmt.Sprintf("/api/v1/projects/%d/media?kind=screencast&filename=demo.mp4", id(p))
+	upload := fmt.Sprintf("/api/v1/projects/%d/media?kind=screencast&filename=demo.mp4", id(p))
 	head, _ := os.ReadFile(testenv.Video(t, 160, 120, 1))
 
 	for _, sent := range []int{1 << 20, 7 << 20} {
-		c := m.dial("POST", path, ada.token, "Content-Type: video/mp4", fmt.Sprintf("Content-Length: %d", 12<<20))
+		c := m.dial("POST", upload, ada.token, "Content-Type: video/mp4", fmt.Sprintf("Content-Length: %d", 12<<20))
 		c.Write(head)
 		c.Write(make([]byte, sent))
 		c.CloseWrite()
@@ -100,7 +103,7 @@ func TestTruncatedUploadsAreDiscarded(t *testing.T) {
 		}
 	}
 	for _, chunks := range []int{1, 7} {
-		c := m.dial("POST", path, ada.token, "Content-Type: video/mp4", "Transfer-Encoding: chunked")
+		c := m.dial("POST", upload, ada.token, "Content-Type: video/mp4", "Transfer-Encoding: chunked")
 		c.chunk(head)
 		for range chunks {
 			c.chunk(make([]byte, 1<<20))
@@ -112,12 +115,22 @@ func TestTruncatedUploadsAreDiscarded(t *testing.T) {
 	}
 	m.assertNothingStored()
 
-	// A complete chunked body is still stored.
-	c := m.dial("POST", path, ada.token, "Content-Type: video/mp4", "Transfer-Encoding: chunked")
-	c.chunk(head)
-	io.WriteString(c, "0\r\n\r\n")
-	if resp, _ := c.response(30 * time.Second); resp.StatusCode != 201 {
-		t.Errorf("complete chunked upload: %d, want 201", resp.StatusCode)
+	// Complete bodies are still stored whole, in one PUT or in parts.
+	for _, more := range []int{0, 11 << 20} {
+		c := m.dial("POST", upload, ada.token, "Content-Type: video/mp4", "Transfer-Encoding: chunked")
+		c.chunk(head)
+		if more > 0 {
+			c.chunk(make([]byte, more))
+		}
+		io.WriteString(c, "0\r\n\r\n")
+		resp, _ := c.response(30 * time.Second)
+		if resp.StatusCode != 201 {
+			t.Fatalf("complete chunked upload: %d, want 201", resp.StatusCode)
+		}
+		mediaID, _ := strconv.ParseInt(path.Base(resp.Header.Get("Location")), 10, 64)
+		if info, err := m.store.Stat(context.Background(), folio.OriginalKey(mediaID)); err != nil || info.Size != int64(len(head)+more) {
+			t.Errorf("stored %d bytes (%v), sent %d", info.Size, err, len(head)+more)
+		}
 	}
 }
 
