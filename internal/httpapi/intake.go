@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"mime"
 	"net"
 	"os"
 	"strconv"
@@ -58,8 +59,8 @@ var (
 )
 
 // declaredLimit is the largest body the route of h accepts: the media
-// limits on the streaming upload routes (see routes), MaxBodyBytes on
-// every other one.
+// limits on the streaming upload routes and the API docs source limits
+// (see routes), MaxBodyBytes on every other one.
 func (s *Server) declaredLimit(h *fasthttp.RequestHeader) int64 {
 	if !h.IsPost() {
 		return s.opts.MaxBodyBytes
@@ -78,6 +79,11 @@ func (s *Server) declaredLimit(h *fasthttp.RequestHeader) int64 {
 			return s.sizeLimit(kind)
 		}
 		return max(s.opts.MaxVideoBytes, s.opts.MaxImageBytes)
+	case strings.HasPrefix(path, "/api/v1/projects/") && strings.HasSuffix(path, "/apidocs") && strings.Count(path, "/") == 5:
+		mt, _, _ := mime.ParseMediaType(string(h.ContentType()))
+		if _, limit := apiDocsSource(mt); limit > 0 {
+			return max(limit, s.opts.MaxBodyBytes)
+		}
 	}
 	return s.opts.MaxBodyBytes
 }

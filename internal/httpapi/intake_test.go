@@ -141,13 +141,17 @@ func TestDeclaredOversizeRefusedAtOnce(t *testing.T) {
 	m := newMediaAPI(t, mediaConfig{video: 1 << 20, image: 1 << 20})
 	ada := m.signUp("ada")
 	p := m.createProject(ada, map[string]any{"title": "Orders"})
-	for _, tc := range []struct{ path, contentType string }{
-		{"/api/v1/me/avatar", "image/png"},
-		{fmt.Sprintf("/api/v1/projects/%d/media?kind=screencast", id(p)), "video/mp4"},
-		{"/api/v1/projects", "application/json"},
-		{fmt.Sprintf("/API/v1/projects/%d/media/?kind=screenshot", id(p)), "image/png"},
+	for _, tc := range []struct {
+		path, contentType string
+		declared          int
+	}{
+		{"/api/v1/me/avatar", "image/png", 25 << 20},
+		{fmt.Sprintf("/api/v1/projects/%d/media?kind=screencast", id(p)), "video/mp4", 25 << 20},
+		{"/api/v1/projects", "application/json", 25 << 20},
+		{fmt.Sprintf("/API/v1/projects/%d/media/?kind=screenshot", id(p)), "image/png", 25 << 20},
+		{fmt.Sprintf("/api/v1/projects/%d/apidocs", id(p)), "application/zip", 60 << 20},
 	} {
-		c := m.dial("POST", tc.path, ada.token, "Content-Type: "+tc.contentType, fmt.Sprintf("Content-Length: %d", 25<<20))
+		c := m.dial("POST", tc.path, ada.token, "Content-Type: "+tc.contentType, fmt.Sprintf("Content-Length: %d", tc.declared))
 		resp, took := c.response(5 * time.Second)
 		if resp.StatusCode != 413 || took > time.Second {
 			t.Errorf("POST %s declaring 25 MiB, no body: %d after %s, want 413 at once", tc.path, resp.StatusCode, took)
