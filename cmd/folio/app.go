@@ -12,16 +12,18 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/uptrace/bun"
 
+	"github.com/foliohq/folio/internal/api"
 	"github.com/foliohq/folio/internal/auth"
 	"github.com/foliohq/folio/internal/config"
 	"github.com/foliohq/folio/internal/demo"
 	"github.com/foliohq/folio/internal/errtrack"
 	"github.com/foliohq/folio/internal/health"
-	"github.com/foliohq/folio/internal/httpapi"
 	"github.com/foliohq/folio/internal/metrics"
 	"github.com/foliohq/folio/internal/postgres"
 	"github.com/foliohq/folio/internal/queue"
 	"github.com/foliohq/folio/internal/ratelimit"
+	"github.com/foliohq/folio/internal/server"
+	"github.com/foliohq/folio/internal/site"
 	"github.com/foliohq/folio/internal/storage"
 	"github.com/foliohq/folio/migrations"
 	"github.com/foliohq/folio/worker"
@@ -103,43 +105,60 @@ func (a *app) checks() []health.Check {
 	}
 }
 
-func (a *app) httpOptions() httpapi.Options {
+// httpOptions wires the HTTP server to this process's pools; the tests'
+// servertest.Options wires the same fields to theirs.
+func (a *app) httpOptions() server.Options {
 	users := postgres.NewUserService(a.db)
-	return httpapi.Options{
-		Logger:       a.log,
-		MaxBodyBytes: a.cfg.MaxBodyBytes,
-		Checks:       a.checks(),
-		Version:      version,
-		BaseURL:      a.cfg.BaseURL,
-		Auth:         auth.New(users, postgres.NewCredentialService(a.db), auth.DefaultBcryptCost),
-		Users:        users,
-		Projects:     postgres.NewProjectService(a.db),
-		Idempotency:  postgres.NewIdempotencyService(a.db),
-		Limiter:      ratelimit.New(a.redis),
-
-		Media:         postgres.NewMediaService(a.db),
-		Store:         a.store,
-		Queue:         a.queue,
-		MaxVideoBytes: a.cfg.MaxVideoBytes,
-		MaxImageBytes: a.cfg.MaxImageBytes,
-
-		MaxUploadsPerAccount: a.cfg.MaxUploadsPerAccount,
-		MaxUploads:           a.cfg.MaxUploads,
-
-		Directory:   postgres.NewProjectService(a.db),
-		APIDocs:     postgres.NewAPIDocsService(a.db),
-		PageCache:   a.redis,
-		Demos:       postgres.NewDemoService(a.db),
-		DemoChecker: a.demoHandlers(),
-
-		Metrics:         a.metrics,
-		Errors:          a.errors,
-		QueueUI:         asynqmon.New(asynqmon.Options{RootPath: "/admin/queues", RedisConnOpt: a.asynqRedis(), ReadOnly: true}),
-		PublicLimit:     ratelimit.Limit{Rate: a.cfg.PublicRatePerMin, Period: time.Minute},
+	projects := postgres.NewProjectService(a.db)
+	mediaSvc := postgres.NewMediaService(a.db)
+	apiDocs := postgres.NewAPIDocsService(a.db)
+	demos := postgres.NewDemoService(a.db)
+	return server.Options{
+		Logger:          a.log,
+		BaseURL:         a.cfg.BaseURL,
+		Version:         version,
+		MaxBodyBytes:    a.cfg.MaxBodyBytes,
 		ReadTimeout:     a.cfg.HTTPReadTimeout,
 		WriteTimeout:    a.cfg.HTTPWriteTimeout,
 		BodyIdleTimeout: a.cfg.HTTPBodyIdleTimeout,
 		MediaOrigin:     a.mediaOrigin(),
+		PublicLimit:     ratelimit.Limit{Rate: a.cfg.PublicRatePerMin, Period: time.Minute},
+
+		Auth:    auth.New(users, postgres.NewCredentialService(a.db), auth.DefaultBcryptCost),
+		Checks:  a.checks(),
+		Metrics: a.metrics,
+		Errors:  a.errors,
+		QueueUI: asynqmon.New(asynqmon.Options{RootPath: "/admin/queues", RedisConnOpt: a.asynqRedis(), ReadOnly: true}),
+
+		API: api.Options{
+			Users:       users,
+			Projects:    projects,
+			Idempotency: postgres.NewIdempotencyService(a.db),
+			Limiter:     ratelimit.New(a.redis),
+
+			Media:         mediaSvc,
+			Store:         a.store,
+			Queue:         a.queue,
+			MaxVideoBytes: a.cfg.MaxVideoBytes,
+			MaxImageBytes: a.cfg.MaxImageBytes,
+
+			MaxUploadsPerAccount: a.cfg.MaxUploadsPerAccount,
+			MaxUploads:           a.cfg.MaxUploads,
+
+			APIDocs:     apiDocs,
+			Demos:       demos,
+			DemoChecker: a.demoHandlers(),
+		},
+		Site: site.Options{
+			Users:     users,
+			Projects:  projects,
+			Directory: projects,
+			Media:     mediaSvc,
+			Store:     a.store,
+			APIDocs:   apiDocs,
+			Demos:     demos,
+			PageCache: a.redis,
+		},
 	}
 }
 

@@ -31,7 +31,7 @@ func runSeed(ctx context.Context, _ []string, stdout io.Writer) error {
 	}
 	opts := a.httpOptions()
 	links := seed.Links{Folio: a.cfg.BaseURL.String(), Apps: "http://" + a.cfg.DevDemosAddr}
-	created, err := seed.Load(ctx, opts.Auth, opts.Projects, media, links)
+	created, err := seed.Load(ctx, opts.Auth, opts.API.Projects, media, links)
 	if err != nil {
 		return err
 	}

@@ -9,10 +9,10 @@ import (
 
 	"github.com/foliohq/folio/internal/apidocs"
 	"github.com/foliohq/folio/internal/demoapps"
-	"github.com/foliohq/folio/internal/httpapi"
 	"github.com/foliohq/folio/internal/media"
 	"github.com/foliohq/folio/internal/postgres"
 	"github.com/foliohq/folio/internal/queue"
+	"github.com/foliohq/folio/internal/server"
 	"github.com/foliohq/folio/worker"
 )
 
@@ -140,7 +140,7 @@ func (a *app) newWorker() (*worker.Worker, error) {
 // serveHTTP serves until ctx is cancelled (a signal), then stops accepting
 // and drains in-flight requests for up to the shutdown timeout.
 func (a *app) serveHTTP(ctx context.Context) error {
-	srv := httpapi.New(a.httpOptions())
+	srv := server.New(a.httpOptions())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Listen(a.cfg.HTTPAddr) }()
 	a.log.Info("http server listening", "addr", a.cfg.HTTPAddr, "base_url", a.cfg.BaseURL.String())

@@ -1,0 +1,104 @@
+package api
+
+import (
+	"log/slog"
+	"net/url"
+	"time"
+
+	"github.com/foliohq/folio/internal/auth"
+	"github.com/foliohq/folio/internal/folio"
+	"github.com/foliohq/folio/internal/metrics"
+	"github.com/foliohq/folio/internal/queue"
+	"github.com/foliohq/folio/internal/ratelimit"
+	"github.com/foliohq/folio/internal/request"
+	"github.com/foliohq/folio/internal/storage"
+)
+
+// Options configure the API. Logger, BaseURL, Auth, Metrics, MediaOrigin,
+// PublicWindow and Changed are shared with the rest of the HTTP server:
+// server.New sets them from server.Options. Without Auth only the API's
+// own documents are served (tests of health and errors).
+type Options struct {
+	Logger  *slog.Logger
+	BaseURL *url.URL
+	Metrics *metrics.Metrics // nil: no metrics
+	// MediaOrigin is the object store's origin, which browsers PUT upload
+	// parts to; the Content-Security-Policy must allow connecting to it.
+	MediaOrigin string
+	// PublicWindow limits the public routes per IP; nil: no limit.
+	PublicWindow *ratelimit.IPWindow
+	// Changed is called after a signed-in caller's request that may have
+	// changed their content (see request.Authenticator).
+	Changed func(userID int64)
+
+	MaxBodyBytes int64
+	// ReadTimeout bounds a whole request; BodyIdleTimeout cuts a request
+	// body that sends nothing for this long (zero: DefaultBodyIdleTimeout).
+	ReadTimeout     time.Duration
+	BodyIdleTimeout time.Duration
+
+	Auth        *auth.Service
+	Users       folio.UserService
+	Projects    folio.ProjectService
+	Idempotency folio.IdempotencyService
+	Limiter     *ratelimit.Limiter
+	Limits      Limits
+
+	Media         folio.MediaService
+	Store         *storage.Store
+	Queue         queue.Enqueuer
+	MaxVideoBytes int64
+	MaxImageBytes int64
+	// Streamed uploads in progress, per account and in all (zero: the
+	// defaults); over either the upload is refused before it is read.
+	MaxUploadsPerAccount int
+	MaxUploads           int
+
+	APIDocs     folio.APIDocsService
+	Demos       folio.DemoService
+	DemoChecker DemoChecker
+}
+
+// API is Folio's JSON API under /api/v1, and the API's own OpenAPI
+// document and Swagger UI under /api.
+type API struct {
+	opts  Options
+	log   *slog.Logger
+	spec  openAPI
+	authn *request.Authenticator
+
+	uploads *uploadGate
+
+	cspInlineStyles string
+}
+
+// New builds the API; Routes mounts it.
+func New(opts Options) *API {
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.BaseURL == nil {
+		opts.BaseURL = &url.URL{Scheme: "http", Host: "localhost:8080"}
+	}
+	opts.Limits = opts.Limits.withDefaults()
+	if opts.ReadTimeout == 0 {
+		opts.ReadTimeout = DefaultReadTimeout
+	}
+	if opts.BodyIdleTimeout == 0 {
+		opts.BodyIdleTimeout = DefaultBodyIdleTimeout
+	}
+	if opts.MaxUploadsPerAccount == 0 {
+		opts.MaxUploadsPerAccount = DefaultMaxUploadsPerAccount
+	}
+	if opts.MaxUploads == 0 {
+		opts.MaxUploads = DefaultMaxUploads
+	}
+	return &API{opts: opts, log: opts.Logger,
+		authn:           &request.Authenticator{Auth: opts.Auth, Changed: opts.Changed},
+		uploads:         newUploadGate(opts.MaxUploadsPerAccount, opts.MaxUploads),
+		cspInlineStyles: request.CSP(opts.MediaOrigin, true),
+	}
+}
+
+// absolute is the URL of a path on this installation.
+func (s *API) absolute(parts ...string) string { return s.opts.BaseURL.JoinPath(parts...).String() }

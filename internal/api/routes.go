@@ -1,0 +1,71 @@
+package api
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/foliohq/folio/internal/folio"
+	"github.com/foliohq/folio/internal/request"
+)
+
+// Routes is the table of contents of the API: its own documents under
+// /api, then /api/v1.
+func (s *API) Routes(r fiber.Router) {
+	public := request.PerIP(s.opts.PublicWindow)
+	// Swagger UI sets inline style attributes: its page and assets get the
+	// policy that allows those (never inline scripts).
+	inlineStyles := request.WithCSP(s.cspInlineStyles)
+	r.Get("/api/openapi.json", public, s.openAPIJSON)
+	r.Get("/api/openapi.yaml", public, s.openAPIYAML)
+	r.Get("/api/docs", inlineStyles, public, s.apiDocsPage)
+	r.Get("/api/docs/*", inlineStyles, s.apiDocsAssets)
+
+	if s.opts.Auth == nil {
+		return
+	}
+	// Every API response gets an ETag; a GET with a matching If-None-Match
+	// answers 304. Routes marked signedIn refuse anonymous callers and
+	// cookie requests without the CSRF token.
+	v1 := r.Group("/api/v1", request.WithETag, s.authn.Authenticate)
+	signedIn := s.authn.RequireAuth
+
+	v1.Post("/auth/register", s.register)
+	v1.Post("/auth/login", s.login)
+	v1.Post("/auth/logout", signedIn, s.logout)
+	v1.Post("/auth/logout-all", signedIn, s.logoutEverywhere)
+
+	v1.Get("/portfolios/:handle", public, s.getPortfolio)
+
+	v1.Get("/me", signedIn, s.getMe)
+	v1.Patch("/me", signedIn, s.patchMe)
+	v1.Put("/me/featured", signedIn, s.putFeatured)
+	v1.Post("/me/password", signedIn, s.changePassword)
+
+	v1.Post("/tokens", signedIn, request.RequireScope(folio.ScopeTokensWrite), s.createToken)
+	v1.Get("/tokens", signedIn, s.listTokens)
+	v1.Delete("/tokens/:id", signedIn, s.deleteToken)
+
+	v1.Get("/projects", signedIn, s.listProjects)
+	v1.Post("/projects", signedIn, s.idempotent, s.createProject)
+	v1.Get("/projects/:id", signedIn, s.getProject)
+	v1.Patch("/projects/:id", signedIn, s.patchProject)
+	v1.Delete("/projects/:id", signedIn, s.deleteProject)
+
+	// The streaming uploads; their bodies' limits are also in DeclaredLimit.
+	v1.Post("/projects/:id/media", signedIn, s.uploadProjectMedia)
+	v1.Post("/projects/:id/uploads", signedIn, s.startUpload)
+	v1.Post("/uploads/:id/complete", signedIn, s.completeUpload)
+	v1.Post("/uploads/:id/parts", signedIn, s.resumeUpload)
+	v1.Delete("/uploads/:id", signedIn, s.abortUpload)
+	v1.Post("/me/avatar", signedIn, s.uploadAvatar)
+	v1.Post("/projects/:id/apidocs", signedIn, s.postAPIDocs)
+	v1.Get("/projects/:id/apidocs", signedIn, s.getAPIDocs)
+	v1.Get("/projects/:id/demo", signedIn, s.getDemo)
+	v1.Post("/projects/:id/demo/check", signedIn, s.checkDemoNow)
+	v1.Get("/media/:id", signedIn, s.getMedia)
+	v1.Delete("/media/:id", signedIn, s.deleteMedia)
+
+	v1.Post("/preview", signedIn, s.previewMarkdown)
+
+	// Unknown API paths answer problem+json rather than falling through to pages.
+	v1.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+}

@@ -1,0 +1,35 @@
+package request
+
+import (
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/foliohq/folio/internal/folio"
+	"github.com/foliohq/folio/internal/ratelimit"
+)
+
+// TooMany is the 429 answer, with Retry-After in whole seconds.
+func TooMany(c *fiber.Ctx, retryAfter time.Duration) error {
+	secs := int(math.Ceil(retryAfter.Seconds()))
+	if secs < 1 {
+		secs = 1
+	}
+	c.Set(fiber.HeaderRetryAfter, fmt.Sprint(secs))
+	return folio.Errorf(folio.ETOOMANY, "Too many requests; try again in %d seconds.", secs)
+}
+
+// PerIP slows scrapers on public routes: the limit is far above what a
+// person reading a portfolio produces. It counts in the process (see
+// ratelimit.IPWindow), so it keeps working when Redis does not. Routes
+// that share w share one count per IP.
+func PerIP(w *ratelimit.IPWindow) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if ok, retryAfter := w.Allow(c.IP()); !ok {
+			return TooMany(c, retryAfter)
+		}
+		return c.Next()
+	}
+}

@@ -1,0 +1,466 @@
+package site
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"html/template"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/foliohq/folio/internal/folio"
+	"github.com/foliohq/folio/internal/markdown"
+	"github.com/foliohq/folio/internal/request"
+	"github.com/foliohq/folio/web"
+)
+
+// pageCacheTTL bounds how stale a cached public page may be. Content
+// changes need not wait for it (the cache key holds the owner's content
+// version); only "checked N min ago" ages within it.
+const pageCacheTTL = time.Minute
+
+// pageMeta is what the layout puts in <head>.
+type pageMeta struct {
+	Title, Description, Canonical, Image, OGType string
+	NoIndex                                      bool
+	JSONLD                                       any
+}
+
+// pageBase is what every page template gets.
+type pageBase struct {
+	Meta    pageMeta
+	Viewer  *folio.User
+	Scripts []string
+	Styles  []string
+}
+
+type badgeView struct{ State, Label, Title, Ago string }
+
+type cardView struct {
+	Slug, Title, Tagline, URL, DemoURL, RepoURL, Poster, Video string
+	Tags                                                       []string
+	Draft                                                      bool
+	Demo                                                       *badgeView
+}
+
+func loadTemplates() map[string]*template.Template {
+	t, err := web.Pages(template.FuncMap{})
+	if err != nil {
+		panic("web templates: " + err.Error()) // a build-time mistake, caught by every test
+	}
+	return t
+}
+
+// render executes a page template into the response.
+func (s *Site) render(c *fiber.Ctx, status int, name string, data any) error {
+	var buf bytes.Buffer
+	if err := s.pages[name].ExecuteTemplate(&buf, "layout", data); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	c.Status(status)
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	// The navigation differs for signed-in visitors.
+	c.Vary(fiber.HeaderCookie)
+	if request.Viewer(c) != nil {
+		c.Set(fiber.HeaderCacheControl, "private, no-store")
+	}
+	return c.Send(buf.Bytes())
+}
+
+// notFound ends the routes: a GET anywhere but under /api/ gets the 404
+// page, anything else a problem+json 404.
+func (s *Site) notFound(c *fiber.Ctx) error {
+	if strings.HasPrefix(c.Path(), "/api/") || c.Method() != fiber.MethodGet {
+		return fiber.ErrNotFound
+	}
+	return s.renderNotFound(c)
+}
+
+// renderNotFound answers a real 404 page.
+func (s *Site) renderNotFound(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return s.render(c, fiber.StatusNotFound, "notfound", pageBase{Meta: pageMeta{Title: "Not found · Folio", NoIndex: true}, Viewer: request.Viewer(c)})
+}
+
+// absolute is the URL of a path on this installation.
+func (s *Site) absolute(parts ...string) string { return s.opts.BaseURL.JoinPath(parts...).String() }
+
+func relTime(t time.Time) string {
+	d := time.Since(t)
+	switch {
+	case t.IsZero():
+		return ""
+	case d < time.Minute:
+		return "just now"
+	case d < time.Hour:
+		return strconv.Itoa(int(d.Minutes())) + " min ago"
+	case d < 48*time.Hour:
+		return strconv.Itoa(int(d.Hours())) + " h ago"
+	}
+	return strconv.Itoa(int(d.Hours()/24)) + " days ago"
+}
+
+func badgeFor(p *folio.Project, states map[int64]folio.DemoSummary) *badgeView {
+	if p.DemoURL == "" {
+		return nil
+	}
+	st, ok := states[p.ID]
+	if !ok {
+		return &badgeView{State: "unknown", Label: "not checked yet", Title: "Folio has not checked this demo yet."}
+	}
+	b := &badgeView{State: string(st.State), Ago: relTime(st.LastCheckedAt)}
+	if st.State == folio.DemoUp {
+		b.Label, b.Title = "up", "The demo answered at the last check."
+	} else {
+		b.Label, b.Title = "down", "The demo did not answer at the last check."
+	}
+	return b
+}
+
+// mediaURLs picks a project's screencast poster and video, and its
+// screenshots, from its ready media.
+func mediaURLs(ms []*folio.Media) (poster, video string, shots []shotView) {
+	for _, m := range ms {
+		base := "/media/" + m.PublicKey + "/"
+		switch m.Kind {
+		case folio.MediaScreencast:
+			if _, ok := m.Rendition("video"); ok {
+				video = base + "video"
+				poster = base + "poster_webp"
+			}
+		case folio.MediaScreenshot:
+			th, _ := m.Rendition("thumbnail")
+			shots = append(shots, shotView{Full: base + "image", Thumb: base + "thumbnail", Width: th.Width, Height: th.Height})
+			if poster == "" {
+				poster = base + "image"
+			}
+		}
+	}
+	return poster, video, shots
+}
+
+type shotView struct {
+	Full, Thumb   string
+	Width, Height int
+}
+
+func (s *Site) cards(ctx context.Context, owner *folio.User, ps []*folio.Project) ([]cardView, error) {
+	ids := make([]int64, len(ps))
+	for i, p := range ps {
+		ids[i] = p.ID
+	}
+	media, err := s.opts.Media.ReadyMedia(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	states := map[int64]folio.DemoSummary{}
+	if s.opts.Demos != nil {
+		if states, err = s.opts.Demos.DemoStates(ctx, ids); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]cardView, len(ps))
+	for i, p := range ps {
+		poster, video, _ := mediaURLs(media[p.ID])
+		out[i] = cardView{Slug: p.Slug, Title: p.Title, Tagline: p.Tagline, URL: "/" + owner.Handle + "/" + p.Slug,
+			DemoURL: p.DemoURL, RepoURL: p.RepositoryURL, Poster: poster, Video: video, Tags: p.TechTags,
+			Draft: p.Visibility != folio.VisibilityPublic, Demo: badgeFor(p, states)}
+	}
+	return out, nil
+}
+
+// cached serves an anonymous visitor's page from Redis when the owner's
+// content version matches, else renders and stores it. The owner's own
+// view (with drafts) is never cached. path is the page's canonical path,
+// built from the handle and slug as stored: every spelling of a URL that
+// reaches here shares one entry, so none forces a fresh render.
+func (s *Site) cached(c *fiber.Ctx, owner *folio.User, path string, build func() (string, any, error)) error {
+	if request.Viewer(c) != nil && request.Viewer(c).ID == owner.ID {
+		c.Set(fiber.HeaderCacheControl, "private, no-store")
+		name, data, err := build()
+		if err != nil {
+			return err
+		}
+		return s.render(c, fiber.StatusOK, name, data)
+	}
+	c.Set(fiber.HeaderCacheControl, "public, max-age=0, must-revalidate")
+	key := pageCacheKey(owner, path)
+	if s.opts.PageCache != nil && request.Viewer(c) == nil {
+		if body, err := s.opts.PageCache.Get(c.UserContext(), key).Bytes(); err == nil {
+			s.memo.put(path, owner.ID, body)
+			c.Set("X-Cache", "hit")
+			c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+			c.Vary(fiber.HeaderCookie)
+			return c.Send(body)
+		}
+	}
+	name, data, err := build()
+	if err != nil {
+		return err
+	}
+	if err := s.render(c, fiber.StatusOK, name, data); err != nil {
+		return err
+	}
+	if request.Viewer(c) == nil {
+		s.memo.put(path, owner.ID, c.Response().Body())
+	}
+	if s.opts.PageCache != nil && request.Viewer(c) == nil {
+		// A cache that is down must not take the page with it.
+		if err := s.opts.PageCache.Set(c.UserContext(), key, c.Response().Body(), pageCacheTTL).Err(); err != nil {
+			s.log.Warn("page cache unavailable", "error", err, "request_id", request.ID(c))
+		}
+		c.Set("X-Cache", "miss")
+	}
+	return nil
+}
+
+// pageCacheKey is the Redis key of the page at path, the canonical path of
+// one of owner's pages, for the owner's current content.
+func pageCacheKey(owner *folio.User, path string) string {
+	return fmt.Sprintf("folio:page:%d:%d:%s", owner.ID, owner.ContentVersion, path)
+}
+
+// redirectCanonical answers 301 to the canonical path of a page asked for
+// by another spelling (a handle or slug in capitals, a trailing slash),
+// keeping the query string.
+func redirectCanonical(c *fiber.Ctx, path string) error {
+	if q := c.Request().URI().QueryString(); len(q) > 0 {
+		path += "?" + string(q)
+	}
+	return c.Redirect(path, fiber.StatusMovedPermanently)
+}
+
+// memoized answers an anonymous visitor from the in-process memo, which
+// holds pages by canonical path: another spelling goes on to the handler
+// and its redirect.
+func (s *Site) memoized(c *fiber.Ctx) error {
+	if request.Viewer(c) == nil {
+		if body, ok := s.memo.get(c.Path()); ok {
+			c.Set(fiber.HeaderCacheControl, "public, max-age=0, must-revalidate")
+			c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+			c.Set("X-Cache", "memo")
+			c.Vary(fiber.HeaderCookie)
+			return c.Send(body)
+		}
+	}
+	return c.Next()
+}
+
+type portfolioView struct {
+	pageBase
+	Owner            *folio.User
+	Avatar           string
+	Bio              template.HTML
+	Featured, Others []cardView
+	Draft            bool
+}
+
+// portfolioPage is /{handle}.
+func (s *Site) portfolioPage(c *fiber.Ctx) error {
+	handle := c.Params("handle")
+	owner, err := s.opts.Users.UserByHandle(c.UserContext(), handle)
+	if folio.ErrorCode(err) == folio.ENOTFOUND {
+		return s.renderNotFound(c)
+	} else if err != nil {
+		return err
+	}
+	path := "/" + owner.Handle
+	if c.Path() != path {
+		return redirectCanonical(c, path)
+	}
+	return s.cached(c, owner, path, func() (string, any, error) {
+		ctx := c.UserContext()
+		pf, err := s.opts.Projects.Portfolio(ctx, owner.Handle)
+		if err != nil {
+			return "", nil, err
+		}
+		others := pf.Others
+		isOwner := request.Viewer(c) != nil && request.Viewer(c).ID == owner.ID
+		if isOwner {
+			// The owner also sees drafts and unlisted projects, marked.
+			page, err := s.opts.Projects.Projects(ctx, owner.ID, 0, 100)
+			if err != nil {
+				return "", nil, err
+			}
+			for _, p := range page.Projects {
+				if p.Visibility != folio.VisibilityPublic {
+					others = append(others, p)
+				}
+			}
+		}
+		featured, err := s.cards(ctx, owner, pf.Featured)
+		if err != nil {
+			return "", nil, err
+		}
+		rest, err := s.cards(ctx, owner, others)
+		if err != nil {
+			return "", nil, err
+		}
+		bio, err := s.renderMarkdown(ctx, owner.Bio)
+		if err != nil {
+			return "", nil, err
+		}
+		v := portfolioView{Owner: owner, Bio: bio, Featured: featured, Others: rest, Draft: isOwner && len(others) > len(pf.Others)}
+		if owner.AvatarMediaID != 0 {
+			if m, err := s.opts.Media.MediaByID(ctx, owner.AvatarMediaID); err == nil && m.Status == folio.MediaReady {
+				v.Avatar = "/media/" + m.PublicKey + "/thumbnail"
+			}
+		}
+		desc := owner.Headline
+		if desc == "" {
+			desc = markdown.Plain(bio, 160)
+		}
+		if desc == "" {
+			desc = owner.DisplayName + "'s portfolio on Folio."
+		}
+		image := ""
+		for _, cv := range append(featured, rest...) {
+			if cv.Poster != "" && !cv.Draft {
+				image = s.absolute(cv.Poster)
+				break
+			}
+		}
+		var works []map[string]any
+		for _, cv := range append(featured, rest...) {
+			if cv.Draft {
+				continue
+			}
+			w := map[string]any{"@type": "SoftwareSourceCode", "name": cv.Title, "url": s.absolute(owner.Handle, cv.Slug)}
+			if cv.Tagline != "" {
+				w["description"] = cv.Tagline
+			}
+			if cv.RepoURL != "" {
+				w["codeRepository"] = cv.RepoURL
+			}
+			works = append(works, w)
+		}
+		person := map[string]any{"@context": "https://schema.org", "@type": "Person", "name": owner.DisplayName,
+			"url": s.absolute(owner.Handle), "description": desc}
+		if owner.Headline != "" {
+			person["jobTitle"] = owner.Headline
+		}
+		if v.Avatar != "" {
+			person["image"] = s.absolute(v.Avatar)
+		}
+		var sameAs []string
+		for _, l := range []string{owner.WebsiteURL, owner.GitHubURL, owner.LinkedInURL} {
+			if l != "" {
+				sameAs = append(sameAs, l)
+			}
+		}
+		if len(sameAs) > 0 {
+			person["sameAs"] = sameAs
+		}
+		if len(works) > 0 {
+			person["workExample"] = works
+		}
+		v.pageBase = pageBase{Viewer: request.Viewer(c), Meta: pageMeta{
+			Title: owner.DisplayName + " · Folio", Description: desc, Canonical: s.absolute(owner.Handle),
+			Image: image, OGType: "profile", JSONLD: person,
+		}}
+		return "portfolio", v, nil
+	})
+}
+
+type projectView struct {
+	pageBase
+	Owner       *folio.User
+	OwnerURL    string
+	Project     cardView
+	Pitch       pitchView
+	Description template.HTML
+	Screenshots []shotView
+	Docs        *docsView
+}
+
+type docsView struct {
+	SpecURL, Title, Version string
+	Operations              int
+}
+
+// projectPage is /{handle}/{project}.
+func (s *Site) projectPage(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	owner, err := s.opts.Users.UserByHandle(ctx, c.Params("handle"))
+	if folio.ErrorCode(err) == folio.ENOTFOUND {
+		return s.renderNotFound(c)
+	} else if err != nil {
+		return err
+	}
+	// Slugs are stored in lower case; another case redirects below.
+	p, err := s.opts.Projects.ProjectBySlug(ctx, owner.ID, strings.ToLower(c.Params("project")))
+	if folio.ErrorCode(err) == folio.ENOTFOUND {
+		return s.renderNotFound(c)
+	} else if err != nil {
+		return err
+	}
+	isOwner := request.Viewer(c) != nil && request.Viewer(c).ID == owner.ID
+	if p.Visibility == folio.VisibilityDraft && !isOwner {
+		return s.renderNotFound(c)
+	}
+	path := "/" + owner.Handle + "/" + p.Slug
+	if c.Path() != path {
+		return redirectCanonical(c, path)
+	}
+	return s.cached(c, owner, path, func() (string, any, error) {
+		cards, err := s.cards(ctx, owner, []*folio.Project{p})
+		if err != nil {
+			return "", nil, err
+		}
+		media, err := s.opts.Media.ReadyMedia(ctx, []int64{p.ID})
+		if err != nil {
+			return "", nil, err
+		}
+		_, _, shots := mediaURLs(media[p.ID])
+		card := cards[0]
+		card.Draft = p.Visibility == folio.VisibilityDraft
+		description, err := s.renderMarkdown(ctx, p.Description)
+		if err != nil {
+			return "", nil, err
+		}
+		desc := p.Tagline
+		if desc == "" {
+			desc = markdown.Plain(description, 160)
+		}
+		if desc == "" {
+			desc = p.Title + " by " + owner.DisplayName + "."
+		}
+		work := map[string]any{"@context": "https://schema.org", "@type": "SoftwareSourceCode", "name": p.Title,
+			"description": desc, "url": s.absolute(owner.Handle, p.Slug),
+			"author": map[string]any{"@type": "Person", "name": owner.DisplayName, "url": s.absolute(owner.Handle)}}
+		if p.RepositoryURL != "" {
+			work["codeRepository"] = p.RepositoryURL
+		}
+		if len(p.TechTags) > 0 {
+			work["keywords"] = p.TechTags
+		}
+		image := ""
+		if card.Poster != "" {
+			image = s.absolute(card.Poster)
+		}
+		v := projectView{
+			pageBase: pageBase{Viewer: request.Viewer(c), Meta: pageMeta{
+				Title: p.Title + " · " + owner.DisplayName + " · Folio", Description: desc,
+				Canonical: s.absolute(owner.Handle, p.Slug), Image: image, OGType: "article", JSONLD: work,
+				NoIndex: p.Visibility != folio.VisibilityPublic,
+			}},
+			Owner: owner, OwnerURL: "/" + owner.Handle, Project: card,
+			Pitch:       pitchView{Problem: p.PitchProblem, Approach: p.PitchApproach, Result: p.PitchResult},
+			Description: description, Screenshots: shots,
+		}
+		if s.opts.APIDocs != nil {
+			if d, err := s.opts.APIDocs.APIDocs(ctx, p.ID); err == nil && d.Status == "ready" {
+				v.Docs = &docsView{SpecURL: "/" + owner.Handle + "/" + p.Slug + "/openapi.json", Title: d.Title, Version: d.Version, Operations: d.Operations}
+				v.Scripts = []string{"/api/docs/swagger-ui-bundle.js", "/api/docs/apidocs-init.js"}
+				v.Styles = []string{"/api/docs/swagger-ui.css"}
+			}
+		}
+		return "project", v, nil
+	})
+}
+
+// pitchView is the 60-90 second story of a project.
+type pitchView struct{ Problem, Approach, Result string }

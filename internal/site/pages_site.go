@@ -1,0 +1,125 @@
+package site
+
+import (
+	"encoding/xml"
+	"net/url"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/foliohq/folio/internal/folio"
+	"github.com/foliohq/folio/internal/request"
+)
+
+func (s *Site) homePage(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderCacheControl, "public, max-age=300")
+	return s.render(c, fiber.StatusOK, "home", pageBase{Viewer: request.Viewer(c), Meta: pageMeta{
+		Title:       "Folio · developer portfolios that show the work",
+		Description: "Self-hosted portfolios for developers: projects with live demos that are known to work, code, screencasts and interactive API docs.",
+		Canonical:   s.absolute("/"),
+	}})
+}
+
+type exploreResult struct {
+	Handle, DisplayName, Headline, URL string
+	Tags                               []string
+}
+
+type exploreView struct {
+	pageBase
+	Query, Tag string
+	Results    []exploreResult
+	Next       string
+	Error      string // why the search was refused; the page answers 400
+}
+
+const explorePageSize = 20
+
+// explorePage lists public portfolios, searchable by text and technology.
+func (s *Site) explorePage(c *fiber.Ctx) error {
+	q := strings.TrimSpace(c.Query("q"))
+	tag := strings.TrimSpace(c.Query("tag"))
+	switch {
+	case !folio.IsText(q) || !folio.IsText(tag):
+		return s.refuseSearch(c, "The search has characters that cannot be searched for.")
+	case len(q) > 200 || len(tag) > 50:
+		return s.refuseSearch(c, "The search is too long.")
+	}
+	var cursor int64
+	if cs := c.Query("cursor"); cs != "" {
+		var ok bool
+		if cursor, ok = request.DecodeCursor(cs); !ok {
+			return s.renderNotFound(c)
+		}
+	}
+	entries, next, err := s.opts.Directory.Explore(c.UserContext(), q, tag, cursor, explorePageSize)
+	if err != nil {
+		return err
+	}
+	v := exploreView{Query: q, Tag: tag, pageBase: pageBase{Viewer: request.Viewer(c), Meta: pageMeta{
+		Title: "Explore portfolios · Folio", Description: "Developer portfolios on this Folio, searchable by technology.",
+		Canonical: s.absolute("explore"), NoIndex: q != "" || tag != "" || cursor != 0,
+	}}}
+	for _, e := range entries {
+		v.Results = append(v.Results, exploreResult{Handle: e.Handle, DisplayName: e.DisplayName, Headline: e.Headline, URL: "/" + e.Handle, Tags: e.Tags})
+	}
+	if next != 0 {
+		params := url.Values{"cursor": {request.EncodeCursor(next)}}
+		if q != "" {
+			params.Set("q", q)
+		}
+		if tag != "" {
+			params.Set("tag", tag)
+		}
+		v.Next = "/explore?" + params.Encode()
+	}
+	c.Set(fiber.HeaderCacheControl, "public, max-age=60")
+	return s.render(c, fiber.StatusOK, "explore", v)
+}
+
+// refuseSearch answers 400 with the explore page and an empty form: the
+// refused search is not echoed back.
+func (s *Site) refuseSearch(c *fiber.Ctx, reason string) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return s.render(c, fiber.StatusBadRequest, "explore", exploreView{Error: reason, pageBase: pageBase{Viewer: request.Viewer(c), Meta: pageMeta{
+		Title: "Explore portfolios · Folio", Canonical: s.absolute("explore"), NoIndex: true,
+	}}})
+}
+
+type sitemapURL struct {
+	Loc string `xml:"loc"`
+}
+
+type sitemapSet struct {
+	XMLName xml.Name     `xml:"urlset"`
+	NS      string       `xml:"xmlns,attr"`
+	URLs    []sitemapURL `xml:"url"`
+}
+
+// sitemap lists every public portfolio and project.
+func (s *Site) sitemap(c *fiber.Ctx) error {
+	urls, err := s.opts.Directory.PublicURLs(c.UserContext(), 49000)
+	if err != nil {
+		return err
+	}
+	set := sitemapSet{NS: "http://www.sitemaps.org/schemas/sitemap/0.9", URLs: []sitemapURL{{Loc: s.absolute("/")}, {Loc: s.absolute("explore")}}}
+	for handle, slugs := range urls {
+		set.URLs = append(set.URLs, sitemapURL{Loc: s.absolute(handle)})
+		for _, slug := range slugs {
+			set.URLs = append(set.URLs, sitemapURL{Loc: s.absolute(handle, slug)})
+		}
+	}
+	out, err := xml.MarshalIndent(set, "", "  ")
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "application/xml; charset=utf-8")
+	c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
+	return c.Send(append([]byte(xml.Header), out...))
+}
+
+func (s *Site) robots(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderCacheControl, "public, max-age=86400")
+	c.Set(fiber.HeaderContentType, "text/plain; charset=utf-8")
+	return c.SendString("User-agent: *\nDisallow: /api/\nDisallow: /admin/\nDisallow: /dashboard\nAllow: /\n\nSitemap: " + s.absolute("sitemap.xml") + "\n")
+}

@@ -1,0 +1,42 @@
+package site
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/foliohq/folio/internal/request"
+)
+
+// Routes is the table of contents of the site. It must be mounted last:
+// its pages take any one- or two-word path the routes before it do not,
+// and it answers the 404 page for the rest.
+func (s *Site) Routes(r fiber.Router) {
+	public := request.PerIP(s.opts.PublicWindow)
+	r.Get("/static/*", s.staticAsset)
+	if s.opts.Auth == nil {
+		return
+	}
+
+	// Rendition bytes by the media's public key: to anyone while in use on
+	// a page they may open, else to the owner (cookie or bearer) alone.
+	r.Get("/media/:key/:name", public, s.authn.Authenticate, s.serveRendition)
+
+	// Pages. The visitor may be signed in (session cookie), which shows the
+	// owner their drafts; every page answers 304 to a matching ETag and
+	// may load only its own scripts and styles.
+	pages := r.Group("", request.WithCSP(s.cspStrict), public, request.WithETag, s.authn.Authenticate)
+	pages.Get("/", s.homePage)
+	pages.Get("/explore", s.explorePage)
+	pages.Get("/sitemap.xml", s.sitemap)
+	pages.Get("/robots.txt", s.robots)
+	pages.Get("/login", s.loginPage)
+	pages.Get("/register", s.registerPage)
+	pages.Get("/dashboard", s.dashboardPage)
+	pages.Get("/dashboard/projects/:id", s.projectEditPage)
+	// Last: a handle or project slug may be any word the routes above do
+	// not take (handles cannot be those words; see folio.IsReservedHandle).
+	// A project page embeds its API docs, whose viewer sets inline styles.
+	pages.Get("/:handle", s.memoized, s.portfolioPage)
+	pages.Get("/:handle/:project", request.WithCSP(s.cspInlineStyles), s.memoized, s.projectPage)
+	pages.Get("/:handle/:project/openapi.json", s.projectOpenAPI)
+	r.Use(s.notFound)
+}

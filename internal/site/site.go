@@ -1,0 +1,83 @@
+package site
+
+import (
+	"context"
+	"html/template"
+	"log/slog"
+	"net/url"
+	"sync/atomic"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/foliohq/folio/internal/auth"
+	"github.com/foliohq/folio/internal/folio"
+	"github.com/foliohq/folio/internal/ratelimit"
+	"github.com/foliohq/folio/internal/request"
+	"github.com/foliohq/folio/internal/storage"
+)
+
+// Options configure the site. Logger, BaseURL, Auth, MediaOrigin and
+// PublicWindow are shared with the rest of the HTTP server: server.New
+// sets them from server.Options. Without Auth only the static assets are
+// served (tests of health and errors).
+type Options struct {
+	Logger  *slog.Logger
+	BaseURL *url.URL
+	Auth    *auth.Service
+	// MediaOrigin is the object store's origin, which the dashboard's
+	// script PUTs upload parts to.
+	MediaOrigin string
+	// PublicWindow limits the pages and renditions per IP; nil: no limit.
+	PublicWindow *ratelimit.IPWindow
+
+	Users     folio.UserService
+	Projects  folio.ProjectService
+	Directory folio.Directory
+	Media     folio.MediaService
+	Store     *storage.Store
+	APIDocs   folio.APIDocsService
+	Demos     folio.DemoService
+	PageCache *redis.Client // nil: public pages are rendered every time
+}
+
+// Site is Folio's server-rendered surface: the public pages, the
+// dashboard's pages, the sitemap, static assets and renditions.
+type Site struct {
+	opts  Options
+	log   *slog.Logger
+	pages map[string]*template.Template
+	memo  *pageMemo
+	authn *request.Authenticator
+
+	cspStrict, cspInlineStyles string
+	markdownRenders            atomic.Int64
+}
+
+// New builds the site; Routes mounts it.
+func New(opts Options) *Site {
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.BaseURL == nil {
+		opts.BaseURL = &url.URL{Scheme: "http", Host: "localhost:8080"}
+	}
+	return &Site{opts: opts, log: opts.Logger, pages: loadTemplates(), memo: newPageMemo(),
+		authn:     &request.Authenticator{Auth: opts.Auth},
+		cspStrict: request.CSP(opts.MediaOrigin, false), cspInlineStyles: request.CSP(opts.MediaOrigin, true),
+	}
+}
+
+// ForgetOwner drops this process's memo of an owner's pages, after a change
+// made through this replica (the owner's content version takes care of
+// the Redis cache and the other replicas).
+func (s *Site) ForgetOwner(userID int64) { s.memo.forget(userID) }
+
+// MarkdownRenders is how many times the site has rendered Markdown, for
+// tests that check a page renders its Markdown once.
+func (s *Site) MarkdownRenders() int64 { return s.markdownRenders.Load() }
+
+// renderMarkdown renders an owner's Markdown for a page.
+func (s *Site) renderMarkdown(ctx context.Context, src string) (template.HTML, error) {
+	s.markdownRenders.Add(1)
+	return request.RenderMarkdown(ctx, src)
+}
