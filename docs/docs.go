@@ -67,7 +67,7 @@ const docTemplate = `{
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/httpapi.LoginRequest"
+                            "$ref": "#/definitions/api.LoginRequest"
                         }
                     }
                 ],
@@ -75,19 +75,19 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.LoginResponse"
+                            "$ref": "#/definitions/api.LoginResponse"
                         }
                     },
                     "401": {
                         "description": "wrong email or password (the same answer for both)",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     },
                     "429": {
                         "description": "too many attempts; see Retry-After",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     }
                 }
@@ -111,13 +111,13 @@ const docTemplate = `{
                     "401": {
                         "description": "Unauthorized",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     },
                     "403": {
                         "description": "cookie request without the CSRF token",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     }
                 }
@@ -142,13 +142,13 @@ const docTemplate = `{
                     "401": {
                         "description": "Unauthorized",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     },
                     "403": {
                         "description": "cookie request without the CSRF token",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     }
                 }
@@ -174,7 +174,7 @@ const docTemplate = `{
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/httpapi.RegisterRequest"
+                            "$ref": "#/definitions/api.RegisterRequest"
                         }
                     }
                 ],
@@ -182,31 +182,31 @@ const docTemplate = `{
                     "201": {
                         "description": "Created",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.RegistrationResponse"
+                            "$ref": "#/definitions/api.RegistrationResponse"
                         }
                     },
                     "400": {
                         "description": "malformed JSON or unknown field",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     },
                     "409": {
                         "description": "handle taken",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     },
                     "422": {
                         "description": "invalid fields, each listed",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     },
                     "429": {
                         "description": "too many attempts; see Retry-After",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     }
                 }
@@ -230,7 +230,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.UserResponse"
+                            "$ref": "#/definitions/api.UserResponse"
                         }
                     },
                     "304": {
@@ -239,7 +239,7 @@ const docTemplate = `{
                     "401": {
                         "description": "Unauthorized",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     }
                 }
@@ -267,7 +267,7 @@ const docTemplate = `{
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/httpapi.ProfileUpdateRequest"
+                            "$ref": "#/definitions/api.ProfileUpdateRequest"
                         }
                     }
                 ],
@@ -275,31 +275,31 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.UserResponse"
+                            "$ref": "#/definitions/api.UserResponse"
                         }
                     },
                     "400": {
                         "description": "Bad Request",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     },
                     "401": {
                         "description": "Unauthorized",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     },
                     "409": {
                         "description": "handle taken",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     },
                     "422": {
                         "description": "Unprocessable Entity",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     }
                 }
@@ -328,49 +328,49 @@ const docTemplate = `{
                     "201": {
                         "description": "Created",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.MediaResponse"
+                            "$ref": "#/definitions/api.MediaResponse"
                         }
                     },
                     "400": {
                         "description": "the body ended before its last byte",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     },
                     "401": {
                         "description": "Unauthorized",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     },
                     "408": {
                         "description": "the body went idle",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     },
                     "413": {
                         "description": "Request Entity Too Large",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     },
                     "415": {
                         "description": "Unsupported Media Type",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     },
                     "429": {
                         "description": "too many uploads in progress; see Retry-After",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     },
                     "503": {
                         "description": "the server is busy with uploads; see Retry-After",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     }
                 }
@@ -401,7 +401,7 @@ const docTemplate = `{
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/httpapi.FeaturedRequest"
+                            "$ref": "#/definitions/api.FeaturedRequest"
                         }
                     }
                 ],
@@ -409,25 +409,25 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.FeaturedResponse"
+                            "$ref": "#/definitions/api.FeaturedResponse"
                         }
                     },
                     "400": {
                         "description": "Bad Request",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     },
                     "401": {
                         "description": "Unauthorized",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     },
                     "422": {
                         "description": "more than 5, duplicates, or ids that are not your public projects (named)",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     }
                 }
@@ -455,7 +455,7 @@ const docTemplate = `{
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/httpapi.PasswordChangeRequest"
+                            "$ref": "#/definitions/api.PasswordChangeRequest"
                         }
                     }
                 ],
@@ -466,31 +466,31 @@ const docTemplate = `{
                     "400": {
                         "description": "malformed JSON or unknown field",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     },
                     "401": {
                         "description": "Unauthorized",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     },
                     "403": {
                         "description": "cookie request without the CSRF token",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     },
                     "422": {
                         "description": "wrong current password, or a new one too short or too long",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     },
                     "429": {
                         "description": "too many wrong current passwords; see Retry-After",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     }
                 }
@@ -523,19 +523,19 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.MediaResponse"
+                            "$ref": "#/definitions/api.MediaResponse"
                         }
                     },
                     "401": {
                         "description": "Unauthorized",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     },
                     "404": {
                         "description": "Not Found",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     }
                 }
@@ -566,13 +566,13 @@ const docTemplate = `{
                     "401": {
                         "description": "Unauthorized",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     },
                     "404": {
                         "description": "Not Found",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     }
                 }
@@ -601,7 +601,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.PortfolioResponse"
+                            "$ref": "#/definitions/api.PortfolioResponse"
                         }
                     },
                     "304": {
@@ -610,7 +610,7 @@ const docTemplate = `{
                     "404": {
                         "description": "unknown handle",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     }
                 }
@@ -640,7 +640,7 @@ const docTemplate = `{
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/httpapi.PreviewRequest"
+                            "$ref": "#/definitions/api.PreviewRequest"
                         }
                     }
                 ],
@@ -648,25 +648,25 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.PreviewResponse"
+                            "$ref": "#/definitions/api.PreviewResponse"
                         }
                     },
                     "401": {
                         "description": "Unauthorized",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     },
                     "413": {
                         "description": "longer than a project description may be",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     },
                     "503": {
                         "description": "the render took too long",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     }
                 }
@@ -706,7 +706,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.ProjectList"
+                            "$ref": "#/definitions/api.ProjectList"
                         }
                     },
                     "304": {
@@ -715,13 +715,13 @@ const docTemplate = `{
                     "400": {
                         "description": "Bad Request",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     },
                     "401": {
                         "description": "Unauthorized",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     }
                 }
@@ -756,7 +756,7 @@ const docTemplate = `{
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/httpapi.ProjectRequest"
+                            "$ref": "#/definitions/api.ProjectRequest"
                         }
                     }
                 ],
@@ -764,31 +764,31 @@ const docTemplate = `{
                     "201": {
                         "description": "Created",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.ProjectResponse"
+                            "$ref": "#/definitions/api.ProjectResponse"
                         }
                     },
                     "400": {
                         "description": "Bad Request",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     },
                     "401": {
                         "description": "Unauthorized",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     },
                     "409": {
                         "description": "slug taken",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     },
                     "422": {
                         "description": "invalid fields, or Idempotency-Key reused with another body",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     }
                 }
@@ -821,7 +821,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.ProjectResponse"
+                            "$ref": "#/definitions/api.ProjectResponse"
                         }
                     },
                     "304": {
@@ -830,13 +830,13 @@ const docTemplate = `{
                     "401": {
                         "description": "Unauthorized",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     },
                     "404": {
                         "description": "no such project of yours",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     }
                 }
@@ -868,13 +868,13 @@ const docTemplate = `{
                     "401": {
                         "description": "Unauthorized",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     },
                     "404": {
                         "description": "Not Found",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     }
                 }
@@ -910,7 +910,7 @@ const docTemplate = `{
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/httpapi.ProjectRequest"
+                            "$ref": "#/definitions/api.ProjectRequest"
                         }
                     }
                 ],
@@ -918,37 +918,37 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.ProjectResponse"
+                            "$ref": "#/definitions/api.ProjectResponse"
                         }
                     },
                     "400": {
                         "description": "Bad Request",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     },
                     "401": {
                         "description": "Unauthorized",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     },
                     "404": {
                         "description": "Not Found",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     },
                     "409": {
                         "description": "Conflict",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     },
                     "422": {
                         "description": "Unprocessable Entity",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     }
                 }
@@ -981,19 +981,19 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.APIDocsResponse"
+                            "$ref": "#/definitions/api.APIDocsResponse"
                         }
                     },
                     "401": {
                         "description": "Unauthorized",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     },
                     "404": {
                         "description": "no such project, or no docs requested",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     }
                 }
@@ -1031,37 +1031,37 @@ const docTemplate = `{
                     "202": {
                         "description": "Accepted",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.APIDocsResponse"
+                            "$ref": "#/definitions/api.APIDocsResponse"
                         }
                     },
                     "401": {
                         "description": "Unauthorized",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     },
                     "404": {
                         "description": "Not Found",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     },
                     "413": {
                         "description": "Request Entity Too Large",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     },
                     "415": {
                         "description": "Unsupported Media Type",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     },
                     "422": {
                         "description": "from_repository without a repository URL",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     }
                 }
@@ -1095,19 +1095,19 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.DemoSummaryResponse"
+                            "$ref": "#/definitions/api.DemoSummaryResponse"
                         }
                     },
                     "401": {
                         "description": "Unauthorized",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     },
                     "404": {
                         "description": "Not Found",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     }
                 }
@@ -1141,31 +1141,31 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.DemoCheckResponse"
+                            "$ref": "#/definitions/api.DemoCheckResponse"
                         }
                     },
                     "401": {
                         "description": "Unauthorized",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     },
                     "404": {
                         "description": "Not Found",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     },
                     "422": {
                         "description": "no demo URL, or the project is not public",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     },
                     "429": {
                         "description": "Too Many Requests",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     }
                 }
@@ -1220,55 +1220,55 @@ const docTemplate = `{
                     "201": {
                         "description": "Created",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.MediaResponse"
+                            "$ref": "#/definitions/api.MediaResponse"
                         }
                     },
                     "400": {
                         "description": "the body ended before its last byte (Content-Length or last chunk); nothing is kept",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     },
                     "401": {
                         "description": "Unauthorized",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     },
                     "404": {
                         "description": "no such project of yours",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     },
                     "408": {
                         "description": "the body sent nothing for FOLIO_HTTP_BODY_IDLE_TIMEOUT",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     },
                     "413": {
                         "description": "larger than FOLIO_MAX_VIDEO_BYTES / FOLIO_MAX_IMAGE_BYTES; a declared Content-Length over it is refused before the body is read",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     },
                     "415": {
                         "description": "not an accepted video or image",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     },
                     "429": {
                         "description": "FOLIO_MAX_UPLOADS_PER_ACCOUNT uploads already in progress; see Retry-After",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     },
                     "503": {
                         "description": "the server has FOLIO_MAX_UPLOADS uploads in progress; see Retry-After",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     }
                 }
@@ -1306,7 +1306,7 @@ const docTemplate = `{
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/httpapi.UploadRequest"
+                            "$ref": "#/definitions/api.UploadRequest"
                         }
                     }
                 ],
@@ -1314,25 +1314,25 @@ const docTemplate = `{
                     "201": {
                         "description": "Created",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.UploadResponse"
+                            "$ref": "#/definitions/api.UploadResponse"
                         }
                     },
                     "401": {
                         "description": "Unauthorized",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     },
                     "404": {
                         "description": "Not Found",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     },
                     "422": {
                         "description": "bad kind, size over the limit, type not accepted",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     }
                 }
@@ -1356,13 +1356,13 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.TokenList"
+                            "$ref": "#/definitions/api.TokenList"
                         }
                     },
                     "401": {
                         "description": "Unauthorized",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     }
                 }
@@ -1391,7 +1391,7 @@ const docTemplate = `{
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/httpapi.TokenRequest"
+                            "$ref": "#/definitions/api.TokenRequest"
                         }
                     }
                 ],
@@ -1399,25 +1399,25 @@ const docTemplate = `{
                     "201": {
                         "description": "Created",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.TokenResponse"
+                            "$ref": "#/definitions/api.TokenResponse"
                         }
                     },
                     "401": {
                         "description": "Unauthorized",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     },
                     "403": {
                         "description": "a token without the tokens:write scope, or granting a scope it lacks",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     },
                     "422": {
                         "description": "Unprocessable Entity",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     }
                 }
@@ -1450,13 +1450,13 @@ const docTemplate = `{
                     "401": {
                         "description": "Unauthorized",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     },
                     "404": {
                         "description": "no such token of yours",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     }
                 }
@@ -1489,19 +1489,19 @@ const docTemplate = `{
                     "401": {
                         "description": "Unauthorized",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     },
                     "404": {
                         "description": "Not Found",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     },
                     "409": {
                         "description": "already complete; delete the media instead",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     }
                 }
@@ -1539,7 +1539,7 @@ const docTemplate = `{
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/httpapi.CompleteRequest"
+                            "$ref": "#/definitions/api.CompleteRequest"
                         }
                     }
                 ],
@@ -1547,31 +1547,31 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.MediaResponse"
+                            "$ref": "#/definitions/api.MediaResponse"
                         }
                     },
                     "401": {
                         "description": "Unauthorized",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     },
                     "404": {
                         "description": "Not Found",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     },
                     "415": {
                         "description": "the file is not an accepted type",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     },
                     "422": {
                         "description": "parts missing or size different from the declared one",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     }
                 }
@@ -1605,25 +1605,25 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.UploadResponse"
+                            "$ref": "#/definitions/api.UploadResponse"
                         }
                     },
                     "401": {
                         "description": "Unauthorized",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     },
                     "404": {
                         "description": "Not Found",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     },
                     "409": {
                         "description": "the upload is complete",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     }
                 }
@@ -1700,13 +1700,13 @@ const docTemplate = `{
                     "404": {
                         "description": "Not Found",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     },
                     "416": {
                         "description": "Requested Range Not Satisfiable",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.Problem"
+                            "$ref": "#/definitions/api.Problem"
                         }
                     }
                 }
@@ -1725,13 +1725,13 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.ReadyResponse"
+                            "$ref": "#/definitions/server.ReadyResponse"
                         }
                     },
                     "503": {
                         "description": "Service Unavailable",
                         "schema": {
-                            "$ref": "#/definitions/httpapi.ReadyResponse"
+                            "$ref": "#/definitions/server.ReadyResponse"
                         }
                     }
                 }
@@ -1739,18 +1739,7 @@ const docTemplate = `{
         }
     },
     "definitions": {
-        "folio.FieldError": {
-            "type": "object",
-            "properties": {
-                "field": {
-                    "type": "string"
-                },
-                "message": {
-                    "type": "string"
-                }
-            }
-        },
-        "httpapi.APIDocsResponse": {
+        "api.APIDocsResponse": {
             "type": "object",
             "properties": {
                 "error": {
@@ -1799,18 +1788,18 @@ const docTemplate = `{
                 }
             }
         },
-        "httpapi.CompleteRequest": {
+        "api.CompleteRequest": {
             "type": "object",
             "properties": {
                 "parts": {
                     "type": "array",
                     "items": {
-                        "$ref": "#/definitions/httpapi.CompletedPart"
+                        "$ref": "#/definitions/api.CompletedPart"
                     }
                 }
             }
         },
-        "httpapi.CompletedPart": {
+        "api.CompletedPart": {
             "type": "object",
             "properties": {
                 "etag": {
@@ -1821,7 +1810,7 @@ const docTemplate = `{
                 }
             }
         },
-        "httpapi.DemoBadge": {
+        "api.DemoBadge": {
             "type": "object",
             "properties": {
                 "checked_at": {
@@ -1837,7 +1826,7 @@ const docTemplate = `{
                 }
             }
         },
-        "httpapi.DemoCheckResponse": {
+        "api.DemoCheckResponse": {
             "type": "object",
             "properties": {
                 "checked_at": {
@@ -1873,7 +1862,7 @@ const docTemplate = `{
                 }
             }
         },
-        "httpapi.DemoEventResponse": {
+        "api.DemoEventResponse": {
             "type": "object",
             "properties": {
                 "created_at": {
@@ -1891,22 +1880,22 @@ const docTemplate = `{
                 }
             }
         },
-        "httpapi.DemoSummaryResponse": {
+        "api.DemoSummaryResponse": {
             "type": "object",
             "properties": {
                 "events": {
                     "type": "array",
                     "items": {
-                        "$ref": "#/definitions/httpapi.DemoEventResponse"
+                        "$ref": "#/definitions/api.DemoEventResponse"
                     }
                 },
                 "last_check": {
-                    "$ref": "#/definitions/httpapi.DemoCheckResponse"
+                    "$ref": "#/definitions/api.DemoCheckResponse"
                 },
                 "recent_checks": {
                     "type": "array",
                     "items": {
-                        "$ref": "#/definitions/httpapi.DemoCheckResponse"
+                        "$ref": "#/definitions/api.DemoCheckResponse"
                     }
                 },
                 "since": {
@@ -1930,7 +1919,7 @@ const docTemplate = `{
                 }
             }
         },
-        "httpapi.FeaturedRequest": {
+        "api.FeaturedRequest": {
             "type": "object",
             "properties": {
                 "project_ids": {
@@ -1946,18 +1935,18 @@ const docTemplate = `{
                 }
             }
         },
-        "httpapi.FeaturedResponse": {
+        "api.FeaturedResponse": {
             "type": "object",
             "properties": {
                 "items": {
                     "type": "array",
                     "items": {
-                        "$ref": "#/definitions/httpapi.ProjectResponse"
+                        "$ref": "#/definitions/api.ProjectResponse"
                     }
                 }
             }
         },
-        "httpapi.Links": {
+        "api.Links": {
             "type": "object",
             "properties": {
                 "github": {
@@ -1977,7 +1966,7 @@ const docTemplate = `{
                 }
             }
         },
-        "httpapi.LinksUpdate": {
+        "api.LinksUpdate": {
             "type": "object",
             "properties": {
                 "github": {
@@ -1994,7 +1983,7 @@ const docTemplate = `{
                 }
             }
         },
-        "httpapi.LoginRequest": {
+        "api.LoginRequest": {
             "type": "object",
             "properties": {
                 "email": {
@@ -2007,7 +1996,7 @@ const docTemplate = `{
                 }
             }
         },
-        "httpapi.LoginResponse": {
+        "api.LoginResponse": {
             "type": "object",
             "properties": {
                 "csrf_token": {
@@ -2025,11 +2014,11 @@ const docTemplate = `{
                     "example": "Bearer"
                 },
                 "user": {
-                    "$ref": "#/definitions/httpapi.UserResponse"
+                    "$ref": "#/definitions/api.UserResponse"
                 }
             }
         },
-        "httpapi.MediaResponse": {
+        "api.MediaResponse": {
             "type": "object",
             "properties": {
                 "content_type": {
@@ -2068,7 +2057,7 @@ const docTemplate = `{
                 "renditions": {
                     "type": "array",
                     "items": {
-                        "$ref": "#/definitions/httpapi.RenditionResponse"
+                        "$ref": "#/definitions/api.RenditionResponse"
                     }
                 },
                 "size_bytes": {
@@ -2092,7 +2081,7 @@ const docTemplate = `{
                 }
             }
         },
-        "httpapi.PartURL": {
+        "api.PartURL": {
             "type": "object",
             "properties": {
                 "number": {
@@ -2103,7 +2092,7 @@ const docTemplate = `{
                 }
             }
         },
-        "httpapi.PasswordChangeRequest": {
+        "api.PasswordChangeRequest": {
             "type": "object",
             "properties": {
                 "current_password": {
@@ -2120,7 +2109,7 @@ const docTemplate = `{
                 }
             }
         },
-        "httpapi.Pitch": {
+        "api.Pitch": {
             "type": "object",
             "properties": {
                 "approach": {
@@ -2137,7 +2126,7 @@ const docTemplate = `{
                 }
             }
         },
-        "httpapi.PitchInput": {
+        "api.PitchInput": {
             "type": "object",
             "properties": {
                 "approach": {
@@ -2151,22 +2140,22 @@ const docTemplate = `{
                 }
             }
         },
-        "httpapi.PortfolioResponse": {
+        "api.PortfolioResponse": {
             "type": "object",
             "properties": {
                 "featured": {
                     "type": "array",
                     "items": {
-                        "$ref": "#/definitions/httpapi.PublicProject"
+                        "$ref": "#/definitions/api.PublicProject"
                     }
                 },
                 "profile": {
-                    "$ref": "#/definitions/httpapi.UserResponse"
+                    "$ref": "#/definitions/api.UserResponse"
                 },
                 "projects": {
                     "type": "array",
                     "items": {
-                        "$ref": "#/definitions/httpapi.PublicProject"
+                        "$ref": "#/definitions/api.PublicProject"
                     }
                 },
                 "url": {
@@ -2175,7 +2164,7 @@ const docTemplate = `{
                 }
             }
         },
-        "httpapi.PreviewRequest": {
+        "api.PreviewRequest": {
             "type": "object",
             "properties": {
                 "markdown": {
@@ -2183,7 +2172,7 @@ const docTemplate = `{
                 }
             }
         },
-        "httpapi.PreviewResponse": {
+        "api.PreviewResponse": {
             "type": "object",
             "properties": {
                 "html": {
@@ -2191,7 +2180,7 @@ const docTemplate = `{
                 }
             }
         },
-        "httpapi.Problem": {
+        "api.Problem": {
             "type": "object",
             "properties": {
                 "detail": {
@@ -2217,7 +2206,7 @@ const docTemplate = `{
                 }
             }
         },
-        "httpapi.ProfileUpdateRequest": {
+        "api.ProfileUpdateRequest": {
             "type": "object",
             "properties": {
                 "bio": {
@@ -2233,20 +2222,20 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "links": {
-                    "$ref": "#/definitions/httpapi.LinksUpdate"
+                    "$ref": "#/definitions/api.LinksUpdate"
                 },
                 "location": {
                     "type": "string"
                 }
             }
         },
-        "httpapi.ProjectList": {
+        "api.ProjectList": {
             "type": "object",
             "properties": {
                 "items": {
                     "type": "array",
                     "items": {
-                        "$ref": "#/definitions/httpapi.ProjectResponse"
+                        "$ref": "#/definitions/api.ProjectResponse"
                     }
                 },
                 "next_cursor": {
@@ -2254,7 +2243,7 @@ const docTemplate = `{
                 }
             }
         },
-        "httpapi.ProjectRequest": {
+        "api.ProjectRequest": {
             "type": "object",
             "properties": {
                 "demo_url": {
@@ -2264,7 +2253,7 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "pitch": {
-                    "$ref": "#/definitions/httpapi.PitchInput"
+                    "$ref": "#/definitions/api.PitchInput"
                 },
                 "repository_url": {
                     "type": "string"
@@ -2296,7 +2285,7 @@ const docTemplate = `{
                 }
             }
         },
-        "httpapi.ProjectResponse": {
+        "api.ProjectResponse": {
             "type": "object",
             "properties": {
                 "created_at": {
@@ -2318,7 +2307,7 @@ const docTemplate = `{
                     "type": "integer"
                 },
                 "pitch": {
-                    "$ref": "#/definitions/httpapi.Pitch"
+                    "$ref": "#/definitions/api.Pitch"
                 },
                 "repository_url": {
                     "type": "string",
@@ -2359,11 +2348,11 @@ const docTemplate = `{
                 }
             }
         },
-        "httpapi.PublicProject": {
+        "api.PublicProject": {
             "type": "object",
             "properties": {
                 "demo": {
-                    "$ref": "#/definitions/httpapi.DemoBadge"
+                    "$ref": "#/definitions/api.DemoBadge"
                 },
                 "demo_url": {
                     "type": "string"
@@ -2372,7 +2361,7 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "pitch": {
-                    "$ref": "#/definitions/httpapi.Pitch"
+                    "$ref": "#/definitions/api.Pitch"
                 },
                 "repository_url": {
                     "type": "string"
@@ -2398,31 +2387,7 @@ const docTemplate = `{
                 }
             }
         },
-        "httpapi.ReadyResponse": {
-            "type": "object",
-            "properties": {
-                "checks": {
-                    "type": "object",
-                    "additionalProperties": {
-                        "type": "string"
-                    }
-                },
-                "failing": {
-                    "type": "array",
-                    "items": {
-                        "type": "string"
-                    },
-                    "example": [
-                        "minio"
-                    ]
-                },
-                "status": {
-                    "type": "string",
-                    "example": "unavailable"
-                }
-            }
-        },
-        "httpapi.RegisterRequest": {
+        "api.RegisterRequest": {
             "type": "object",
             "properties": {
                 "display_name": {
@@ -2443,7 +2408,7 @@ const docTemplate = `{
                 }
             }
         },
-        "httpapi.RegistrationResponse": {
+        "api.RegistrationResponse": {
             "type": "object",
             "properties": {
                 "display_name": {
@@ -2460,7 +2425,7 @@ const docTemplate = `{
                 }
             }
         },
-        "httpapi.RenditionResponse": {
+        "api.RenditionResponse": {
             "type": "object",
             "properties": {
                 "content_type": {
@@ -2486,18 +2451,18 @@ const docTemplate = `{
                 }
             }
         },
-        "httpapi.TokenList": {
+        "api.TokenList": {
             "type": "object",
             "properties": {
                 "items": {
                     "type": "array",
                     "items": {
-                        "$ref": "#/definitions/httpapi.TokenResponse"
+                        "$ref": "#/definitions/api.TokenResponse"
                     }
                 }
             }
         },
-        "httpapi.TokenRequest": {
+        "api.TokenRequest": {
             "type": "object",
             "properties": {
                 "name": {
@@ -2516,7 +2481,7 @@ const docTemplate = `{
                 }
             }
         },
-        "httpapi.TokenResponse": {
+        "api.TokenResponse": {
             "type": "object",
             "properties": {
                 "created_at": {
@@ -2543,7 +2508,7 @@ const docTemplate = `{
                 }
             }
         },
-        "httpapi.UploadRequest": {
+        "api.UploadRequest": {
             "type": "object",
             "properties": {
                 "content_type": {
@@ -2567,7 +2532,7 @@ const docTemplate = `{
                 }
             }
         },
-        "httpapi.UploadResponse": {
+        "api.UploadResponse": {
             "type": "object",
             "properties": {
                 "media_id": {
@@ -2579,7 +2544,7 @@ const docTemplate = `{
                 "parts": {
                     "type": "array",
                     "items": {
-                        "$ref": "#/definitions/httpapi.PartURL"
+                        "$ref": "#/definitions/api.PartURL"
                     }
                 },
                 "upload_id": {
@@ -2587,7 +2552,7 @@ const docTemplate = `{
                 }
             }
         },
-        "httpapi.UserResponse": {
+        "api.UserResponse": {
             "type": "object",
             "properties": {
                 "bio": {
@@ -2619,7 +2584,7 @@ const docTemplate = `{
                     "type": "boolean"
                 },
                 "links": {
-                    "$ref": "#/definitions/httpapi.Links"
+                    "$ref": "#/definitions/api.Links"
                 },
                 "location": {
                     "type": "string",
@@ -2627,6 +2592,41 @@ const docTemplate = `{
                 },
                 "updated_at": {
                     "type": "string"
+                }
+            }
+        },
+        "folio.FieldError": {
+            "type": "object",
+            "properties": {
+                "field": {
+                    "type": "string"
+                },
+                "message": {
+                    "type": "string"
+                }
+            }
+        },
+        "server.ReadyResponse": {
+            "type": "object",
+            "properties": {
+                "checks": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "string"
+                    }
+                },
+                "failing": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "minio"
+                    ]
+                },
+                "status": {
+                    "type": "string",
+                    "example": "unavailable"
                 }
             }
         }

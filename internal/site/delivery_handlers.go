@@ -62,8 +62,8 @@ func parseRange(h string, size int64) (r byteRange, ok, satisfiable bool) {
 //	@Param			Range	header	string	false	"bytes=start-end"
 //	@Success		200
 //	@Success		206
-//	@Failure		404	{object}	Problem
-//	@Failure		416	{object}	Problem
+//	@Failure		404	{object}	api.Problem
+//	@Failure		416	{object}	api.Problem
 //	@Router			/media/{key}/{name} [get]
 func (s *Site) serveRendition(c *fiber.Ctx) error {
 	key := c.Params("key")

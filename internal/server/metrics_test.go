@@ -1,20 +1,21 @@
-package httpapi_test
+package server_test
 
 import (
 	"net/http/httptest"
 	"sync"
 	"testing"
 
-	"github.com/foliohq/folio/internal/httpapi"
 	"github.com/foliohq/folio/internal/metrics"
+	"github.com/foliohq/folio/internal/server"
 )
 
 // fasthttp reuses its request buffers; a label value that points into one
 // changes under the registry (GET becomes GETCH after a PATCH), and two
 // series that end up with the same labels make every scrape fail.
 func TestMetricLabelsOutliveTheRequest(t *testing.T) {
+	t.Parallel()
 	reg := metrics.New()
-	srv := httpapi.New(httpapi.Options{Metrics: reg, MaxBodyBytes: 1 << 20, Logger: quietLogger})
+	srv := server.New(server.Options{Metrics: reg, MaxBodyBytes: 1 << 20, Logger: quietLogger})
 	methods := []string{"GET", "PATCH", "POST", "DELETE", "PUT", "HEAD", "OPTIONS"}
 	paths := []string{"/healthz", "/api/openapi.json", "/nowhere/at/all"}
 	var wg sync.WaitGroup

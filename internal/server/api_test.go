@@ -1,4 +1,4 @@
-package httpapi_test
+package server_test
 
 import (
 	"bytes"
@@ -9,59 +9,46 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/redis/go-redis/v9"
 	"github.com/uptrace/bun"
 
-	"github.com/foliohq/folio/internal/auth"
-	"github.com/foliohq/folio/internal/httpapi"
-	"github.com/foliohq/folio/internal/postgres"
-	"github.com/foliohq/folio/internal/ratelimit"
+	"github.com/foliohq/folio/internal/api"
+	"github.com/foliohq/folio/internal/server"
+	"github.com/foliohq/folio/internal/server/servertest"
 	"github.com/foliohq/folio/internal/testenv"
 )
 
-// api is a Folio HTTP server on this test's own database and Redis.
-type api struct {
+// harness is a Folio HTTP server on this test's own database and Redis.
+type harness struct {
 	t   *testing.T
-	srv *httpapi.Server
+	srv *server.Server
 	db  *bun.DB
 }
 
 // apiOption changes the server's options; db is the test's database.
-type apiOption func(o *httpapi.Options, db *bun.DB)
+type apiOption func(o *server.Options, db *bun.DB)
 
-func withLimits(l httpapi.Limits) apiOption {
-	return func(o *httpapi.Options, _ *bun.DB) { o.Limits = l }
+func withLimits(l api.Limits) apiOption {
+	return func(o *server.Options, _ *bun.DB) { o.API.Limits = l }
 }
 
-func newAPI(t *testing.T, opts ...apiOption) *api {
+func newAPI(t *testing.T, opts ...apiOption) *harness {
 	t.Helper()
 	db := testenv.Postgres(t)
 	rdb := redis.NewClient(testenv.Redis(t))
 	t.Cleanup(func() { rdb.Close() })
-	users := postgres.NewUserService(db)
-	plenty := ratelimit.Limit{Rate: 10000, Period: time.Minute}
-	o := httpapi.Options{
-		Logger:       quietLogger,
-		MaxBodyBytes: 64 << 10,
-		Limits:       httpapi.Limits{LoginPerIP: plenty, LoginPerAccountIP: plenty, LoginPerAccount: plenty, RegisterPerIP: plenty, RegisterPerAccount: plenty},
-		// The lowest bcrypt cost keeps the suite fast; TestDefaultBcryptCost
-		// checks what production uses.
-		Auth:        auth.New(users, postgres.NewCredentialService(db), 4),
-		Users:       users,
-		Projects:    postgres.NewProjectService(db),
-		Idempotency: postgres.NewIdempotencyService(db),
-		Limiter:     ratelimit.New(rdb),
-	}
+	o := servertest.Options(db, rdb)
+	o.Logger = quietLogger
 	for _, opt := range opts {
 		opt(&o, db)
 	}
 	if o.PublicLimit.Rate == 0 {
-		o.PublicLimit = plenty
+		o.PublicLimit = servertest.Plenty
 	}
-	return &api{t: t, srv: httpapi.New(o), db: db}
+	return &harness{t: t, srv: server.New(o), db: db}
 }
 
 type response struct {
@@ -98,7 +85,7 @@ type req struct {
 	headers      map[string]string // extra headers
 }
 
-func (a *api) do(r req) response {
+func (a *harness) do(r req) response {
 	a.t.Helper()
 	var body io.Reader
 	switch b := r.body.(type) {
@@ -133,7 +120,7 @@ func (a *api) do(r req) response {
 	return response{status: resp.StatusCode, header: resp.Header, body: b}
 }
 
-func (a *api) expect(r req, status int) response {
+func (a *harness) expect(r req, status int) response {
 	a.t.Helper()
 	resp := a.do(r)
 	if resp.status != status {
@@ -150,22 +137,24 @@ type account struct {
 	login  response
 }
 
-var accountSeq int
+var accountSeq atomic.Int64
 
 // signUp registers and logs in a new account.
-func (a *api) signUp(handle string) account {
+func (a *harness) signUp(handle string) account {
 	a.t.Helper()
-	accountSeq++
-	email := fmt.Sprintf("%s-%d@example.com", handle, accountSeq)
+	email := fmt.Sprintf("%s-%d@example.com", handle, accountSeq.Add(1))
 	a.expect(req{method: "POST", path: "/api/v1/auth/register", body: map[string]string{
 		"email": email, "password": "correct horse battery", "handle": handle, "display_name": strings.ToUpper(handle),
 	}}, 201)
 	login := a.expect(req{method: "POST", path: "/api/v1/auth/login", body: map[string]string{"email": email, "password": "correct horse battery"}}, 200)
-	body := login.json(a.t)
-	return account{id: id(body["user"].(map[string]any)), handle: handle, email: email, token: body["token"].(string), login: login}
+	var body api.LoginResponse
+	if err := json.Unmarshal(login.body, &body); err != nil {
+		a.t.Fatalf("login body %q: %v", login.body, err)
+	}
+	return account{id: body.User.ID, handle: handle, email: email, token: body.Token, login: login}
 }
 
-func (a *api) createProject(acct account, body map[string]any) map[string]any {
+func (a *harness) createProject(acct account, body map[string]any) map[string]any {
 	a.t.Helper()
 	return a.expect(req{method: "POST", path: "/api/v1/projects", token: acct.token, body: body}, 201).json(a.t)
 }
@@ -187,7 +176,7 @@ func assertProblem(t *testing.T, r response, status int, typ string) {
 
 // listen serves the API on a loopback port until the test ends and
 // returns its base URL, for tests that need a real socket.
-func (a *api) listen() string {
+func (a *harness) listen() string {
 	a.t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -1,17 +1,18 @@
-package httpapi_test
+package server_test
 
 import (
 	"context"
 	"testing"
 	"time"
 
+	"github.com/foliohq/folio/internal/api"
 	"github.com/foliohq/folio/internal/auth"
-	"github.com/foliohq/folio/internal/httpapi"
 	"github.com/foliohq/folio/internal/ratelimit"
 )
 
 func TestPasswordChangeEndsOtherSessions(t *testing.T) {
-	a := newAPI(t, withLimits(httpapi.Limits{LoginPerAccountIP: ratelimit.Limit{Rate: 3, Period: time.Hour}}))
+	t.Parallel()
+	a := newAPI(t, withLimits(api.Limits{LoginPerAccountIP: ratelimit.Limit{Rate: 3, Period: time.Hour}}))
 	acct := a.signUp("ada")
 	other := a.expect(req{method: "POST", path: "/api/v1/auth/login", body: map[string]string{"email": acct.email, "password": "correct horse battery"}}, 200).json(t)["token"].(string)
 	apiToken := a.expect(req{method: "POST", path: "/api/v1/tokens", token: acct.token, body: map[string]string{"name": "ci"}}, 201).json(t)["token"].(string)
@@ -52,6 +53,7 @@ func TestPasswordChangeEndsOtherSessions(t *testing.T) {
 }
 
 func TestLogoutEverywhere(t *testing.T) {
+	t.Parallel()
 	a := newAPI(t)
 	acct := a.signUp("ada")
 	other := a.expect(req{method: "POST", path: "/api/v1/auth/login", body: map[string]string{"email": acct.email, "password": "correct horse battery"}}, 200).json(t)["token"].(string)
@@ -68,6 +70,7 @@ func TestLogoutEverywhere(t *testing.T) {
 }
 
 func TestTokenCreationNeedsASessionOrTheScope(t *testing.T) {
+	t.Parallel()
 	a := newAPI(t)
 	acct := a.signUp("ada")
 	create := func(token string, scopes ...string) response {
@@ -97,6 +100,7 @@ func TestTokenCreationNeedsASessionOrTheScope(t *testing.T) {
 }
 
 func TestSessionsExpireWhenIdleAndAtMostAfterThirtyDays(t *testing.T) {
+	t.Parallel()
 	a := newAPI(t)
 	acct := a.signUp("ada")
 	ctx := context.Background()

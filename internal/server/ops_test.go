@@ -1,4 +1,4 @@
-package httpapi_test
+package server_test
 
 import (
 	"bufio"
@@ -22,9 +22,9 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/foliohq/folio/internal/errtrack"
-	"github.com/foliohq/folio/internal/httpapi"
 	"github.com/foliohq/folio/internal/metrics"
 	"github.com/foliohq/folio/internal/ratelimit"
+	"github.com/foliohq/folio/internal/server"
 	"github.com/foliohq/folio/internal/testenv"
 )
 
@@ -67,6 +67,7 @@ func newLogBuffer() (*logBuffer, *slog.Logger) {
 }
 
 func TestRequestIDFollowsTheRequestIntoItsTask(t *testing.T) {
+	t.Parallel()
 	logs, log := newLogBuffer()
 	m := newMediaAPI(t, mediaConfig{log: log})
 	ada := m.signUp("ada")
@@ -112,6 +113,7 @@ func TestRequestIDFollowsTheRequestIntoItsTask(t *testing.T) {
 }
 
 func TestMetricsExposeTheNamedSeries(t *testing.T) {
+	t.Parallel()
 	reg := metrics.New()
 	m := newMediaAPI(t, mediaConfig{metrics: reg})
 	reg.WatchDB(m.db.DB)
@@ -163,6 +165,7 @@ func TestMetricsExposeTheNamedSeries(t *testing.T) {
 }
 
 func TestPanicAnswersProblemJSONAndIsReported(t *testing.T) {
+	t.Parallel()
 	events := make(chan []byte, 4)
 	sentry := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
@@ -174,7 +177,7 @@ func TestPanicAnswersProblemJSONAndIsReported(t *testing.T) {
 		t.Fatal(err)
 	}
 	logs, log := newLogBuffer()
-	srv := httpapi.New(httpapi.Options{Logger: log, MaxBodyBytes: 1 << 20, Errors: tracker})
+	srv := server.New(server.Options{Logger: log, MaxBodyBytes: 1 << 20, Errors: tracker})
 	srv.App().Get("/boom", func(c *fiber.Ctx) error { panic("the database is on fire") })
 	hr := httptest.NewRequest("GET", "/boom", nil)
 	hr.Header.Set("X-Request-ID", "panic-req-1")
@@ -212,6 +215,7 @@ func TestPanicAnswersProblemJSONAndIsReported(t *testing.T) {
 }
 
 func TestQueueUIOnlyForAdmins(t *testing.T) {
+	t.Parallel()
 	m := newMediaAPI(t, mediaConfig{queueUI: true})
 	admin := m.signUp("first") // the first account administers the installation
 	user := m.signUp("second")
@@ -231,8 +235,9 @@ func TestQueueUIOnlyForAdmins(t *testing.T) {
 }
 
 func TestNoSecretsInLogs(t *testing.T) {
+	t.Parallel()
 	logs, log := newLogBuffer()
-	a := newAPI(t, func(o *httpapi.Options, db *bun.DB) { o.Logger = log })
+	a := newAPI(t, func(o *server.Options, db *bun.DB) { o.Logger = log })
 	acct := a.signUp("ada")
 	secret := a.expect(req{method: "POST", path: "/api/v1/tokens", token: acct.token, body: map[string]string{"name": "ci"}}, 201).json(t)["token"].(string)
 	a.do(req{method: "POST", path: "/api/v1/auth/login", body: map[string]string{"email": acct.email, "password": "a wrong password"}})
@@ -251,6 +256,7 @@ func TestNoSecretsInLogs(t *testing.T) {
 }
 
 func TestSecurityHeaders(t *testing.T) {
+	t.Parallel()
 	a := newAPI(t)
 	r := a.expect(req{method: "GET", path: "/"}, 200)
 	csp := r.header.Get("Content-Security-Policy")
@@ -275,7 +281,8 @@ func TestSecurityHeaders(t *testing.T) {
 }
 
 func TestPublicPagesRateLimitAndHSTS(t *testing.T) {
-	a := newAPI(t, func(o *httpapi.Options, db *bun.DB) {
+	t.Parallel()
+	a := newAPI(t, func(o *server.Options, db *bun.DB) {
 		o.PublicLimit = ratelimit.Limit{Rate: 3, Period: time.Minute}
 		o.BaseURL, _ = url.Parse("https://folio.example.com")
 	})

@@ -1,4 +1,4 @@
-package httpapi_test
+package server_test
 
 import (
 	"bytes"
@@ -13,13 +13,14 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/foliohq/folio/internal/api"
 	"github.com/foliohq/folio/internal/auth"
-	"github.com/foliohq/folio/internal/httpapi"
 	"github.com/foliohq/folio/internal/postgres"
 	"github.com/foliohq/folio/internal/ratelimit"
 )
 
 func TestRegisterValidationListsEveryField(t *testing.T) {
+	t.Parallel()
 	a := newAPI(t)
 	tests := []struct {
 		name  string
@@ -59,6 +60,7 @@ func TestRegisterValidationListsEveryField(t *testing.T) {
 }
 
 func TestRegisterDoesNotTellWhichEmailsHaveAccounts(t *testing.T) {
+	t.Parallel()
 	a := newAPI(t)
 	register := func(email, handle, password string) response {
 		return a.do(req{method: "POST", path: "/api/v1/auth/register", body: map[string]string{"email": email, "password": password, "handle": handle, "display_name": "Ada"}})
@@ -108,6 +110,7 @@ func TestRegisterDoesNotTellWhichEmailsHaveAccounts(t *testing.T) {
 }
 
 func TestLoginSetsSecureCookiesAndSameErrorForUnknownEmail(t *testing.T) {
+	t.Parallel()
 	a := newAPI(t)
 	acct := a.signUp("ada")
 	cookies := strings.Join(acct.login.header.Values("Set-Cookie"), "\n")
@@ -129,6 +132,7 @@ func TestLoginSetsSecureCookiesAndSameErrorForUnknownEmail(t *testing.T) {
 }
 
 func TestPasswordsAndTokensAreStoredHashed(t *testing.T) {
+	t.Parallel()
 	a := newAPI(t)
 	acct := a.signUp("ada")
 	secret := a.expect(req{method: "POST", path: "/api/v1/tokens", token: acct.token, body: map[string]string{"name": "ci"}}, 201).json(t)["token"].(string)
@@ -159,6 +163,7 @@ func TestPasswordsAndTokensAreStoredHashed(t *testing.T) {
 }
 
 func TestDefaultBcryptCost(t *testing.T) {
+	t.Parallel()
 	db := newAPI(t).db
 	svc := auth.New(postgres.NewUserService(db), postgres.NewCredentialService(db), 0)
 	u, err := svc.Register(context.Background(), registration("cost"))
@@ -171,6 +176,7 @@ func TestDefaultBcryptCost(t *testing.T) {
 }
 
 func TestLogoutEndsTheSession(t *testing.T) {
+	t.Parallel()
 	a := newAPI(t)
 	acct := a.signUp("ada")
 	a.expect(req{method: "GET", path: "/api/v1/me", token: acct.token}, 200)
@@ -179,6 +185,7 @@ func TestLogoutEndsTheSession(t *testing.T) {
 }
 
 func TestTokensLifecycle(t *testing.T) {
+	t.Parallel()
 	a := newAPI(t)
 	ada, bob := a.signUp("ada"), a.signUp("bob")
 	created := a.expect(req{method: "POST", path: "/api/v1/tokens", token: ada.token, body: map[string]string{"name": "deploys"}}, 201).json(t)
@@ -202,6 +209,7 @@ func TestTokensLifecycle(t *testing.T) {
 }
 
 func TestUnauthenticatedRequestsAre401(t *testing.T) {
+	t.Parallel()
 	a := newAPI(t)
 	for _, r := range []req{
 		{method: "GET", path: "/api/v1/me"}, {method: "PATCH", path: "/api/v1/me", body: map[string]any{}},
@@ -223,6 +231,7 @@ func TestUnauthenticatedRequestsAre401(t *testing.T) {
 }
 
 func TestCSRFForCookieRequests(t *testing.T) {
+	t.Parallel()
 	a := newAPI(t)
 	acct := a.signUp("ada")
 	body := acct.login.json(t)
@@ -239,7 +248,8 @@ func TestCSRFForCookieRequests(t *testing.T) {
 }
 
 func TestLoginRateLimitPerAccountAndIP(t *testing.T) {
-	a := newAPI(t, withLimits(httpapi.Limits{
+	t.Parallel()
+	a := newAPI(t, withLimits(api.Limits{
 		LoginPerIP:         ratelimit.Limit{Rate: 6, Period: time.Minute},
 		LoginPerAccountIP:  ratelimit.Limit{Rate: 3, Period: time.Minute},
 		LoginPerAccount:    ratelimit.Limit{Rate: 100, Period: time.Minute},
@@ -274,7 +284,8 @@ func TestLoginRateLimitPerAccountAndIP(t *testing.T) {
 }
 
 func TestStrangersCannotLockTheOwnerOut(t *testing.T) {
-	a := newAPI(t, withLimits(httpapi.Limits{
+	t.Parallel()
+	a := newAPI(t, withLimits(api.Limits{
 		LoginPerIP:        ratelimit.Limit{Rate: 1000, Period: time.Minute},
 		LoginPerAccountIP: ratelimit.Limit{Rate: 3, Period: time.Hour},
 		LoginPerAccount:   ratelimit.Limit{Rate: 5, Period: time.Hour},
@@ -358,8 +369,9 @@ func loginFrom(t *testing.T, base, from, email, password, cookie string) int {
 }
 
 func TestRateLimitHoldsAcrossReplicas(t *testing.T) {
+	t.Parallel()
 	// Two servers sharing one Redis count together, as two API replicas do.
-	a := newAPI(t, withLimits(httpapi.Limits{
+	a := newAPI(t, withLimits(api.Limits{
 		LoginPerIP: ratelimit.Limit{Rate: 100, Period: time.Minute}, LoginPerAccount: ratelimit.Limit{Rate: 2, Period: time.Minute},
 		RegisterPerIP: ratelimit.Limit{Rate: 100, Period: time.Minute}, RegisterPerAccount: ratelimit.Limit{Rate: 100, Period: time.Minute},
 	}))

@@ -1,4 +1,4 @@
-package httpapi_test
+package server_test
 
 import (
 	"context"
@@ -11,12 +11,12 @@ import (
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 
-	"github.com/foliohq/folio/internal/auth"
-	"github.com/foliohq/folio/internal/httpapi"
 	"github.com/foliohq/folio/internal/media"
 	"github.com/foliohq/folio/internal/postgres"
 	"github.com/foliohq/folio/internal/queue"
 	"github.com/foliohq/folio/internal/ratelimit"
+	"github.com/foliohq/folio/internal/server"
+	"github.com/foliohq/folio/internal/server/servertest"
 	"github.com/foliohq/folio/internal/testenv"
 	"github.com/foliohq/folio/worker"
 )
@@ -25,6 +25,7 @@ import (
 // pages keep coming from PostgreSQL, the upload is kept, and its job is
 // queued once Redis is back.
 func TestRedisRestartWhileServing(t *testing.T) {
+	t.Parallel()
 	rd := testenv.StartPrivateRedis(t)
 	db := testenv.Postgres(t)
 	store := testenv.Store(t)
@@ -33,16 +34,15 @@ func TestRedisRestartWhileServing(t *testing.T) {
 	asynqRedis := asynq.RedisClientOpt{Addr: rd.Addr, DialTimeout: 200 * time.Millisecond}
 	client := asynq.NewClient(asynqRedis)
 	t.Cleanup(func() { client.Close() })
-	users, mediaSvc := postgres.NewUserService(db), postgres.NewMediaService(db)
-	plenty := ratelimit.Limit{Rate: 10000, Period: time.Minute}
-	srv := httpapi.New(httpapi.Options{
-		Logger: quietLogger, MaxBodyBytes: 64 << 10,
-		Auth: auth.New(users, postgres.NewCredentialService(db), 4), Users: users,
-		Projects: postgres.NewProjectService(db), Idempotency: postgres.NewIdempotencyService(db),
-		Limiter: ratelimit.New(rdb), Limits: httpapi.Limits{LoginPerIP: plenty, LoginPerAccount: plenty, RegisterPerIP: plenty, RegisterPerAccount: plenty},
-		PublicLimit: plenty, Media: mediaSvc, Store: store, Queue: client, MaxVideoBytes: 64 << 20, MaxImageBytes: 20 << 20,
-		Directory: postgres.NewProjectService(db), PageCache: rdb, Demos: postgres.NewDemoService(db),
-	})
+	mediaSvc := postgres.NewMediaService(db)
+	o := servertest.Options(db, rdb)
+	o.Logger = quietLogger
+	o.API.Limits.LoginPerAccountIP = ratelimit.Limit{} // the default
+	o.API.Media, o.API.Store, o.API.Queue, o.API.MaxVideoBytes, o.API.MaxImageBytes = mediaSvc, store, client, 64<<20, 20<<20
+	o.Site.Directory, o.Site.Media, o.Site.Store, o.Site.PageCache = postgres.NewProjectService(db), mediaSvc, store, rdb
+	o.API.Demos = postgres.NewDemoService(db)
+	o.Site.Demos = o.API.Demos
+	srv := server.New(o)
 	ffmpeg, ffprobe := testenv.FFmpeg(t)
 	handlers := &worker.MediaHandlers{Media: mediaSvc, Store: store, Queue: client, RequeueAfter: time.Nanosecond,
 		Processor: &media.Processor{FFmpeg: ffmpeg, FFprobe: ffprobe, Threads: 1, Timeout: time.Minute}}
@@ -54,7 +54,7 @@ func TestRedisRestartWhileServing(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(w.Shutdown)
-	m := &mediaAPI{api: &api{t: t, srv: srv, db: db}, store: store}
+	m := &mediaAPI{harness: &harness{t: t, srv: srv, db: db}, store: store}
 	m.base = m.listen()
 
 	ada := m.signUp("ada")

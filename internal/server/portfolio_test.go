@@ -1,4 +1,4 @@
-package httpapi_test
+package server_test
 
 import (
 	"context"
@@ -18,6 +18,7 @@ func slugs(items any) string {
 }
 
 func TestFeaturedOrderLimitAndOwnership(t *testing.T) {
+	t.Parallel()
 	a := newAPI(t)
 	ada, bob := a.signUp("ada"), a.signUp("bob")
 	var ids []int64
@@ -79,6 +80,7 @@ func TestFeaturedOrderLimitAndOwnership(t *testing.T) {
 }
 
 func TestPortfolioIsPublicAndHidesPrivateData(t *testing.T) {
+	t.Parallel()
 	a := newAPI(t)
 	ada := a.signUp("ada")
 	a.createProject(ada, map[string]any{"title": "Hidden draft"})
@@ -98,6 +100,7 @@ func TestPortfolioIsPublicAndHidesPrivateData(t *testing.T) {
 }
 
 func TestOpenAPIDocumentIsValid(t *testing.T) {
+	t.Parallel()
 	a := newAPI(t)
 	raw := a.expect(req{method: "GET", path: "/api/openapi.json"}, 200).body
 	doc, err := openapi3.NewLoader().LoadFromData(raw)

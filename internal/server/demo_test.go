@@ -1,4 +1,4 @@
-package httpapi_test
+package server_test
 
 import (
 	"net/http"
@@ -10,17 +10,18 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/foliohq/folio/internal/demo"
-	"github.com/foliohq/folio/internal/httpapi"
 	"github.com/foliohq/folio/internal/postgres"
+	"github.com/foliohq/folio/internal/server"
 	"github.com/foliohq/folio/worker"
 )
 
 func TestDemoEndpoints(t *testing.T) {
+	t.Parallel()
 	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok")) }))
 	defer up.Close()
-	a := newAPI(t, func(o *httpapi.Options, db *bun.DB) {
-		o.Demos = postgres.NewDemoService(db)
-		o.DemoChecker = &worker.DemoHandlers{Demos: o.Demos, Checker: demo.NewChecker(2*time.Second, true), Interval: time.Minute}
+	a := newAPI(t, func(o *server.Options, db *bun.DB) {
+		o.API.Demos = postgres.NewDemoService(db)
+		o.API.DemoChecker = &worker.DemoHandlers{Demos: o.API.Demos, Checker: demo.NewChecker(2*time.Second, true), Interval: time.Minute}
 	})
 	ada, bob := a.signUp("ada"), a.signUp("bob")
 	p := a.createProject(ada, map[string]any{"title": "Orders", "visibility": "public", "demo_url": up.URL})
@@ -59,6 +60,7 @@ func TestDemoEndpoints(t *testing.T) {
 }
 
 func TestDemoHealthOnPages(t *testing.T) {
+	t.Parallel()
 	down := false
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		if down {
@@ -68,8 +70,8 @@ func TestDemoHealthOnPages(t *testing.T) {
 		w.Write([]byte("ok"))
 	}))
 	defer srv.Close()
-	a := newAPI(t, withPages(t), func(o *httpapi.Options, db *bun.DB) {
-		o.DemoChecker = &worker.DemoHandlers{Demos: o.Demos, Checker: demo.NewChecker(2*time.Second, true), Interval: time.Minute}
+	a := newAPI(t, withPages(t), func(o *server.Options, db *bun.DB) {
+		o.API.DemoChecker = &worker.DemoHandlers{Demos: o.API.Demos, Checker: demo.NewChecker(2*time.Second, true), Interval: time.Minute}
 	})
 	ada := a.signUp("ada")
 	p := a.createProject(ada, map[string]any{"title": "Orders", "visibility": "public", "demo_url": srv.URL})

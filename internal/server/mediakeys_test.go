@@ -1,4 +1,4 @@
-package httpapi_test
+package server_test
 
 import (
 	"fmt"
@@ -16,6 +16,7 @@ var renditionPath = regexp.MustCompile(`^/media/[0-9a-f]{32}/[a-z_]+$`)
 // and a rendition is served to others only while the media is in use on a
 // page they may open.
 func TestRenditionsByUnguessableKeyOnlyWhileInUse(t *testing.T) {
+	t.Parallel()
 	m := newMediaAPI(t, mediaConfig{})
 	ada, bob := m.signUp("ada"), m.signUp("bob")
 	avatar := func() map[string]any {

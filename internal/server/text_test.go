@@ -1,4 +1,4 @@
-package httpapi_test
+package server_test
 
 import (
 	"log/slog"
@@ -8,14 +8,14 @@ import (
 
 	"github.com/uptrace/bun"
 
-	"github.com/foliohq/folio/internal/httpapi"
+	"github.com/foliohq/folio/internal/server"
 )
 
 // withLogger sends the server's log to log, so that a test can see that a
 // refusal was not logged as an error.
 func withLogger(log *logBuffer) apiOption {
 	l := slog.New(slog.NewJSONHandler(log, nil))
-	return func(o *httpapi.Options, _ *bun.DB) { o.Logger = l }
+	return func(o *server.Options, _ *bun.DB) { o.Logger = l }
 }
 
 func assertNoErrorLogged(t *testing.T, logs *logBuffer) {
@@ -31,6 +31,7 @@ func assertNoErrorLogged(t *testing.T, logs *logBuffer) {
 // is refused naming the field, like any invalid field (422), never a failed
 // query and a 500.
 func TestNULInJSONBodiesIsAnInvalidField(t *testing.T) {
+	t.Parallel()
 	logs := &logBuffer{}
 	a := newAPI(t, withLogger(logs))
 	ada := a.signUp("ada")
@@ -60,6 +61,7 @@ func TestNULInJSONBodiesIsAnInvalidField(t *testing.T) {
 }
 
 func TestUnsearchableExploreQueryIsA400Page(t *testing.T) {
+	t.Parallel()
 	logs := &logBuffer{}
 	a := newAPI(t, withPages(t), withLogger(logs))
 	for _, query := range []string{"q=%00", "q=go%00lang", "tag=%00", "tag=g%00o", "q=%ff%fe", "tag=%c3%28", "q=" + strings.Repeat("a", 201)} {

@@ -1,4 +1,4 @@
-package httpapi_test
+package server_test
 
 import (
 	"strings"
@@ -7,23 +7,26 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/uptrace/bun"
 
-	"github.com/foliohq/folio/internal/httpapi"
 	"github.com/foliohq/folio/internal/postgres"
+	"github.com/foliohq/folio/internal/server"
 	"github.com/foliohq/folio/internal/testenv"
 )
 
 func withPages(t *testing.T) apiOption {
 	rdb := redis.NewClient(testenv.Redis(t))
 	t.Cleanup(func() { rdb.Close() })
-	return func(o *httpapi.Options, db *bun.DB) {
-		o.Directory = postgres.NewProjectService(db)
-		o.Media = postgres.NewMediaService(db)
-		o.Demos = postgres.NewDemoService(db)
-		o.PageCache = rdb
+	return func(o *server.Options, db *bun.DB) {
+		o.Site.Directory = postgres.NewProjectService(db)
+		o.API.Media = postgres.NewMediaService(db)
+		o.Site.Media = o.API.Media
+		o.API.Demos = postgres.NewDemoService(db)
+		o.Site.Demos = o.API.Demos
+		o.Site.PageCache = rdb
 	}
 }
 
 func TestPagesEscapeEveryUserField(t *testing.T) {
+	t.Parallel()
 	a := newAPI(t, withPages(t))
 	ada := a.signUp("ada")
 	evil := `<script>alert("x")</script>`
@@ -49,6 +52,7 @@ func TestPagesEscapeEveryUserField(t *testing.T) {
 }
 
 func TestPages404DraftsAndCache(t *testing.T) {
+	t.Parallel()
 	a := newAPI(t, withPages(t))
 	ada, bob := a.signUp("ada"), a.signUp("bob")
 	pub := a.createProject(ada, map[string]any{"title": "Public one", "visibility": "public"})
@@ -104,6 +108,7 @@ func TestPages404DraftsAndCache(t *testing.T) {
 }
 
 func TestPagesSEOAndSitemap(t *testing.T) {
+	t.Parallel()
 	a := newAPI(t, withPages(t))
 	ada := a.signUp("ada")
 	p := a.createProject(ada, map[string]any{"title": "Orders API", "tagline": "Idempotent intake", "visibility": "public",
@@ -132,6 +137,7 @@ func TestPagesSEOAndSitemap(t *testing.T) {
 }
 
 func TestExploreSearchAndPagination(t *testing.T) {
+	t.Parallel()
 	a := newAPI(t, withPages(t))
 	for i, spec := range []struct{ handle, title, tag string }{
 		{"gopher", "Orders service", "Go"}, {"rustacean", "Fast parser", "Rust"}, {"pythonista", "Data pipeline", "Python"},

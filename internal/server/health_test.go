@@ -1,4 +1,4 @@
-package httpapi_test
+package server_test
 
 import (
 	"context"
@@ -9,7 +9,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/foliohq/folio/internal/health"
-	"github.com/foliohq/folio/internal/httpapi"
+	"github.com/foliohq/folio/internal/server"
 	"github.com/foliohq/folio/internal/storage"
 	"github.com/foliohq/folio/internal/testenv"
 )
@@ -27,15 +27,15 @@ func realChecks(t *testing.T, store *storage.Store) []health.Check {
 	}
 }
 
-func getReady(t *testing.T, checks []health.Check) (int, httpapi.ReadyResponse) {
+func getReady(t *testing.T, checks []health.Check) (int, server.ReadyResponse) {
 	t.Helper()
-	srv := httpapi.New(httpapi.Options{Checks: checks, MaxBodyBytes: 1 << 20, Logger: quietLogger})
+	srv := server.New(server.Options{Checks: checks, MaxBodyBytes: 1 << 20, Logger: quietLogger})
 	resp, err := srv.App().Test(httptest.NewRequest("GET", "/readyz", nil), 10_000)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	var body httpapi.ReadyResponse
+	var body server.ReadyResponse
 	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
 		t.Fatal(err)
 	}
@@ -43,6 +43,7 @@ func getReady(t *testing.T, checks []health.Check) (int, httpapi.ReadyResponse) 
 }
 
 func TestReadyzAllUp(t *testing.T) {
+	t.Parallel()
 	status, body := getReady(t, realChecks(t, testenv.Store(t)))
 	if status != 200 || body.Status != "ok" || len(body.Failing) != 0 {
 		t.Fatalf("got %d %+v, want 200 ok", status, body)
@@ -55,6 +56,7 @@ func TestReadyzAllUp(t *testing.T) {
 }
 
 func TestReadyzNamesTheFailingDependency(t *testing.T) {
+	t.Parallel()
 	opts := testenv.StorageOptions(t)
 	opts.Endpoint = "127.0.0.1:1" // nothing listens on port 1
 	down, err := storage.New(opts)
@@ -71,6 +73,7 @@ func TestReadyzNamesTheFailingDependency(t *testing.T) {
 }
 
 func TestReadyzMissingBucket(t *testing.T) {
+	t.Parallel()
 	opts := testenv.StorageOptions(t)
 	opts.Bucket = "no-such-bucket-" + opts.Bucket
 	store, err := storage.New(opts)
@@ -84,7 +87,8 @@ func TestReadyzMissingBucket(t *testing.T) {
 }
 
 func TestHealthzAndRequestID(t *testing.T) {
-	srv := httpapi.New(httpapi.Options{MaxBodyBytes: 1 << 20, Logger: quietLogger})
+	t.Parallel()
+	srv := server.New(server.Options{MaxBodyBytes: 1 << 20, Logger: quietLogger})
 	req := httptest.NewRequest("GET", "/healthz", nil)
 	req.Header.Set("X-Request-ID", "abc-123")
 	resp, err := srv.App().Test(req)

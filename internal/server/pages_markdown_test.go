@@ -1,4 +1,4 @@
-package httpapi_test
+package server_test
 
 import (
 	"bytes"
@@ -12,8 +12,8 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/foliohq/folio/internal/folio"
-	"github.com/foliohq/folio/internal/httpapi"
 	"github.com/foliohq/folio/internal/markdown"
+	"github.com/foliohq/folio/internal/server"
 	"github.com/foliohq/folio/internal/testenv"
 )
 
@@ -22,15 +22,15 @@ func withPageCache(t *testing.T) (apiOption, *redis.Client) {
 	rdb := redis.NewClient(testenv.Redis(t))
 	t.Cleanup(func() { rdb.Close() })
 	pages := withPages(t)
-	return func(o *httpapi.Options, db *bun.DB) {
+	return func(o *server.Options, db *bun.DB) {
 		pages(o, db)
-		o.PageCache = rdb
+		o.Site.PageCache = rdb
 	}, rdb
 }
 
 // preview posts src to the preview with a hang guard: before the bounds,
 // the attacker's inputs kept a core busy for minutes.
-func (a *api) preview(acct account, src string) response {
+func (a *harness) preview(acct account, src string) response {
 	a.t.Helper()
 	// As sent by a script: ">" as such, not as \u003e.
 	var body bytes.Buffer
@@ -53,8 +53,9 @@ func (a *api) preview(acct account, src string) response {
 }
 
 func TestPreviewBoundsHostileMarkdown(t *testing.T) {
+	t.Parallel()
 	// The production body limit, so that the attacker's bodies get in.
-	a := newAPI(t, func(o *httpapi.Options, _ *bun.DB) { o.MaxBodyBytes = 1 << 20 })
+	a := newAPI(t, func(o *server.Options, _ *bun.DB) { o.MaxBodyBytes = 1 << 20 })
 	ada := a.signUp("ada")
 	// The attacker's requests: 800 kB and 500 kB, minutes of CPU each.
 	for _, src := range []string{strings.Repeat("[a](", 200_000), strings.Repeat(">", 500_000)} {
@@ -77,6 +78,7 @@ func TestPreviewBoundsHostileMarkdown(t *testing.T) {
 }
 
 func TestPagesRenderMarkdownOnce(t *testing.T) {
+	t.Parallel()
 	a := newAPI(t, withPages(t))
 	ada := a.signUp("ada")
 	// No headline and no tagline: the meta description comes from the Markdown.
@@ -88,9 +90,9 @@ func TestPagesRenderMarkdownOnce(t *testing.T) {
 		{"/ada", "I <em>build</em> things.", `content="I build things."`},
 		{"/ada/" + p["slug"].(string), "A <strong>queue</strong>.", `content="A queue.`},
 	} {
-		before := httpapi.MarkdownRenders(a.srv)
+		before := a.srv.Site().MarkdownRenders()
 		page := string(a.expect(req{method: "GET", path: tt.path}, 200).body)
-		if n := httpapi.MarkdownRenders(a.srv) - before; n != 1 {
+		if n := a.srv.Site().MarkdownRenders() - before; n != 1 {
 			t.Errorf("%s rendered Markdown %d times, want once", tt.path, n)
 		}
 		if !strings.Contains(page, tt.body) || !strings.Contains(page, tt.meta) {
@@ -100,6 +102,7 @@ func TestPagesRenderMarkdownOnce(t *testing.T) {
 }
 
 func TestPagesRedirectToCanonicalCase(t *testing.T) {
+	t.Parallel()
 	a := newAPI(t, withPages(t))
 	ada := a.signUp("ada")
 	a.createProject(ada, map[string]any{"title": "Nest", "visibility": "public"})
@@ -128,6 +131,7 @@ func TestPagesRedirectToCanonicalCase(t *testing.T) {
 }
 
 func TestPageCacheKeyIsCanonical(t *testing.T) {
+	t.Parallel()
 	pages, rdb := withPageCache(t)
 	a := newAPI(t, pages)
 	ada := a.signUp("ada")
@@ -136,14 +140,14 @@ func TestPageCacheKeyIsCanonical(t *testing.T) {
 	if r := a.expect(req{method: "GET", path: "/ada/nest"}, 200); r.header.Get("X-Cache") != "miss" {
 		t.Fatalf("first visit: X-Cache %q", r.header.Get("X-Cache"))
 	}
-	renders := httpapi.MarkdownRenders(a.srv)
+	renders := a.srv.Site().MarkdownRenders()
 	for _, path := range []string{"/MALLORY/nest", "/ADA/nest", "/Ada/nest", "/ada/NEST", "/ada/nest/", "/ada/nest?x=1"} {
 		a.do(req{method: "GET", path: path})
 	}
 	if r := a.expect(req{method: "GET", path: "/ada/nest"}, 200); r.header.Get("X-Cache") != "hit" && r.header.Get("X-Cache") != "memo" {
 		t.Errorf("canonical visit after the variants: X-Cache %q", r.header.Get("X-Cache"))
 	}
-	if n := httpapi.MarkdownRenders(a.srv) - renders; n != 0 {
+	if n := a.srv.Site().MarkdownRenders() - renders; n != 0 {
 		t.Errorf("spellings of the URL forced %d fresh renders", n)
 	}
 	keys, err := rdb.Keys(context.Background(), "folio:page:*").Result()

@@ -1,4 +1,4 @@
-package httpapi_test
+package server_test
 
 import (
 	"strings"
@@ -9,6 +9,7 @@ import (
 // it used to share the archived task's id and be dropped in silence,
 // leaving the docs "pending" for good.
 func TestAPIDocsRequestAfterAFailureRuns(t *testing.T) {
+	t.Parallel()
 	m := newMediaAPI(t, mediaConfig{})
 	ada := m.signUp("ada")
 	p := m.createProject(ada, map[string]any{"title": "Pets", "visibility": "public"})

@@ -1,4 +1,4 @@
-package httpapi_test
+package server_test
 
 import (
 	"net/http"
@@ -9,8 +9,8 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/foliohq/folio/internal/demo"
-	"github.com/foliohq/folio/internal/httpapi"
 	"github.com/foliohq/folio/internal/postgres"
+	"github.com/foliohq/folio/internal/server"
 	"github.com/foliohq/folio/worker"
 )
 
@@ -22,6 +22,7 @@ func nonCanonical(id int64) []string {
 }
 
 func TestPathIDsAreCanonicalOr404(t *testing.T) {
+	t.Parallel()
 	a := newAPI(t, withPages(t))
 	ada := a.signUp("ada")
 	p := a.createProject(ada, map[string]any{"title": "Orders"})
@@ -62,11 +63,12 @@ func TestPathIDsAreCanonicalOr404(t *testing.T) {
 // "Check now" fetches a URL on a public host: its limit must hold for the
 // project however its id is spelt.
 func TestCheckNowLimitIsPerProjectNotPerSpelling(t *testing.T) {
+	t.Parallel()
 	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok")) }))
 	defer up.Close()
-	a := newAPI(t, func(o *httpapi.Options, db *bun.DB) {
-		o.Demos = postgres.NewDemoService(db)
-		o.DemoChecker = &worker.DemoHandlers{Demos: o.Demos, Checker: demo.NewChecker(2*time.Second, true), Interval: time.Minute}
+	a := newAPI(t, func(o *server.Options, db *bun.DB) {
+		o.API.Demos = postgres.NewDemoService(db)
+		o.API.DemoChecker = &worker.DemoHandlers{Demos: o.API.Demos, Checker: demo.NewChecker(2*time.Second, true), Interval: time.Minute}
 	})
 	ada := a.signUp("ada")
 	p := a.createProject(ada, map[string]any{"title": "Orders", "visibility": "public", "demo_url": up.URL})

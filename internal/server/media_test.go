@@ -1,4 +1,4 @@
-package httpapi_test
+package server_test
 
 import (
 	"bytes"
@@ -19,13 +19,13 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/foliohq/folio/internal/apidocs"
-	"github.com/foliohq/folio/internal/auth"
-	"github.com/foliohq/folio/internal/httpapi"
 	"github.com/foliohq/folio/internal/media"
 	"github.com/foliohq/folio/internal/metrics"
 	"github.com/foliohq/folio/internal/postgres"
 	"github.com/foliohq/folio/internal/queue"
 	"github.com/foliohq/folio/internal/ratelimit"
+	"github.com/foliohq/folio/internal/server"
+	"github.com/foliohq/folio/internal/server/servertest"
 	"github.com/foliohq/folio/internal/storage"
 	"github.com/foliohq/folio/internal/testenv"
 	"github.com/foliohq/folio/worker"
@@ -34,7 +34,7 @@ import (
 // mediaAPI is the API plus real MinIO, Redis queue and an in-process
 // worker running ffmpeg.
 type mediaAPI struct {
-	*api
+	*harness
 	store     *storage.Store
 	inspector *asynq.Inspector
 	base      string
@@ -66,22 +66,20 @@ func newMediaAPI(t *testing.T, cfg mediaConfig) *mediaAPI {
 	asynqRedis := asynq.RedisClientOpt{Addr: redisOpts.Addr, DB: redisOpts.DB}
 	client := asynq.NewClient(asynqRedis)
 	t.Cleanup(func() { client.Close() })
-	users := postgres.NewUserService(db)
-	plenty := ratelimit.Limit{Rate: 10000, Period: time.Minute}
 	mediaSvc := postgres.NewMediaService(db)
 	var queueUI http.Handler
 	if cfg.queueUI {
 		queueUI = asynqmon.New(asynqmon.Options{RootPath: "/admin/queues", RedisConnOpt: asynq.RedisClientOpt{Addr: redisOpts.Addr, DB: redisOpts.DB}, ReadOnly: true})
 	}
-	srv := httpapi.New(httpapi.Options{
-		Logger: cfg.log, MaxBodyBytes: 64 << 10, Metrics: cfg.metrics, QueueUI: queueUI,
-		Auth:  auth.New(users, postgres.NewCredentialService(db), 4),
-		Users: users, Projects: postgres.NewProjectService(db), Idempotency: postgres.NewIdempotencyService(db),
-		Limiter: ratelimit.New(rdb), Limits: httpapi.Limits{LoginPerIP: plenty, LoginPerAccount: plenty, RegisterPerIP: plenty, RegisterPerAccount: plenty},
-		Media: mediaSvc, Store: store, Queue: client, MaxVideoBytes: cfg.video, MaxImageBytes: cfg.image,
-		BodyIdleTimeout: cfg.bodyIdle, MaxUploadsPerAccount: cfg.perAccount, MaxUploads: cfg.uploads,
-		APIDocs: postgres.NewAPIDocsService(db), Directory: postgres.NewProjectService(db), Demos: postgres.NewDemoService(db),
-	})
+	o := servertest.Options(db, rdb)
+	o.Logger, o.Metrics, o.QueueUI, o.BodyIdleTimeout = cfg.log, cfg.metrics, queueUI, cfg.bodyIdle
+	o.PublicLimit = ratelimit.Limit{}                  // none
+	o.API.Limits.LoginPerAccountIP = ratelimit.Limit{} // the default
+	o.API.Media, o.API.Store, o.API.Queue, o.API.MaxVideoBytes, o.API.MaxImageBytes = mediaSvc, store, client, cfg.video, cfg.image
+	o.API.MaxUploadsPerAccount, o.API.MaxUploads = cfg.perAccount, cfg.uploads
+	o.API.APIDocs, o.API.Demos = postgres.NewAPIDocsService(db), postgres.NewDemoService(db)
+	o.Site.Directory, o.Site.Media, o.Site.Store, o.Site.APIDocs, o.Site.Demos = postgres.NewProjectService(db), mediaSvc, store, o.API.APIDocs, o.API.Demos
+	srv := server.New(o)
 	ffmpeg, ffprobe := testenv.FFmpeg(t)
 	w, err := worker.New(worker.Options{
 		Redis: asynqRedis, Logger: cfg.log, Concurrency: 2, ShutdownTimeout: 5 * time.Second, Metrics: cfg.metrics,
@@ -99,7 +97,7 @@ func newMediaAPI(t *testing.T, cfg mediaConfig) *mediaAPI {
 	t.Cleanup(w.Shutdown)
 	inspector := asynq.NewInspector(asynqRedis)
 	t.Cleanup(func() { inspector.Close() })
-	m := &mediaAPI{api: &api{t: t, srv: srv, db: db}, store: store, inspector: inspector}
+	m := &mediaAPI{harness: &harness{t: t, srv: srv, db: db}, store: store, inspector: inspector}
 	m.base = m.listen()
 	return m
 }
@@ -198,6 +196,7 @@ func (m *mediaAPI) keys(prefix string) []string {
 }
 
 func TestStreamingScreencastBecomesReady(t *testing.T) {
+	t.Parallel()
 	m := newMediaAPI(t, mediaConfig{})
 	ada := m.signUp("ada")
 	p := m.createProject(ada, map[string]any{"title": "Orders", "visibility": "public"})
@@ -251,6 +250,7 @@ func TestStreamingScreencastBecomesReady(t *testing.T) {
 }
 
 func TestScreenshotMultipartIsResizedAndStripped(t *testing.T) {
+	t.Parallel()
 	m := newMediaAPI(t, mediaConfig{})
 	ada := m.signUp("ada")
 	p := m.createProject(ada, map[string]any{"title": "Orders", "visibility": "public"})
@@ -284,6 +284,7 @@ func TestScreenshotMultipartIsResizedAndStripped(t *testing.T) {
 }
 
 func TestUploadsRefusedBeforeTheyCost(t *testing.T) {
+	t.Parallel()
 	m := newMediaAPI(t, mediaConfig{video: 1 << 20, image: 1 << 20})
 	ada := m.signUp("ada")
 	p := m.createProject(ada, map[string]any{"title": "Orders"})
@@ -348,6 +349,7 @@ func TestUploadsRefusedBeforeTheyCost(t *testing.T) {
 }
 
 func TestCorruptVideoFailsWithReason(t *testing.T) {
+	t.Parallel()
 	m := newMediaAPI(t, mediaConfig{})
 	ada := m.signUp("ada")
 	p := m.createProject(ada, map[string]any{"title": "Orders"})
@@ -368,6 +370,7 @@ func TestCorruptVideoFailsWithReason(t *testing.T) {
 }
 
 func TestRangeRequestsAndDraftPrivacy(t *testing.T) {
+	t.Parallel()
 	m := newMediaAPI(t, mediaConfig{})
 	ada, bob := m.signUp("ada"), m.signUp("bob")
 	p := m.createProject(ada, map[string]any{"title": "Secret"}) // a draft
@@ -415,6 +418,7 @@ func TestRangeRequestsAndDraftPrivacy(t *testing.T) {
 }
 
 func TestDirectUploadResumableCompleteTwiceOneJob(t *testing.T) {
+	t.Parallel()
 	m := newMediaAPI(t, mediaConfig{video: 256 << 20, image: 64 << 20})
 	ada := m.signUp("ada")
 	p := m.createProject(ada, map[string]any{"title": "Orders", "visibility": "public"})
@@ -507,6 +511,7 @@ func TestDirectUploadResumableCompleteTwiceOneJob(t *testing.T) {
 }
 
 func TestDeletingAProjectDeletesItsObjects(t *testing.T) {
+	t.Parallel()
 	m := newMediaAPI(t, mediaConfig{})
 	ada := m.signUp("ada")
 	p := m.createProject(ada, map[string]any{"title": "Orders"})
@@ -532,6 +537,7 @@ func TestDeletingAProjectDeletesItsObjects(t *testing.T) {
 }
 
 func TestAvatarUpload(t *testing.T) {
+	t.Parallel()
 	m := newMediaAPI(t, mediaConfig{})
 	ada := m.signUp("ada")
 	f, _ := os.Open(testenv.Image(t, 800, 800, ".webp"))

@@ -1,4 +1,4 @@
-package httpapi_test
+package server_test
 
 import (
 	"bufio"
@@ -87,6 +87,7 @@ func (m *mediaAPI) assertNothingStored() {
 // object, no unfinished multipart upload. Both are larger than a part, so
 // the multipart path is taken too.
 func TestTruncatedUploadsAreDiscarded(t *testing.T) {
+	t.Parallel()
 	m := newMediaAPI(t, mediaConfig{})
 	ada := m.signUp("ada")
 	p := m.createProject(ada, map[string]any{"title": "Orders"})
@@ -142,6 +143,7 @@ func TestTruncatedUploadsAreDiscarded(t *testing.T) {
 // it is sent: uploads by their media limit, everything else by
 // MaxBodyBytes.
 func TestDeclaredOversizeRefusedAtOnce(t *testing.T) {
+	t.Parallel()
 	m := newMediaAPI(t, mediaConfig{video: 1 << 20, image: 1 << 20})
 	ada := m.signUp("ada")
 	p := m.createProject(ada, map[string]any{"title": "Orders"})
@@ -170,6 +172,7 @@ func TestDeclaredOversizeRefusedAtOnce(t *testing.T) {
 // An upload body that stops arriving is cut after the idle timeout, far
 // sooner than the read timeout, and nothing is kept.
 func TestIdleUploadBodyIsCut(t *testing.T) {
+	t.Parallel()
 	m := newMediaAPI(t, mediaConfig{bodyIdle: time.Second})
 	ada := m.signUp("ada")
 	p := m.createProject(ada, map[string]any{"title": "Orders"})
@@ -194,6 +197,7 @@ func TestIdleUploadBodyIsCut(t *testing.T) {
 // Streamed uploads in progress are bounded per account (429) and in all
 // (503), with a Retry-After, before a byte of the body is read.
 func TestConcurrentUploadLimits(t *testing.T) {
+	t.Parallel()
 	m := newMediaAPI(t, mediaConfig{perAccount: 1, uploads: 2})
 	head, _ := os.ReadFile(testenv.Video(t, 160, 120, 1))
 	type owner struct{ token, path string }

@@ -1,4 +1,4 @@
-package httpapi_test
+package server_test
 
 import (
 	"fmt"
@@ -10,6 +10,7 @@ import (
 )
 
 func TestProjectCRUD(t *testing.T) {
+	t.Parallel()
 	a := newAPI(t)
 	ada := a.signUp("ada")
 	p := a.createProject(ada, map[string]any{
@@ -45,6 +46,7 @@ func TestProjectCRUD(t *testing.T) {
 }
 
 func TestAnotherOwnersProjectIs404(t *testing.T) {
+	t.Parallel()
 	a := newAPI(t)
 	ada, bob := a.signUp("ada"), a.signUp("bob")
 	p := a.createProject(ada, map[string]any{"title": "Secret", "visibility": "public"})
@@ -66,6 +68,7 @@ func TestAnotherOwnersProjectIs404(t *testing.T) {
 }
 
 func TestProjectValidation(t *testing.T) {
+	t.Parallel()
 	a := newAPI(t)
 	ada := a.signUp("ada")
 	tests := []struct {
@@ -104,6 +107,7 @@ func TestProjectValidation(t *testing.T) {
 }
 
 func TestMalformedBodies(t *testing.T) {
+	t.Parallel()
 	a := newAPI(t)
 	ada := a.signUp("ada")
 	r := a.do(req{method: "POST", path: "/api/v1/projects", token: ada.token, body: map[string]any{"title": "t", "colour": "red"}})
@@ -126,6 +130,7 @@ func TestMalformedBodies(t *testing.T) {
 // Over a real socket: a body above the limit is refused with 413 whether
 // it announces its length or arrives chunked.
 func TestOversizedBodyIs413(t *testing.T) {
+	t.Parallel()
 	a := newAPI(t)
 	ada := a.signUp("ada")
 	base := a.listen()
@@ -149,6 +154,7 @@ func TestOversizedBodyIs413(t *testing.T) {
 }
 
 func TestIdempotentCreate(t *testing.T) {
+	t.Parallel()
 	a := newAPI(t)
 	ada, bob := a.signUp("ada"), a.signUp("bob")
 	key := map[string]string{"Idempotency-Key": "create-orders-1"}
@@ -194,6 +200,7 @@ func TestIdempotentCreate(t *testing.T) {
 }
 
 func TestPaginationIsStableUnderInserts(t *testing.T) {
+	t.Parallel()
 	a := newAPI(t)
 	ada := a.signUp("ada")
 	want := map[string]bool{}
@@ -239,6 +246,7 @@ func TestPaginationIsStableUnderInserts(t *testing.T) {
 }
 
 func TestETagAnswers304(t *testing.T) {
+	t.Parallel()
 	a := newAPI(t)
 	ada := a.signUp("ada")
 	p := a.createProject(ada, map[string]any{"title": "Orders", "visibility": "public"})
@@ -268,6 +276,7 @@ func TestETagAnswers304(t *testing.T) {
 }
 
 func TestProfilePatch(t *testing.T) {
+	t.Parallel()
 	a := newAPI(t)
 	ada := a.signUp("ada")
 	a.signUp("bob")

@@ -1,4 +1,4 @@
-package httpapi_test
+package server_test
 
 import (
 	"archive/zip"
@@ -51,6 +51,7 @@ func swagZip(t *testing.T) []byte {
 }
 
 func TestAPIDocsFromSpecArchiveAndPage(t *testing.T) {
+	t.Parallel()
 	m := newMediaAPI(t, mediaConfig{})
 	ada, bob := m.signUp("ada"), m.signUp("bob")
 	p := m.createProject(ada, map[string]any{"title": "Pets", "visibility": "public"})
@@ -100,6 +101,7 @@ func TestAPIDocsFromSpecArchiveAndPage(t *testing.T) {
 }
 
 func TestAPIDocsFromRepository(t *testing.T) {
+	t.Parallel()
 	git, err := exec.LookPath("git")
 	if err != nil {
 		t.Fatal("git is not installed")
