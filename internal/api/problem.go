@@ -118,6 +118,12 @@ func problemFor(err error) Problem {
 		status = http.StatusInternalServerError
 	}
 	p := Problem{Type: problemTypeBase + code, Title: http.StatusText(status), Status: status, Detail: folio.ErrorMessage(err)}
+	if status == http.StatusInternalServerError {
+		// Whatever an internal error says (a query, a bucket, a key) is for
+		// the log, never for the client.
+		p.Detail = "Internal error."
+		return p
+	}
 	var ae *folio.Error
 	if errors.As(err, &ae) {
 		p.Errors = ae.Fields

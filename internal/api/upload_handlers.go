@@ -178,7 +178,9 @@ func (s *API) completeUpload(c *fiber.Ctx) error {
 		if errors.Is(err, storage.ErrNotFound) {
 			return folio.Errorf(folio.EINVALID, "The upload no longer exists; start a new one.")
 		}
-		return &folio.Error{Code: folio.EINVALID, Message: "Storage refused the parts: " + err.Error(), Fields: []folio.FieldError{{Field: "parts", Message: "must list every part with the ETag its PUT returned"}}}
+		// The store's own words stay in the log: they name buckets and keys.
+		s.log.WarnContext(ctx, "complete multipart refused", "error", err, "request_id", request.ID(c), "media_id", m.ID)
+		return &folio.Error{Code: folio.EINVALID, Message: "Storage refused the parts.", Fields: []folio.FieldError{{Field: "parts", Message: "must list every part with the ETag its PUT returned"}}}
 	}
 	info, err := s.opts.Store.Stat(ctx, m.OriginalKey)
 	if err != nil {
