@@ -19,7 +19,7 @@ CREATE TABLE analytics_events (
     referrer    text NOT NULL DEFAULT '' CHECK (length(referrer) <= 253),
     source      text NOT NULL DEFAULT '' CHECK (length(source) <= 100),
     device      text NOT NULL DEFAULT '' CHECK (device IN ('', 'desktop', 'mobile', 'tablet')),
-    -- For plays: the furthest quarter reached (25, 50, 75, 100).
+    -- For plays: 0 when it starts, then 25, 50, 75, 100 as each quarter is reached.
     progress    smallint NOT NULL DEFAULT 0 CHECK (progress BETWEEN 0 AND 100)
 ) PARTITION BY RANGE (occurred_at);
 CREATE INDEX analytics_events_owner_time_idx ON analytics_events (owner_id, occurred_at);

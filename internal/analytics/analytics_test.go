@@ -289,18 +289,25 @@ func TestRollUpAndDeletion(t *testing.T) {
 	}
 	want := map[string][2]int{
 		"0/view//":                     {3, 2},
-		"0/view/device/desktop":        {1, 1},
-		"0/view/device/mobile":         {2, 1},
-		"0/view/referrer/linkedin.com": {1, 1},
+		"a/view//":                     {3, 2},
+		"a/view/device/desktop":        {1, 1},
+		"a/view/device/mobile":         {2, 1},
+		"a/view/referrer/linkedin.com": {1, 1},
+		"a/play//":                     {1, 1},
 		"p/play//":                     {1, 1},
 		"p/play/progress/75":           {1, 1},
 		"p/demo_click//":               {1, 1},
+		"0/funnel/step/1":              {2, 2},
+		"0/funnel/step/2":              {0, 0},
 	}
 	got := map[string][2]int{}
 	for _, r := range rows {
 		p := "0"
-		if r.ProjectID == f.project {
+		switch r.ProjectID {
+		case f.project:
 			p = "p"
+		case -1:
+			p = "a"
 		}
 		got[p+"/"+r.Kind+"/"+r.Dimension+"/"+r.Value] = [2]int{r.Events, r.Visitors}
 	}
@@ -328,5 +335,68 @@ func TestRollUpAndDeletion(t *testing.T) {
 	_ = f.db.NewRaw("SELECT count(*) FROM analytics_daily").Scan(ctx, &left)
 	if n := f.count(t, "true"); n != 0 || left != 0 {
 		t.Errorf("after deleting the account: %d events and %d rollups left", n, left)
+	}
+}
+
+// A report joins the rollups of past days with today's raw events.
+func TestReportJoinsRollupsAndToday(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	now := time.Now().UTC()
+	yesterday := now.AddDate(0, 0, -1)
+	if err := f.store.EnsurePartitions(ctx, yesterday, 1); err != nil {
+		t.Fatal(err)
+	}
+	ev := func(at time.Time, project int64, kind folio.EventKind, visitor int64, progress int, ref string) folio.Event {
+		return folio.Event{At: at, OwnerID: f.owner, ProjectID: project, Kind: kind, VisitorID: visitor, Progress: progress, Referrer: ref, Device: folio.DeviceDesktop}
+	}
+	if err := f.store.InsertEvents(ctx, []folio.Event{
+		ev(yesterday, 0, folio.EventView, 1, 0, "linkedin.com"),
+		ev(yesterday, f.project, folio.EventView, 1, 0, ""),
+		ev(yesterday, f.project, folio.EventDemoClick, 1, 0, ""),
+		ev(now, 0, folio.EventView, 2, 0, "github.com"),
+		ev(now, 0, folio.EventView, 3, 0, "linkedin.com"),
+		ev(now, f.project, folio.EventPlay, 2, 0, ""),
+		ev(now, f.project, folio.EventPlay, 2, 25, ""),
+		ev(now, f.project, folio.EventPlay, 2, 50, ""),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.store.RollUp(ctx, yesterday); err != nil {
+		t.Fatal(err)
+	}
+	// Raw rows of yesterday are no longer read: deleting them proves the
+	// report uses the rollup.
+	if _, err := f.db.NewRaw("DELETE FROM analytics_events WHERE occurred_at < ?", now.Truncate(24*time.Hour)).Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	rep, err := f.store.Report(ctx, f.owner, folio.AnalyticsRange{From: today.AddDate(0, 0, -6), To: today.AddDate(0, 0, 1), Granularity: folio.ByDay})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Series) != 7 || rep.Series[5].Views != 2 || rep.Series[5].Visitors != 1 || rep.Series[6].Views != 2 || rep.Series[6].Visitors != 2 {
+		t.Errorf("series %+v, want 7 days with 2 views by 1 visitor yesterday and 2 by 2 today", rep.Series)
+	}
+	if rep.Views != 4 || rep.Visitors != 3 {
+		t.Errorf("totals: %d views, %d visitors; want 4, 3", rep.Views, rep.Visitors)
+	}
+	if len(rep.Referrers) != 2 || rep.Referrers[0].Name != "linkedin.com" || rep.Referrers[0].Visitors != 2 {
+		t.Errorf("referrers %+v, want linkedin.com first with 2 visitors", rep.Referrers)
+	}
+	if len(rep.Projects) != 1 {
+		t.Fatalf("projects %+v", rep.Projects)
+	}
+	p := rep.Projects[0]
+	if p.Views != 1 || p.DemoClicks != 1 || p.Plays != 1 || p.PlaysTo[25] != 1 || p.PlaysTo[50] != 1 || p.PlaysTo[75] != 0 {
+		t.Errorf("project %+v, want 1 view, 1 demo click, 1 play to 50%%", p)
+	}
+	if rep.Funnel != [3]int64{3, 1, 1} {
+		t.Errorf("funnel %v, want [3 1 1]", rep.Funnel)
+	}
+	weekly, err := f.store.Report(ctx, f.owner, folio.AnalyticsRange{From: today.AddDate(0, 0, -27), To: today.AddDate(0, 0, 1), Granularity: folio.ByWeek})
+	if err != nil || len(weekly.Series) < 4 || len(weekly.Series) > 5 || weekly.Views != 4 {
+		t.Errorf("weekly: %v, %d buckets, %d views", err, len(weekly.Series), weekly.Views)
 	}
 }

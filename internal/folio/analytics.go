@@ -50,7 +50,7 @@ type Event struct {
 	Referrer  string // the referring site's host name, never the path
 	Source    string // utm_source, when the link carried one
 	Device    DeviceClass
-	Progress  int // plays: the furthest quarter reached, 25 to 100
+	Progress  int // plays: 0 when it starts, then 25, 50, 75, 100 as each quarter is reached
 }
 
 // EventStore keeps raw events and their daily rollups.
@@ -70,4 +70,87 @@ type EventStore interface {
 	DropPartitionsBefore(ctx context.Context, cutoff time.Time) ([]string, error)
 	// RollUp recomputes the daily rollups of day (UTC) from raw events.
 	RollUp(ctx context.Context, day time.Time) error
+}
+
+// Granularity is the bucket size of an analytics time series.
+type Granularity string
+
+// Granularities.
+const (
+	ByDay   Granularity = "day"
+	ByWeek  Granularity = "week"
+	ByMonth Granularity = "month"
+)
+
+// AnalyticsRange is a report's period: days [From, To) in UTC.
+type AnalyticsRange struct {
+	From, To    time.Time
+	Granularity Granularity
+}
+
+// MaxAnalyticsDays bounds a report's period.
+const MaxAnalyticsDays = 400
+
+// Validate checks the range: whole days, From before To, at most
+// MaxAnalyticsDays, a known granularity.
+func (r AnalyticsRange) Validate() error {
+	var v Validation
+	if !r.From.Before(r.To) {
+		v.Add("from", "must be before to")
+	} else if r.To.Sub(r.From) > MaxAnalyticsDays*24*time.Hour {
+		v.Add("to", "the period may be at most 400 days")
+	}
+	switch r.Granularity {
+	case ByDay, ByWeek, ByMonth:
+	default:
+		v.Add("granularity", "must be day, week or month")
+	}
+	return v.Err()
+}
+
+// Bucket is one point of a time series.
+type Bucket struct {
+	Start    time.Time
+	Views    int64
+	Visitors int64
+}
+
+// Count is a named number: a referrer, a source, a device class.
+type Count struct {
+	Name     string
+	Events   int64
+	Visitors int64
+}
+
+// ProjectEngagement is what visitors did with one project.
+type ProjectEngagement struct {
+	ProjectID  int64
+	Views      int64
+	Visitors   int64
+	Plays      int64         // screencast plays started
+	PlaysTo    map[int]int64 // 25, 50, 75, 100 → plays that reached that far
+	DemoClicks int64
+	CodeClicks int64
+	DocsOpens  int64
+}
+
+// AnalyticsReport answers the owner's questions for a period.
+type AnalyticsReport struct {
+	Range     AnalyticsRange
+	Series    []Bucket
+	Views     int64 // every page view, portfolio and projects
+	Visitors  int64 // sum of daily unique visitors (ids change daily)
+	Referrers []Count
+	Sources   []Count
+	Devices   []Count
+	Projects  []ProjectEngagement
+	// Funnel is visitors who viewed the portfolio, of those who then
+	// viewed a project, and of those who clicked a live demo.
+	Funnel [3]int64
+}
+
+// AnalyticsReader answers reports from the rollups and today's raw events.
+type AnalyticsReader interface {
+	// Report returns the owner's numbers for r (validated by the caller).
+	Report(ctx context.Context, ownerID int64, r AnalyticsRange) (*AnalyticsReport, error)
 }

@@ -146,38 +146,75 @@ func (s *EventStore) DropPartitionsBefore(ctx context.Context, cutoff time.Time)
 	return dropped, nil
 }
 
+// rollupSelect aggregates raw events of [from, to) into analytics_daily's
+// shape, in one pass (GROUPING SETS): per page (project_id 0 is the
+// portfolio page) the totals and how far plays got; over all pages
+// (project_id -1) the totals, so that a visitor who saw three pages counts
+// once, and the breakdowns by referrer, source and device; plus
+// the per-visitor funnel portfolio view → project view → demo click. The
+// owner filter is optional (0: every owner). Arguments: day, from, to,
+// owner, owner, then the same five again for the funnel.
+const rollupSelect = `
+	SELECT owner_id, ?::date AS day,
+	       CASE WHEN GROUPING(project_id) = 1 THEN -1 ELSE coalesce(project_id, 0) END AS project_id, kind,
+	       CASE WHEN GROUPING(referrer) = 0 THEN 'referrer'
+	            WHEN GROUPING(source) = 0 THEN 'source'
+	            WHEN GROUPING(device) = 0 THEN 'device'
+	            WHEN GROUPING(progress) = 0 THEN 'progress'
+	            ELSE '' END AS dimension,
+	       coalesce(CASE WHEN GROUPING(referrer) = 0 THEN referrer
+	                     WHEN GROUPING(source) = 0 THEN source
+	                     WHEN GROUPING(device) = 0 THEN device
+	                     WHEN GROUPING(progress) = 0 THEN progress::text END, '') AS value,
+	       count(*) AS events, count(DISTINCT visitor_id) AS visitors
+	FROM analytics_events
+	WHERE occurred_at >= ? AND occurred_at < ? AND (?::bigint = 0 OR owner_id = ?::bigint)
+	GROUP BY GROUPING SETS (
+		(owner_id, project_id, kind),
+		(owner_id, project_id, kind, progress),
+		(owner_id, kind),
+		(owner_id, kind, referrer),
+		(owner_id, kind, source),
+		(owner_id, kind, device))
+	UNION ALL
+	SELECT owner_id, ?::date, 0, 'funnel', 'step', step, n, n
+	FROM (
+		SELECT owner_id,
+		       count(*) FILTER (WHERE portfolio) AS s1,
+		       count(*) FILTER (WHERE portfolio AND project) AS s2,
+		       count(*) FILTER (WHERE portfolio AND project AND demo) AS s3
+		FROM (
+			SELECT owner_id, visitor_id,
+			       bool_or(kind = 'view' AND project_id IS NULL) AS portfolio,
+			       bool_or(kind = 'view' AND project_id IS NOT NULL) AS project,
+			       bool_or(kind = 'demo_click') AS demo
+			FROM analytics_events
+			WHERE occurred_at >= ? AND occurred_at < ? AND visitor_id IS NOT NULL AND (?::bigint = 0 OR owner_id = ?::bigint)
+			GROUP BY owner_id, visitor_id) per_visitor
+		GROUP BY owner_id) f,
+	LATERAL (VALUES ('1', s1), ('2', s2), ('3', s3)) AS steps (step, n)`
+
+func dayBounds(day time.Time) (string, time.Time, time.Time) {
+	day = day.UTC()
+	from := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, time.UTC)
+	return from.Format(time.DateOnly), from, from.AddDate(0, 0, 1)
+}
+
+func rollupArgs(day time.Time, ownerID int64) []any {
+	d, from, to := dayBounds(day)
+	return []any{d, from, to, ownerID, ownerID, d, from, to, ownerID, ownerID}
+}
+
 // RollUp replaces day's rollups with counts from the raw events, in one
 // transaction, so a rerun (or a late event) converges.
 func (s *EventStore) RollUp(ctx context.Context, day time.Time) error {
-	from := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, time.UTC)
-	to := from.AddDate(0, 0, 1)
-	d := from.Format(time.DateOnly)
+	d, _, _ := dayBounds(day)
 	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		if _, err := tx.NewRaw(`DELETE FROM analytics_daily WHERE day = ?`, d).Exec(ctx); err != nil {
 			return fmt.Errorf("postgres: roll up %s: %w", d, err)
 		}
-		// One GROUPING SETS pass: the totals and each breakdown.
-		_, err := tx.NewRaw(`
-			INSERT INTO analytics_daily (owner_id, day, project_id, kind, dimension, value, events, visitors)
-			SELECT owner_id, ?::date, coalesce(project_id, 0), kind,
-			       CASE WHEN GROUPING(referrer) = 0 THEN 'referrer'
-			            WHEN GROUPING(source) = 0 THEN 'source'
-			            WHEN GROUPING(device) = 0 THEN 'device'
-			            WHEN GROUPING(progress) = 0 THEN 'progress'
-			            ELSE '' END,
-			       coalesce(CASE WHEN GROUPING(referrer) = 0 THEN referrer
-			                     WHEN GROUPING(source) = 0 THEN source
-			                     WHEN GROUPING(device) = 0 THEN device
-			                     WHEN GROUPING(progress) = 0 THEN progress::text END, ''),
-			       count(*), count(DISTINCT visitor_id)
-			FROM analytics_events
-			WHERE occurred_at >= ? AND occurred_at < ?
-			GROUP BY GROUPING SETS (
-				(owner_id, project_id, kind),
-				(owner_id, project_id, kind, referrer),
-				(owner_id, project_id, kind, source),
-				(owner_id, project_id, kind, device),
-				(owner_id, project_id, kind, progress))`, d, from, to).Exec(ctx)
+		_, err := tx.NewRaw(`INSERT INTO analytics_daily (owner_id, day, project_id, kind, dimension, value, events, visitors) `+
+			rollupSelect, rollupArgs(day, 0)...).Exec(ctx)
 		if err != nil {
 			return fmt.Errorf("postgres: roll up %s: %w", d, err)
 		}
