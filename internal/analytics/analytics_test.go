@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -398,5 +399,28 @@ func TestReportJoinsRollupsAndToday(t *testing.T) {
 	weekly, err := f.store.Report(ctx, f.owner, folio.AnalyticsRange{From: today.AddDate(0, 0, -27), To: today.AddDate(0, 0, 1), Granularity: folio.ByWeek})
 	if err != nil || len(weekly.Series) < 4 || len(weekly.Series) > 5 || weekly.Views != 4 {
 		t.Errorf("weekly: %v, %d buckets, %d views", err, len(weekly.Series), weekly.Views)
+	}
+}
+
+func TestParseBeacon(t *testing.T) {
+	t.Parallel()
+	for body, ok := range map[string]bool{
+		`{"page":"ada/orders","kind":"play","project":"orders","progress":50}`: true,
+		`{"page":"Ada","kind":"docs_open","project":"orders"}`:                 true,
+		`{"page":"ada","kind":"view","project":"orders"}`:                      false, // views are counted by the server
+		`{"page":"ada","kind":"play","project":"orders","progress":33}`:        false,
+		`{"page":"","kind":"play","project":"orders"}`:                         false,
+		`{"page":"ada","kind":"play","project":""}`:                            false,
+		`{"page":"ada","kind":"play","project":"or\u0000ders"}`:                false,
+		`not json`: false,
+		`{"page":"ada","kind":"play","project":"` + strings.Repeat("x", 2000) + `"}`: false,
+	} {
+		_, err := analytics.ParseBeacon([]byte(body))
+		if (err == nil) != ok {
+			t.Errorf("ParseBeacon(%.60q): err %v, want ok=%v", body, err, ok)
+		}
+	}
+	if !analytics.DoNotTrack("1", "") || !analytics.DoNotTrack("", "1") || analytics.DoNotTrack("0", "") {
+		t.Error("DoNotTrack misreads DNT / Sec-GPC")
 	}
 }
