@@ -31,6 +31,7 @@ func TestSniff(t *testing.T) {
 		{"3gp brand counts as mp4", ftyp("3gp4"), "video/mp4"},
 		{"quicktime", ftyp("qt  "), "video/quicktime"},
 		{"webm", ebml("webm"), "video/webm"},
+		{"matroska", ebml("matroska"), "video/x-matroska"},
 		{"pdf", []byte("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"), ""},
 		{"svg is not an accepted image", []byte(`<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`), ""},
 		{"html", []byte("<!DOCTYPE html><html><body>hi</body></html>"), ""},

@@ -88,7 +88,10 @@ func (s *EventStore) ForgetSaltsBefore(ctx context.Context, day time.Time) (int6
 	if err != nil {
 		return 0, fmt.Errorf("postgres: forget salts: %w", err)
 	}
-	n, _ := res.RowsAffected()
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("postgres: forget salts: %w", err)
+	}
 	return n, nil
 }
 
