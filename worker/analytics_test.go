@@ -36,7 +36,7 @@ func TestAnalyticsMaintenance(t *testing.T) {
 		t.Fatal(err)
 	}
 	var rolled, salts, ahead int
-	_ = db.NewRaw("SELECT coalesce(sum(events), 0) FROM analytics_daily WHERE day = ?::date AND dimension = ''", yesterday.Format(time.DateOnly)).Scan(ctx, &rolled)
+	_ = db.NewRaw("SELECT coalesce(sum(events), 0) FROM analytics_daily WHERE day = ?::date AND project_id = 0 AND dimension = ''", yesterday.Format(time.DateOnly)).Scan(ctx, &rolled)
 	_ = db.NewRaw("SELECT count(*) FROM analytics_salts").Scan(ctx, &salts)
 	_ = db.NewRaw("SELECT count(*) FROM pg_class WHERE relname = ?", "analytics_events_"+now.AddDate(0, 3, 0).Format("200601")).Scan(ctx, &ahead)
 	if rolled != 1 || salts != 0 || ahead != 1 {
