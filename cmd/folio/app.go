@@ -16,6 +16,7 @@ import (
 	"github.com/foliohq/folio/internal/config"
 	"github.com/foliohq/folio/internal/demo"
 	"github.com/foliohq/folio/internal/errtrack"
+	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/health"
 	"github.com/foliohq/folio/internal/httpapi"
 	"github.com/foliohq/folio/internal/metrics"
@@ -24,7 +25,6 @@ import (
 	"github.com/foliohq/folio/internal/ratelimit"
 	"github.com/foliohq/folio/internal/storage"
 	"github.com/foliohq/folio/migrations"
-	"github.com/foliohq/folio/worker"
 )
 
 // app holds the configuration and the open connections every long-running
@@ -127,7 +127,7 @@ func (a *app) httpOptions() httpapi.Options {
 		APIDocs:     postgres.NewAPIDocsService(a.db),
 		PageCache:   a.redis,
 		Demos:       postgres.NewDemoService(a.db),
-		DemoChecker: a.demoHandlers(),
+		DemoChecker: checkNow{a.demoMonitor()},
 
 		Metrics:      a.metrics,
 		Errors:       a.errors,
@@ -139,19 +139,29 @@ func (a *app) httpOptions() httpapi.Options {
 	}
 }
 
-func (a *app) demoHandlers() *worker.DemoHandlers {
+// demoMonitor is the demo-check workflow the worker's scheduled checks
+// and the API's "check now" share.
+func (a *app) demoMonitor() *demo.Monitor {
 	checker := demo.NewChecker(a.cfg.DemoCheckTimeout, a.cfg.DemoAllowPrivate)
 	if a.cfg.IsDev() && !a.cfg.DemoAllowPrivate {
 		// The demo portfolio's live demos run on this machine (see folio dev).
 		checker = demo.NewDevChecker(a.cfg.DemoCheckTimeout)
 	}
-	return &worker.DemoHandlers{
+	return &demo.Monitor{
 		Demos:    postgres.NewDemoService(a.db),
+		Projects: postgres.NewProjectService(a.db),
 		Checker:  checker,
-		Queue:    a.queue,
-		Interval: a.cfg.DemoCheckInterval,
 		Metrics:  a.metrics,
+		Logger:   a.log,
 	}
+}
+
+// checkNow fits the Monitor to the API's DemoChecker, whose handler has
+// already found the caller's project.
+type checkNow struct{ m *demo.Monitor }
+
+func (c checkNow) CheckNow(ctx context.Context, projectID int64) (*folio.DemoCheck, error) {
+	return c.m.Check(ctx, projectID)
 }
 
 func (a *app) asynqRedis() asynq.RedisConnOpt {
