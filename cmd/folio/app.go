@@ -21,6 +21,7 @@ import (
 	"github.com/foliohq/folio/internal/httpapi"
 	"github.com/foliohq/folio/internal/metrics"
 	"github.com/foliohq/folio/internal/postgres"
+	"github.com/foliohq/folio/internal/purge"
 	"github.com/foliohq/folio/internal/queue"
 	"github.com/foliohq/folio/internal/ratelimit"
 	"github.com/foliohq/folio/internal/storage"
@@ -154,6 +155,12 @@ func (a *app) demoMonitor() *demo.Monitor {
 		Metrics:  a.metrics,
 		Logger:   a.log,
 	}
+}
+
+// purger removes the stored objects of deleted rows, for the services
+// that delete them and for the worker.
+func (a *app) purger() *purge.Purger {
+	return &purge.Purger{Deletions: postgres.NewObjectDeletionService(a.db), Store: a.store, Queue: a.queue, Logger: a.log}
 }
 
 // checkNow fits the Monitor to the API's DemoChecker, whose handler has

@@ -126,6 +126,7 @@ func (a *app) newWorker() (*worker.Worker, error) {
 			Interval: a.cfg.DemoCheckInterval, Metrics: a.metrics,
 		},
 		APIDocs:         a.apiDocsHandlers(),
+		Objects:         &worker.ObjectHandlers{Purger: a.purger()},
 		DemoConcurrency: a.cfg.DemoCheckConcurrency,
 		Media: &worker.MediaHandlers{
 			Metrics: a.metrics,
