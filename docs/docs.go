@@ -331,8 +331,20 @@ const docTemplate = `{
                             "$ref": "#/definitions/httpapi.MediaResponse"
                         }
                     },
+                    "400": {
+                        "description": "the body ended before its last byte",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
                     "401": {
                         "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "408": {
+                        "description": "the body went idle",
                         "schema": {
                             "$ref": "#/definitions/httpapi.Problem"
                         }
@@ -345,6 +357,18 @@ const docTemplate = `{
                     },
                     "415": {
                         "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "too many uploads in progress; see Retry-After",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "the server is busy with uploads; see Retry-After",
                         "schema": {
                             "$ref": "#/definitions/httpapi.Problem"
                         }
@@ -1199,6 +1223,12 @@ const docTemplate = `{
                             "$ref": "#/definitions/httpapi.MediaResponse"
                         }
                     },
+                    "400": {
+                        "description": "the body ended before its last byte (Content-Length or last chunk); nothing is kept",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
                     "401": {
                         "description": "Unauthorized",
                         "schema": {
@@ -1211,14 +1241,32 @@ const docTemplate = `{
                             "$ref": "#/definitions/httpapi.Problem"
                         }
                     },
+                    "408": {
+                        "description": "the body sent nothing for FOLIO_HTTP_BODY_IDLE_TIMEOUT",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
                     "413": {
-                        "description": "larger than FOLIO_MAX_VIDEO_BYTES / FOLIO_MAX_IMAGE_BYTES",
+                        "description": "larger than FOLIO_MAX_VIDEO_BYTES / FOLIO_MAX_IMAGE_BYTES; a declared Content-Length over it is refused before the body is read",
                         "schema": {
                             "$ref": "#/definitions/httpapi.Problem"
                         }
                     },
                     "415": {
                         "description": "not an accepted video or image",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "FOLIO_MAX_UPLOADS_PER_ACCOUNT uploads already in progress; see Retry-After",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "the server has FOLIO_MAX_UPLOADS uploads in progress; see Retry-After",
                         "schema": {
                             "$ref": "#/definitions/httpapi.Problem"
                         }

@@ -124,19 +124,23 @@ func (a *app) httpOptions() httpapi.Options {
 		MaxVideoBytes: a.cfg.MaxVideoBytes,
 		MaxImageBytes: a.cfg.MaxImageBytes,
 
+		MaxUploadsPerAccount: a.cfg.MaxUploadsPerAccount,
+		MaxUploads:           a.cfg.MaxUploads,
+
 		Directory:   postgres.NewProjectService(a.db),
 		APIDocs:     postgres.NewAPIDocsService(a.db),
 		PageCache:   a.redis,
 		Demos:       postgres.NewDemoService(a.db),
 		DemoChecker: checkNow{a.demoMonitor()},
 
-		Metrics:      a.metrics,
-		Errors:       a.errors,
-		QueueUI:      asynqmon.New(asynqmon.Options{RootPath: "/admin/queues", RedisConnOpt: a.asynqRedis(), ReadOnly: true}),
-		PublicLimit:  ratelimit.Limit{Rate: a.cfg.PublicRatePerMin, Period: time.Minute},
-		ReadTimeout:  a.cfg.HTTPReadTimeout,
-		WriteTimeout: a.cfg.HTTPWriteTimeout,
-		MediaOrigin:  a.mediaOrigin(),
+		Metrics:         a.metrics,
+		Errors:          a.errors,
+		QueueUI:         asynqmon.New(asynqmon.Options{RootPath: "/admin/queues", RedisConnOpt: a.asynqRedis(), ReadOnly: true}),
+		PublicLimit:     ratelimit.Limit{Rate: a.cfg.PublicRatePerMin, Period: time.Minute},
+		ReadTimeout:     a.cfg.HTTPReadTimeout,
+		WriteTimeout:    a.cfg.HTTPWriteTimeout,
+		BodyIdleTimeout: a.cfg.HTTPBodyIdleTimeout,
+		MediaOrigin:     a.mediaOrigin(),
 	}
 }
 

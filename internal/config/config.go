@@ -33,18 +33,24 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	MaxBodyBytes    int64
 
-	MaxVideoBytes     int64
-	MaxImageBytes     int64
-	MaxVideoSeconds   float64
-	WorkerConcurrency int
-	FFmpegThreads     int
-	FFmpegTimeout     time.Duration
+	MaxVideoBytes int64
+	MaxImageBytes int64
+	// Streamed uploads in progress per account and per API process; each
+	// holds a 5 MiB part buffer.
+	MaxUploadsPerAccount int
+	MaxUploads           int
+	MaxVideoSeconds      float64
+	WorkerConcurrency    int
+	FFmpegThreads        int
+	FFmpegTimeout        time.Duration
 
 	MetricsAddr      string
 	SentryDSN        string
 	HTTPReadTimeout  time.Duration
 	HTTPWriteTimeout time.Duration
-	PublicRatePerMin int
+	// HTTPBodyIdleTimeout cuts a request body that sends nothing this long.
+	HTTPBodyIdleTimeout time.Duration
+	PublicRatePerMin    int
 
 	DemoCheckInterval    time.Duration
 	DemoCheckTimeout     time.Duration
@@ -102,18 +108,21 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		ShutdownTimeout: p.duration("FOLIO_SHUTDOWN_TIMEOUT", 15*time.Second),
 		MaxBodyBytes:    p.bytes("FOLIO_MAX_BODY_BYTES", 1<<20),
 
-		MaxVideoBytes:     p.bytes("FOLIO_MAX_VIDEO_BYTES", 2<<30),
-		MaxImageBytes:     p.bytes("FOLIO_MAX_IMAGE_BYTES", 20<<20),
-		MaxVideoSeconds:   float64(p.count("FOLIO_MAX_VIDEO_SECONDS", 600)),
-		WorkerConcurrency: p.count("FOLIO_WORKER_CONCURRENCY", 2),
-		FFmpegThreads:     p.count("FOLIO_FFMPEG_THREADS", 2),
-		FFmpegTimeout:     p.duration("FOLIO_FFMPEG_TIMEOUT", 15*time.Minute),
+		MaxVideoBytes:        p.bytes("FOLIO_MAX_VIDEO_BYTES", 2<<30),
+		MaxImageBytes:        p.bytes("FOLIO_MAX_IMAGE_BYTES", 20<<20),
+		MaxUploadsPerAccount: p.count("FOLIO_MAX_UPLOADS_PER_ACCOUNT", 3),
+		MaxUploads:           p.count("FOLIO_MAX_UPLOADS", 16),
+		MaxVideoSeconds:      float64(p.count("FOLIO_MAX_VIDEO_SECONDS", 600)),
+		WorkerConcurrency:    p.count("FOLIO_WORKER_CONCURRENCY", 2),
+		FFmpegThreads:        p.count("FOLIO_FFMPEG_THREADS", 2),
+		FFmpegTimeout:        p.duration("FOLIO_FFMPEG_TIMEOUT", 15*time.Minute),
 
-		MetricsAddr:      p.listenAddr("FOLIO_METRICS_ADDR", "127.0.0.1:9090"),
-		SentryDSN:        p.sentryDSN("FOLIO_SENTRY_DSN"),
-		HTTPReadTimeout:  p.duration("FOLIO_HTTP_READ_TIMEOUT", 10*time.Minute),
-		HTTPWriteTimeout: p.duration("FOLIO_HTTP_WRITE_TIMEOUT", 10*time.Minute),
-		PublicRatePerMin: p.count("FOLIO_PUBLIC_RATE_LIMIT", 600),
+		MetricsAddr:         p.listenAddr("FOLIO_METRICS_ADDR", "127.0.0.1:9090"),
+		SentryDSN:           p.sentryDSN("FOLIO_SENTRY_DSN"),
+		HTTPReadTimeout:     p.duration("FOLIO_HTTP_READ_TIMEOUT", 10*time.Minute),
+		HTTPWriteTimeout:    p.duration("FOLIO_HTTP_WRITE_TIMEOUT", 10*time.Minute),
+		HTTPBodyIdleTimeout: p.duration("FOLIO_HTTP_BODY_IDLE_TIMEOUT", 30*time.Second),
+		PublicRatePerMin:    p.count("FOLIO_PUBLIC_RATE_LIMIT", 600),
 
 		DemoCheckInterval:    p.duration("FOLIO_DEMO_CHECK_INTERVAL", 5*time.Minute),
 		DemoCheckTimeout:     p.duration("FOLIO_DEMO_CHECK_TIMEOUT", 10*time.Second),
@@ -121,6 +130,9 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		DemoCheckConcurrency: p.count("FOLIO_DEMO_CHECK_CONCURRENCY", 20),
 
 		DevDemosAddr: p.listenAddr("FOLIO_DEV_DEMOS_ADDR", "127.0.0.1:8090"),
+	}
+	if cfg.HTTPBodyIdleTimeout > cfg.HTTPReadTimeout {
+		p.fail("FOLIO_HTTP_BODY_IDLE_TIMEOUT", "must not be longer than FOLIO_HTTP_READ_TIMEOUT (%s)", cfg.HTTPReadTimeout)
 	}
 	if len(p.problems) > 0 {
 		return Config{}, &Error{Problems: p.problems}

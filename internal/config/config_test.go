@@ -39,6 +39,9 @@ func TestLoadDefaults(t *testing.T) {
 	if cfg.S3UseSSL || cfg.ShutdownTimeout != 15*time.Second || cfg.MaxBodyBytes != 1<<20 {
 		t.Errorf("defaults: ssl=%v shutdown=%v body=%d", cfg.S3UseSSL, cfg.ShutdownTimeout, cfg.MaxBodyBytes)
 	}
+	if cfg.HTTPBodyIdleTimeout != 30*time.Second || cfg.MaxUploadsPerAccount != 3 || cfg.MaxUploads != 16 {
+		t.Errorf("upload defaults: idle=%v per account=%d in all=%d", cfg.HTTPBodyIdleTimeout, cfg.MaxUploadsPerAccount, cfg.MaxUploads)
+	}
 }
 
 func TestLoadEachVariable(t *testing.T) {
@@ -92,6 +95,13 @@ func TestLoadEachVariable(t *testing.T) {
 		{"FOLIO_SENTRY_DSN", "not a dsn", true},
 		{"FOLIO_HTTP_READ_TIMEOUT", "30m", false},
 		{"FOLIO_HTTP_WRITE_TIMEOUT", "0s", true},
+		{"FOLIO_HTTP_BODY_IDLE_TIMEOUT", "5s", false},
+		{"FOLIO_HTTP_BODY_IDLE_TIMEOUT", "0s", true},
+		{"FOLIO_HTTP_BODY_IDLE_TIMEOUT", "11m", true}, // longer than the read timeout
+		{"FOLIO_MAX_UPLOADS_PER_ACCOUNT", "1", false},
+		{"FOLIO_MAX_UPLOADS_PER_ACCOUNT", "0", true},
+		{"FOLIO_MAX_UPLOADS", "64", false},
+		{"FOLIO_MAX_UPLOADS", "lots", true},
 		{"FOLIO_PUBLIC_RATE_LIMIT", "1200", false},
 		{"FOLIO_PUBLIC_RATE_LIMIT", "-1", true},
 		{"FOLIO_DEMO_CHECK_INTERVAL", "1m", false},

@@ -193,7 +193,7 @@ func (a *api) listen() string {
 	if err != nil {
 		a.t.Fatal(err)
 	}
-	go func() { _ = a.srv.App().Listener(ln) }()
+	go func() { _ = a.srv.Serve(ln) }()
 	a.t.Cleanup(func() { _ = a.srv.App().Shutdown() })
 	return "http://" + ln.Addr().String()
 }

@@ -39,6 +39,20 @@ func (s *Server) apiDocsResponse(d *folio.APIDocs, handle, slug string) APIDocsR
 	return r
 }
 
+// apiDocsSource is what a body of media type mt is, and its size limit;
+// "" for a type not accepted.
+func apiDocsSource(mt string) (folio.APIDocsSource, int64) {
+	switch mt {
+	case "application/json", "application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml":
+		return folio.SourceSpec, apidocs.MaxSpecBytes
+	case "application/zip", "application/x-zip-compressed":
+		return folio.SourceZip, maxArchiveBytes
+	case "application/gzip", "application/x-gzip", "application/x-tar+gzip", "application/x-compressed-tar":
+		return folio.SourceTarGz, maxArchiveBytes
+	}
+	return "", 0
+}
+
 // postAPIDocs takes a spec, an archive or a request to use the repository.
 //
 //	@Summary		Generate API docs
@@ -61,7 +75,7 @@ func (s *Server) apiDocsResponse(d *folio.APIDocs, handle, slug string) APIDocsR
 func (s *Server) postAPIDocs(c *fiber.Ctx) (err error) {
 	defer func() {
 		if err != nil {
-			discardBody(c)
+			s.discardBody(c)
 		}
 	}()
 	ctx := c.UserContext()
@@ -70,25 +84,21 @@ func (s *Server) postAPIDocs(c *fiber.Ctx) (err error) {
 		return err
 	}
 	mt, _, _ := mime.ParseMediaType(c.Get(fiber.HeaderContentType))
-	var source folio.APIDocsSource
-	limit := int64(apidocs.MaxSpecBytes)
-	switch mt {
-	case "application/json", "application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml":
-		source = folio.SourceSpec
-	case "application/zip", "application/x-zip-compressed":
-		source, limit = folio.SourceZip, maxArchiveBytes
-	case "application/gzip", "application/x-gzip", "application/x-tar+gzip", "application/x-compressed-tar":
-		source, limit = folio.SourceTarGz, maxArchiveBytes
-	default:
+	source, limit := apiDocsSource(mt)
+	if source == "" {
 		return folio.Errorf("unsupported_media_type", "Send an OpenAPI document (JSON or YAML), a zip or tar.gz of Go source, or {\"from_repository\": true}.")
 	}
 	if n := c.Request().Header.ContentLength(); n > 0 && int64(n) > limit {
 		return tooLarge(limit)
 	}
-	var body io.Reader = c.Context().RequestBodyStream()
-	if body == nil {
-		body = bytes.NewReader(c.Body())
+	// The source streams to storage through a part buffer, like a media upload.
+	release, err := s.uploads.acquire(currentUser(c).ID)
+	if err != nil {
+		c.Set(fiber.HeaderRetryAfter, uploadRetryAfter)
+		return err
 	}
+	defer release()
+	var body io.Reader = s.body(c)
 	if mt == "application/json" {
 		// Small enough to hold: it may be the repository request.
 		data, err := io.ReadAll(&limitedReader{r: body, n: limit})

@@ -27,15 +27,10 @@ func (s *Server) readBody(c *fiber.Ctx) ([]byte, error) {
 	if n := c.Request().Header.ContentLength(); n > 0 && int64(n) > limit {
 		return nil, s.refuseBody(c, limit)
 	}
-	var body []byte
-	if stream := c.Context().RequestBodyStream(); stream != nil {
-		b, err := io.ReadAll(io.LimitReader(stream, limit+1))
-		if err != nil {
-			return nil, folio.Errorf("bad_request", "The request body could not be read.")
-		}
-		body = b
-	} else {
-		body = c.Body()
+	body, err := io.ReadAll(io.LimitReader(s.body(c), limit+1))
+	if err != nil {
+		lingerOnClose(c)
+		return nil, err
 	}
 	if int64(len(body)) > limit {
 		return nil, s.refuseBody(c, limit)
@@ -54,17 +49,18 @@ const drainLimit = 8 << 20
 // closed afterwards: the unread rest of the body must not be parsed as the
 // next request.
 func (s *Server) refuseBody(c *fiber.Ctx, limit int64) error {
-	discardBody(c)
+	s.discardBody(c)
 	return tooLarge(limit)
 }
 
-// discardBody reads a bounded amount of an unwanted body and marks the
-// connection to close after the response.
-func discardBody(c *fiber.Ctx) {
-	if stream := c.Context().RequestBodyStream(); stream != nil {
-		_, _ = io.Copy(io.Discard, io.LimitReader(stream, drainLimit))
+// discardBody gives up on the rest of a body: the connection closes after
+// the response, lingering to read (and drop) what the client still sends.
+// A connection that cannot linger has a bounded amount read now instead.
+func (s *Server) discardBody(c *fiber.Ctx) {
+	if _, ok := c.Context().Conn().(*trackedConn); !ok {
+		s.body(c).discard(drainLimit)
 	}
-	c.Context().SetConnectionClose()
+	lingerOnClose(c)
 }
 
 func tooLarge(limit int64) error {

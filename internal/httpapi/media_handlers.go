@@ -92,11 +92,8 @@ func (l *limitedReader) Read(p []byte) (int, error) {
 
 // uploadSource finds the file bytes of a request: the raw body, or the
 // first file part of a multipart/form-data body, without buffering either.
-func uploadSource(c *fiber.Ctx) (io.Reader, string, error) {
-	var body io.Reader = c.Context().RequestBodyStream()
-	if body == nil {
-		body = bytes.NewReader(c.Body())
-	}
+func (s *Server) uploadSource(c *fiber.Ctx) (io.Reader, string, error) {
+	body := s.body(c)
 	mt, params, _ := mime.ParseMediaType(c.Get(fiber.HeaderContentType))
 	if mt != "multipart/form-data" {
 		return body, c.Query("filename"), nil
@@ -104,6 +101,9 @@ func uploadSource(c *fiber.Ctx) (io.Reader, string, error) {
 	mr := multipart.NewReader(body, params["boundary"])
 	for {
 		part, err := mr.NextPart()
+		if errors.As(err, new(*folio.Error)) {
+			return nil, "", err
+		}
 		if err != nil {
 			return nil, "", folio.Errorf(errBadRequest, "The multipart body has no file part.")
 		}
@@ -136,31 +136,43 @@ func unsupportedType(kind folio.MediaKind) error {
 }
 
 // receiveUpload streams a request body into storage as a new media item
-// and queues its processing. Nothing is left stored when it fails.
+// and queues its processing. Only a body that ended cleanly is stored; when
+// it fails nothing is left stored. The caller's account may have
+// Options.MaxUploadsPerAccount uploads in progress, the process
+// Options.MaxUploads: beyond them the body is refused unread.
 func (s *Server) receiveUpload(c *fiber.Ctx, kind folio.MediaKind, projectID int64) (m *folio.Media, err error) {
 	limit := s.sizeLimit(kind)
 	defer func() {
 		if err != nil {
 			// The rest of the body was not read; it must not be parsed as
 			// the next request.
-			discardBody(c)
+			s.discardBody(c)
 		}
 	}()
 	if n := c.Request().Header.ContentLength(); n > 0 && int64(n) > limit {
 		return nil, folio.Errorf(folio.ETOOLARGE, "The file is larger than the %d-byte limit for a %s.", limit, kind)
 	}
 	owner := currentUser(c)
+	release, err := s.uploads.acquire(owner.ID)
+	if err != nil {
+		c.Set(fiber.HeaderRetryAfter, uploadRetryAfter)
+		return nil, err
+	}
+	defer release()
 	if projectID != 0 {
 		if _, err := s.opts.Projects.Project(c.UserContext(), owner.ID, projectID); err != nil {
 			return nil, err
 		}
 	}
-	src, filename, err := uploadSource(c)
+	src, filename, err := s.uploadSource(c)
 	if err != nil {
 		return nil, err
 	}
 	head := make([]byte, media.SniffLen)
 	n, err := io.ReadFull(src, head)
+	if errors.As(err, new(*folio.Error)) {
+		return nil, err
+	}
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("read upload: %w", err)
 	}
@@ -181,6 +193,12 @@ func (s *Server) receiveUpload(c *fiber.Ctx, kind folio.MediaKind, projectID int
 		_ = s.opts.Media.DeleteMedia(ctx, m.ID)
 		if errors.Is(err, errTooLarge) {
 			return nil, folio.Errorf(folio.ETOOLARGE, "The file is larger than the %d-byte limit for a %s.", limit, kind)
+		}
+		if errors.As(err, new(*folio.Error)) {
+			return nil, err // the body was cut short or went idle
+		}
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			return nil, errBodyCut // a multipart body without its closing boundary
 		}
 		return nil, fmt.Errorf("store upload: %w", err)
 	}
@@ -230,18 +248,22 @@ func (s *Server) enqueueProcessing(c *fiber.Ctx, m *folio.Media) error {
 //	@Success		201			{object}	MediaResponse
 //	@Failure		401			{object}	Problem
 //	@Failure		404			{object}	Problem	"no such project of yours"
-//	@Failure		413			{object}	Problem	"larger than FOLIO_MAX_VIDEO_BYTES / FOLIO_MAX_IMAGE_BYTES"
+//	@Failure		400			{object}	Problem	"the body ended before its last byte (Content-Length or last chunk); nothing is kept"
+//	@Failure		408			{object}	Problem	"the body sent nothing for FOLIO_HTTP_BODY_IDLE_TIMEOUT"
+//	@Failure		413			{object}	Problem	"larger than FOLIO_MAX_VIDEO_BYTES / FOLIO_MAX_IMAGE_BYTES; a declared Content-Length over it is refused before the body is read"
 //	@Failure		415			{object}	Problem	"not an accepted video or image"
+//	@Failure		429			{object}	Problem	"FOLIO_MAX_UPLOADS_PER_ACCOUNT uploads already in progress; see Retry-After"
+//	@Failure		503			{object}	Problem	"the server has FOLIO_MAX_UPLOADS uploads in progress; see Retry-After"
 //	@Router			/api/v1/projects/{id}/media [post]
 func (s *Server) uploadProjectMedia(c *fiber.Ctx) error {
 	projectID, err := pathID(c)
 	if err != nil {
-		discardBody(c)
+		s.discardBody(c)
 		return err
 	}
 	kind, ok := folio.ParseMediaKind(c.Query("kind"))
 	if !ok {
-		discardBody(c)
+		s.discardBody(c)
 		return &folio.Error{Code: folio.EINVALID, Message: "Some fields are invalid.", Fields: []folio.FieldError{{Field: "kind", Message: "must be screencast or screenshot"}}}
 	}
 	m, err := s.receiveUpload(c, kind, projectID)
@@ -263,8 +285,12 @@ func (s *Server) uploadProjectMedia(c *fiber.Ctx) error {
 //	@Produce		json
 //	@Success		201	{object}	MediaResponse
 //	@Failure		401	{object}	Problem
+//	@Failure		400	{object}	Problem	"the body ended before its last byte"
+//	@Failure		408	{object}	Problem	"the body went idle"
 //	@Failure		413	{object}	Problem
 //	@Failure		415	{object}	Problem
+//	@Failure		429	{object}	Problem	"too many uploads in progress; see Retry-After"
+//	@Failure		503	{object}	Problem	"the server is busy with uploads; see Retry-After"
 //	@Router			/api/v1/me/avatar [post]
 func (s *Server) uploadAvatar(c *fiber.Ctx) error {
 	m, err := s.receiveUpload(c, folio.MediaAvatar, 0)

@@ -45,6 +45,9 @@ type mediaConfig struct {
 	log          *slog.Logger     // nil: quiet
 	metrics      *metrics.Metrics // nil: none
 	queueUI      bool
+	bodyIdle     time.Duration // zero: the default
+	perAccount   int           // streamed uploads in progress; zero: the default
+	uploads      int
 }
 
 func newMediaAPI(t *testing.T, cfg mediaConfig) *mediaAPI {
@@ -76,6 +79,7 @@ func newMediaAPI(t *testing.T, cfg mediaConfig) *mediaAPI {
 		Users: users, Projects: postgres.NewProjectService(db), Idempotency: postgres.NewIdempotencyService(db),
 		Limiter: ratelimit.New(rdb), Limits: httpapi.Limits{LoginPerIP: plenty, LoginPerAccount: plenty, RegisterPerIP: plenty, RegisterPerAccount: plenty},
 		Media: mediaSvc, Store: store, Queue: client, MaxVideoBytes: cfg.video, MaxImageBytes: cfg.image,
+		BodyIdleTimeout: cfg.bodyIdle, MaxUploadsPerAccount: cfg.perAccount, MaxUploads: cfg.uploads,
 		APIDocs: postgres.NewAPIDocsService(db), Directory: postgres.NewProjectService(db), Demos: postgres.NewDemoService(db),
 	})
 	ffmpeg, ffprobe := testenv.FFmpeg(t)

@@ -39,6 +39,8 @@ var codeStatus = map[string]int{
 	"csrf":                    http.StatusForbidden,
 	"idempotency_in_progress": http.StatusConflict,
 	errRenderTimeout:          http.StatusServiceUnavailable,
+	"timeout":                 http.StatusRequestTimeout,
+	errUnavailable:            http.StatusServiceUnavailable,
 }
 
 // statusCode maps Fiber's own errors (404 route, 405, 413 body) onto codes.

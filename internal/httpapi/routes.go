@@ -52,6 +52,7 @@ func (s *Server) routes() {
 	v1.Patch("/projects/:id", signedIn, s.patchProject)
 	v1.Delete("/projects/:id", signedIn, s.deleteProject)
 
+	// The streaming uploads; their bodies' limits are also in declaredLimit.
 	v1.Post("/projects/:id/media", signedIn, s.uploadProjectMedia)
 	v1.Post("/projects/:id/uploads", signedIn, s.startUpload)
 	v1.Post("/uploads/:id/complete", signedIn, s.completeUpload)

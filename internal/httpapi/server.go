@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"html/template"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -53,6 +54,10 @@ type Options struct {
 	Queue         queue.Enqueuer
 	MaxVideoBytes int64
 	MaxImageBytes int64
+	// Streamed uploads in progress, per account and in all (zero: the
+	// defaults); over either the upload is refused before it is read.
+	MaxUploadsPerAccount int
+	MaxUploads           int
 
 	Directory   folio.Directory
 	APIDocs     folio.APIDocsService
@@ -66,6 +71,9 @@ type Options struct {
 	PublicLimit  ratelimit.Limit   // per-IP limit on public pages; zero: none
 	ReadTimeout  time.Duration
 	WriteTimeout time.Duration
+	// BodyIdleTimeout cuts a request body that sends nothing for this long
+	// (zero: DefaultBodyIdleTimeout).
+	BodyIdleTimeout time.Duration
 	// MediaOrigin is the object store's origin, which browsers PUT upload
 	// parts to; the Content-Security-Policy must allow connecting to it.
 	MediaOrigin string
@@ -126,6 +134,8 @@ type Server struct {
 	pages map[string]*template.Template
 	memo  *pageMemo
 
+	uploads *uploadGate
+
 	publicWindow    ipWindow
 	cspStrict       string
 	cspInlineStyles string
@@ -147,7 +157,17 @@ func New(opts Options) *Server {
 	if opts.WriteTimeout == 0 {
 		opts.WriteTimeout = 10 * time.Minute
 	}
-	s := &Server{opts: opts, log: opts.Logger, pages: loadTemplates(), memo: newPageMemo()}
+	if opts.BodyIdleTimeout == 0 {
+		opts.BodyIdleTimeout = DefaultBodyIdleTimeout
+	}
+	if opts.MaxUploadsPerAccount == 0 {
+		opts.MaxUploadsPerAccount = DefaultMaxUploadsPerAccount
+	}
+	if opts.MaxUploads == 0 {
+		opts.MaxUploads = DefaultMaxUploads
+	}
+	s := &Server{opts: opts, log: opts.Logger, pages: loadTemplates(), memo: newPageMemo(),
+		uploads: newUploadGate(opts.MaxUploadsPerAccount, opts.MaxUploads)}
 	s.cspStrict, s.cspInlineStyles = s.buildCSP(false), s.buildCSP(true)
 	s.app = fiber.New(fiber.Config{
 		AppName:               "folio",
@@ -165,12 +185,14 @@ func New(opts Options) *Server {
 		// temp files) before any handler or limit runs.
 		DisablePreParseMultipartForm: true,
 	})
+	s.app.Server().HeaderReceived = s.headerReceived
 	// Order matters: the access log sits outside the panic recovery so that
 	// a panicking request is still logged and counted, with its 500.
 	s.app.Use(withRequestID)
 	s.app.Use(s.securityHeaders)
 	s.app.Use(s.accessLog)
 	s.app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: s.logPanic}))
+	s.app.Use(s.refuseDeclared)
 	s.routes()
 	return s
 }
@@ -179,7 +201,19 @@ func New(opts Options) *Server {
 func (s *Server) App() *fiber.App { return s.app }
 
 // Listen serves on addr until Shutdown is called.
-func (s *Server) Listen(addr string) error { return s.app.Listen(addr) }
+func (s *Server) Listen(addr string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	return s.Serve(ln)
+}
+
+// Serve serves on ln until Shutdown is called. Connections are tracked so
+// that a request body cut short is told from a complete one.
+func (s *Server) Serve(ln net.Listener) error {
+	return s.app.Listener(trackingListener{ln})
+}
 
 // Shutdown stops accepting connections and waits for in-flight requests,
 // at most until ctx is done.

@@ -13,10 +13,6 @@ import (
 	"github.com/minio/minio-go/v7"
 )
 
-// streamPartSize is the buffer minio-go fills per part when the length is
-// unknown: the memory an upload costs, whatever its size.
-const streamPartSize = 16 << 20
-
 // ErrNotFound is returned for a key that does not exist.
 var ErrNotFound = errors.New("object not found")
 
@@ -28,19 +24,6 @@ func translate(err error) error {
 		return fmt.Errorf("%w: %v", ErrNotFound, err)
 	}
 	return err
-}
-
-// PutStream stores r under key without knowing its length, holding one part
-// in memory at a time. A reader error aborts the upload and leaves nothing.
-func (s *Store) PutStream(ctx context.Context, key string, r io.Reader, contentType string) (int64, error) {
-	info, err := s.client.PutObject(ctx, s.bucket, key, r, -1, minio.PutObjectOptions{
-		ContentType: contentType,
-		PartSize:    streamPartSize,
-	})
-	if err != nil {
-		return 0, err
-	}
-	return info.Size, nil
 }
 
 // PutFile stores a local file under key.
