@@ -25,6 +25,7 @@ import (
 	"github.com/foliohq/folio/internal/queue"
 	"github.com/foliohq/folio/internal/ratelimit"
 	"github.com/foliohq/folio/internal/storage"
+	"github.com/foliohq/folio/internal/upload"
 	"github.com/foliohq/folio/migrations"
 )
 
@@ -165,6 +166,17 @@ func (a *app) demoMonitor() *demo.Monitor {
 // that delete them and for the worker.
 func (a *app) purger() *purge.Purger {
 	return &purge.Purger{Deletions: postgres.NewObjectDeletionService(a.db), Store: a.store, Queue: a.queue, Logger: a.log}
+}
+
+// uploads is the media intake the API and the seed share.
+func (a *app) uploads() *upload.Service {
+	return &upload.Service{
+		Media: postgres.NewMediaService(a.db), Projects: postgres.NewProjectService(a.db),
+		Store: a.store, Queue: a.queue, Purger: a.purger(),
+		MaxVideoBytes: a.cfg.MaxVideoBytes, MaxImageBytes: a.cfg.MaxImageBytes,
+		MaxUploadsPerAccount: a.cfg.MaxUploadsPerAccount, MaxUploads: a.cfg.MaxUploads,
+		Metrics: a.metrics, Logger: a.log,
+	}
 }
 
 // checkNow fits the Monitor to the API's DemoChecker, whose handler has
