@@ -175,15 +175,15 @@ func (m *Media) add(ctx context.Context, ownerID int64, p *folio.Project) error 
 	// The name on the picture needs a font; without one the pattern alone will do.
 	label := "drawtext=text='" + strings.ReplaceAll(p.Title, "'", "") + "':fontsize=64:fontcolor=white:box=1:boxcolor=black@0.6:boxborderw=24:x=(w-tw)/2:y=(h-th)/2"
 	files := []struct {
-		kind        folio.MediaKind
-		name, ctype string
-		args        func(filter string) []string
+		kind folio.MediaKind
+		name string
+		args func(filter string) []string
 	}{
-		{folio.MediaScreencast, "screencast.mp4", "video/mp4", func(filter string) []string {
+		{folio.MediaScreencast, "screencast.mp4", func(filter string) []string {
 			return []string{"-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=30", "-f", "lavfi", "-i", "sine=frequency=330",
 				"-t", "8", "-vf", filter, "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest"}
 		}},
-		{folio.MediaScreenshot, "screenshot.png", "image/png", func(filter string) []string {
+		{folio.MediaScreenshot, "screenshot.png", func(filter string) []string {
 			return []string{"-f", "lavfi", "-i", "testsrc2=size=1600x900", "-frames:v", "1", "-vf", filter}
 		}},
 	}
