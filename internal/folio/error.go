@@ -74,7 +74,9 @@ func ErrorMessage(err error) string {
 	return "Internal error."
 }
 
-// Validation collects field errors so that one response lists them all.
+// Validation collects field errors so that one response lists them all,
+// in the order they were added: callers check fields in a fixed order (never
+// by ranging over a map), so the same input always gives the same list.
 type Validation struct {
 	fields []FieldError
 }
