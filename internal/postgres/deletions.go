@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"path"
 	"time"
@@ -47,9 +46,10 @@ func (s *ObjectDeletionService) DeleteProject(ctx context.Context, ownerID, proj
 		// the project), and then fail: no row escapes the list below.
 		var id int64
 		err := tx.NewSelect().Table("projects").Column("id").Where("id = ? AND owner_id = ?", projectID, ownerID).For("UPDATE").Scan(ctx, &id)
-		if errors.Is(err, sql.ErrNoRows) {
-			return projectNotFound()
-		} else if err != nil {
+		if err != nil {
+			if err = notFound(err, msgProjectNotFound); folio.ErrorCode(err) == folio.ENOTFOUND {
+				return err
+			}
 			return fmt.Errorf("lock project: %w", err)
 		}
 		var originals []string
@@ -84,9 +84,10 @@ func (s *ObjectDeletionService) DeleteMedia(ctx context.Context, ownerID, mediaI
 	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		var original string
 		err := tx.NewDelete().Table("media").Where("id = ? AND owner_id = ?", mediaID, ownerID).Returning("original_key").Scan(ctx, &original)
-		if errors.Is(err, sql.ErrNoRows) {
-			return mediaNotFound()
-		} else if err != nil {
+		if err != nil {
+			if err = notFound(err, msgMediaNotFound); folio.ErrorCode(err) == folio.ENOTFOUND {
+				return err
+			}
 			return fmt.Errorf("delete media: %w", err)
 		}
 		ds, err := record(ctx, tx, []string{path.Dir(original) + "/"})
