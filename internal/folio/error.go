@@ -18,6 +18,13 @@ const (
 	EFORBIDDEN    = "forbidden"
 	ETOOMANY      = "too_many_requests"
 	ETOOLARGE     = "too_large"
+	// EBADREQUEST is a request the server could not read (a body cut
+	// short, a malformed multipart body).
+	EBADREQUEST = "bad_request"
+	// EUNSUPPORTED is content of a type that is not accepted.
+	EUNSUPPORTED = "unsupported_media_type"
+	// EUNAVAILABLE is a refusal for lack of capacity; try again shortly.
+	EUNAVAILABLE = "unavailable"
 )
 
 // FieldError is one invalid field of an input.
