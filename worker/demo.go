@@ -19,21 +19,20 @@ import (
 // DemoRetention is how long raw checks are kept.
 const DemoRetention = 30 * 24 * time.Hour
 
-// DemoNotifier hears when a demo goes down or recovers; an email or
-// webhook sender plugs in here.
-type DemoNotifier interface {
-	DemoEvent(ctx context.Context, e folio.DemoEvent)
-}
-
-// DemoHandlers check live demos on a schedule.
+// DemoHandlers check live demos on a schedule; each check is the
+// demo.Monitor's, the workflow the API's "check now" runs too.
 type DemoHandlers struct {
 	Demos    folio.DemoService
-	Checker  *demo.Checker
+	Monitor  *demo.Monitor
 	Queue    queue.Enqueuer
 	Interval time.Duration
-	Notifier DemoNotifier     // nil: events are only recorded and logged
 	Metrics  *metrics.Metrics // nil: none
-	now      func() time.Time
+	// Checker builds a Monitor on Demos when Monitor is nil.
+	//
+	// Deprecated: set Monitor. Kept while the HTTP tests still build
+	// DemoHandlers as their check-now service.
+	Checker *demo.Checker
+	now     func() time.Time
 }
 
 func (h *DemoHandlers) clock() time.Time {
@@ -106,38 +105,23 @@ func (h *DemoHandlers) HandleDemoCheck(ctx context.Context, t *asynq.Task) error
 	if err := json.Unmarshal(t.Payload(), &p); err != nil {
 		return fmt.Errorf("bad payload: %v: %w", err, asynq.SkipRetry)
 	}
-	_, err := h.CheckNow(ctx, p.ProjectID)
+	_, err := h.monitor().Check(ctx, p.ProjectID)
 	return err
 }
 
-// CheckNow checks a project's demo at once and records it. ok is false
-// when the project has no demo to check (deleted, draft, or no URL).
+// CheckNow is the Monitor's Check.
+//
+// Deprecated: call demo.Monitor.Check. Kept while the HTTP tests still
+// build DemoHandlers as their check-now service.
 func (h *DemoHandlers) CheckNow(ctx context.Context, projectID int64) (*folio.DemoCheck, error) {
-	target, ok, err := h.Demos.DemoTarget(ctx, projectID)
-	if err != nil || !ok {
-		return nil, err
+	return h.monitor().Check(ctx, projectID)
+}
+
+func (h *DemoHandlers) monitor() *demo.Monitor {
+	if h.Monitor != nil {
+		return h.Monitor
 	}
-	res := h.Checker.Check(ctx, target.URL)
-	check := folio.DemoCheck{ProjectID: projectID, CheckedAt: res.CheckedAt, Up: res.Up, StatusCode: res.StatusCode,
-		Latency: res.Latency, FinalURL: res.FinalURL, ErrorClass: res.ErrorClass, Error: res.Error}
-	event, err := h.Demos.RecordCheck(ctx, check)
-	if err != nil {
-		return nil, err
-	}
-	if h.Metrics != nil {
-		result := "up"
-		if !res.Up {
-			result = res.ErrorClass
-		}
-		h.Metrics.DemoChecks.WithLabelValues(result).Inc()
-	}
-	if event != nil {
-		loggerFor(ctx, nil).Info("demo state changed", "project_id", projectID, "event", event.Kind, "message", event.Message)
-		if h.Notifier != nil {
-			h.Notifier.DemoEvent(ctx, *event)
-		}
-	}
-	return &check, nil
+	return &demo.Monitor{Demos: h.Demos, Checker: h.Checker, Metrics: h.Metrics}
 }
 
 // HandleDemoPrune deletes checks older than DemoRetention.

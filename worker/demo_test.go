@@ -71,10 +71,11 @@ func TestDemoStateEventsAndUptime(t *testing.T) {
 	srv := newDemoServer(t)
 	p := publicProject(t, f, "Orders", srv.URL+"/orders")
 	demos := postgres.NewDemoService(f.db)
-	h := &worker.DemoHandlers{Demos: demos, Checker: demo.NewChecker(2*time.Second, true), Interval: time.Minute}
+	mon := &demo.Monitor{Demos: demos, Checker: demo.NewChecker(2*time.Second, true), Logger: quiet}
+	h := &worker.DemoHandlers{Demos: demos, Monitor: mon, Interval: time.Minute}
 
 	check := func() *folio.DemoCheck {
-		c, err := h.CheckNow(ctx, p.ID)
+		c, err := mon.Check(ctx, p.ID)
 		if err != nil || c == nil {
 			t.Fatalf("check: %v %v", c, err)
 		}
@@ -114,7 +115,7 @@ func TestDemoStateEventsAndUptime(t *testing.T) {
 	// A draft is not checked.
 	draftTitle, url := "Draft", srv.URL+"/draft"
 	draft, _ := postgres.NewProjectService(f.db).CreateProject(ctx, f.project.OwnerID, folio.ProjectInput{Title: &draftTitle, DemoURL: &url})
-	if c, err := h.CheckNow(ctx, draft.ID); c != nil || err != nil {
+	if c, err := mon.Check(ctx, draft.ID); c != nil || err != nil {
 		t.Errorf("a draft's demo was checked: %v %v", c, err)
 	}
 
@@ -148,7 +149,8 @@ func TestTwoSchedulersCheckEachProjectOncePerInterval(t *testing.T) {
 	const interval = 2 * time.Second
 	for range 2 {
 		w, err := worker.New(worker.Options{Redis: redisOpt, Logger: quiet, ShutdownTimeout: time.Second,
-			Demo: &worker.DemoHandlers{Demos: postgres.NewDemoService(f.db), Checker: demo.NewChecker(time.Second, true), Queue: client, Interval: interval}})
+			Demo: &worker.DemoHandlers{Demos: postgres.NewDemoService(f.db), Queue: client, Interval: interval,
+				Monitor: &demo.Monitor{Demos: postgres.NewDemoService(f.db), Checker: demo.NewChecker(time.Second, true), Logger: quiet}}})
 		if err != nil {
 			t.Fatal(err)
 		}

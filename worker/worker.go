@@ -29,6 +29,7 @@ type Options struct {
 	Media           *MediaHandlers
 	Demo            *DemoHandlers    // nil: no demo checks
 	APIDocs         *APIDocsHandlers // nil: no API docs generation
+	Objects         *ObjectHandlers  // nil: stored objects of deleted rows stay
 	// DemoConcurrency is how many demo checks run at once. Checks wait on
 	// the network, so they get a pool of their own, apart from ffmpeg.
 	DemoConcurrency int
@@ -97,6 +98,13 @@ func New(opts Options) (*Worker, error) {
 	})
 	if _, err := w.scheduler.Register("@every 5m", queue.NewUploadsCleanupTask()); err != nil {
 		return nil, fmt.Errorf("schedule uploads cleanup: %w", err)
+	}
+	if opts.Objects != nil {
+		w.mux.HandleFunc(queue.TypeObjectsDelete, opts.Objects.HandleObjectsDelete)
+		w.mux.HandleFunc(queue.TypeObjectsReconcile, opts.Objects.HandleObjectsReconcile)
+		if _, err := w.scheduler.Register("@every 5m", queue.NewObjectsReconcileTask()); err != nil {
+			return nil, fmt.Errorf("schedule object reconcile: %w", err)
+		}
 	}
 	if opts.APIDocs != nil {
 		w.mux.HandleFunc(queue.TypeAPIDocsGenerate, opts.APIDocs.HandleAPIDocsGenerate)

@@ -94,7 +94,8 @@ func run(n int, latency time.Duration) error {
 	demos := postgres.NewDemoService(db)
 	w, err := worker.New(worker.Options{
 		Redis: redisOpt, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), ShutdownTimeout: time.Second,
-		Demo: &worker.DemoHandlers{Demos: demos, Checker: demo.NewChecker(10*time.Second, true), Queue: client, Interval: time.Hour},
+		Demo: &worker.DemoHandlers{Demos: demos, Queue: client, Interval: time.Hour,
+			Monitor: &demo.Monitor{Demos: demos, Checker: demo.NewChecker(10*time.Second, true)}},
 		// DemoConcurrency left at its default, as the issue asks.
 	})
 	if err != nil {

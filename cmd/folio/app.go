@@ -17,16 +17,18 @@ import (
 	"github.com/foliohq/folio/internal/config"
 	"github.com/foliohq/folio/internal/demo"
 	"github.com/foliohq/folio/internal/errtrack"
+	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/health"
 	"github.com/foliohq/folio/internal/metrics"
 	"github.com/foliohq/folio/internal/postgres"
+	"github.com/foliohq/folio/internal/purge"
 	"github.com/foliohq/folio/internal/queue"
 	"github.com/foliohq/folio/internal/ratelimit"
 	"github.com/foliohq/folio/internal/server"
 	"github.com/foliohq/folio/internal/site"
 	"github.com/foliohq/folio/internal/storage"
+	"github.com/foliohq/folio/internal/upload"
 	"github.com/foliohq/folio/migrations"
-	"github.com/foliohq/folio/worker"
 )
 
 // app holds the configuration and the open connections every long-running
@@ -147,7 +149,7 @@ func (a *app) httpOptions() server.Options {
 
 			APIDocs:     apiDocs,
 			Demos:       demos,
-			DemoChecker: a.demoHandlers(),
+			DemoChecker: checkNow{a.demoMonitor()},
 		},
 		Site: site.Options{
 			Users:     users,
@@ -162,19 +164,46 @@ func (a *app) httpOptions() server.Options {
 	}
 }
 
-func (a *app) demoHandlers() *worker.DemoHandlers {
+// demoMonitor is the demo-check workflow the worker's scheduled checks
+// and the API's "check now" share.
+func (a *app) demoMonitor() *demo.Monitor {
 	checker := demo.NewChecker(a.cfg.DemoCheckTimeout, a.cfg.DemoAllowPrivate)
 	if a.cfg.IsDev() && !a.cfg.DemoAllowPrivate {
 		// The demo portfolio's live demos run on this machine (see folio dev).
 		checker = demo.NewDevChecker(a.cfg.DemoCheckTimeout)
 	}
-	return &worker.DemoHandlers{
+	return &demo.Monitor{
 		Demos:    postgres.NewDemoService(a.db),
+		Projects: postgres.NewProjectService(a.db),
 		Checker:  checker,
-		Queue:    a.queue,
-		Interval: a.cfg.DemoCheckInterval,
 		Metrics:  a.metrics,
+		Logger:   a.log,
 	}
+}
+
+// purger removes the stored objects of deleted rows, for the services
+// that delete them and for the worker.
+func (a *app) purger() *purge.Purger {
+	return &purge.Purger{Deletions: postgres.NewObjectDeletionService(a.db), Store: a.store, Queue: a.queue, Logger: a.log}
+}
+
+// uploads is the media intake the API and the seed share.
+func (a *app) uploads() *upload.Service {
+	return &upload.Service{
+		Media: postgres.NewMediaService(a.db), Projects: postgres.NewProjectService(a.db),
+		Store: a.store, Queue: a.queue, Purger: a.purger(),
+		MaxVideoBytes: a.cfg.MaxVideoBytes, MaxImageBytes: a.cfg.MaxImageBytes,
+		MaxUploadsPerAccount: a.cfg.MaxUploadsPerAccount, MaxUploads: a.cfg.MaxUploads,
+		Metrics: a.metrics, Logger: a.log,
+	}
+}
+
+// checkNow fits the Monitor to the API's DemoChecker, whose handler has
+// already found the caller's project.
+type checkNow struct{ m *demo.Monitor }
+
+func (c checkNow) CheckNow(ctx context.Context, projectID int64) (*folio.DemoCheck, error) {
+	return c.m.Check(ctx, projectID)
 }
 
 func (a *app) asynqRedis() asynq.RedisConnOpt {

@@ -24,7 +24,7 @@ func runSeed(ctx context.Context, _ []string, stdout io.Writer) error {
 	}
 	var media *seed.Media
 	if ffmpeg, err := exec.LookPath("ffmpeg"); err == nil {
-		media = &seed.Media{FFmpeg: ffmpeg, Store: a.store, Media: postgres.NewMediaService(a.db), Queue: a.queue,
+		media = &seed.Media{FFmpeg: ffmpeg, Uploads: a.uploads(), Store: a.store, Queue: a.queue,
 			Docs: postgres.NewAPIDocsService(a.db)}
 	} else {
 		fmt.Fprintln(stdout, "seed: ffmpeg is not installed; the demo gets no screencasts")

@@ -121,8 +121,12 @@ func (a *app) newWorker() (*worker.Worker, error) {
 		ShutdownTimeout: a.cfg.ShutdownTimeout,
 		Metrics:         a.metrics,
 		Errors:          a.errors,
-		Demo:            a.demoHandlers(),
+		Demo: &worker.DemoHandlers{
+			Demos: postgres.NewDemoService(a.db), Monitor: a.demoMonitor(), Queue: a.queue,
+			Interval: a.cfg.DemoCheckInterval, Metrics: a.metrics,
+		},
 		APIDocs:         a.apiDocsHandlers(),
+		Objects:         &worker.ObjectHandlers{Purger: a.purger()},
 		DemoConcurrency: a.cfg.DemoCheckConcurrency,
 		Media: &worker.MediaHandlers{
 			Metrics: a.metrics,

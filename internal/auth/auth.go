@@ -153,11 +153,6 @@ func (s *Service) Login(ctx context.Context, email, password string) (string, *f
 	return token, sess, u, nil
 }
 
-// Logout ends the session of token; an unknown token is not an error.
-func (s *Service) Logout(ctx context.Context, token string) error {
-	return s.Credentials.DeleteSession(ctx, HashToken(token))
-}
-
 // CreateAPIToken makes a personal token for the caller and returns its
 // secret, which is never retrievable again. The caller may grant only
 // scopes it holds (EFORBIDDEN otherwise).

@@ -57,6 +57,10 @@ type Config struct {
 	DemoAllowPrivate     bool
 	DemoCheckConcurrency int
 
+	// AnalyticsRetention is how long raw analytics events are kept (whole
+	// months are dropped once past it); daily rollups stay.
+	AnalyticsRetention time.Duration
+
 	// DevDemosAddr is where `folio dev` serves the demo portfolio's live
 	// demo apps (loopback); other subcommands ignore it.
 	DevDemosAddr string
@@ -128,6 +132,8 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		DemoCheckTimeout:     p.duration("FOLIO_DEMO_CHECK_TIMEOUT", 10*time.Second),
 		DemoAllowPrivate:     p.boolean("FOLIO_DEMO_ALLOW_PRIVATE", false),
 		DemoCheckConcurrency: p.count("FOLIO_DEMO_CHECK_CONCURRENCY", 20),
+
+		AnalyticsRetention: p.days("FOLIO_ANALYTICS_RETENTION", 90),
 
 		DevDemosAddr: p.listenAddr("FOLIO_DEV_DEMOS_ADDR", "127.0.0.1:8090"),
 	}
@@ -267,6 +273,16 @@ func (p *parser) duration(name string, def time.Duration) time.Duration {
 		p.fail(name, "must be a positive duration such as 15s or 1m (got %q)", v)
 	}
 	return d
+}
+
+// days reads a whole number of days ("90" or "90d"), at least 1.
+func (p *parser) days(name string, def int) time.Duration {
+	v := strings.TrimSuffix(p.value(name, strconv.Itoa(def)), "d")
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > 36500 {
+		p.fail(name, "must be a number of days such as 90 or 90d (got %q)", v)
+	}
+	return time.Duration(n) * 24 * time.Hour
 }
 
 func (p *parser) bytes(name string, def int64) int64 {

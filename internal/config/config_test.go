@@ -112,6 +112,10 @@ func TestLoadEachVariable(t *testing.T) {
 		{"FOLIO_DEMO_CHECK_CONCURRENCY", "50", false},
 		{"FOLIO_DEV_DEMOS_ADDR", "127.0.0.1:9999", false},
 		{"FOLIO_DEV_DEMOS_ADDR", "nowhere", true},
+		{"FOLIO_ANALYTICS_RETENTION", "30d", false},
+		{"FOLIO_ANALYTICS_RETENTION", "365", false},
+		{"FOLIO_ANALYTICS_RETENTION", "0", true},
+		{"FOLIO_ANALYTICS_RETENTION", "3 months", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name+"="+tt.value, func(t *testing.T) {

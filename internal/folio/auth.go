@@ -48,8 +48,10 @@ func ValidateToken(name string, scopes []string) error {
 	var v Validation
 	validateText(&v, "name", name, true, 100)
 	for _, sc := range scopes {
-		if !slices.Contains(TokenScopes, sc) && !v.Has("scopes") {
+		if !slices.Contains(TokenScopes, sc) {
+			// One error for the field, naming the first unknown scope.
 			v.Add("scopes", "%q is not a scope; the scopes are %v", sc, TokenScopes)
+			break
 		}
 	}
 	return v.Err()

@@ -18,6 +18,13 @@ const (
 	EFORBIDDEN    = "forbidden"
 	ETOOMANY      = "too_many_requests"
 	ETOOLARGE     = "too_large"
+	// EBADREQUEST is a request the server could not read (a body cut
+	// short, a malformed multipart body).
+	EBADREQUEST = "bad_request"
+	// EUNSUPPORTED is content of a type that is not accepted.
+	EUNSUPPORTED = "unsupported_media_type"
+	// EUNAVAILABLE is a refusal for lack of capacity; try again shortly.
+	EUNAVAILABLE = "unavailable"
 )
 
 // FieldError is one invalid field of an input.
@@ -67,7 +74,9 @@ func ErrorMessage(err error) string {
 	return "Internal error."
 }
 
-// Validation collects field errors so that one response lists them all.
+// Validation collects field errors so that one response lists them all,
+// in the order they were added: callers check fields in a fixed order (never
+// by ranging over a map), so the same input always gives the same list.
 type Validation struct {
 	fields []FieldError
 }

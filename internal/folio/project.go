@@ -95,9 +95,10 @@ func (in *ProjectInput) Validate(creating bool) error {
 	if in.Description != nil {
 		validateText(&v, "description", *in.Description, false, maxDescription)
 	}
-	for field, p := range map[string]*string{"pitch.problem": in.PitchProblem, "pitch.approach": in.PitchApproach, "pitch.result": in.PitchResult} {
-		if p != nil {
-			validateText(&v, field, *p, false, maxPitchPart)
+	// A slice, not a map: errors come out in the order of the fields.
+	for _, f := range []optionalField{{"pitch.problem", in.PitchProblem}, {"pitch.approach", in.PitchApproach}, {"pitch.result", in.PitchResult}} {
+		if f.value != nil {
+			validateText(&v, f.name, *f.value, false, maxPitchPart)
 		}
 	}
 	if in.TechTags != nil {
@@ -158,6 +159,12 @@ func (in *ProjectInput) Apply(p *Project) {
 	if p.Visibility != VisibilityPublic {
 		p.FeaturedRank = 0
 	}
+}
+
+// optionalField is a field of a patch, nil when not given.
+type optionalField struct {
+	name  string
+	value *string
 }
 
 func deref(p *string) string {

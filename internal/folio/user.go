@@ -176,9 +176,9 @@ func (u *ProfileUpdate) Validate() error {
 	if u.Location != nil {
 		validateText(&v, "location", *u.Location, false, maxLocation)
 	}
-	for field, p := range map[string]*string{"website_url": u.WebsiteURL, "github_url": u.GitHubURL, "linkedin_url": u.LinkedInURL} {
-		if p != nil {
-			validateURL(&v, field, *p)
+	for _, f := range []optionalField{{"website_url", u.WebsiteURL}, {"github_url", u.GitHubURL}, {"linkedin_url", u.LinkedInURL}} {
+		if f.value != nil {
+			validateURL(&v, f.name, *f.value)
 		}
 	}
 	return v.Err()

@@ -23,10 +23,16 @@ func Sniff(head []byte) string {
 			return t
 		}
 	}
-	// Some MP4 brands are reported under other names.
-	switch t, _, _ := strings.Cut(mt.String(), ";"); t {
-	case "video/x-m4v", "video/3gpp", "video/3gpp2", "audio/mp4":
-		return "video/mp4"
+	// Some types are reported under other names: MP4 brands, and Matroska
+	// (the library's video/matroska is the type Folio calls
+	// video/x-matroska, as browsers and ffprobe do).
+	for m := mt; m != nil; m = m.Parent() {
+		switch t, _, _ := strings.Cut(m.String(), ";"); t {
+		case "video/x-m4v", "video/3gpp", "video/3gpp2", "audio/mp4":
+			return "video/mp4"
+		case "video/matroska":
+			return "video/x-matroska"
+		}
 	}
 	return ""
 }

@@ -15,6 +15,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/foliohq/folio/internal/queue"
 )
 
 // Metrics holds every series Folio records. One value per process; tests
@@ -85,30 +87,50 @@ func (m *Metrics) WatchDB(db *sql.DB) {
 }
 
 // WatchQueues exports the size of every asynq queue by state, read when
-// Prometheus scrapes.
+// Prometheus scrapes. Folio's own queues (queue.Names) are there from the
+// start, at 0 until their first task, so that dashboards and alerts see a
+// series rather than none.
 func (m *Metrics) WatchQueues(inspector *asynq.Inspector) {
-	m.Registry.MustRegister(&queueCollector{inspector: inspector})
+	m.Registry.MustRegister(&queueCollector{inspector: inspector, known: queue.Names()})
 }
 
 var queueSizeDesc = prometheus.NewDesc("folio_queue_tasks", "Tasks in each asynq queue, by state.", []string{"queue", "state"}, nil)
 
-type queueCollector struct{ inspector *asynq.Inspector }
+// queueStates are the states exported, in a fixed order.
+var queueStates = []string{"pending", "active", "scheduled", "retry", "archived", "completed"}
+
+type queueCollector struct {
+	inspector *asynq.Inspector
+	known     []string
+}
 
 func (c *queueCollector) Describe(ch chan<- *prometheus.Desc) { ch <- queueSizeDesc }
 
 func (c *queueCollector) Collect(ch chan<- prometheus.Metric) {
+	// Without Redis there is nothing to say, not even zeros.
 	queues, err := c.inspector.Queues()
 	if err != nil {
 		return
+	}
+	exist := map[string]bool{}
+	for _, q := range queues {
+		exist[q] = true
+	}
+	for _, q := range c.known {
+		if !exist[q] { // no task yet: Redis does not know the queue
+			for _, state := range queueStates {
+				ch <- prometheus.MustNewConstMetric(queueSizeDesc, prometheus.GaugeValue, 0, q, state)
+			}
+		}
 	}
 	for _, q := range queues {
 		info, err := c.inspector.GetQueueInfo(q)
 		if err != nil {
 			continue
 		}
-		for state, n := range map[string]int{"pending": info.Pending, "active": info.Active, "scheduled": info.Scheduled,
-			"retry": info.Retry, "archived": info.Archived, "completed": info.Completed} {
-			ch <- prometheus.MustNewConstMetric(queueSizeDesc, prometheus.GaugeValue, float64(n), q, state)
+		counts := []int{info.Pending, info.Active, info.Scheduled, info.Retry, info.Archived, info.Completed}
+		for i, state := range queueStates {
+			ch <- prometheus.MustNewConstMetric(queueSizeDesc, prometheus.GaugeValue, float64(counts[i]), q, state)
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -54,7 +55,7 @@ func (s *APIDocsService) APIDocsObjectKey(ctx context.Context, projectID int64) 
 	case errors.Is(err, sql.ErrNoRows):
 		return folio.NewPublicKey(), nil
 	case err != nil:
-		return "", err
+		return "", fmt.Errorf("postgres: api docs key of project %d: %w", projectID, err)
 	case !key.Valid:
 		return legacyKey(projectID), nil
 	}
@@ -69,20 +70,20 @@ func (s *APIDocsService) RequestAPIDocs(ctx context.Context, projectID int64, so
 		status = 'pending', error = '', updated_at = now()
 		WHERE coalesce(apidocs.key, apidocs.project_id::text) = EXCLUDED.key
 		RETURNING generation`, projectID, key, string(source)).Scan(ctx, &generation)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, folio.Errorf(folio.ECONFLICT, "Another request for these API docs arrived at the same time; send yours again.")
+	if errors.Is(err, sql.ErrNoRows) { // the upsert's WHERE refused: another key
+		err = folio.Errorf(folio.ECONFLICT, "Another request for these API docs arrived at the same time; send yours again.")
 	}
-	return generation, err
+	if err != nil {
+		return 0, fmt.Errorf("postgres: request api docs of project %d: %w", projectID, err)
+	}
+	return generation, nil
 }
 
 // APIDocs implements folio.APIDocsService.
 func (s *APIDocsService) APIDocs(ctx context.Context, projectID int64) (*folio.APIDocs, error) {
 	row := new(apiDocsRow)
 	if err := s.db.NewSelect().Model(row).Where("project_id = ?", projectID).Scan(ctx); err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, folio.Errorf(folio.ENOTFOUND, "No API docs were requested for this project.")
-		}
-		return nil, err
+		return nil, fmt.Errorf("postgres: api docs of project %d: %w", projectID, notFound(err, msgNoAPIDocs))
 	}
 	tags := row.Tags
 	if tags == nil {
@@ -103,8 +104,10 @@ func (s *APIDocsService) APIDocs(ctx context.Context, projectID int64) (*folio.A
 
 // StartAPIDocs implements folio.APIDocsService.
 func (s *APIDocsService) StartAPIDocs(ctx context.Context, projectID int64) error {
-	_, err := s.db.NewUpdate().Table("apidocs").Set("status = 'generating', updated_at = now()").Where("project_id = ?", projectID).Exec(ctx)
-	return err
+	if _, err := s.db.NewUpdate().Table("apidocs").Set("status = 'generating', updated_at = now()").Where("project_id = ?", projectID).Exec(ctx); err != nil {
+		return fmt.Errorf("postgres: start api docs of project %d: %w", projectID, err)
+	}
+	return nil
 }
 
 // FinishAPIDocs implements folio.APIDocsService. A result made from an
@@ -118,10 +121,10 @@ func (s *APIDocsService) FinishAPIDocs(ctx context.Context, d folio.APIDocs) (st
 		RETURNING old.document_key`,
 		d.Title, d.Version, d.Operations, pgStringArray(d.Tags), d.DocumentKey, legacyDocumentKey(d.ProjectID), d.ProjectID, d.Generation).
 		Scan(ctx, &replaced)
-	if errors.Is(err, sql.ErrNoRows) {
+	if errors.Is(err, sql.ErrNoRows) { // a newer generation was requested
 		return "", false, nil
 	} else if err != nil {
-		return "", false, err
+		return "", false, fmt.Errorf("postgres: finish api docs of project %d: %w", d.ProjectID, err)
 	}
 	if replaced.String == d.DocumentKey {
 		return "", true, nil
@@ -131,7 +134,9 @@ func (s *APIDocsService) FinishAPIDocs(ctx context.Context, d folio.APIDocs) (st
 
 // FailAPIDocs implements folio.APIDocsService.
 func (s *APIDocsService) FailAPIDocs(ctx context.Context, projectID, generation int64, reason string) error {
-	_, err := s.db.NewUpdate().Table("apidocs").Set("status = 'failed', error = ?, updated_at = now()", reason).
-		Where("project_id = ? AND generation = ?", projectID, generation).Exec(ctx)
-	return err
+	if _, err := s.db.NewUpdate().Table("apidocs").Set("status = 'failed', error = ?, updated_at = now()", reason).
+		Where("project_id = ? AND generation = ?", projectID, generation).Exec(ctx); err != nil {
+		return fmt.Errorf("postgres: fail api docs of project %d: %w", projectID, err)
+	}
+	return nil
 }

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -48,11 +49,13 @@ var _ folio.CredentialService = (*CredentialService)(nil)
 func (s *CredentialService) CreateSession(ctx context.Context, sess *folio.Session) error {
 	row := &sessionRow{TokenHash: sess.TokenHash, UserID: sess.UserID, CSRFToken: sess.CSRFToken, ExpiresAt: sess.ExpiresAt}
 	if _, err := s.db.NewInsert().Model(row).Returning("created_at").Exec(ctx); err != nil {
-		return err
+		return fmt.Errorf("postgres: create session: %w", err)
 	}
 	sess.CreatedAt = row.CreatedAt
-	_, err := s.db.NewDelete().Model((*sessionRow)(nil)).Where("user_id = ? AND expires_at < now()", sess.UserID).Exec(ctx)
-	return err
+	if _, err := s.db.NewDelete().Model((*sessionRow)(nil)).Where("user_id = ? AND expires_at < now()", sess.UserID).Exec(ctx); err != nil {
+		return fmt.Errorf("postgres: prune expired sessions: %w", err)
+	}
+	return nil
 }
 
 // SessionByHash implements folio.CredentialService.
@@ -60,21 +63,25 @@ func (s *CredentialService) SessionByHash(ctx context.Context, hash []byte) (*fo
 	row := new(sessionRow)
 	err := s.db.NewSelect().Model(row).Where("token_hash = ? AND expires_at > now()", hash).Scan(ctx)
 	if err != nil {
-		return nil, notFound(err, "Session not found.")
+		return nil, fmt.Errorf("postgres: session by hash: %w", notFound(err, msgSessionNotFound))
 	}
 	return &folio.Session{TokenHash: row.TokenHash, UserID: row.UserID, CSRFToken: row.CSRFToken, CreatedAt: row.CreatedAt, ExpiresAt: row.ExpiresAt}, nil
 }
 
 // ExtendSession implements folio.CredentialService.
 func (s *CredentialService) ExtendSession(ctx context.Context, hash []byte, expiresAt time.Time) error {
-	_, err := s.db.NewUpdate().Model((*sessionRow)(nil)).Set("expires_at = ?", expiresAt).Where("token_hash = ?", hash).Exec(ctx)
-	return err
+	if _, err := s.db.NewUpdate().Model((*sessionRow)(nil)).Set("expires_at = ?", expiresAt).Where("token_hash = ?", hash).Exec(ctx); err != nil {
+		return fmt.Errorf("postgres: extend session: %w", err)
+	}
+	return nil
 }
 
 // DeleteSession implements folio.CredentialService.
 func (s *CredentialService) DeleteSession(ctx context.Context, hash []byte) error {
-	_, err := s.db.NewDelete().Model((*sessionRow)(nil)).Where("token_hash = ?", hash).Exec(ctx)
-	return err
+	if _, err := s.db.NewDelete().Model((*sessionRow)(nil)).Where("token_hash = ?", hash).Exec(ctx); err != nil {
+		return fmt.Errorf("postgres: delete session: %w", err)
+	}
+	return nil
 }
 
 // DeleteSessions implements folio.CredentialService.
@@ -83,8 +90,10 @@ func (s *CredentialService) DeleteSessions(ctx context.Context, userID int64, ke
 	if keep != nil {
 		q = q.Where("token_hash <> ?", keep)
 	}
-	_, err := q.Exec(ctx)
-	return err
+	if _, err := q.Exec(ctx); err != nil {
+		return fmt.Errorf("postgres: delete sessions of user %d: %w", userID, err)
+	}
+	return nil
 }
 
 // CreateAPIToken implements folio.CredentialService.
@@ -95,7 +104,7 @@ func (s *CredentialService) CreateAPIToken(ctx context.Context, t *folio.APIToke
 	}
 	row := &apiTokenRow{UserID: t.UserID, Name: t.Name, TokenHash: t.TokenHash, Scopes: scopes}
 	if _, err := s.db.NewInsert().Model(row).Returning("*").Exec(ctx); err != nil {
-		return err
+		return fmt.Errorf("postgres: create api token: %w", err)
 	}
 	*t = *row.token()
 	return nil
@@ -107,7 +116,7 @@ func (s *CredentialService) APITokenByHash(ctx context.Context, hash []byte) (*f
 	// Recording the use in the same statement keeps lookups one round trip.
 	err := s.db.NewUpdate().Model(row).Set("last_used_at = now()").Where("token_hash = ?", hash).Returning("*").Scan(ctx)
 	if err != nil {
-		return nil, notFound(err, "Token not found.")
+		return nil, fmt.Errorf("postgres: api token by hash: %w", notFound(err, msgTokenNotFound))
 	}
 	return row.token(), nil
 }
@@ -116,7 +125,7 @@ func (s *CredentialService) APITokenByHash(ctx context.Context, hash []byte) (*f
 func (s *CredentialService) APITokens(ctx context.Context, userID int64) ([]*folio.APIToken, error) {
 	var rows []apiTokenRow
 	if err := s.db.NewSelect().Model(&rows).Where("user_id = ?", userID).Order("id DESC").Scan(ctx); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("postgres: api tokens of user %d: %w", userID, err)
 	}
 	out := make([]*folio.APIToken, len(rows))
 	for i := range rows {
@@ -128,19 +137,18 @@ func (s *CredentialService) APITokens(ctx context.Context, userID int64) ([]*fol
 // DeleteAPIToken implements folio.CredentialService.
 func (s *CredentialService) DeleteAPIToken(ctx context.Context, userID, id int64) error {
 	res, err := s.db.NewDelete().Model((*apiTokenRow)(nil)).Where("id = ? AND user_id = ?", id, userID).Exec(ctx)
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return folio.Errorf(folio.ENOTFOUND, "Token not found.")
+	if err := notFound(oneRow(res, err), msgTokenNotFound); err != nil {
+		return fmt.Errorf("postgres: delete api token %d: %w", id, err)
 	}
 	return nil
 }
 
 // DeleteAPITokens implements folio.CredentialService.
 func (s *CredentialService) DeleteAPITokens(ctx context.Context, userID int64) error {
-	_, err := s.db.NewDelete().Model((*apiTokenRow)(nil)).Where("user_id = ?", userID).Exec(ctx)
-	return err
+	if _, err := s.db.NewDelete().Model((*apiTokenRow)(nil)).Where("user_id = ?", userID).Exec(ctx); err != nil {
+		return fmt.Errorf("postgres: delete api tokens of user %d: %w", userID, err)
+	}
+	return nil
 }
 
 type knownDeviceRow struct {
@@ -162,19 +170,21 @@ func (s *CredentialService) RememberDevice(ctx context.Context, d *folio.KnownDe
 	if _, err := s.db.NewInsert().Model(row).
 		On("CONFLICT (token_hash) DO UPDATE").Set("last_login_at = now()").
 		Returning("*").Exec(ctx); err != nil {
-		return err
+		return fmt.Errorf("postgres: remember device: %w", err)
 	}
 	d.CreatedAt, d.LastLoginAt = row.CreatedAt, row.LastLoginAt
-	_, err := s.db.NewDelete().Model((*knownDeviceRow)(nil)).
-		Where("user_id = ? AND last_login_at < ?", d.UserID, time.Now().Add(-knownDeviceTTL)).Exec(ctx)
-	return err
+	if _, err := s.db.NewDelete().Model((*knownDeviceRow)(nil)).
+		Where("user_id = ? AND last_login_at < ?", d.UserID, time.Now().Add(-knownDeviceTTL)).Exec(ctx); err != nil {
+		return fmt.Errorf("postgres: forget old devices: %w", err)
+	}
+	return nil
 }
 
 // DeviceByHash implements folio.CredentialService.
 func (s *CredentialService) DeviceByHash(ctx context.Context, hash []byte) (*folio.KnownDevice, error) {
 	row := new(knownDeviceRow)
 	if err := s.db.NewSelect().Model(row).Where("token_hash = ?", hash).Scan(ctx); err != nil {
-		return nil, notFound(err, "Device not found.")
+		return nil, fmt.Errorf("postgres: device by hash: %w", notFound(err, msgDeviceNotFound))
 	}
 	return &folio.KnownDevice{TokenHash: row.TokenHash, UserID: row.UserID, CreatedAt: row.CreatedAt, LastLoginAt: row.LastLoginAt}, nil
 }
@@ -207,32 +217,36 @@ func (s *IdempotencyService) BeginIdempotent(ctx context.Context, userID int64, 
 	// Forget an expired record first, so the key can be claimed again.
 	if _, err := s.db.NewDelete().Model((*idempotencyRow)(nil)).
 		Where("user_id = ? AND key = ? AND created_at < ?", userID, key, time.Now().Add(-idempotencyTTL)).Exec(ctx); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("postgres: forget expired idempotency key: %w", err)
 	}
 	row := &idempotencyRow{UserID: userID, Key: key, RequestHash: requestHash, Body: []byte{}}
 	res, err := s.db.NewInsert().Model(row).On("CONFLICT DO NOTHING").Exec(ctx)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("postgres: claim idempotency key: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n == 1 {
 		return nil, nil
 	}
 	existing := new(idempotencyRow)
 	if err := s.db.NewSelect().Model(existing).Where("user_id = ? AND key = ?", userID, key).Scan(ctx); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("postgres: idempotency record: %w", err)
 	}
 	return &folio.IdempotencyRecord{RequestHash: existing.RequestHash, Status: existing.Status, Body: existing.Body}, nil
 }
 
 // FinishIdempotent implements folio.IdempotencyService.
 func (s *IdempotencyService) FinishIdempotent(ctx context.Context, userID int64, key string, status int, body []byte) error {
-	_, err := s.db.NewUpdate().Model((*idempotencyRow)(nil)).
-		Set("status = ?, body = ?", status, body).Where("user_id = ? AND key = ?", userID, key).Exec(ctx)
-	return err
+	if _, err := s.db.NewUpdate().Model((*idempotencyRow)(nil)).
+		Set("status = ?, body = ?", status, body).Where("user_id = ? AND key = ?", userID, key).Exec(ctx); err != nil {
+		return fmt.Errorf("postgres: finish idempotency key: %w", err)
+	}
+	return nil
 }
 
 // AbandonIdempotent implements folio.IdempotencyService.
 func (s *IdempotencyService) AbandonIdempotent(ctx context.Context, userID int64, key string) error {
-	_, err := s.db.NewDelete().Model((*idempotencyRow)(nil)).Where("user_id = ? AND key = ? AND status = 0", userID, key).Exec(ctx)
-	return err
+	if _, err := s.db.NewDelete().Model((*idempotencyRow)(nil)).Where("user_id = ? AND key = ? AND status = 0", userID, key).Exec(ctx); err != nil {
+		return fmt.Errorf("postgres: abandon idempotency key: %w", err)
+	}
+	return nil
 }

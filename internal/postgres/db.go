@@ -17,7 +17,7 @@ import (
 func Open(ctx context.Context, dsn string) (*bun.DB, error) {
 	sqldb, err := sql.Open("pgx", dsn)
 	if err != nil {
-		return nil, fmt.Errorf("open postgres: %w", err)
+		return nil, fmt.Errorf("postgres: open: %w", err)
 	}
 	sqldb.SetMaxOpenConns(20)
 	sqldb.SetMaxIdleConns(5)
@@ -27,7 +27,7 @@ func Open(ctx context.Context, dsn string) (*bun.DB, error) {
 	defer cancel()
 	if err := db.PingContext(pingCtx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("connect to postgres: %w", err)
+		return nil, fmt.Errorf("postgres: connect: %w", err)
 	}
 	return db, nil
 }

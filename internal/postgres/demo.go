@@ -78,7 +78,7 @@ func (s *DemoService) RecordCheck(ctx context.Context, c folio.DemoCheck) (*foli
 		if errors.Is(err, sql.ErrNoRows) {
 			st = &demoStatusRow{ProjectID: c.ProjectID, State: state, Since: c.CheckedAt}
 		} else if err != nil {
-			return err
+			return fmt.Errorf("demo status: %w", err)
 		}
 		wasDown := st.ConsecutiveFails >= folio.DownAfter
 		if st.State != state {
@@ -100,26 +100,31 @@ func (s *DemoService) RecordCheck(ctx context.Context, c folio.DemoCheck) (*foli
 		if _, err := tx.NewInsert().Model(st).On("CONFLICT (project_id) DO UPDATE").
 			Set("state = EXCLUDED.state, since = EXCLUDED.since, last_checked_at = EXCLUDED.last_checked_at").
 			Set("consecutive_fails = EXCLUDED.consecutive_fails, last_error = EXCLUDED.last_error").Exec(ctx); err != nil {
-			return err
+			return fmt.Errorf("save demo status: %w", err)
 		}
 		if event != nil {
 			ev := &demoEventRow{ProjectID: event.ProjectID, Kind: event.Kind, Message: event.Message}
 			if _, err := tx.NewInsert().Model(ev).Returning("created_at").Exec(ctx); err != nil {
-				return err
+				return fmt.Errorf("insert demo event: %w", err)
 			}
 			event.CreatedAt = ev.CreatedAt
 		}
 		return nil
 	})
-	return event, err
+	if err != nil {
+		return nil, fmt.Errorf("postgres: record check of project %d: %w", c.ProjectID, err)
+	}
+	return event, nil
 }
 
 func (s *DemoService) uptime(ctx context.Context, projectID int64, window time.Duration) (*float64, error) {
 	var ratio sql.NullFloat64
 	err := s.db.NewSelect().Table("demo_checks").ColumnExpr("avg(up::int)").
 		Where("project_id = ? AND checked_at > ?", projectID, time.Now().Add(-window)).Scan(ctx, &ratio)
-	if err != nil || !ratio.Valid {
-		return nil, err
+	if err != nil {
+		return nil, fmt.Errorf("uptime: %w", err)
+	} else if !ratio.Valid {
+		return nil, nil
 	}
 	return &ratio.Float64, nil
 }
@@ -130,19 +135,19 @@ func (s *DemoService) DemoSummary(ctx context.Context, projectID int64, recent i
 	st := new(demoStatusRow)
 	if err := s.db.NewSelect().Model(st).Where("project_id = ?", projectID).Scan(ctx); err == nil {
 		sum.State, sum.Since, sum.LastCheckedAt = folio.DemoState(st.State), st.Since, st.LastCheckedAt
-	} else if !errors.Is(err, sql.ErrNoRows) {
-		return sum, err
+	} else if !errors.Is(err, sql.ErrNoRows) { // no row yet: unknown
+		return sum, fmt.Errorf("postgres: demo summary of project %d: %w", projectID, err)
 	}
 	var err error
 	if sum.Uptime24h, err = s.uptime(ctx, projectID, 24*time.Hour); err != nil {
-		return sum, err
+		return sum, fmt.Errorf("postgres: demo summary of project %d: %w", projectID, err)
 	}
 	if sum.Uptime7d, err = s.uptime(ctx, projectID, 7*24*time.Hour); err != nil {
-		return sum, err
+		return sum, fmt.Errorf("postgres: demo summary of project %d: %w", projectID, err)
 	}
 	var rows []demoCheckRow
 	if err := s.db.NewSelect().Model(&rows).Where("project_id = ?", projectID).Order("checked_at DESC").Limit(int64(recent)).Scan(ctx); err != nil {
-		return sum, err
+		return sum, fmt.Errorf("postgres: demo summary of project %d: checks: %w", projectID, err)
 	}
 	for i := range rows {
 		sum.Recent = append(sum.Recent, rows[i].check())
@@ -153,7 +158,7 @@ func (s *DemoService) DemoSummary(ctx context.Context, projectID int64, recent i
 	}
 	var events []demoEventRow
 	if err := s.db.NewSelect().Model(&events).Where("project_id = ?", projectID).Order("id DESC").Limit(10).Scan(ctx); err != nil {
-		return sum, err
+		return sum, fmt.Errorf("postgres: demo summary of project %d: events: %w", projectID, err)
 	}
 	for _, e := range events {
 		sum.Events = append(sum.Events, folio.DemoEvent{ProjectID: e.ProjectID, Kind: e.Kind, Message: e.Message, CreatedAt: e.CreatedAt})
@@ -169,7 +174,7 @@ func (s *DemoService) DemoStates(ctx context.Context, projectIDs []int64) (map[i
 	}
 	var rows []demoStatusRow
 	if err := s.db.NewSelect().Model(&rows).Where("project_id IN (?)", bun.In(projectIDs)).Scan(ctx); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("postgres: demo states: %w", err)
 	}
 	for _, r := range rows {
 		out[r.ProjectID] = folio.DemoSummary{State: folio.DemoState(r.State), Since: r.Since, LastCheckedAt: r.LastCheckedAt}
@@ -185,7 +190,7 @@ func (s *DemoService) DemoTargets(ctx context.Context, after int64, limit int) (
 	}
 	if err := s.db.NewSelect().Table("projects").Column("id", "demo_url").
 		Where("visibility = 'public' AND demo_url <> '' AND id > ?", after).Order("id").Limit(int64(limit)).Scan(ctx, &rows); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("postgres: demo targets: %w", err)
 	}
 	out := make([]folio.DemoTarget, len(rows))
 	for i, r := range rows {
@@ -207,7 +212,7 @@ func (s *DemoService) DemoTarget(ctx context.Context, projectID int64) (folio.De
 func (s *DemoService) PruneDemoChecks(ctx context.Context, before time.Time) (int64, error) {
 	res, err := s.db.NewDelete().Model((*demoCheckRow)(nil)).Where("checked_at < ?", before).Exec(ctx)
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("postgres: prune demo checks: %w", err)
 	}
 	return res.RowsAffected()
 }

@@ -67,18 +67,16 @@ func NewMediaService(db *bun.DB) *MediaService { return &MediaService{db: db} }
 
 var _ folio.MediaService = (*MediaService)(nil)
 
-func mediaNotFound() error { return folio.Errorf(folio.ENOTFOUND, "Media not found.") }
-
 // CreateMedia implements folio.MediaService.
 func (s *MediaService) CreateMedia(ctx context.Context, m *folio.Media) error {
-	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		if m.ProjectID != 0 {
 			n, err := tx.NewSelect().Table("projects").Where("id = ? AND owner_id = ?", m.ProjectID, m.OwnerID).Count(ctx)
 			if err != nil {
 				return err
 			}
 			if n == 0 {
-				return projectNotFound()
+				return notFound(sql.ErrNoRows, msgProjectNotFound)
 			}
 		}
 		key := folio.NewPublicKey()
@@ -93,20 +91,23 @@ func (s *MediaService) CreateMedia(ctx context.Context, m *folio.Media) error {
 		*m = *row.media()
 		return nil
 	})
+	if err != nil {
+		return fmt.Errorf("postgres: create media: %w", err)
+	}
+	return nil
 }
 
-func (s *MediaService) load(ctx context.Context, q *bun.SelectQuery) (*folio.Media, error) {
+// load returns the media q selects, with its renditions; by names the
+// lookup in errors.
+func (s *MediaService) load(ctx context.Context, by string, q *bun.SelectQuery) (*folio.Media, error) {
 	row := new(mediaRow)
 	if err := q.Model(row).Scan(ctx); err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, mediaNotFound()
-		}
-		return nil, err
+		return nil, fmt.Errorf("postgres: media by %s: %w", by, notFound(err, msgMediaNotFound))
 	}
 	m := row.media()
 	var rs []renditionRow
 	if err := s.db.NewSelect().Model(&rs).Where("media_id = ?", m.ID).Order("name").Scan(ctx); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("postgres: renditions of media %d: %w", m.ID, err)
 	}
 	for _, r := range rs {
 		m.Renditions = append(m.Renditions, folio.Rendition{Name: r.Name, Key: r.Key, ContentType: r.ContentType, SizeBytes: r.SizeBytes, Width: r.Width, Height: r.Height})
@@ -116,17 +117,17 @@ func (s *MediaService) load(ctx context.Context, q *bun.SelectQuery) (*folio.Med
 
 // MediaByID implements folio.MediaService.
 func (s *MediaService) MediaByID(ctx context.Context, id int64) (*folio.Media, error) {
-	return s.load(ctx, s.db.NewSelect().Where("id = ?", id))
+	return s.load(ctx, "id", s.db.NewSelect().Where("id = ?", id))
 }
 
 // OwnedMedia implements folio.MediaService.
 func (s *MediaService) OwnedMedia(ctx context.Context, ownerID, id int64) (*folio.Media, error) {
-	return s.load(ctx, s.db.NewSelect().Where("id = ? AND owner_id = ?", id, ownerID))
+	return s.load(ctx, "id", s.db.NewSelect().Where("id = ? AND owner_id = ?", id, ownerID))
 }
 
 // MediaVisibility implements folio.MediaService.
 func (s *MediaService) MediaVisibility(ctx context.Context, publicKey string) (folio.MediaVisibility, error) {
-	m, err := s.load(ctx, s.db.NewSelect().Where("public_key = ?", publicKey))
+	m, err := s.load(ctx, "public key", s.db.NewSelect().Where("public_key = ?", publicKey))
 	if err != nil {
 		return folio.MediaVisibility{}, err
 	}
@@ -134,14 +135,14 @@ func (s *MediaService) MediaVisibility(ctx context.Context, publicKey string) (f
 	if m.Kind == folio.MediaAvatar {
 		n, err := s.db.NewSelect().Table("users").Where("id = ? AND avatar_media_id = ?", m.OwnerID, m.ID).Count(ctx)
 		if err != nil {
-			return v, err
+			return v, fmt.Errorf("postgres: media visibility: %w", err)
 		}
 		v.CurrentAvatar = n > 0
 	}
 	if m.ProjectID != 0 {
 		var vis string
 		if err := s.db.NewSelect().Table("projects").Column("visibility").Where("id = ?", m.ProjectID).Scan(ctx, &vis); err != nil {
-			return v, notFound(err, "Media not found.")
+			return v, fmt.Errorf("postgres: media visibility: %w", notFound(err, msgMediaNotFound))
 		}
 		v.ProjectVisibility = folio.Visibility(vis)
 	}
@@ -157,22 +158,25 @@ func (s *MediaService) transition(ctx context.Context, db bun.IDB, id int64, to 
 		q = set(q)
 	}
 	res, err := q.Exec(ctx)
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
+	if err := oneRow(res, err); errors.Is(err, sql.ErrNoRows) {
+		// No row moved: either there is none, or it is in another status.
 		if _, err := s.MediaByID(ctx, id); err != nil {
 			return err
 		}
-		return folio.Errorf(folio.ECONFLICT, "The media cannot move to %s from its current status.", to)
+		return fmt.Errorf("postgres: media %d to %s: %w", id, to,
+			folio.Errorf(folio.ECONFLICT, "The media cannot move to %s from its current status.", to))
+	} else if err != nil {
+		return fmt.Errorf("postgres: media %d to %s: %w", id, to, err)
 	}
 	return nil
 }
 
 // SetUploadID implements folio.MediaService.
 func (s *MediaService) SetUploadID(ctx context.Context, id int64, uploadID string) error {
-	_, err := s.db.NewUpdate().Table("media").Set("upload_id = ?, updated_at = now()", uploadID).Where("id = ?", id).Exec(ctx)
-	return err
+	if _, err := s.db.NewUpdate().Table("media").Set("upload_id = ?, updated_at = now()", uploadID).Where("id = ?", id).Exec(ctx); err != nil {
+		return fmt.Errorf("postgres: set upload id of media %d: %w", id, err)
+	}
+	return nil
 }
 
 // MarkUploaded implements folio.MediaService.
@@ -194,7 +198,7 @@ func (s *MediaService) StartProcessing(ctx context.Context, id int64) error {
 func (s *MediaService) FinishProcessing(ctx context.Context, id int64, p folio.Probe, rs []folio.Rendition) error {
 	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		if _, err := tx.NewDelete().Model((*renditionRow)(nil)).Where("media_id = ?", id).Exec(ctx); err != nil {
-			return err
+			return fmt.Errorf("postgres: delete renditions of media %d: %w", id, err)
 		}
 		if len(rs) > 0 {
 			rows := make([]renditionRow, len(rs))
@@ -202,7 +206,7 @@ func (s *MediaService) FinishProcessing(ctx context.Context, id int64, p folio.P
 				rows[i] = renditionRow{MediaID: id, Name: r.Name, Key: r.Key, ContentType: r.ContentType, SizeBytes: r.SizeBytes, Width: r.Width, Height: r.Height}
 			}
 			if _, err := tx.NewInsert().Model(&rows).Exec(ctx); err != nil {
-				return fmt.Errorf("insert renditions: %w", err)
+				return fmt.Errorf("postgres: insert renditions of media %d: %w", id, err)
 			}
 		}
 		return s.transition(ctx, tx, id, folio.MediaReady, []folio.MediaStatus{folio.MediaProcessing}, func(q *bun.UpdateQuery) *bun.UpdateQuery {
@@ -222,15 +226,17 @@ func (s *MediaService) FailMedia(ctx context.Context, id int64, reason string) e
 
 // DeleteMedia implements folio.MediaService.
 func (s *MediaService) DeleteMedia(ctx context.Context, id int64) error {
-	_, err := s.db.NewDelete().Model((*mediaRow)(nil)).Where("id = ?", id).Exec(ctx)
-	return err
+	if _, err := s.db.NewDelete().Model((*mediaRow)(nil)).Where("id = ?", id).Exec(ctx); err != nil {
+		return fmt.Errorf("postgres: delete media %d: %w", id, err)
+	}
+	return nil
 }
 
 // ProjectMedia implements folio.MediaService.
 func (s *MediaService) ProjectMedia(ctx context.Context, projectID int64) ([]*folio.Media, error) {
 	var rows []mediaRow
 	if err := s.db.NewSelect().Model(&rows).Where("project_id = ?", projectID).Order("id").Scan(ctx); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("postgres: media of project %d: %w", projectID, err)
 	}
 	out := make([]*folio.Media, 0, len(rows))
 	for i := range rows {
@@ -247,7 +253,7 @@ func (s *MediaService) ProjectMedia(ctx context.Context, projectID int64) ([]*fo
 func (s *MediaService) AbandonedUploads(ctx context.Context, before time.Time) ([]*folio.Media, error) {
 	var rows []mediaRow
 	if err := s.db.NewSelect().Model(&rows).Where("status = 'uploading' AND updated_at < ?", before).Order("id").Limit(1000).Scan(ctx); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("postgres: abandoned uploads: %w", err)
 	}
 	out := make([]*folio.Media, len(rows))
 	for i := range rows {
@@ -260,7 +266,7 @@ func (s *MediaService) AbandonedUploads(ctx context.Context, before time.Time) (
 func (s *MediaService) StuckUploaded(ctx context.Context, before time.Time) ([]*folio.Media, error) {
 	var rows []mediaRow
 	if err := s.db.NewSelect().Model(&rows).Where("status = 'uploaded' AND updated_at < ?", before).Order("id").Limit(1000).Scan(ctx); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("postgres: stuck uploads: %w", err)
 	}
 	out := make([]*folio.Media, len(rows))
 	for i := range rows {
@@ -271,8 +277,10 @@ func (s *MediaService) StuckUploaded(ctx context.Context, before time.Time) ([]*
 
 // SetAvatar implements folio.MediaService.
 func (s *MediaService) SetAvatar(ctx context.Context, userID, mediaID int64) error {
-	_, err := s.db.NewUpdate().Table("users").Set("avatar_media_id = ?, updated_at = now()", mediaID).Where("id = ?", userID).Exec(ctx)
-	return err
+	if _, err := s.db.NewUpdate().Table("users").Set("avatar_media_id = ?, updated_at = now()", mediaID).Where("id = ?", userID).Exec(ctx); err != nil {
+		return fmt.Errorf("postgres: set avatar of user %d: %w", userID, err)
+	}
+	return nil
 }
 
 // ReadyMedia implements folio.MediaService.
@@ -283,7 +291,7 @@ func (s *MediaService) ReadyMedia(ctx context.Context, projectIDs []int64) (map[
 	}
 	var rows []mediaRow
 	if err := s.db.NewSelect().Model(&rows).Where("project_id IN (?) AND status = 'ready'", bun.In(projectIDs)).Order("id").Scan(ctx); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("postgres: ready media: %w", err)
 	}
 	if len(rows) == 0 {
 		return out, nil
@@ -297,7 +305,7 @@ func (s *MediaService) ReadyMedia(ctx context.Context, projectIDs []int64) (map[
 	}
 	var rs []renditionRow
 	if err := s.db.NewSelect().Model(&rs).Where("media_id IN (?)", bun.In(ids)).Order("media_id", "name").Scan(ctx); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("postgres: renditions of ready media: %w", err)
 	}
 	for _, r := range rs {
 		m := byID[r.MediaID]

@@ -32,7 +32,7 @@ type MigrationStatus struct {
 func NewMigrator(db *bun.DB, files fs.FS) (*Migrator, error) {
 	ms := migrate.NewMigrations()
 	if err := ms.Discover(files); err != nil {
-		return nil, fmt.Errorf("read migrations: %w", err)
+		return nil, fmt.Errorf("postgres: read migrations: %w", err)
 	}
 	return &Migrator{db: db, mig: migrate.NewMigrator(db, ms, migrate.WithMarkAppliedOnSuccess(true))}, nil
 }
@@ -55,7 +55,10 @@ func (m *Migrator) Up(ctx context.Context) ([]string, error) {
 		}
 		return err
 	})
-	return applied, err
+	if err != nil {
+		return applied, fmt.Errorf("postgres: migrate up: %w", err)
+	}
+	return applied, nil
 }
 
 // Down rolls back the most recent group of migrations and returns their
@@ -71,7 +74,10 @@ func (m *Migrator) Down(ctx context.Context) ([]string, error) {
 		}
 		return err
 	})
-	return rolledBack, err
+	if err != nil {
+		return rolledBack, fmt.Errorf("postgres: migrate down: %w", err)
+	}
+	return rolledBack, nil
 }
 
 // Status lists every known migration in order.
@@ -87,29 +93,32 @@ func (m *Migrator) Status(ctx context.Context) ([]MigrationStatus, error) {
 		}
 		return nil
 	})
-	return out, err
+	if err != nil {
+		return nil, fmt.Errorf("postgres: migration status: %w", err)
+	}
+	return out, nil
 }
 
 func (m *Migrator) locked(ctx context.Context, fn func() error) (err error) {
 	conn, err := m.db.Conn(ctx)
 	if err != nil {
-		return fmt.Errorf("migrate: %w", err)
+		return fmt.Errorf("connect: %w", err)
 	}
 	defer conn.Close()
 	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock(?)", migrationLockKey); err != nil {
-		return fmt.Errorf("migrate: take lock: %w", err)
+		return fmt.Errorf("take lock: %w", err)
 	}
 	defer func() {
 		// A fresh context: the caller's may be cancelled, and a lock left on
 		// a pooled connection would block every later runner.
 		if _, uerr := conn.ExecContext(context.Background(), "SELECT pg_advisory_unlock(?)", migrationLockKey); uerr != nil && err == nil {
-			err = fmt.Errorf("migrate: release lock: %w", uerr)
+			err = fmt.Errorf("release lock: %w", uerr)
 		}
 	}()
 	// Creating the bookkeeping tables inside the lock avoids the race in
 	// CREATE TABLE IF NOT EXISTS between two first runs.
 	if err := m.mig.Init(ctx); err != nil {
-		return fmt.Errorf("migrate: init: %w", err)
+		return fmt.Errorf("init: %w", err)
 	}
 	return fn()
 }

@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
@@ -74,13 +73,11 @@ func NewProjectService(db *bun.DB) *ProjectService {
 
 var _ folio.ProjectService = (*ProjectService)(nil)
 
-func projectNotFound() error { return folio.Errorf(folio.ENOTFOUND, "Project not found.") }
-
 // CreateProject implements folio.ProjectService.
 func (s *ProjectService) CreateProject(ctx context.Context, ownerID int64, in folio.ProjectInput) (*folio.Project, error) {
 	in.Normalize()
 	if err := in.Validate(true); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("postgres: create project: %w", err)
 	}
 	p := &folio.Project{OwnerID: ownerID, Visibility: folio.VisibilityDraft, TechTags: []string{}}
 	in.Apply(p)
@@ -100,16 +97,16 @@ func (s *ProjectService) CreateProject(ctx context.Context, ownerID int64, in fo
 		}
 		return created, err
 	}
-	return nil, conflict("slug", "Could not find a free slug for this title; give one.")
+	return nil, fmt.Errorf("postgres: create project: %w", conflict("slug", "Could not find a free slug for this title; give one."))
 }
 
 func (s *ProjectService) insert(ctx context.Context, p *folio.Project) (*folio.Project, error) {
 	row := projectRowOf(p)
 	if _, err := s.db.NewInsert().Model(row).ExcludeColumn("id").Returning("*").Exec(ctx); err != nil {
 		if name, ok := uniqueViolation(err); ok && name == "projects_owner_slug_key" {
-			return nil, conflict("slug", "You already have a project with this slug.")
+			return nil, fmt.Errorf("postgres: create project: %w", conflict("slug", "You already have a project with this slug."))
 		}
-		return nil, fmt.Errorf("insert project: %w", err)
+		return nil, fmt.Errorf("postgres: create project: %w", err)
 	}
 	return row.project(), nil
 }
@@ -118,10 +115,7 @@ func (s *ProjectService) insert(ctx context.Context, p *folio.Project) (*folio.P
 func (s *ProjectService) Project(ctx context.Context, ownerID, id int64) (*folio.Project, error) {
 	row := new(projectRow)
 	if err := s.db.NewSelect().Model(row).Where("id = ? AND owner_id = ?", id, ownerID).Scan(ctx); err != nil {
-		if err == sql.ErrNoRows {
-			return nil, projectNotFound()
-		}
-		return nil, err
+		return nil, fmt.Errorf("postgres: project %d: %w", id, notFound(err, msgProjectNotFound))
 	}
 	return row.project(), nil
 }
@@ -134,7 +128,7 @@ func (s *ProjectService) Projects(ctx context.Context, ownerID, cursor int64, li
 		q = q.Where("id < ?", cursor)
 	}
 	if err := q.Scan(ctx); err != nil {
-		return folio.ProjectPage{}, err
+		return folio.ProjectPage{}, fmt.Errorf("postgres: list projects: %w", err)
 	}
 	page := folio.ProjectPage{Projects: []*folio.Project{}}
 	for i := range rows {
@@ -151,16 +145,13 @@ func (s *ProjectService) Projects(ctx context.Context, ownerID, cursor int64, li
 func (s *ProjectService) UpdateProject(ctx context.Context, ownerID, id int64, in folio.ProjectInput) (*folio.Project, error) {
 	in.Normalize()
 	if err := in.Validate(false); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("postgres: update project %d: %w", id, err)
 	}
 	var out *folio.Project
 	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		row := new(projectRow)
 		if err := tx.NewSelect().Model(row).Where("id = ? AND owner_id = ?", id, ownerID).For("UPDATE").Scan(ctx); err != nil {
-			if err == sql.ErrNoRows {
-				return projectNotFound()
-			}
-			return err
+			return notFound(err, msgProjectNotFound)
 		}
 		p := row.project()
 		in.Apply(p)
@@ -175,17 +166,17 @@ func (s *ProjectService) UpdateProject(ctx context.Context, ownerID, id int64, i
 		out = next.project()
 		return nil
 	})
-	return out, err
+	if err != nil {
+		return nil, fmt.Errorf("postgres: update project %d: %w", id, err)
+	}
+	return out, nil
 }
 
 // DeleteProject implements folio.ProjectService.
 func (s *ProjectService) DeleteProject(ctx context.Context, ownerID, id int64) error {
 	res, err := s.db.NewDelete().Model((*projectRow)(nil)).Where("id = ? AND owner_id = ?", id, ownerID).Exec(ctx)
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return projectNotFound()
+	if err := notFound(oneRow(res, err), msgProjectNotFound); err != nil {
+		return fmt.Errorf("postgres: delete project %d: %w", id, err)
 	}
 	return nil
 }
@@ -195,7 +186,7 @@ func (s *ProjectService) SetFeatured(ctx context.Context, ownerID int64, ids []i
 	var v folio.Validation
 	if len(ids) > folio.MaxFeatured {
 		v.Add("project_ids", "at most %d projects can be featured (got %d)", folio.MaxFeatured, len(ids))
-		return nil, v.Err()
+		return nil, fmt.Errorf("postgres: set featured: %w", v.Err())
 	}
 	seen := map[int64]bool{}
 	for i, id := range ids {
@@ -205,7 +196,7 @@ func (s *ProjectService) SetFeatured(ctx context.Context, ownerID int64, ids []i
 		seen[id] = true
 	}
 	if err := v.Err(); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("postgres: set featured: %w", err)
 	}
 	var out []*folio.Project
 	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
@@ -241,7 +232,7 @@ func (s *ProjectService) SetFeatured(ctx context.Context, ownerID int64, ids []i
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("postgres: set featured: %w", err)
 	}
 	if out == nil {
 		out = []*folio.Project{}
@@ -254,15 +245,15 @@ func (s *ProjectService) Portfolio(ctx context.Context, handle string) (*folio.P
 	owner, err := s.users.UserByHandle(ctx, handle)
 	if err != nil {
 		if folio.ErrorCode(err) == folio.ENOTFOUND {
-			return nil, folio.Errorf(folio.ENOTFOUND, "No portfolio has the handle %q.", handle)
+			err = &folio.Error{Code: folio.ENOTFOUND, Message: fmt.Sprintf("No portfolio has the handle %q.", handle)}
 		}
-		return nil, err
+		return nil, fmt.Errorf("postgres: portfolio %q: %w", handle, err)
 	}
 	var rows []projectRow
 	if err := s.db.NewSelect().Model(&rows).
 		Where("owner_id = ? AND visibility = ?", owner.ID, folio.VisibilityPublic).
 		OrderExpr("featured_rank ASC NULLS LAST, updated_at DESC, id DESC").Scan(ctx); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("postgres: portfolio %q: %w", handle, err)
 	}
 	pf := &folio.Portfolio{Owner: owner, Featured: []*folio.Project{}, Others: []*folio.Project{}}
 	for i := range rows {
@@ -280,10 +271,7 @@ func (s *ProjectService) Portfolio(ctx context.Context, handle string) (*folio.P
 func (s *ProjectService) ProjectBySlug(ctx context.Context, ownerID int64, slug string) (*folio.Project, error) {
 	row := new(projectRow)
 	if err := s.db.NewSelect().Model(row).Where("owner_id = ? AND slug = ?", ownerID, slug).Scan(ctx); err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, projectNotFound()
-		}
-		return nil, err
+		return nil, fmt.Errorf("postgres: project %q: %w", slug, notFound(err, msgProjectNotFound))
 	}
 	return row.project(), nil
 }
@@ -315,7 +303,7 @@ func (s *ProjectService) Explore(ctx context.Context, text, tag string, cursor i
 		q = q.Where("u.id < ?", cursor)
 	}
 	if err := q.Scan(ctx, &rows); err != nil {
-		return nil, 0, err
+		return nil, 0, fmt.Errorf("postgres: explore: %w", err)
 	}
 	var next int64
 	if len(rows) > limit {
@@ -338,7 +326,7 @@ func (s *ProjectService) PublicURLs(ctx context.Context, limit int) (map[string]
 	if err := s.db.NewSelect().TableExpr("projects AS p").Join("JOIN users AS u ON u.id = p.owner_id").
 		ColumnExpr("u.handle, p.slug").Where("p.visibility = 'public'").OrderExpr("u.handle, p.slug").
 		Limit(int64(limit)).Scan(ctx, &rows); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("postgres: public urls: %w", err)
 	}
 	out := map[string][]string{}
 	for _, r := range rows {
@@ -350,9 +338,8 @@ func (s *ProjectService) PublicURLs(ctx context.Context, limit int) (map[string]
 // RepositoryURL implements folio.ProjectService.
 func (s *ProjectService) RepositoryURL(ctx context.Context, projectID int64) (string, error) {
 	var u string
-	err := s.db.NewSelect().Table("projects").Column("repository_url").Where("id = ?", projectID).Scan(ctx, &u)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", projectNotFound()
+	if err := s.db.NewSelect().Table("projects").Column("repository_url").Where("id = ?", projectID).Scan(ctx, &u); err != nil {
+		return "", fmt.Errorf("postgres: repository url of project %d: %w", projectID, notFound(err, msgProjectNotFound))
 	}
-	return u, err
+	return u, nil
 }

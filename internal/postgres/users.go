@@ -83,33 +83,34 @@ func (s *UserService) CreateUser(ctx context.Context, u *folio.User) error {
 		Value("is_admin", "NOT EXISTS (SELECT 1 FROM users)").
 		Returning("*").Exec(ctx)
 	if err != nil {
-		return userConflict(err)
+		return fmt.Errorf("postgres: create user: %w", userConflict(err))
 	}
 	*u = *row.user()
 	return nil
 }
 
-func (s *UserService) userWhere(ctx context.Context, where string, arg any) (*folio.User, error) {
+// userWhere returns the user matching where; by names the lookup in errors.
+func (s *UserService) userWhere(ctx context.Context, by string, where string, arg any) (*folio.User, error) {
 	row := new(userRow)
 	if err := s.db.NewSelect().Model(row).Where(where, arg).Scan(ctx); err != nil {
-		return nil, notFound(err, "User not found.")
+		return nil, fmt.Errorf("postgres: user by %s: %w", by, notFound(err, msgUserNotFound))
 	}
 	return row.user(), nil
 }
 
 // UserByID implements folio.UserService.
 func (s *UserService) UserByID(ctx context.Context, id int64) (*folio.User, error) {
-	return s.userWhere(ctx, "id = ?", id)
+	return s.userWhere(ctx, "id", "id = ?", id)
 }
 
 // UserByEmail implements folio.UserService.
 func (s *UserService) UserByEmail(ctx context.Context, email string) (*folio.User, error) {
-	return s.userWhere(ctx, "lower(email) = lower(?)", email)
+	return s.userWhere(ctx, "email", "lower(email) = lower(?)", email)
 }
 
 // UserByHandle implements folio.UserService.
 func (s *UserService) UserByHandle(ctx context.Context, handle string) (*folio.User, error) {
-	return s.userWhere(ctx, "lower(handle) = lower(?)", handle)
+	return s.userWhere(ctx, "handle", "lower(handle) = lower(?)", handle)
 }
 
 // UpdateProfile implements folio.UserService.
@@ -121,7 +122,7 @@ func (s *UserService) UpdateProfile(ctx context.Context, userID int64, upd folio
 	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		row := new(userRow)
 		if err := tx.NewSelect().Model(row).Where("id = ?", userID).For("UPDATE").Scan(ctx); err != nil {
-			return notFound(err, "User not found.")
+			return notFound(err, msgUserNotFound)
 		}
 		u := row.user()
 		upd.Apply(&u.Profile)
@@ -136,7 +137,7 @@ func (s *UserService) UpdateProfile(ctx context.Context, userID int64, upd folio
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("update profile: %w", err)
+		return nil, fmt.Errorf("postgres: update profile: %w", err)
 	}
 	return out, nil
 }
@@ -144,11 +145,8 @@ func (s *UserService) UpdateProfile(ctx context.Context, userID int64, upd folio
 // SetPasswordHash implements folio.UserService.
 func (s *UserService) SetPasswordHash(ctx context.Context, userID int64, hash string) error {
 	res, err := s.db.NewUpdate().Table("users").Set("password_hash = ?", hash).Where("id = ?", userID).Exec(ctx)
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return folio.Errorf(folio.ENOTFOUND, "User not found.")
+	if err := notFound(oneRow(res, err), msgUserNotFound); err != nil {
+		return fmt.Errorf("postgres: set password hash: %w", err)
 	}
 	return nil
 }
@@ -156,11 +154,8 @@ func (s *UserService) SetPasswordHash(ctx context.Context, userID int64, hash st
 // SetAdmin implements folio.UserService.
 func (s *UserService) SetAdmin(ctx context.Context, email string, admin bool) error {
 	res, err := s.db.NewUpdate().Table("users").Set("is_admin = ?, updated_at = now()", admin).Where("lower(email) = lower(?)", email).Exec(ctx)
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return folio.Errorf(folio.ENOTFOUND, "No account has the email %q.", email)
+	if err := notFound(oneRow(res, err), fmt.Sprintf("No account has the email %q.", email)); err != nil {
+		return fmt.Errorf("postgres: set admin: %w", err)
 	}
 	return nil
 }

@@ -14,6 +14,10 @@ const (
 	QueueLow      = "low"
 )
 
+// Names lists every queue Folio's tasks go to, so that a queue can be
+// watched before its first task.
+func Names() []string { return []string{QueueCritical, QueueDefault, QueueLow, QueueDemo} }
+
 // RedisConnOpt adapts go-redis options to asynq's.
 func RedisConnOpt(opt *redis.Options) asynq.RedisClientOpt {
 	return asynq.RedisClientOpt{

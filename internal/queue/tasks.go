@@ -59,11 +59,12 @@ func NewMediaDeleteTask(prefix, requestID string) (*asynq.Task, error) {
 	return asynq.NewTask(TypeMediaDelete, payload, asynq.Queue(QueueLow), asynq.MaxRetry(10)), nil
 }
 
-// NewUploadsCleanupTask makes the periodic task that aborts multipart
-// uploads abandoned for more than a day and re-queues lost jobs.
+// NewUploadsCleanupTask makes the periodic task (every five minutes) that
+// aborts multipart uploads abandoned for more than a day and re-queues lost
+// jobs.
 func NewUploadsCleanupTask() *asynq.Task {
 	// Unique keeps several worker replicas, each with a scheduler, from
-	// queueing the same hourly run more than once.
+	// queueing the same five-minute run more than once.
 	return asynq.NewTask(TypeUploadsCleanup, nil, asynq.Queue(QueueLow), asynq.Unique(4*time.Minute), asynq.MaxRetry(3))
 }
 

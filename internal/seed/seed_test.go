@@ -10,6 +10,7 @@ import (
 	"github.com/foliohq/folio/internal/postgres"
 	"github.com/foliohq/folio/internal/seed"
 	"github.com/foliohq/folio/internal/testenv"
+	"github.com/foliohq/folio/internal/upload"
 )
 
 func TestLoadIsIdempotent(t *testing.T) {
@@ -23,7 +24,9 @@ func TestLoadIsIdempotent(t *testing.T) {
 	client := asynq.NewClient(asynq.RedisClientOpt{Addr: ro.Addr, DB: ro.DB})
 	defer client.Close()
 	mediaSvc := postgres.NewMediaService(db)
-	media := &seed.Media{FFmpeg: ffmpeg, Store: testenv.Store(t), Media: mediaSvc, Queue: client, Docs: postgres.NewAPIDocsService(db)}
+	store := testenv.Store(t)
+	uploads := &upload.Service{Media: mediaSvc, Projects: projects, Store: store, Queue: client, MaxVideoBytes: 1 << 30, MaxImageBytes: 50 << 20}
+	media := &seed.Media{FFmpeg: ffmpeg, Uploads: uploads, Store: store, Queue: client, Docs: postgres.NewAPIDocsService(db)}
 	for i, want := range []bool{true, false} {
 		created, err := seed.Load(ctx, a, projects, media, seed.DefaultLinks)
 		if err != nil || created != want {

@@ -27,7 +27,6 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/uptrace/bun"
 
-	"github.com/foliohq/folio/internal/config"
 	"github.com/foliohq/folio/internal/postgres"
 	"github.com/foliohq/folio/internal/storage"
 	"github.com/foliohq/folio/migrations"
@@ -263,28 +262,6 @@ func Store(t testing.TB) *storage.Store {
 		t.Fatalf("testenv: %v", err)
 	}
 	return store
-}
-
-// Config returns a valid Config whose database, Redis and bucket are this
-// test's own.
-func Config(t testing.TB) config.Config {
-	t.Helper()
-	s := StorageOptions(t)
-	r := Redis(t)
-	env := map[string]string{
-		"FOLIO_DATABASE_URL":  DatabaseURL(t),
-		"FOLIO_REDIS_URL":     fmt.Sprintf("redis://%s/%d", r.Addr, r.DB),
-		"FOLIO_S3_ENDPOINT":   s.Endpoint,
-		"FOLIO_S3_ACCESS_KEY": s.AccessKey,
-		"FOLIO_S3_SECRET_KEY": s.SecretKey,
-		"FOLIO_S3_BUCKET":     s.Bucket,
-		"FOLIO_S3_USE_SSL":    fmt.Sprint(s.UseSSL),
-	}
-	cfg, err := config.Load(func(k string) (string, bool) { v, ok := env[k]; return v, ok })
-	if err != nil {
-		t.Fatalf("testenv: %v", err)
-	}
-	return cfg
 }
 
 // PrivateRedis is a redis-server of one test's own, which the test may

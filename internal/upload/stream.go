@@ -1,0 +1,136 @@
+package upload
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/foliohq/folio/internal/folio"
+	"github.com/foliohq/folio/internal/media"
+	"github.com/foliohq/folio/internal/queue"
+)
+
+// File is a file to stream into storage.
+type File struct {
+	OwnerID   int64
+	ProjectID int64 // 0 for an avatar
+	Kind      folio.MediaKind
+	Filename  string
+	// Body is read to its end and never held whole. It must end with
+	// io.EOF only when the whole file was read; any other error (a body cut
+	// short, an idle timeout) stores nothing and is returned as is when it
+	// is a *folio.Error.
+	Body io.Reader
+	// DeclaredSize is the size the sender announced, or -1 (or 0) when
+	// unknown; over the limit is ETOOLARGE before a byte is read.
+	DeclaredSize int64
+}
+
+var errTooLarge = errors.New("upload larger than the limit")
+
+// limitedReader fails once more than n bytes have been read, so that an
+// upload is cut off while streaming, not after.
+type limitedReader struct {
+	r io.Reader
+	n int64
+}
+
+func (l *limitedReader) Read(p []byte) (int, error) {
+	if l.n < 0 {
+		return 0, errTooLarge
+	}
+	n, err := l.r.Read(p)
+	l.n -= int64(n)
+	if l.n < 0 {
+		return n, errTooLarge
+	}
+	return n, err
+}
+
+// errCut is the answer to a body that broke off before its end.
+var errCut = folio.Errorf(folio.EBADREQUEST, "The request body ended before its last byte; nothing was stored.")
+
+// Stream stores f as a new media item, judged by its first bytes, and
+// queues its processing. Only a body that ended cleanly is stored; when
+// it fails nothing is left stored. The owner may have
+// MaxUploadsPerAccount streamed uploads in progress, the process
+// MaxUploads: beyond them it answers ETOOMANY or EUNAVAILABLE before
+// reading. ENOTFOUND unless the project is f.OwnerID's; ETOOLARGE over
+// the kind's limit; EUNSUPPORTED when the content is not of the kind.
+func (s *Service) Stream(ctx context.Context, f File) (*folio.Media, error) {
+	limit := s.Limit(f.Kind)
+	if f.DeclaredSize > limit {
+		return nil, s.tooLarge(f.Kind)
+	}
+	release, err := s.uploads().acquire(f.OwnerID)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	if f.ProjectID != 0 {
+		if _, err := s.Projects.Project(ctx, f.OwnerID, f.ProjectID); err != nil {
+			return nil, err
+		}
+	}
+	head := make([]byte, media.SniffLen)
+	n, err := io.ReadFull(f.Body, head)
+	if errors.As(err, new(*folio.Error)) {
+		return nil, err
+	}
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("read upload: %w", err)
+	}
+	head = head[:n]
+	contentType := media.Sniff(head)
+	if n == 0 || !f.Kind.AcceptsType(contentType) {
+		return nil, unsupportedType(f.Kind)
+	}
+	m := &folio.Media{OwnerID: f.OwnerID, ProjectID: f.ProjectID, Kind: f.Kind, Status: folio.MediaUploading,
+		Filename: CleanFilename(f.Filename), ContentType: contentType}
+	if err := s.Media.CreateMedia(ctx, m); err != nil {
+		return nil, err
+	}
+	body := &limitedReader{r: io.MultiReader(bytes.NewReader(head), f.Body), n: limit}
+	size, err := s.Store.PutStream(ctx, m.OriginalKey, body, contentType)
+	if err != nil {
+		cctx := context.WithoutCancel(ctx)
+		_ = s.Store.Remove(cctx, m.OriginalKey)
+		_ = s.Media.DeleteMedia(cctx, m.ID)
+		switch {
+		case errors.Is(err, errTooLarge):
+			return nil, s.tooLarge(f.Kind)
+		case errors.As(err, new(*folio.Error)):
+			return nil, err // the body was cut short or went idle
+		case errors.Is(err, io.ErrUnexpectedEOF):
+			return nil, errCut // a multipart body without its closing boundary
+		}
+		return nil, fmt.Errorf("store upload: %w", err)
+	}
+	if s.Metrics != nil {
+		s.Metrics.UploadBytes.WithLabelValues(string(f.Kind)).Add(float64(size))
+	}
+	if err := s.Media.MarkUploaded(ctx, m.ID, contentType, size); err != nil {
+		return nil, err
+	}
+	// The bytes are safe; if the queue is down the cleanup task queues the
+	// job later, so the owner need not upload again.
+	if err := s.enqueueProcessing(ctx, m); err != nil {
+		s.logger().Warn("processing not queued; the cleanup task will", "media_id", m.ID, "error", err, "request_id", queue.RequestID(ctx))
+	}
+	return s.Media.MediaByID(ctx, m.ID)
+}
+
+// Avatar streams a profile picture (as Stream, of kind avatar) and makes
+// it the owner's avatar.
+func (s *Service) Avatar(ctx context.Context, ownerID int64, filename string, body io.Reader, declaredSize int64) (*folio.Media, error) {
+	m, err := s.Stream(ctx, File{OwnerID: ownerID, Kind: folio.MediaAvatar, Filename: filename, Body: body, DeclaredSize: declaredSize})
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Media.SetAvatar(ctx, ownerID, m.ID); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
