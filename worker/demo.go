@@ -52,7 +52,13 @@ func spread(projectID int64, interval time.Duration) time.Duration {
 }
 
 // HandleDemoDispatch queues this interval's check of every public demo.
-func (h *DemoHandlers) HandleDemoDispatch(ctx context.Context, _ *asynq.Task) error {
+func (h *DemoHandlers) HandleDemoDispatch(ctx context.Context, t *asynq.Task) error {
+	var p queue.DemoDispatchPayload
+	if t != nil && len(t.Payload()) > 0 {
+		if err := json.Unmarshal(t.Payload(), &p); err != nil {
+			return fmt.Errorf("demo dispatch payload: %v: %w", err, asynq.SkipRetry)
+		}
+	}
 	slot := h.clock().Truncate(h.Interval)
 	var after int64
 	queued, already := 0, 0
@@ -65,7 +71,7 @@ func (h *DemoHandlers) HandleDemoDispatch(ctx context.Context, _ *asynq.Task) er
 			// The offset counts from the slot's start, so a dispatch that
 			// runs late still keeps each project at its phase.
 			offset := slot.Add(spread(tg.ProjectID, h.Interval)).Sub(h.clock())
-			if offset < 0 {
+			if offset < 0 || p.Now {
 				offset = 0
 			}
 			task, err := queue.NewDemoCheckTask(tg.ProjectID, slot, offset, h.Interval)

@@ -25,6 +25,11 @@ func TestDevDemoPortfolioIsAliveOffline(t *testing.T) {
 	dev := st.start(t, "dev")
 
 	var page string
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("folio dev output:\n%s\n/demo:\n%s", dev.output, page)
+		}
+	})
 	poll(t, "four featured demos up", 90*time.Second, func() bool {
 		resp, err := http.Get(base + "/demo")
 		if err != nil {

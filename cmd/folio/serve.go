@@ -87,7 +87,7 @@ func runDev(ctx context.Context, _ []string, stdout io.Writer) error {
 	defer apps.Close(context.WithoutCancel(ctx))
 	// Check the demos now rather than one interval from now, so the badges
 	// turn green within seconds of `make dev`.
-	if err := queue.Enqueue(a.queue, queue.NewDemoDispatchTask(a.cfg.DemoCheckInterval)); err != nil {
+	if err := queue.Enqueue(a.queue, queue.NewDemoDispatchNowTask(a.cfg.DemoCheckInterval)); err != nil {
 		a.log.Warn("first demo check not queued", "error", err)
 	}
 	fmt.Fprintf(stdout, "Folio is running at %s (worker in-process, demo apps on http://%s; Ctrl-C to stop)\n", a.cfg.BaseURL, apps.Addr())

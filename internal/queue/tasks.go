@@ -118,6 +118,21 @@ func NewDemoDispatchTask(interval time.Duration) *asynq.Task {
 	return asynq.NewTask(TypeDemoDispatch, nil, asynq.Queue(QueueDemo), asynq.Unique(interval/2), asynq.MaxRetry(2))
 }
 
+// DemoDispatchPayload changes how a dispatch spreads its checks.
+type DemoDispatchPayload struct {
+	// Now checks every demo at once instead of at its phase of the
+	// interval: `folio dev` at start, so badges turn green in seconds.
+	Now bool `json:"now,omitempty"`
+}
+
+// NewDemoDispatchNowTask makes a one-off dispatch that checks every
+// public demo at once. Its checks carry the current slot's ids, so the
+// scheduled dispatch of the same interval does not check them again.
+func NewDemoDispatchNowTask(interval time.Duration) *asynq.Task {
+	payload, _ := json.Marshal(DemoDispatchPayload{Now: true})
+	return asynq.NewTask(TypeDemoDispatch, payload, asynq.Queue(QueueDemo), asynq.Unique(interval/2), asynq.MaxRetry(2))
+}
+
 // NewDemoCheckTask makes the check of one project's demo in the interval
 // slot that starts at slotStart, delayed by offset so that checks spread
 // over the interval. The id names the project and the slot: queued twice
