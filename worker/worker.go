@@ -27,9 +27,10 @@ type Options struct {
 	// signal before asynq hands them back to the queue for another worker.
 	ShutdownTimeout time.Duration
 	Media           *MediaHandlers
-	Demo            *DemoHandlers    // nil: no demo checks
-	APIDocs         *APIDocsHandlers // nil: no API docs generation
-	Objects         *ObjectHandlers  // nil: stored objects of deleted rows stay
+	Demo            *DemoHandlers      // nil: no demo checks
+	APIDocs         *APIDocsHandlers   // nil: no API docs generation
+	Objects         *ObjectHandlers    // nil: stored objects of deleted rows stay
+	Analytics       *AnalyticsHandlers // nil: analytics tables are not maintained
 	// DemoConcurrency is how many demo checks run at once. Checks wait on
 	// the network, so they get a pool of their own, apart from ffmpeg.
 	DemoConcurrency int
@@ -108,6 +109,12 @@ func New(opts Options) (*Worker, error) {
 	}
 	if opts.APIDocs != nil {
 		w.mux.HandleFunc(queue.TypeAPIDocsGenerate, opts.APIDocs.HandleAPIDocsGenerate)
+	}
+	if opts.Analytics != nil {
+		w.mux.HandleFunc(queue.TypeAnalyticsMaintain, opts.Analytics.HandleAnalyticsMaintain)
+		if _, err := w.scheduler.Register("@every 1h", queue.NewAnalyticsMaintainTask()); err != nil {
+			return nil, fmt.Errorf("schedule analytics maintenance: %w", err)
+		}
 	}
 	if d := opts.Demo; d != nil {
 		if opts.DemoConcurrency <= 0 {

@@ -3,6 +3,7 @@ package main
 import (
 	"io"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -43,21 +44,19 @@ func TestDevDemoPortfolioIsAliveOffline(t *testing.T) {
 	if n := strings.Count(page, ">Live demo</a>"); n != 4 {
 		t.Errorf("%d live demo links on /demo, want 4", n)
 	}
-	// The demo links themselves answer.
-	for _, link := range []string{"/orders/", "/feeds/", "/chat/"} {
-		i := strings.Index(page, link+`" rel="noopener">Live demo`)
-		if i < 0 {
-			t.Errorf("no live demo link to %s", link)
-			continue
-		}
-		start := strings.LastIndex(page[:i], `href="`) + len(`href="`)
-		resp, err := http.Get(page[start:i] + link)
+	// The demo links (through Folio's counting redirect) reach the apps.
+	links := regexp.MustCompile(`href="([^"]+/go/demo)"`).FindAllStringSubmatch(page, -1)
+	if len(links) != 4 {
+		t.Fatalf("%d live demo links, want 4", len(links))
+	}
+	for _, l := range links {
+		resp, err := http.Get(base + l[1])
 		if err != nil {
 			t.Fatal(err)
 		}
 		resp.Body.Close()
 		if resp.StatusCode != http.StatusOK {
-			t.Errorf("%s answered %d", page[start:i]+link, resp.StatusCode)
+			t.Errorf("%s ended at %s with %d", l[1], resp.Request.URL, resp.StatusCode)
 		}
 	}
 	dev.stop(t, 20*time.Second)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os/exec"
 
+	"github.com/foliohq/folio/internal/analytics"
 	"github.com/foliohq/folio/internal/apidocs"
 	"github.com/foliohq/folio/internal/demoapps"
 	"github.com/foliohq/folio/internal/media"
@@ -115,6 +116,7 @@ func (a *app) newWorker() (*worker.Worker, error) {
 	}
 	redisOpts, _ := a.cfg.RedisOptions()
 	return worker.New(worker.Options{
+		Analytics:       &worker.AnalyticsHandlers{Events: postgres.NewEventStore(a.db), Retention: a.cfg.AnalyticsRetention, Logger: a.log},
 		Redis:           queue.RedisConnOpt(redisOpts),
 		Logger:          a.log,
 		Concurrency:     a.cfg.WorkerConcurrency,
@@ -144,7 +146,14 @@ func (a *app) newWorker() (*worker.Worker, error) {
 // serveHTTP serves until ctx is cancelled (a signal), then stops accepting
 // and drains in-flight requests for up to the shutdown timeout.
 func (a *app) serveHTTP(ctx context.Context) error {
-	srv := server.New(a.httpOptions())
+	opts := a.httpOptions()
+	events := postgres.NewEventStore(a.db)
+	recorder := analytics.NewRecorder(analytics.RecorderOptions{
+		Store: events, Salts: analytics.NewSalts(events, nil), Dedupe: analytics.NewRedisDeduper(a.redis),
+		OwnHost: a.cfg.BaseURL.Host, Logger: a.log,
+	})
+	opts.Site.Analytics = recorder
+	srv := server.New(opts)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Listen(a.cfg.HTTPAddr) }()
 	a.log.Info("http server listening", "addr", a.cfg.HTTPAddr, "base_url", a.cfg.BaseURL.String())
@@ -158,6 +167,10 @@ func (a *app) serveHTTP(ctx context.Context) error {
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		return fmt.Errorf("http shutdown: %w", err)
+	}
+	// The last second of page views is still in memory: write it.
+	if err := recorder.Close(shutdownCtx); err != nil {
+		a.log.Warn("analytics events lost at shutdown", "error", err)
 	}
 	return <-errc
 }

@@ -18,7 +18,8 @@ type pageMemo struct {
 }
 
 type memoEntry struct {
-	ownerID int64
+	ownerID   int64
+	projectID int64 // 0: the portfolio page
 	body    []byte
 	expires time.Time
 }
@@ -30,17 +31,17 @@ const (
 
 func newPageMemo() *pageMemo { return &pageMemo{entries: map[string]memoEntry{}, max: memoEntries} }
 
-func (m *pageMemo) get(path string) ([]byte, bool) {
+func (m *pageMemo) get(path string) (memoEntry, bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	e, ok := m.entries[path]
 	if !ok || time.Now().After(e.expires) {
-		return nil, false
+		return memoEntry{}, false
 	}
-	return e.body, true
+	return e, true
 }
 
-func (m *pageMemo) put(path string, ownerID int64, body []byte) {
+func (m *pageMemo) put(path string, ref pageRef, body []byte) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if len(m.entries) >= m.max {
@@ -57,7 +58,7 @@ func (m *pageMemo) put(path string, ownerID int64, body []byte) {
 		}
 	}
 	// Fiber's strings point into reused request buffers: keys must be copies.
-	m.entries[strings.Clone(path)] = memoEntry{ownerID: ownerID, body: append([]byte(nil), body...), expires: time.Now().Add(memoTTL)}
+	m.entries[strings.Clone(path)] = memoEntry{ownerID: ref.ownerID, projectID: ref.projectID, body: append([]byte(nil), body...), expires: time.Now().Add(memoTTL)}
 }
 
 // forget drops an owner's pages, after a change made through this replica.

@@ -35,12 +35,18 @@ type pageBase struct {
 	Viewer  *folio.User
 	Scripts []string
 	Styles  []string
+	// Analytics names a public page ("handle" or "handle/slug") for the
+	// beacon script, which then reports plays and API-docs opens.
+	Analytics string
 }
 
 type badgeView struct{ State, Label, Title, Ago string }
 
 type cardView struct {
 	Slug, Title, Tagline, URL, DemoURL, RepoURL, Poster, Video string
+	// DemoLink and CodeLink go through Folio's counting redirect, so a
+	// click counts without JavaScript.
+	DemoLink, CodeLink string
 	Tags                                                       []string
 	Draft                                                      bool
 	Demo                                                       *badgeView
@@ -165,9 +171,16 @@ func (s *Site) cards(ctx context.Context, owner *folio.User, ps []*folio.Project
 	out := make([]cardView, len(ps))
 	for i, p := range ps {
 		poster, video, _ := mediaURLs(media[p.ID])
-		out[i] = cardView{Slug: p.Slug, Title: p.Title, Tagline: p.Tagline, URL: "/" + owner.Handle + "/" + p.Slug,
+		url := "/" + owner.Handle + "/" + p.Slug
+		out[i] = cardView{Slug: p.Slug, Title: p.Title, Tagline: p.Tagline, URL: url,
 			DemoURL: p.DemoURL, RepoURL: p.RepositoryURL, Poster: poster, Video: video, Tags: p.TechTags,
 			Draft: p.Visibility != folio.VisibilityPublic, Demo: badgeFor(p, states)}
+		if p.DemoURL != "" {
+			out[i].DemoLink = url + "/go/demo"
+		}
+		if p.RepositoryURL != "" {
+			out[i].CodeLink = url + "/go/code"
+		}
 	}
 	return out, nil
 }
@@ -190,7 +203,7 @@ func (s *Site) cached(c *fiber.Ctx, owner *folio.User, path string, build func()
 	key := pageCacheKey(owner, path)
 	if s.opts.PageCache != nil && request.Viewer(c) == nil {
 		if body, err := s.opts.PageCache.Get(c.UserContext(), key).Bytes(); err == nil {
-			s.memo.put(path, owner.ID, body)
+			s.memo.put(path, servedPage(c, owner), body)
 			c.Set("X-Cache", "hit")
 			c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
 			c.Vary(fiber.HeaderCookie)
@@ -205,7 +218,7 @@ func (s *Site) cached(c *fiber.Ctx, owner *folio.User, path string, build func()
 		return err
 	}
 	if request.Viewer(c) == nil {
-		s.memo.put(path, owner.ID, c.Response().Body())
+		s.memo.put(path, servedPage(c, owner), c.Response().Body())
 	}
 	if s.opts.PageCache != nil && request.Viewer(c) == nil {
 		// A cache that is down must not take the page with it.
@@ -238,7 +251,9 @@ func redirectCanonical(c *fiber.Ctx, path string) error {
 // and its redirect.
 func (s *Site) memoized(c *fiber.Ctx) error {
 	if request.Viewer(c) == nil {
-		if body, ok := s.memo.get(c.Path()); ok {
+		if e, ok := s.memo.get(c.Path()); ok {
+			c.Locals(pageRefKey, pageRef{ownerID: e.ownerID, projectID: e.projectID})
+			body := e.body
 			c.Set(fiber.HeaderCacheControl, "public, max-age=0, must-revalidate")
 			c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
 			c.Set("X-Cache", "memo")
@@ -271,6 +286,7 @@ func (s *Site) portfolioPage(c *fiber.Ctx) error {
 	if c.Path() != path {
 		return redirectCanonical(c, path)
 	}
+	c.Locals(pageRefKey, pageRef{ownerID: owner.ID})
 	return s.cached(c, owner, path, func() (string, any, error) {
 		ctx := c.UserContext()
 		pf, err := s.opts.Projects.Portfolio(ctx, owner.Handle)
@@ -361,6 +377,7 @@ func (s *Site) portfolioPage(c *fiber.Ctx) error {
 			Title: owner.DisplayName + " · Folio", Description: desc, Canonical: s.absolute(owner.Handle),
 			Image: image, OGType: "profile", JSONLD: person,
 		}}
+		s.withBeacon(&v.pageBase, owner.Handle)
 		return "portfolio", v, nil
 	})
 }
@@ -405,6 +422,7 @@ func (s *Site) projectPage(c *fiber.Ctx) error {
 	if c.Path() != path {
 		return redirectCanonical(c, path)
 	}
+	c.Locals(pageRefKey, pageRef{ownerID: owner.ID, projectID: p.ID})
 	return s.cached(c, owner, path, func() (string, any, error) {
 		cards, err := s.cards(ctx, owner, []*folio.Project{p})
 		if err != nil {
@@ -458,6 +476,7 @@ func (s *Site) projectPage(c *fiber.Ctx) error {
 				v.Styles = []string{"/api/docs/swagger-ui.css"}
 			}
 		}
+		s.withBeacon(&v.pageBase, owner.Handle+"/"+p.Slug)
 		return "project", v, nil
 	})
 }

@@ -35,8 +35,11 @@ func (s *Site) Routes(r fiber.Router) {
 	// Last: a handle or project slug may be any word the routes above do
 	// not take (handles cannot be those words; see folio.IsReservedHandle).
 	// A project page embeds its API docs, whose viewer sets inline styles.
-	pages.Get("/:handle", s.memoized, s.portfolioPage)
-	pages.Get("/:handle/:project", request.WithCSP(s.cspInlineStyles), s.memoized, s.projectPage)
+	// countView counts the page once answered, memo hits included.
+	pages.Get("/:handle", s.countView, s.memoized, s.portfolioPage)
+	pages.Get("/:handle/:project", request.WithCSP(s.cspInlineStyles), s.countView, s.memoized, s.projectPage)
 	pages.Get("/:handle/:project/openapi.json", s.projectOpenAPI)
+	// The counted way out to a project's live demo or code.
+	pages.Get("/:handle/:project/go/:target", s.outbound)
 	r.Use(s.notFound)
 }

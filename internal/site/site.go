@@ -38,6 +38,7 @@ type Options struct {
 	APIDocs   folio.APIDocsService
 	Demos     folio.DemoService
 	PageCache *redis.Client // nil: public pages are rendered every time
+	Analytics Tracker       // nil: nothing is counted
 }
 
 // Site is Folio's server-rendered surface: the public pages, the

@@ -107,8 +107,14 @@ try {
     assert.deepEqual(slugs, ['feed-reader', 'orders-api', 'chat-gateway'], 'featured order');
     assert.equal(await visitor.locator('text=Secret Draft').count(), 0, 'the draft is absent');
     const card = visitor.locator('li[data-slug="orders-api"]');
-    assert.equal(await card.locator('a:has-text("Live demo")').getAttribute('href'), 'https://orders.example.com');
-    assert.equal(await card.locator('a:has-text("Code")').getAttribute('href'), 'https://github.com/ada/orders');
+    // Outbound links go through Folio's counting redirect to the owner's URLs.
+    for (const [text, target] of [['Live demo', 'https://orders.example.com'], ['Code', 'https://github.com/ada/orders']]) {
+      const href = await card.locator(`a:has-text("${text}")`).getAttribute('href');
+      assert.match(href, /^\/ada\/orders-api\/go\/(demo|code)$/, `${text} links through the counting redirect`);
+      const out = await visitor.request.get(`${base}${href}`, { maxRedirects: 0 });
+      assert.equal(out.status(), 302);
+      assert.equal(out.headers()['location'], target);
+    }
     const poster = await card.locator('video').getAttribute('poster');
     assert.match(poster, /^\/media\/[0-9a-f]{32}\/poster_webp$/, 'the screencast has a poster');
     const posterRes = await visitor.request.get(`${base}${poster}`);

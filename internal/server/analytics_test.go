@@ -1,0 +1,113 @@
+package server_test
+
+import (
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/uptrace/bun"
+
+	"github.com/foliohq/folio/internal/analytics"
+	"github.com/foliohq/folio/internal/folio"
+	"github.com/foliohq/folio/internal/server"
+)
+
+// hits records what the site hands to analytics; the recorder behind it
+// is tested on its own (internal/analytics).
+type hits struct {
+	mu   sync.Mutex
+	list []analytics.Hit
+}
+
+func (h *hits) Track(hit analytics.Hit) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.list = append(h.list, hit)
+}
+
+func (h *hits) take() []analytics.Hit {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	out := h.list
+	h.list = nil
+	return out
+}
+
+func withTracker(h *hits) apiOption {
+	return func(o *server.Options, _ *bun.DB) { o.Site.Analytics = h }
+}
+
+const browserUA = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
+
+// Views count without JavaScript, whether the page comes from a render,
+// the cache or a 304; outbound clicks count through the redirect; the
+// owner's own visits and redirects to the canonical URL do not count.
+func TestPagesCountViewsAndClicks(t *testing.T) {
+	t.Parallel()
+	tracked := &hits{}
+	a := newAPI(t, withPages(t), withTracker(tracked))
+	ada := a.signUp("ada")
+	p := a.createProject(ada, map[string]any{"title": "Orders", "visibility": "public",
+		"demo_url": "https://orders.example.com/", "repository_url": "https://github.com/ada/orders"})
+	draft := a.createProject(ada, map[string]any{"title": "Secret", "demo_url": "https://secret.example.com/"})
+	slug := p["slug"].(string)
+	browser := map[string]string{"User-Agent": browserUA, "Referer": "https://www.linkedin.com/feed/"}
+
+	first := a.expect(req{method: "GET", path: "/ada?utm_source=newsletter", headers: browser}, 200)
+	a.expect(req{method: "GET", path: "/ada", headers: browser}, 200) // from the memo or Redis
+	etag := map[string]string{"User-Agent": browserUA, "If-None-Match": first.header.Get("ETag")}
+	if r := a.do(req{method: "GET", path: "/ada", headers: etag}); r.status != 304 {
+		t.Fatalf("conditional GET: %d", r.status)
+	}
+	a.expect(req{method: "GET", path: "/ada/" + slug, headers: browser}, 200)
+	if r := a.do(req{method: "GET", path: "/ADA", headers: browser}); r.status != 301 {
+		t.Fatalf("/ADA: %d, want 301", r.status)
+	}
+	a.expect(req{method: "GET", path: "/ada", headers: map[string]string{"Cookie": "folio_session=" + ada.token}}, 200)
+
+	got := tracked.take()
+	if len(got) != 4 {
+		t.Fatalf("%d hits, want 4 (three portfolio views, one project view): %+v", len(got), got)
+	}
+	for i, h := range got[:3] {
+		if h.Kind != folio.EventView || h.OwnerID != ada.id || h.ProjectID != 0 || h.UserAgent != browserUA {
+			t.Errorf("hit %d: %+v, want a view of ada's portfolio", i, h)
+		}
+	}
+	if got[0].Source != "newsletter" || got[0].Referer != "https://www.linkedin.com/feed/" {
+		t.Errorf("first hit: source %q, referer %q", got[0].Source, got[0].Referer)
+	}
+	if got[3].ProjectID != id(p) {
+		t.Errorf("project view: %+v", got[3])
+	}
+
+	// The page links out through the counting redirect and carries the beacon.
+	page := string(first.body)
+	for _, want := range []string{`href="/ada/` + slug + `/go/demo"`, `href="/ada/` + slug + `/go/code"`, `data-analytics="ada"`, `/static/beacon.js`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("portfolio page lacks %s", want)
+		}
+	}
+	for target, want := range map[string]string{"demo": "https://orders.example.com/", "code": "https://github.com/ada/orders"} {
+		r := a.do(req{method: "GET", path: "/ada/" + slug + "/go/" + target, headers: browser})
+		if r.status != 302 || r.header.Get("Location") != want {
+			t.Errorf("go/%s: %d to %q, want 302 to %q", target, r.status, r.header.Get("Location"), want)
+		}
+	}
+	clicks := tracked.take()
+	if len(clicks) != 2 || clicks[0].ProjectID != id(p) {
+		t.Fatalf("clicks: %+v, want a demo and a code click on the project", clicks)
+	}
+	kinds := map[folio.EventKind]bool{clicks[0].Kind: true, clicks[1].Kind: true}
+	if !kinds[folio.EventDemoClick] || !kinds[folio.EventCodeClick] {
+		t.Errorf("click kinds %v", kinds)
+	}
+	for _, path := range []string{"/ada/" + slug + "/go/elsewhere", "/ada/" + draft["slug"].(string) + "/go/demo", "/nobody/x/go/demo"} {
+		if r := a.do(req{method: "GET", path: path, headers: browser}); r.status != 404 {
+			t.Errorf("%s: %d, want 404", path, r.status)
+		}
+	}
+	if left := tracked.take(); len(left) != 0 {
+		t.Errorf("refused clicks were counted: %+v", left)
+	}
+}

@@ -1,0 +1,120 @@
+package site
+
+import (
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/foliohq/folio/internal/analytics"
+	"github.com/foliohq/folio/internal/folio"
+	"github.com/foliohq/folio/internal/request"
+)
+
+// Tracker takes visitor hits for the owner's analytics. Track must not
+// block: the page never waits on it.
+type Tracker interface {
+	Track(h analytics.Hit)
+}
+
+// pageRef names the public page being served: its owner and project (0
+// for the portfolio page). Handlers set it once they know the page; the
+// memo keeps it with the page so a memo hit counts too.
+type pageRef struct{ ownerID, projectID int64 }
+
+const pageRefKey = "analytics_page"
+
+// servedPage is the page set by the handler, or the owner's portfolio.
+func servedPage(c *fiber.Ctx, owner *folio.User) pageRef {
+	if ref, ok := c.Locals(pageRefKey).(pageRef); ok {
+		return ref
+	}
+	return pageRef{ownerID: owner.ID}
+}
+
+// countView counts a public page view once the page is answered, from the
+// memo, the Redis cache or a fresh render alike (a 304 is a view too: the
+// ETag middleware turns the 200 into it afterwards). The signed-in owner
+// on their own pages does not count; bots are dropped by the recorder.
+func (s *Site) countView(c *fiber.Ctx) error {
+	err := c.Next()
+	if err != nil || s.opts.Analytics == nil || c.Method() != fiber.MethodGet || c.Response().StatusCode() != fiber.StatusOK {
+		return err
+	}
+	ref, ok := c.Locals(pageRefKey).(pageRef)
+	if !ok {
+		return nil
+	}
+	if v := request.Viewer(c); v != nil && v.ID == ref.ownerID {
+		return nil
+	}
+	s.track(c, ref, folio.EventView)
+	return nil
+}
+
+// outbound is /{handle}/{project}/go/{demo|code}: the counted way out to a
+// project's live demo or code, so a click counts without JavaScript. It
+// redirects only to the URL the owner stored for that project.
+func (s *Site) outbound(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	owner, err := s.opts.Users.UserByHandle(ctx, c.Params("handle"))
+	if folio.ErrorCode(err) == folio.ENOTFOUND {
+		return s.renderNotFound(c)
+	} else if err != nil {
+		return err
+	}
+	p, err := s.opts.Projects.ProjectBySlug(ctx, owner.ID, strings.ToLower(c.Params("project")))
+	if folio.ErrorCode(err) == folio.ENOTFOUND {
+		return s.renderNotFound(c)
+	} else if err != nil {
+		return err
+	}
+	isOwner := request.Viewer(c) != nil && request.Viewer(c).ID == owner.ID
+	if p.Visibility == folio.VisibilityDraft && !isOwner {
+		return s.renderNotFound(c)
+	}
+	var target string
+	var kind folio.EventKind
+	switch c.Params("target") {
+	case "demo":
+		target, kind = p.DemoURL, folio.EventDemoClick
+	case "code":
+		target, kind = p.RepositoryURL, folio.EventCodeClick
+	}
+	if u, err := url.Parse(target); target == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+		return s.renderNotFound(c)
+	}
+	if s.opts.Analytics != nil && !isOwner {
+		s.track(c, pageRef{ownerID: owner.ID, projectID: p.ID}, kind)
+	}
+	// Every click must reach Folio to count; the page the visitor came
+	// from is all the destination learns (the Referrer-Policy stays).
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Set("X-Robots-Tag", "noindex")
+	return c.Redirect(target, fiber.StatusFound)
+}
+
+// track hands a hit over. Every string is copied: the recorder keeps them
+// past the request, and Fiber's point into reused buffers.
+func (s *Site) track(c *fiber.Ctx, ref pageRef, kind folio.EventKind) {
+	query, _ := url.ParseQuery(string(c.Request().URI().QueryString()))
+	s.opts.Analytics.Track(analytics.Hit{
+		At: time.Now(), OwnerID: ref.ownerID, ProjectID: ref.projectID, Kind: kind,
+		IP:         strings.Clone(c.IP()),
+		UserAgent:  strings.Clone(c.Get(fiber.HeaderUserAgent)),
+		Referer:    strings.Clone(c.Get(fiber.HeaderReferer)),
+		Source:     analytics.Source(query),
+		DoNotTrack: analytics.DoNotTrack(c.Get("DNT"), c.Get("Sec-GPC")),
+	})
+}
+
+// withBeacon marks a public page for the beacon script, when analytics
+// are on.
+func (s *Site) withBeacon(b *pageBase, page string) {
+	if s.opts.Analytics == nil {
+		return
+	}
+	b.Analytics = page
+	b.Scripts = append(b.Scripts, "/static/beacon.js")
+}
