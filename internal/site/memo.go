@@ -20,8 +20,8 @@ type pageMemo struct {
 type memoEntry struct {
 	ownerID   int64
 	projectID int64 // 0: the portfolio page
-	body    []byte
-	expires time.Time
+	body      []byte
+	expires   time.Time
 }
 
 const (

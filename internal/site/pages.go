@@ -47,9 +47,9 @@ type cardView struct {
 	// DemoLink and CodeLink go through Folio's counting redirect, so a
 	// click counts without JavaScript.
 	DemoLink, CodeLink string
-	Tags                                                       []string
-	Draft                                                      bool
-	Demo                                                       *badgeView
+	Tags               []string
+	Draft              bool
+	Demo               *badgeView
 }
 
 func loadTemplates() map[string]*template.Template {
