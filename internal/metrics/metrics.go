@@ -35,6 +35,17 @@ type Metrics struct {
 	// uniqueness still queued, by type: deduplication where it is meant,
 	// a bug to look at anywhere else.
 	AlreadyQueued *prometheus.CounterVec // type
+	// BeaconsDropped counts analytics beacons not counted, by reason: the
+	// visitor always gets a 204, so this is where errors show.
+	BeaconsDropped *prometheus.CounterVec // reason
+}
+
+// BeaconDropped counts one beacon that was not counted. It may be called
+// on a nil *Metrics.
+func (m *Metrics) BeaconDropped(reason string) {
+	if m != nil {
+		m.BeaconsDropped.WithLabelValues(reason).Inc()
+	}
 }
 
 // TaskAlreadyQueued counts one enqueue that met its task already queued.
@@ -75,8 +86,11 @@ func New() *Metrics {
 		AlreadyQueued: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "folio_tasks_already_queued_total", Help: "Enqueues that found the same task already queued (deduplicated), by type.",
 		}, []string{"type"}),
+		BeaconsDropped: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "folio_analytics_beacons_dropped_total", Help: "Analytics beacons not counted, by reason (invalid, unknown_page, rate_limited).",
+		}, []string{"reason"}),
 	}
-	m.Registry.MustRegister(m.HTTPRequests, m.HTTPDuration, m.HTTPInFlight, m.UploadBytes, m.Tasks, m.MediaSeconds, m.DemoChecks, m.AlreadyQueued,
+	m.Registry.MustRegister(m.HTTPRequests, m.HTTPDuration, m.HTTPInFlight, m.UploadBytes, m.Tasks, m.MediaSeconds, m.DemoChecks, m.AlreadyQueued, m.BeaconsDropped,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

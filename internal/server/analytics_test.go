@@ -111,3 +111,51 @@ func TestPagesCountViewsAndClicks(t *testing.T) {
 		t.Errorf("refused clicks were counted: %+v", left)
 	}
 }
+
+// The beacon answers 204 whatever it is sent, and counts only the plays and
+// API-docs opens of a visible project of the page's portfolio, not the
+// owner's, and no more than its per-client limit.
+func TestBeaconCountsOnlyWhatThePageCanSend(t *testing.T) {
+	t.Parallel()
+	tracked := &hits{}
+	a := newAPI(t, withPages(t), withTracker(tracked))
+	ada, bob := a.signUp("ada"), a.signUp("bob")
+	p := a.createProject(ada, map[string]any{"title": "Orders", "visibility": "public"})
+	draft := a.createProject(ada, map[string]any{"title": "Secret"})
+	a.createProject(bob, map[string]any{"title": "Bobs", "visibility": "public"})
+	slug := p["slug"].(string)
+	send := func(body string, headers map[string]string) {
+		t.Helper()
+		if headers == nil {
+			headers = map[string]string{}
+		}
+		headers["User-Agent"] = browserUA
+		headers["Content-Type"] = "text/plain"
+		if r := a.do(req{method: "POST", path: "/beacon", body: body, headers: headers}); r.status != 204 {
+			t.Fatalf("beacon %q: %d, want 204", body, r.status)
+		}
+	}
+	send(`{"page":"ada/`+slug+`","kind":"play","project":"`+slug+`","progress":50}`, nil)
+	send(`{"page":"ada","kind":"docs_open","project":"`+slug+`"}`, nil)
+	for _, bad := range []string{
+		`{"page":"ada","kind":"view","project":"` + slug + `"}`,
+		`{"page":"ada","kind":"play","project":"` + slug + `","progress":42}`,
+		`{"page":"ada","kind":"play","project":"` + draft["slug"].(string) + `"}`,
+		`{"page":"ada","kind":"play","project":"bobs"}`,
+		`{"page":"nobody","kind":"play","project":"x"}`,
+		`garbage`,
+	} {
+		send(bad, nil)
+	}
+	send(`{"page":"ada","kind":"play","project":"`+slug+`"}`, map[string]string{"Cookie": "folio_session=" + ada.token})
+	got := tracked.take()
+	if len(got) != 2 || got[0].Kind != folio.EventPlay || got[0].Progress != 50 || got[0].ProjectID != id(p) || got[1].Kind != folio.EventDocsOpen {
+		t.Fatalf("hits %+v, want a play to 50%% and a docs open on ada's project", got)
+	}
+	for i := 0; i < 200; i++ {
+		send(`{"page":"ada","kind":"play","project":"`+slug+`","progress":25}`, nil)
+	}
+	if n := len(tracked.take()); n > 120 {
+		t.Errorf("a flood of 200 beacons from one client counted %d, want at most its limit of 120", n)
+	}
+}

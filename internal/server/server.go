@@ -91,6 +91,7 @@ func New(opts Options) *Server {
 
 	so := opts.Site
 	so.Logger, so.BaseURL, so.Auth, so.MediaOrigin, so.PublicWindow = opts.Logger, opts.BaseURL, opts.Auth, opts.MediaOrigin, window
+	so.Metrics = opts.Metrics
 	st := site.New(so)
 
 	ao := opts.API

@@ -98,9 +98,13 @@ func (s *Site) outbound(c *fiber.Ctx) error {
 // track hands a hit over. Every string is copied: the recorder keeps them
 // past the request, and Fiber's point into reused buffers.
 func (s *Site) track(c *fiber.Ctx, ref pageRef, kind folio.EventKind) {
+	s.trackProgress(c, ref, kind, 0)
+}
+
+func (s *Site) trackProgress(c *fiber.Ctx, ref pageRef, kind folio.EventKind, progress int) {
 	query, _ := url.ParseQuery(string(c.Request().URI().QueryString()))
 	s.opts.Analytics.Track(analytics.Hit{
-		At: time.Now(), OwnerID: ref.ownerID, ProjectID: ref.projectID, Kind: kind,
+		At: time.Now(), OwnerID: ref.ownerID, ProjectID: ref.projectID, Kind: kind, Progress: progress,
 		IP:         strings.Clone(c.IP()),
 		UserAgent:  strings.Clone(c.Get(fiber.HeaderUserAgent)),
 		Referer:    strings.Clone(c.Get(fiber.HeaderReferer)),

@@ -20,6 +20,9 @@ func (s *Site) Routes(r fiber.Router) {
 	// a page they may open, else to the owner (cookie or bearer) alone.
 	r.Get("/media/:key/:name", public, s.authn.Authenticate, s.serveRendition)
 
+	// The page script's reports of plays and API-docs opens: 204 always.
+	r.Post("/beacon", s.authn.Authenticate, s.beacon)
+
 	// Pages. The visitor may be signed in (session cookie), which shows the
 	// owner their drafts; every page answers 304 to a matching ETag and
 	// may load only its own scripts and styles.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/foliohq/folio/internal/auth"
 	"github.com/foliohq/folio/internal/folio"
+	"github.com/foliohq/folio/internal/metrics"
 	"github.com/foliohq/folio/internal/ratelimit"
 	"github.com/foliohq/folio/internal/request"
 	"github.com/foliohq/folio/internal/storage"
@@ -37,8 +38,9 @@ type Options struct {
 	Store     *storage.Store
 	APIDocs   folio.APIDocsService
 	Demos     folio.DemoService
-	PageCache *redis.Client // nil: public pages are rendered every time
-	Analytics Tracker       // nil: nothing is counted
+	PageCache *redis.Client    // nil: public pages are rendered every time
+	Analytics Tracker          // nil: nothing is counted
+	Metrics   *metrics.Metrics // nil: none
 }
 
 // Site is Folio's server-rendered surface: the public pages, the
@@ -49,6 +51,9 @@ type Site struct {
 	pages map[string]*template.Template
 	memo  *pageMemo
 	authn *request.Authenticator
+
+	beacons       *ratelimit.IPWindow
+	beaconTargets beaconTargets
 
 	cspStrict, cspInlineStyles string
 	markdownRenders            atomic.Int64
@@ -64,6 +69,7 @@ func New(opts Options) *Site {
 	}
 	return &Site{opts: opts, log: opts.Logger, pages: loadTemplates(), memo: newPageMemo(),
 		authn:     &request.Authenticator{Auth: opts.Auth},
+		beacons:   ratelimit.NewIPWindow(beaconLimit),
 		cspStrict: request.CSP(opts.MediaOrigin, false), cspInlineStyles: request.CSP(opts.MediaOrigin, true),
 	}
 }

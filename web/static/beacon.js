@@ -12,7 +12,7 @@
   function send(kind, project, progress) {
     try {
       var body = JSON.stringify({ page: page, kind: kind, project: project || '', progress: progress || 0 });
-      navigator.sendBeacon('/api/v1/events', new Blob([body], { type: 'text/plain' }));
+      navigator.sendBeacon('/beacon', new Blob([body], { type: 'text/plain' }));
     } catch (e) { /* counting must never break the page */ }
   }
 
