@@ -104,15 +104,34 @@ func (st *stack) run(t *testing.T, args ...string) {
 	}
 }
 
+// syncBuffer collects a process's output, which exec copies in from
+// goroutines of its own while the test may read it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
 type proc struct {
 	cmd    *exec.Cmd
-	output *bytes.Buffer
+	output *syncBuffer
 	done   chan error
 }
 
 func (st *stack) start(t *testing.T, args ...string) *proc {
 	t.Helper()
-	p := &proc{cmd: exec.Command(folioBinary(t), args...), output: &bytes.Buffer{}, done: make(chan error, 1)}
+	p := &proc{cmd: exec.Command(folioBinary(t), args...), output: &syncBuffer{}, done: make(chan error, 1)}
 	p.cmd.Env = st.env
 	p.cmd.Stdout, p.cmd.Stderr = p.output, p.output
 	if err := p.cmd.Start(); err != nil {
