@@ -152,7 +152,7 @@ func (a *app) serveHTTP(ctx context.Context) error {
 		Store: events, Salts: analytics.NewSalts(events, nil), Dedupe: analytics.NewRedisDeduper(a.redis),
 		OwnHost: a.cfg.BaseURL.Host, Logger: a.log,
 	})
-	opts.Site.Analytics = recorder
+	opts.Site.Analytics, opts.Site.AnalyticsReader = recorder, events
 	srv := server.New(opts)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Listen(a.cfg.HTTPAddr) }()

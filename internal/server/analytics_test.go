@@ -1,14 +1,17 @@
 package server_test
 
 import (
+	"context"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/uptrace/bun"
 
 	"github.com/foliohq/folio/internal/analytics"
 	"github.com/foliohq/folio/internal/folio"
+	"github.com/foliohq/folio/internal/postgres"
 	"github.com/foliohq/folio/internal/server"
 )
 
@@ -157,5 +160,45 @@ func TestBeaconCountsOnlyWhatThePageCanSend(t *testing.T) {
 	}
 	if n := len(tracked.take()); n > 120 {
 		t.Errorf("a flood of 200 beacons from one client counted %d, want at most its limit of 120", n)
+	}
+}
+
+// The owner's analytics page and CSV read the report; nobody else's.
+func TestAnalyticsPageAndCSV(t *testing.T) {
+	t.Parallel()
+	var events *postgres.EventStore
+	a := newAPI(t, withPages(t), withTracker(&hits{}), func(o *server.Options, db *bun.DB) {
+		events = postgres.NewEventStore(db)
+		o.Site.AnalyticsReader = events
+	})
+	ada, bob := a.signUp("ada"), a.signUp("bob")
+	p := a.createProject(ada, map[string]any{"title": "=Orders API", "visibility": "public"})
+	now := time.Now()
+	if err := events.InsertEvents(context.Background(), []folio.Event{
+		{At: now, OwnerID: ada.id, Kind: folio.EventView, VisitorID: 1, Referrer: "linkedin.com", Device: folio.DeviceMobile},
+		{At: now, OwnerID: ada.id, ProjectID: id(p), Kind: folio.EventView, VisitorID: 1},
+		{At: now, OwnerID: ada.id, ProjectID: id(p), Kind: folio.EventPlay, VisitorID: 1, Progress: 0},
+		{At: now, OwnerID: ada.id, ProjectID: id(p), Kind: folio.EventPlay, VisitorID: 1, Progress: 25},
+		{At: now, OwnerID: ada.id, ProjectID: id(p), Kind: folio.EventPlay, VisitorID: 1, Progress: 50},
+		{At: now, OwnerID: ada.id, ProjectID: id(p), Kind: folio.EventDemoClick, VisitorID: 1},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	cookie := func(acc account) map[string]string { return map[string]string{"Cookie": "folio_session=" + acc.token} }
+	page := string(a.expect(req{method: "GET", path: "/dashboard/analytics?days=7", headers: cookie(ada)}, 200).body)
+	for _, want := range []string{"2 views by 1 visitors", "=Orders API", "linkedin.com", "mobile", "<svg", "…then clicked a live demo: <strong>1</strong>", "100% · 100% · 0% · 0%"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("analytics page lacks %q", want)
+		}
+	}
+	if strings.Contains(string(a.expect(req{method: "GET", path: "/dashboard/analytics", headers: cookie(bob)}, 200).body), "Orders API") {
+		t.Error("another owner sees ada's projects")
+	}
+	csv := string(a.expect(req{method: "GET", path: "/dashboard/analytics.csv?days=30", headers: cookie(ada)}, 200).body)
+	if !strings.Contains(csv, "date,views,unique_visitors") || !strings.Contains(csv, "'=Orders API,1,1,1,1,0,1,0,0") {
+		t.Errorf("CSV:\n%s", csv)
+	}
+	if r := a.do(req{method: "GET", path: "/dashboard/analytics"}); r.status != 302 {
+		t.Errorf("anonymous: %d, want a redirect to log in", r.status)
 	}
 }

@@ -35,6 +35,8 @@ func (s *Site) Routes(r fiber.Router) {
 	pages.Get("/register", s.registerPage)
 	pages.Get("/dashboard", s.dashboardPage)
 	pages.Get("/dashboard/projects/:id", s.projectEditPage)
+	pages.Get("/dashboard/analytics", s.analyticsPage)
+	pages.Get("/dashboard/analytics.csv", s.analyticsCSV)
 	// Last: a handle or project slug may be any word the routes above do
 	// not take (handles cannot be those words; see folio.IsReservedHandle).
 	// A project page embeds its API docs, whose viewer sets inline styles.

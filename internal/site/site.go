@@ -38,9 +38,11 @@ type Options struct {
 	Store     *storage.Store
 	APIDocs   folio.APIDocsService
 	Demos     folio.DemoService
-	PageCache *redis.Client    // nil: public pages are rendered every time
-	Analytics Tracker          // nil: nothing is counted
-	Metrics   *metrics.Metrics // nil: none
+	PageCache *redis.Client // nil: public pages are rendered every time
+	Analytics Tracker       // nil: nothing is counted
+	// AnalyticsReader answers the owner's analytics page; nil: no page.
+	AnalyticsReader folio.AnalyticsReader
+	Metrics         *metrics.Metrics // nil: none
 }
 
 // Site is Folio's server-rendered surface: the public pages, the
