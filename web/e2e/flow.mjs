@@ -142,6 +142,66 @@ try {
     }
     await ctx.close();
   }
+
+  // The visits above came from headless Chromium, which counts as a bot:
+  // they add nothing. A recruiter with an ordinary browser does count.
+  step('analytics: a recruiter plays a screencast past half and clicks a live demo');
+  const desktopUA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+  const recruiter = await browser.newContext({ viewport: { width: 1280, height: 900 }, userAgent: desktopUA });
+  // The demo lives on the internet; the test answers for it.
+  await recruiter.route('https://orders.example.com/**', (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<title>demo</title>' }));
+  const rec = await recruiter.newPage();
+  watch(rec);
+  await rec.goto(`${base}/ada`);
+  const recCard = rec.locator('li[data-slug="orders-api"]');
+  const reached = await recCard.locator('video').evaluate(async (v) => {
+    v.muted = true;
+    await v.play();
+    await new Promise((r) => setTimeout(r, 300));
+    v.currentTime = v.duration * 0.6;
+    await new Promise((r) => v.addEventListener('seeked', r, { once: true }));
+    await new Promise((r) => v.addEventListener('timeupdate', r, { once: true }));
+    v.pause();
+    return v.currentTime / v.duration;
+  });
+  assert.ok(reached > 0.5, `played past half: ${reached}`);
+  await recCard.locator('a:has-text("Live demo")').click();
+  await rec.waitForURL('https://orders.example.com/**');
+  await recruiter.close();
+
+  step('analytics: a Do Not Track visit counts without a visitor id; the owner\'s own visit not at all');
+  const private_ = await browser.newContext({ userAgent: desktopUA, extraHTTPHeaders: { DNT: '1' } });
+  await (await private_.newPage()).goto(`${base}/ada`);
+  await private_.close();
+  const back = await browser.newContext({ viewport: { width: 1280, height: 900 }, userAgent: desktopUA });
+  const me = await back.newPage();
+  watch(me);
+  await me.goto(`${base}/login`);
+  await me.fill('#email', 'ada@example.com');
+  await me.fill('#password', 'correct horse battery');
+  await me.click('button[type=submit]');
+  await me.waitForURL(`${base}/dashboard`);
+  await me.goto(`${base}/ada`);
+
+  step('analytics: the owner sees one visitor, two views, a play past half and a demo click');
+  let text = '';
+  let cells = [];
+  for (let i = 0; i < 40; i++) {
+    await me.goto(`${base}/dashboard/analytics?days=7`);
+    text = await me.locator('main').innerText();
+    const row = me.locator('[data-testid="project-stats"] tr', { hasText: 'Orders API' });
+    cells = (await row.count()) ? (await row.locator('td').allInnerTexts()).map((c) => c.trim()) : [];
+    if (text.includes('2 views by 1 visitors') && cells[2] === '1' && cells[4] === '1') break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  assert.ok(text.includes('2 views by 1 visitors'), `views and visitors on the analytics page:\n${text}`);
+  // Project, views, plays, watch-through, demo clicks, code clicks, docs.
+  assert.equal(cells[2], '1', `one play: ${cells}`);
+  assert.match(cells[3], /^100% · 100% · /, `the play reached half: ${cells}`);
+  assert.equal(cells[4], '1', `one demo click: ${cells}`);
+  await me.screenshot({ path: `${artifacts}/analytics-desktop-light.png`, fullPage: true });
+  await back.close();
+
   assert.deepEqual(violations, [], 'no Content-Security-Policy violations');
   console.log('browser flow passed');
 } finally {
