@@ -23,13 +23,18 @@ trap 'kill $(jobs -p) 2>/dev/null || true; [ -f "$work/nginx.pid" ] && kill "$(c
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 FOLIO_PORT=$(free_port)
+QUIET_PORT=$(free_port)
 NGINX_PORT=$(free_port)
 
 "$ROOT/bin/folio" migrate up >/dev/null
 "$ROOT/bin/folio" seed >/dev/null
 FOLIO_HTTP_ADDR=127.0.0.1:$FOLIO_PORT FOLIO_METRICS_ADDR=127.0.0.1:0 FOLIO_PUBLIC_RATE_LIMIT=100000000 \
 	"$ROOT/bin/folio" serve 2>/dev/null &
+# The same Folio with analytics off, to measure what counting costs.
+FOLIO_HTTP_ADDR=127.0.0.1:$QUIET_PORT FOLIO_METRICS_ADDR=127.0.0.1:0 FOLIO_PUBLIC_RATE_LIMIT=100000000 FOLIO_ANALYTICS=false \
+	"$ROOT/bin/folio" serve 2>/dev/null &
 until curl -fs "http://127.0.0.1:$FOLIO_PORT/readyz" >/dev/null; do sleep 0.1; done
+until curl -fs "http://127.0.0.1:$QUIET_PORT/readyz" >/dev/null; do sleep 0.1; done
 
 mkdir -p "$work/html"
 curl -fs "http://127.0.0.1:$FOLIO_PORT/demo" -o "$work/html/demo.html"
@@ -48,7 +53,16 @@ NGINX
 "$NGINX" -c "$work/nginx.conf"
 until curl -fs "http://127.0.0.1:$NGINX_PORT/demo" >/dev/null; do sleep 0.1; done
 
-run() { wrk -t2 -c"$CONNS" -d"$DURATION" --latency "$1"; }
+# A browser's User-Agent, so that analytics count the requests as people
+# (wrk's own would be dropped as a bot before any work is done).
+UA='Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36'
+run() {
+	local out
+	out=$(wrk -t2 -c"$CONNS" -d"$DURATION" --latency -H "User-Agent: $UA" "$1")
+	# Every answer must be a 200: a server that answers errors fast wins nothing.
+	if grep -q "Non-2xx" <<<"$out"; then echo "bench: $1 answered non-2xx:" >&2; echo "$out" >&2; exit 1; fi
+	echo "$out"
+}
 parse() { # requests/s and p99 in ms from wrk's output
 	rps=$(awk '/Requests\/sec/ {print $2}' <<<"$1")
 	p99=$(awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v=v*1000}; print v}' <<<"$1")
@@ -58,9 +72,12 @@ parse() { # requests/s and p99 in ms from wrk's output
 bytes=$(wc -c <"$work/html/demo.html")
 echo "page: /demo, $bytes bytes; wrk -t2 -c$CONNS -d$DURATION; both servers on loopback, this run"
 read -r frps fp50 fp99 <<<"$(parse "$(run "http://127.0.0.1:$FOLIO_PORT/demo")")"
+read -r qrps qp50 qp99 <<<"$(parse "$(run "http://127.0.0.1:$QUIET_PORT/demo")")"
 read -r nrps np50 np99 <<<"$(parse "$(run "http://127.0.0.1:$NGINX_PORT/demo")")"
-printf 'folio  %10.0f req/s  p50 %6.2f ms  p99 %6.2f ms\n' "$frps" "$fp50" "$fp99"
-printf 'nginx  %10.0f req/s  p50 %6.2f ms  p99 %6.2f ms\n' "$nrps" "$np50" "$np99"
+printf 'folio                %10.0f req/s  p50 %6.2f ms  p99 %6.2f ms\n' "$frps" "$fp50" "$fp99"
+printf 'folio, analytics off %10.0f req/s  p50 %6.2f ms  p99 %6.2f ms\n' "$qrps" "$qp50" "$qp99"
+printf 'nginx                %10.0f req/s  p50 %6.2f ms  p99 %6.2f ms\n' "$nrps" "$np50" "$np99"
 awk -v f="$frps" -v n="$nrps" 'BEGIN { printf "folio / nginx throughput: %.0f%%\n", 100*f/n }'
+awk -v f="$frps" -v q="$qrps" 'BEGIN { printf "analytics on / off throughput: %.0f%%\n", 100*f/q }'
 printf 'folio at a steady rate: '
 (cd "$ROOT" && go run ./bench/paced -url "http://127.0.0.1:$FOLIO_PORT/demo" -rate 1000 -duration 10s)

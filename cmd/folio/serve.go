@@ -147,12 +147,17 @@ func (a *app) newWorker() (*worker.Worker, error) {
 // and drains in-flight requests for up to the shutdown timeout.
 func (a *app) serveHTTP(ctx context.Context) error {
 	opts := a.httpOptions()
-	events := postgres.NewEventStore(a.db)
-	recorder := analytics.NewRecorder(analytics.RecorderOptions{
-		Store: events, Salts: analytics.NewSalts(events, nil), Dedupe: analytics.NewRedisDeduper(a.redis),
-		OwnHost: a.cfg.BaseURL.Host, Logger: a.log,
-	})
-	opts.Site.Analytics, opts.Site.AnalyticsReader = recorder, events
+	var recorder *analytics.Recorder
+	if a.cfg.Analytics {
+		events := postgres.NewEventStore(a.db)
+		recorder = analytics.NewRecorder(analytics.RecorderOptions{
+			Store: events, Salts: analytics.NewSalts(events, nil), Dedupe: analytics.NewRedisDeduper(a.redis),
+			OwnHost: a.cfg.BaseURL.Host, Logger: a.log,
+		})
+		opts.Site.Analytics, opts.Site.AnalyticsReader = recorder, events
+	} else {
+		a.log.Info("analytics are off (FOLIO_ANALYTICS=false): public page visits are not counted")
+	}
 	srv := server.New(opts)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Listen(a.cfg.HTTPAddr) }()
@@ -169,8 +174,10 @@ func (a *app) serveHTTP(ctx context.Context) error {
 		return fmt.Errorf("http shutdown: %w", err)
 	}
 	// The last second of page views is still in memory: write it.
-	if err := recorder.Close(shutdownCtx); err != nil {
-		a.log.Warn("analytics events lost at shutdown", "error", err)
+	if recorder != nil {
+		if err := recorder.Close(shutdownCtx); err != nil {
+			a.log.Warn("analytics events lost at shutdown", "error", err)
+		}
 	}
 	return <-errc
 }

@@ -60,6 +60,9 @@ type Config struct {
 	// AnalyticsRetention is how long raw analytics events are kept (whole
 	// months are dropped once past it); daily rollups stay.
 	AnalyticsRetention time.Duration
+	// Analytics turns the counting of public page visits on (the default)
+	// or off.
+	Analytics bool
 
 	// DevDemosAddr is where `folio dev` serves the demo portfolio's live
 	// demo apps (loopback); other subcommands ignore it.
@@ -134,6 +137,7 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		DemoCheckConcurrency: p.count("FOLIO_DEMO_CHECK_CONCURRENCY", 20),
 
 		AnalyticsRetention: p.days("FOLIO_ANALYTICS_RETENTION", 90),
+		Analytics:          p.boolean("FOLIO_ANALYTICS", true),
 
 		DevDemosAddr: p.listenAddr("FOLIO_DEV_DEMOS_ADDR", "127.0.0.1:8090"),
 	}

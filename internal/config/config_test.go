@@ -115,6 +115,8 @@ func TestLoadEachVariable(t *testing.T) {
 		{"FOLIO_ANALYTICS_RETENTION", "30d", false},
 		{"FOLIO_ANALYTICS_RETENTION", "365", false},
 		{"FOLIO_ANALYTICS_RETENTION", "0", true},
+		{"FOLIO_ANALYTICS", "false", false},
+		{"FOLIO_ANALYTICS", "maybe", true},
 		{"FOLIO_ANALYTICS_RETENTION", "3 months", true},
 	}
 	for _, tt := range tests {
