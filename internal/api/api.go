@@ -5,13 +5,14 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/foliohq/folio/internal/apidocs"
 	"github.com/foliohq/folio/internal/auth"
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/metrics"
-	"github.com/foliohq/folio/internal/queue"
+	"github.com/foliohq/folio/internal/project"
 	"github.com/foliohq/folio/internal/ratelimit"
 	"github.com/foliohq/folio/internal/request"
-	"github.com/foliohq/folio/internal/storage"
+	"github.com/foliohq/folio/internal/upload"
 )
 
 // Options configure the API. Logger, BaseURL, Auth, Metrics, MediaOrigin,
@@ -44,19 +45,18 @@ type Options struct {
 	Limiter     *ratelimit.Limiter
 	Limits      Limits
 
-	Media         folio.MediaService
-	Store         *storage.Store
-	Queue         queue.Enqueuer
-	MaxVideoBytes int64
-	MaxImageBytes int64
-	// Streamed uploads in progress, per account and in all (zero: the
-	// defaults); over either the upload is refused before it is read.
-	MaxUploadsPerAccount int
-	MaxUploads           int
+	// Media reads the caller's media; Uploads runs every workflow that
+	// stores or deletes media, and holds the size limits and the gate on
+	// streamed bodies that API docs sources count against too.
+	Media   folio.MediaService
+	Uploads *upload.Service
+	// ProjectDeletes deletes a project with its stored files.
+	ProjectDeletes *project.Service
 
-	APIDocs     folio.APIDocsService
-	Demos       folio.DemoService
-	DemoChecker DemoChecker
+	APIDocs      folio.APIDocsService
+	DocsRequests *apidocs.Requester
+	Demos        folio.DemoService
+	DemoChecker  DemoChecker
 }
 
 // API is Folio's JSON API under /api/v1, and the API's own OpenAPI
@@ -66,8 +66,6 @@ type API struct {
 	log   *slog.Logger
 	spec  openAPI
 	authn *request.Authenticator
-
-	uploads *uploadGate
 
 	cspInlineStyles string
 }
@@ -87,15 +85,8 @@ func New(opts Options) *API {
 	if opts.BodyIdleTimeout == 0 {
 		opts.BodyIdleTimeout = DefaultBodyIdleTimeout
 	}
-	if opts.MaxUploadsPerAccount == 0 {
-		opts.MaxUploadsPerAccount = DefaultMaxUploadsPerAccount
-	}
-	if opts.MaxUploads == 0 {
-		opts.MaxUploads = DefaultMaxUploads
-	}
 	return &API{opts: opts, log: opts.Logger,
 		authn:           &request.Authenticator{Auth: opts.Auth, Changed: opts.Changed},
-		uploads:         newUploadGate(opts.MaxUploadsPerAccount, opts.MaxUploads),
 		cspInlineStyles: request.CSP(opts.MediaOrigin, true),
 	}
 }

@@ -8,12 +8,12 @@ import (
 	"net"
 	"os"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/valyala/fasthttp"
 
+	"github.com/foliohq/folio/internal/apidocs"
 	"github.com/foliohq/folio/internal/folio"
 )
 
@@ -25,22 +25,12 @@ import (
 //   - bodyReader cuts a body that stops arriving for the idle timeout, and
 //     tells a body cut short (by its length or a missing last chunk) from
 //     one that ended cleanly;
-//   - uploadGate bounds the streamed uploads in progress, per account and
-//     in all, each of which holds a part buffer in memory.
+//   - upload.Service bounds the streamed uploads in progress (API docs
+//     sources among them), per account and in all, each of which holds a
+//     part buffer in memory.
 
 // DefaultBodyIdleTimeout is how long a request body may send nothing.
 const DefaultBodyIdleTimeout = 30 * time.Second
-
-// Streamed uploads in progress, by default: per account, and in all. Each
-// holds one storage.StreamPartSize buffer, so the process holds at most
-// DefaultMaxUploads of them.
-const (
-	DefaultMaxUploadsPerAccount = 3
-	DefaultMaxUploads           = 16
-)
-
-// uploadRetryAfter is the Retry-After, in seconds, of a refused upload.
-const uploadRetryAfter = "10"
 
 // DefaultReadTimeout bounds a whole request: long enough for a large
 // streamed upload on a slow link, short enough to shed stuck clients.
@@ -67,19 +57,28 @@ func (s *API) DeclaredLimit(h *fasthttp.RequestHeader) int64 {
 	path := strings.TrimSuffix(strings.ToLower(string(u.Path())), "/")
 	switch {
 	case path == "/api/v1/me/avatar":
-		return s.opts.MaxImageBytes
+		return s.mediaLimit(folio.MediaAvatar)
 	case strings.HasPrefix(path, "/api/v1/projects/") && strings.HasSuffix(path, "/media") && strings.Count(path, "/") == 5:
 		if kind, ok := folio.ParseMediaKind(string(u.QueryArgs().Peek("kind"))); ok {
-			return s.sizeLimit(kind)
+			return s.mediaLimit(kind)
 		}
-		return max(s.opts.MaxVideoBytes, s.opts.MaxImageBytes)
+		return max(s.mediaLimit(folio.MediaScreencast), s.mediaLimit(folio.MediaScreenshot))
 	case strings.HasPrefix(path, "/api/v1/projects/") && strings.HasSuffix(path, "/apidocs") && strings.Count(path, "/") == 5:
 		mt, _, _ := mime.ParseMediaType(string(h.ContentType()))
-		if _, limit := apiDocsSource(mt); limit > 0 {
+		if _, limit := apidocs.SourceFor(mt); limit > 0 {
 			return max(limit, s.opts.MaxBodyBytes)
 		}
 	}
 	return s.opts.MaxBodyBytes
+}
+
+// mediaLimit is the size limit of a kind of media; 0 (no body) without
+// an upload service.
+func (s *API) mediaLimit(kind folio.MediaKind) int64 {
+	if s.opts.Uploads == nil {
+		return 0
+	}
+	return s.opts.Uploads.Limit(kind)
 }
 
 const bodyReaderKey = "body_reader"
@@ -151,48 +150,6 @@ func earliest(a, b time.Time) time.Time {
 // discard reads and throws away at most limit more bytes of the body.
 func (b *bodyReader) discard(limit int64) {
 	_, _ = io.Copy(io.Discard, io.LimitReader(b, limit))
-}
-
-// uploadGate bounds the streamed uploads in progress: per account, so that
-// one account cannot take every slot, and in all, because each holds a
-// part buffer in memory until its body ends or goes idle.
-type uploadGate struct {
-	mu            sync.Mutex
-	perAccount    map[int64]int
-	total         int
-	maxPerAccount int
-	maxTotal      int
-}
-
-func newUploadGate(maxPerAccount, maxTotal int) *uploadGate {
-	return &uploadGate{perAccount: map[int64]int{}, maxPerAccount: maxPerAccount, maxTotal: maxTotal}
-}
-
-// acquire takes a slot for userID. It returns ETOOMANY when the account
-// has its limit of uploads in progress and "unavailable" when the process
-// has; release gives the slot back.
-func (g *uploadGate) acquire(userID int64) (release func(), err error) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if g.perAccount[userID] >= g.maxPerAccount {
-		return nil, folio.Errorf(folio.ETOOMANY, "You have %d uploads in progress; wait for one to finish.", g.maxPerAccount)
-	}
-	if g.total >= g.maxTotal {
-		return nil, folio.Errorf(CodeUnavailable, "The server is receiving as many uploads as it can; try again shortly.")
-	}
-	g.perAccount[userID]++
-	g.total++
-	var once sync.Once
-	return func() {
-		once.Do(func() {
-			g.mu.Lock()
-			defer g.mu.Unlock()
-			if g.perAccount[userID]--; g.perAccount[userID] == 0 {
-				delete(g.perAccount, userID)
-			}
-			g.total--
-		})
-	}, nil
 }
 
 // The server's connections (see server.Serve) say whether their peer

@@ -253,28 +253,8 @@ func (s *API) deleteProject(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	owner := request.User(c).ID
-	if _, err := s.opts.Projects.Project(c.UserContext(), owner, id); err != nil {
+	if err := s.opts.ProjectDeletes.Delete(c.UserContext(), request.User(c).ID, id); err != nil {
 		return err
-	}
-	var prefixes []string
-	if s.opts.Media != nil {
-		ms, err := s.opts.Media.ProjectMedia(c.UserContext(), id)
-		if err != nil {
-			return err
-		}
-		for _, m := range ms {
-			prefixes = append(prefixes, m.ObjectPrefix())
-		}
-	}
-	if err := s.opts.Projects.DeleteProject(c.UserContext(), owner, id); err != nil {
-		return err
-	}
-	// The rows are gone with the project; the objects go by task.
-	for _, prefix := range prefixes {
-		if err := s.enqueueDelete(c, prefix); err != nil {
-			return err
-		}
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }

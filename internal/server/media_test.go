@@ -75,9 +75,9 @@ func newMediaAPI(t *testing.T, cfg mediaConfig) *mediaAPI {
 	o.Logger, o.Metrics, o.QueueUI, o.BodyIdleTimeout = cfg.log, cfg.metrics, queueUI, cfg.bodyIdle
 	o.PublicLimit = ratelimit.Limit{}                  // none
 	o.API.Limits.LoginPerAccountIP = ratelimit.Limit{} // the default
-	o.API.Media, o.API.Store, o.API.Queue, o.API.MaxVideoBytes, o.API.MaxImageBytes = mediaSvc, store, client, cfg.video, cfg.image
-	o.API.MaxUploadsPerAccount, o.API.MaxUploads = cfg.perAccount, cfg.uploads
-	o.API.APIDocs, o.API.Demos = postgres.NewAPIDocsService(db), postgres.NewDemoService(db)
+	servertest.Media(&o, db, store, client, cfg.video, cfg.image)
+	o.API.Uploads.MaxUploadsPerAccount, o.API.Uploads.MaxUploads = cfg.perAccount, cfg.uploads
+	o.API.Demos = postgres.NewDemoService(db)
 	o.Site.Directory, o.Site.Media, o.Site.Store, o.Site.APIDocs, o.Site.Demos = postgres.NewProjectService(db), mediaSvc, store, o.API.APIDocs, o.API.Demos
 	srv := server.New(o)
 	ffmpeg, ffprobe := testenv.FFmpeg(t)
