@@ -53,7 +53,8 @@ func Options(db *bun.DB, rdb *redis.Client) server.Options {
 // q, as cmd/folio does; uploads have the given size limits and the default
 // limits of uploads in progress, which the caller may change on
 // o.API.Uploads. Set o.Logger and o.Metrics first: the uploads use them.
-func Media(o *server.Options, db *bun.DB, store *storage.Store, q queue.Enqueuer, maxVideoBytes, maxImageBytes int64) {
+// It returns the purger of deleted files, for a worker's object handlers.
+func Media(o *server.Options, db *bun.DB, store *storage.Store, q queue.Enqueuer, maxVideoBytes, maxImageBytes int64) *purge.Purger {
 	media := postgres.NewMediaService(db)
 	purger := &purge.Purger{Deletions: postgres.NewObjectDeletionService(db), Store: store, Queue: q, Logger: o.Logger}
 	o.API.Media = media
@@ -62,4 +63,5 @@ func Media(o *server.Options, db *bun.DB, store *storage.Store, q queue.Enqueuer
 	o.API.ProjectDeletes = &project.Service{Purger: purger}
 	o.API.APIDocs = postgres.NewAPIDocsService(db)
 	o.API.DocsRequests = &apidocs.Requester{Docs: o.API.APIDocs, Store: store, Queue: q, Gate: o.API.Uploads}
+	return purger
 }
