@@ -12,6 +12,7 @@ import (
 	"github.com/foliohq/folio/internal/project"
 	"github.com/foliohq/folio/internal/ratelimit"
 	"github.com/foliohq/folio/internal/request"
+	"github.com/foliohq/folio/internal/request/body"
 	"github.com/foliohq/folio/internal/upload"
 )
 
@@ -34,7 +35,7 @@ type Options struct {
 
 	MaxBodyBytes int64
 	// ReadTimeout bounds a whole request; BodyIdleTimeout cuts a request
-	// body that sends nothing for this long (zero: DefaultBodyIdleTimeout).
+	// body that sends nothing for this long (zero: body.DefaultIdleTimeout).
 	ReadTimeout     time.Duration
 	BodyIdleTimeout time.Duration
 
@@ -62,10 +63,11 @@ type Options struct {
 // API is Folio's JSON API under /api/v1, and the API's own OpenAPI
 // document and Swagger UI under /api.
 type API struct {
-	opts  Options
-	log   *slog.Logger
-	spec  openAPI
-	authn *request.Authenticator
+	opts   Options
+	log    *slog.Logger
+	spec   openAPI
+	authn  *request.Authenticator
+	intake body.Intake
 
 	cspInlineStyles string
 }
@@ -80,13 +82,14 @@ func New(opts Options) *API {
 	}
 	opts.Limits = opts.Limits.withDefaults()
 	if opts.ReadTimeout == 0 {
-		opts.ReadTimeout = DefaultReadTimeout
+		opts.ReadTimeout = body.DefaultReadTimeout
 	}
 	if opts.BodyIdleTimeout == 0 {
-		opts.BodyIdleTimeout = DefaultBodyIdleTimeout
+		opts.BodyIdleTimeout = body.DefaultIdleTimeout
 	}
 	return &API{opts: opts, log: opts.Logger,
 		authn:           &request.Authenticator{Auth: opts.Auth, Changed: opts.Changed},
+		intake:          body.Intake{MaxBytes: opts.MaxBodyBytes, ReadTimeout: opts.ReadTimeout, IdleTimeout: opts.BodyIdleTimeout},
 		cspInlineStyles: request.CSP(opts.MediaOrigin, true),
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/foliohq/folio/internal/apidocs"
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/request"
+	"github.com/foliohq/folio/internal/request/body"
 )
 
 // APIDocsResponse is the state of a project's generated API docs.
@@ -55,16 +56,16 @@ func (s *API) apiDocsResponse(d *folio.APIDocs, handle, slug string) APIDocsResp
 func (s *API) postAPIDocs(c *fiber.Ctx) error {
 	p, err := s.callerProject(c)
 	if err != nil {
-		s.discardBody(c)
+		s.intake.Discard(c)
 		return err
 	}
 	mt, _, _ := mime.ParseMediaType(c.Get(fiber.HeaderContentType))
 	if _, limit := apidocs.SourceFor(mt); limit > 0 && int64(c.Request().Header.ContentLength()) > limit {
-		s.discardBody(c)
-		return TooLarge(limit)
+		s.intake.Discard(c)
+		return body.TooLarge(limit)
 	}
 	d, err := s.opts.DocsRequests.Submit(c.UserContext(), apidocs.Submission{
-		OwnerID: request.User(c).ID, Project: p, MediaType: mt, Body: s.body(c), RequestID: request.ID(c)})
+		OwnerID: request.User(c).ID, Project: p, MediaType: mt, Body: s.intake.Stream(c), RequestID: request.ID(c)})
 	if err != nil {
 		return s.refusedUpload(c, err)
 	}

@@ -28,7 +28,7 @@ func (s *API) idempotent(c *fiber.Ctx) error {
 		return &folio.Error{Code: CodeBadRequest, Message: "The Idempotency-Key header is invalid.",
 			Fields: []folio.FieldError{{Field: idempotencyHeader, Message: "must be 1-255 printable ASCII characters"}}}
 	}
-	body, err := s.readBody(c)
+	body, err := s.intake.Read(c)
 	if err != nil {
 		return err
 	}

@@ -1,10 +1,6 @@
 package api
 
 import (
-	"errors"
-	"io"
-	"mime"
-	"mime/multipart"
 	"strconv"
 	"time"
 
@@ -59,63 +55,11 @@ func (s *API) mediaResponse(m *folio.Media) MediaResponse {
 	return r
 }
 
-// uploadSource is the file bytes of a request: the raw body, or the first
-// file part of a multipart/form-data body, never buffered whole. The part
-// is found on the first read, so that no byte of the body is read before
-// upload.Service.Stream has taken its upload slot. An error sticks.
-type uploadSource struct {
-	body     io.Reader
-	boundary string // "" for a raw body
-	filename string
-	r        io.Reader
-	err      error
-}
-
-func (s *API) uploadSource(c *fiber.Ctx) *uploadSource {
-	u := &uploadSource{body: s.body(c), filename: c.Query("filename")}
-	if mt, params, _ := mime.ParseMediaType(c.Get(fiber.HeaderContentType)); mt == "multipart/form-data" {
-		u.boundary = params["boundary"]
-	}
-	return u
-}
-
-func (u *uploadSource) Read(p []byte) (int, error) {
-	if u.err != nil {
-		return 0, u.err
-	}
-	if u.r == nil {
-		if u.r, u.err = u.open(); u.err != nil {
-			return 0, u.err
-		}
-	}
-	return u.r.Read(p)
-}
-
-func (u *uploadSource) open() (io.Reader, error) {
-	if u.boundary == "" {
-		return u.body, nil
-	}
-	mr := multipart.NewReader(u.body, u.boundary)
-	for {
-		part, err := mr.NextPart()
-		if errors.As(err, new(*folio.Error)) {
-			return nil, err
-		}
-		if err != nil {
-			return nil, folio.Errorf(CodeBadRequest, "The multipart body has no file part.")
-		}
-		if part.FileName() != "" {
-			u.filename = part.FileName()
-			return part, nil
-		}
-	}
-}
-
 // uploadFile is the file a streaming upload request sends.
 func (s *API) uploadFile(c *fiber.Ctx, kind folio.MediaKind, projectID int64) upload.File {
-	src := s.uploadSource(c)
-	return upload.File{OwnerID: request.User(c).ID, ProjectID: projectID, Kind: kind, Body: src,
-		FilenameAfterRead: func() string { return src.filename }, DeclaredSize: int64(c.Request().Header.ContentLength())}
+	f := s.intake.File(c)
+	return upload.File{OwnerID: request.User(c).ID, ProjectID: projectID, Kind: kind, Body: f,
+		FilenameAfterRead: f.Filename, DeclaredSize: int64(c.Request().Header.ContentLength())}
 }
 
 // uploadRetryAfter is the Retry-After, in seconds, of an upload refused
@@ -129,7 +73,7 @@ func (s *API) refusedUpload(c *fiber.Ctx, err error) error {
 	if code := folio.ErrorCode(err); code == folio.ETOOMANY || code == folio.EUNAVAILABLE {
 		c.Set(fiber.HeaderRetryAfter, uploadRetryAfter)
 	}
-	s.discardBody(c)
+	s.intake.Discard(c)
 	return err
 }
 
@@ -158,12 +102,12 @@ func (s *API) refusedUpload(c *fiber.Ctx, err error) error {
 func (s *API) uploadProjectMedia(c *fiber.Ctx) error {
 	projectID, err := request.PathID(c)
 	if err != nil {
-		s.discardBody(c)
+		s.intake.Discard(c)
 		return err
 	}
 	kind, ok := folio.ParseMediaKind(c.Query("kind"))
 	if !ok {
-		s.discardBody(c)
+		s.intake.Discard(c)
 		return &folio.Error{Code: folio.EINVALID, Message: "Some fields are invalid.", Fields: []folio.FieldError{{Field: "kind", Message: "must be screencast or screenshot"}}}
 	}
 	m, err := s.opts.Uploads.Stream(c.UserContext(), s.uploadFile(c, kind, projectID))

@@ -10,6 +10,7 @@ import (
 	"github.com/foliohq/folio/internal/errtrack"
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/request"
+	"github.com/foliohq/folio/internal/request/body"
 )
 
 // problemTypeBase prefixes every problem type; the types are stable
@@ -34,7 +35,7 @@ const (
 	CodeMethodNotAllowed     = "method_not_allowed"
 	CodeRangeNotSatisfiable  = "range_not_satisfiable"
 	// CodeTimeout is a request body that stopped arriving.
-	CodeTimeout = "timeout"
+	CodeTimeout = body.CodeTimeout
 	// CodeIdempotencyInProgress is a retry while the first request with its
 	// Idempotency-Key still runs.
 	CodeIdempotencyInProgress = "idempotency_in_progress"

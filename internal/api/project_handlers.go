@@ -173,7 +173,7 @@ func (s *API) listProjects(c *fiber.Ctx) error {
 //	@Router			/api/v1/projects [post]
 func (s *API) createProject(c *fiber.Ctx) error {
 	var req ProjectRequest
-	if err := s.decodeJSON(c, &req); err != nil {
+	if err := s.intake.DecodeJSON(c, &req); err != nil {
 		return err
 	}
 	p, err := s.opts.Projects.CreateProject(c.UserContext(), request.User(c).ID, req.input())
@@ -227,7 +227,7 @@ func (s *API) patchProject(c *fiber.Ctx) error {
 		return err
 	}
 	var req ProjectRequest
-	if err := s.decodeJSON(c, &req); err != nil {
+	if err := s.intake.DecodeJSON(c, &req); err != nil {
 		return err
 	}
 	p, err := s.opts.Projects.UpdateProject(c.UserContext(), request.User(c).ID, id, req.input())
@@ -285,7 +285,7 @@ type FeaturedResponse struct {
 //	@Router			/api/v1/me/featured [put]
 func (s *API) putFeatured(c *fiber.Ctx) error {
 	var req FeaturedRequest
-	if err := s.decodeJSON(c, &req); err != nil {
+	if err := s.intake.DecodeJSON(c, &req); err != nil {
 		return err
 	}
 	if req.ProjectIDs == nil {

@@ -70,7 +70,7 @@ func (s *API) startUpload(c *fiber.Ctx) error {
 		return err
 	}
 	var req UploadRequest
-	if err := s.decodeJSON(c, &req); err != nil {
+	if err := s.intake.DecodeJSON(c, &req); err != nil {
 		return err
 	}
 	d, err := s.opts.Uploads.StartDirect(c.UserContext(), request.User(c).ID, projectID,
@@ -104,7 +104,7 @@ func (s *API) completeUpload(c *fiber.Ctx) error {
 		return err
 	}
 	var req CompleteRequest
-	if err := s.decodeJSON(c, &req); err != nil {
+	if err := s.intake.DecodeJSON(c, &req); err != nil {
 		return err
 	}
 	parts := make([]storage.Part, len(req.Parts))
