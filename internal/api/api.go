@@ -6,8 +6,10 @@ import (
 	"time"
 
 	"github.com/foliohq/folio/internal/apidocs"
+	"github.com/foliohq/folio/internal/apispec"
 	"github.com/foliohq/folio/internal/auth"
 	"github.com/foliohq/folio/internal/folio"
+	"github.com/foliohq/folio/internal/idempotency"
 	"github.com/foliohq/folio/internal/metrics"
 	"github.com/foliohq/folio/internal/project"
 	"github.com/foliohq/folio/internal/ratelimit"
@@ -65,9 +67,11 @@ type Options struct {
 type API struct {
 	opts   Options
 	log    *slog.Logger
-	spec   openAPI
+	spec   *apispec.Spec
 	authn  *request.Authenticator
 	intake body.Intake
+	// idempotent replays the response of a repeated create.
+	idempotent *idempotency.Middleware
 
 	cspInlineStyles string
 }
@@ -87,9 +91,12 @@ func New(opts Options) *API {
 	if opts.BodyIdleTimeout == 0 {
 		opts.BodyIdleTimeout = body.DefaultIdleTimeout
 	}
+	intake := body.Intake{MaxBytes: opts.MaxBodyBytes, ReadTimeout: opts.ReadTimeout, IdleTimeout: opts.BodyIdleTimeout}
 	return &API{opts: opts, log: opts.Logger,
 		authn:           &request.Authenticator{Auth: opts.Auth, Changed: opts.Changed},
-		intake:          body.Intake{MaxBytes: opts.MaxBodyBytes, ReadTimeout: opts.ReadTimeout, IdleTimeout: opts.BodyIdleTimeout},
+		spec:            &apispec.Spec{BaseURL: opts.BaseURL},
+		intake:          intake,
+		idempotent:      &idempotency.Middleware{Records: opts.Idempotency, Intake: intake, Logger: opts.Logger},
 		cspInlineStyles: request.CSP(opts.MediaOrigin, true),
 	}
 }

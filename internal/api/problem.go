@@ -9,6 +9,7 @@ import (
 
 	"github.com/foliohq/folio/internal/errtrack"
 	"github.com/foliohq/folio/internal/folio"
+	"github.com/foliohq/folio/internal/idempotency"
 	"github.com/foliohq/folio/internal/request"
 	"github.com/foliohq/folio/internal/request/body"
 )
@@ -38,7 +39,7 @@ const (
 	CodeTimeout = body.CodeTimeout
 	// CodeIdempotencyInProgress is a retry while the first request with its
 	// Idempotency-Key still runs.
-	CodeIdempotencyInProgress = "idempotency_in_progress"
+	CodeIdempotencyInProgress = idempotency.CodeInProgress
 	// CodeUnavailable is a server at its limit of work in progress (uploads).
 	CodeUnavailable = "unavailable"
 	// CodeCSRF and CodeRenderTimeout are raised by the request plumbing the
