@@ -27,12 +27,7 @@ type DemoHandlers struct {
 	Queue    queue.Enqueuer
 	Interval time.Duration
 	Metrics  *metrics.Metrics // nil: none
-	// Checker builds a Monitor on Demos when Monitor is nil.
-	//
-	// Deprecated: set Monitor. Kept while the HTTP tests still build
-	// DemoHandlers as their check-now service.
-	Checker *demo.Checker
-	now     func() time.Time
+	now      func() time.Time
 }
 
 func (h *DemoHandlers) clock() time.Time {
@@ -111,23 +106,8 @@ func (h *DemoHandlers) HandleDemoCheck(ctx context.Context, t *asynq.Task) error
 	if err := json.Unmarshal(t.Payload(), &p); err != nil {
 		return fmt.Errorf("bad payload: %v: %w", err, asynq.SkipRetry)
 	}
-	_, err := h.monitor().Check(ctx, p.ProjectID)
+	_, err := h.Monitor.Check(ctx, p.ProjectID)
 	return err
-}
-
-// CheckNow is the Monitor's Check.
-//
-// Deprecated: call demo.Monitor.Check. Kept while the HTTP tests still
-// build DemoHandlers as their check-now service.
-func (h *DemoHandlers) CheckNow(ctx context.Context, projectID int64) (*folio.DemoCheck, error) {
-	return h.monitor().Check(ctx, projectID)
-}
-
-func (h *DemoHandlers) monitor() *demo.Monitor {
-	if h.Monitor != nil {
-		return h.Monitor
-	}
-	return &demo.Monitor{Demos: h.Demos, Checker: h.Checker, Metrics: h.Metrics}
 }
 
 // HandleDemoPrune deletes checks older than DemoRetention.

@@ -13,14 +13,15 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/foliohq/folio/internal/api"
+	"github.com/foliohq/folio/internal/apidocs"
 	"github.com/foliohq/folio/internal/auth"
 	"github.com/foliohq/folio/internal/config"
 	"github.com/foliohq/folio/internal/demo"
 	"github.com/foliohq/folio/internal/errtrack"
-	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/health"
 	"github.com/foliohq/folio/internal/metrics"
 	"github.com/foliohq/folio/internal/postgres"
+	"github.com/foliohq/folio/internal/project"
 	"github.com/foliohq/folio/internal/purge"
 	"github.com/foliohq/folio/internal/queue"
 	"github.com/foliohq/folio/internal/ratelimit"
@@ -115,6 +116,7 @@ func (a *app) httpOptions() server.Options {
 	mediaSvc := postgres.NewMediaService(a.db)
 	apiDocs := postgres.NewAPIDocsService(a.db)
 	demos := postgres.NewDemoService(a.db)
+	uploads := a.uploads()
 	return server.Options{
 		Logger:          a.log,
 		BaseURL:         a.cfg.BaseURL,
@@ -138,18 +140,14 @@ func (a *app) httpOptions() server.Options {
 			Idempotency: postgres.NewIdempotencyService(a.db),
 			Limiter:     ratelimit.New(a.redis),
 
-			Media:         mediaSvc,
-			Store:         a.store,
-			Queue:         a.queue,
-			MaxVideoBytes: a.cfg.MaxVideoBytes,
-			MaxImageBytes: a.cfg.MaxImageBytes,
+			Media:          mediaSvc,
+			Uploads:        uploads,
+			ProjectDeletes: &project.Service{Purger: a.purger()},
 
-			MaxUploadsPerAccount: a.cfg.MaxUploadsPerAccount,
-			MaxUploads:           a.cfg.MaxUploads,
-
-			APIDocs:     apiDocs,
-			Demos:       demos,
-			DemoChecker: checkNow{a.demoMonitor()},
+			APIDocs:      apiDocs,
+			DocsRequests: &apidocs.Requester{Docs: apiDocs, Store: a.store, Queue: a.queue, Gate: uploads},
+			Demos:        demos,
+			DemoChecker:  a.demoMonitor(),
 		},
 		Site: site.Options{
 			Users:     users,
@@ -196,14 +194,6 @@ func (a *app) uploads() *upload.Service {
 		MaxUploadsPerAccount: a.cfg.MaxUploadsPerAccount, MaxUploads: a.cfg.MaxUploads,
 		Metrics: a.metrics, Logger: a.log,
 	}
-}
-
-// checkNow fits the Monitor to the API's DemoChecker, whose handler has
-// already found the caller's project.
-type checkNow struct{ m *demo.Monitor }
-
-func (c checkNow) CheckNow(ctx context.Context, projectID int64) (*folio.DemoCheck, error) {
-	return c.m.Check(ctx, projectID)
 }
 
 func (a *app) asynqRedis() asynq.RedisConnOpt {

@@ -5,13 +5,17 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/foliohq/folio/internal/apidocs"
+	"github.com/foliohq/folio/internal/apispec"
 	"github.com/foliohq/folio/internal/auth"
 	"github.com/foliohq/folio/internal/folio"
+	"github.com/foliohq/folio/internal/idempotency"
 	"github.com/foliohq/folio/internal/metrics"
-	"github.com/foliohq/folio/internal/queue"
+	"github.com/foliohq/folio/internal/project"
 	"github.com/foliohq/folio/internal/ratelimit"
 	"github.com/foliohq/folio/internal/request"
-	"github.com/foliohq/folio/internal/storage"
+	"github.com/foliohq/folio/internal/request/body"
+	"github.com/foliohq/folio/internal/upload"
 )
 
 // Options configure the API. Logger, BaseURL, Auth, Metrics, MediaOrigin,
@@ -33,7 +37,7 @@ type Options struct {
 
 	MaxBodyBytes int64
 	// ReadTimeout bounds a whole request; BodyIdleTimeout cuts a request
-	// body that sends nothing for this long (zero: DefaultBodyIdleTimeout).
+	// body that sends nothing for this long (zero: body.DefaultIdleTimeout).
 	ReadTimeout     time.Duration
 	BodyIdleTimeout time.Duration
 
@@ -44,30 +48,30 @@ type Options struct {
 	Limiter     *ratelimit.Limiter
 	Limits      Limits
 
-	Media         folio.MediaService
-	Store         *storage.Store
-	Queue         queue.Enqueuer
-	MaxVideoBytes int64
-	MaxImageBytes int64
-	// Streamed uploads in progress, per account and in all (zero: the
-	// defaults); over either the upload is refused before it is read.
-	MaxUploadsPerAccount int
-	MaxUploads           int
+	// Media reads the caller's media; Uploads runs every workflow that
+	// stores or deletes media, and holds the size limits and the gate on
+	// streamed bodies that API docs sources count against too.
+	Media   folio.MediaService
+	Uploads *upload.Service
+	// ProjectDeletes deletes a project with its stored files.
+	ProjectDeletes *project.Service
 
-	APIDocs     folio.APIDocsService
-	Demos       folio.DemoService
-	DemoChecker DemoChecker
+	APIDocs      folio.APIDocsService
+	DocsRequests *apidocs.Requester
+	Demos        folio.DemoService
+	DemoChecker  DemoChecker
 }
 
 // API is Folio's JSON API under /api/v1, and the API's own OpenAPI
 // document and Swagger UI under /api.
 type API struct {
-	opts  Options
-	log   *slog.Logger
-	spec  openAPI
-	authn *request.Authenticator
-
-	uploads *uploadGate
+	opts   Options
+	log    *slog.Logger
+	spec   *apispec.Spec
+	authn  *request.Authenticator
+	intake body.Intake
+	// idempotent replays the response of a repeated create.
+	idempotent *idempotency.Middleware
 
 	cspInlineStyles string
 }
@@ -82,20 +86,17 @@ func New(opts Options) *API {
 	}
 	opts.Limits = opts.Limits.withDefaults()
 	if opts.ReadTimeout == 0 {
-		opts.ReadTimeout = DefaultReadTimeout
+		opts.ReadTimeout = body.DefaultReadTimeout
 	}
 	if opts.BodyIdleTimeout == 0 {
-		opts.BodyIdleTimeout = DefaultBodyIdleTimeout
+		opts.BodyIdleTimeout = body.DefaultIdleTimeout
 	}
-	if opts.MaxUploadsPerAccount == 0 {
-		opts.MaxUploadsPerAccount = DefaultMaxUploadsPerAccount
-	}
-	if opts.MaxUploads == 0 {
-		opts.MaxUploads = DefaultMaxUploads
-	}
+	intake := body.Intake{MaxBytes: opts.MaxBodyBytes, ReadTimeout: opts.ReadTimeout, IdleTimeout: opts.BodyIdleTimeout}
 	return &API{opts: opts, log: opts.Logger,
 		authn:           &request.Authenticator{Auth: opts.Auth, Changed: opts.Changed},
-		uploads:         newUploadGate(opts.MaxUploadsPerAccount, opts.MaxUploads),
+		spec:            &apispec.Spec{BaseURL: opts.BaseURL},
+		intake:          intake,
+		idempotent:      &idempotency.Middleware{Records: opts.Idempotency, Intake: intake, Logger: opts.Logger},
 		cspInlineStyles: request.CSP(opts.MediaOrigin, true),
 	}
 }

@@ -1,10 +1,6 @@
 package api
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
-	"io"
 	"mime"
 	"time"
 
@@ -13,10 +9,8 @@ import (
 	"github.com/foliohq/folio/internal/apidocs"
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/request"
+	"github.com/foliohq/folio/internal/request/body"
 )
-
-// maxArchiveBytes bounds an uploaded source archive (compressed).
-const maxArchiveBytes = 50 << 20
 
 // APIDocsResponse is the state of a project's generated API docs.
 type APIDocsResponse struct {
@@ -40,20 +34,6 @@ func (s *API) apiDocsResponse(d *folio.APIDocs, handle, slug string) APIDocsResp
 	return r
 }
 
-// apiDocsSource is what a body of media type mt is, and its size limit;
-// "" for a type not accepted.
-func apiDocsSource(mt string) (folio.APIDocsSource, int64) {
-	switch mt {
-	case "application/json", "application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml":
-		return folio.SourceSpec, apidocs.MaxSpecBytes
-	case "application/zip", "application/x-zip-compressed":
-		return folio.SourceZip, maxArchiveBytes
-	case "application/gzip", "application/x-gzip", "application/x-tar+gzip", "application/x-compressed-tar":
-		return folio.SourceTarGz, maxArchiveBytes
-	}
-	return "", 0
-}
-
 // postAPIDocs takes a spec, an archive or a request to use the repository.
 //
 //	@Summary		Generate API docs
@@ -73,64 +53,21 @@ func apiDocsSource(mt string) (folio.APIDocsSource, int64) {
 //	@Failure		415	{object}	Problem
 //	@Failure		422	{object}	Problem	"from_repository without a repository URL"
 //	@Router			/api/v1/projects/{id}/apidocs [post]
-func (s *API) postAPIDocs(c *fiber.Ctx) (err error) {
-	defer func() {
-		if err != nil {
-			s.discardBody(c)
-		}
-	}()
-	ctx := c.UserContext()
+func (s *API) postAPIDocs(c *fiber.Ctx) error {
 	p, err := s.callerProject(c)
 	if err != nil {
+		s.intake.Discard(c)
 		return err
 	}
 	mt, _, _ := mime.ParseMediaType(c.Get(fiber.HeaderContentType))
-	source, limit := apiDocsSource(mt)
-	if source == "" {
-		return folio.Errorf(CodeUnsupportedMediaType, "Send an OpenAPI document (JSON or YAML), a zip or tar.gz of Go source, or {\"from_repository\": true}.")
+	if _, limit := apidocs.SourceFor(mt); limit > 0 && int64(c.Request().Header.ContentLength()) > limit {
+		s.intake.Discard(c)
+		return body.TooLarge(limit)
 	}
-	if n := c.Request().Header.ContentLength(); n > 0 && int64(n) > limit {
-		return TooLarge(limit)
-	}
-	// The source streams to storage through a part buffer, like a media upload.
-	release, err := s.uploads.acquire(request.User(c).ID)
+	d, err := s.opts.DocsRequests.Submit(c.UserContext(), apidocs.Submission{
+		OwnerID: request.User(c).ID, Project: p, MediaType: mt, Body: s.intake.Stream(c), RequestID: request.ID(c)})
 	if err != nil {
-		c.Set(fiber.HeaderRetryAfter, uploadRetryAfter)
-		return err
-	}
-	defer release()
-	var body io.Reader = s.body(c)
-	if mt == "application/json" {
-		// Small enough to hold: it may be the repository request.
-		data, err := io.ReadAll(&limitedReader{r: body, n: limit})
-		if errors.Is(err, errTooLarge) {
-			return TooLarge(limit)
-		} else if err != nil {
-			return err
-		}
-		var req struct {
-			FromRepository bool `json:"from_repository"`
-		}
-		if json.Unmarshal(data, &req) == nil && req.FromRepository {
-			if p.RepositoryURL == "" {
-				return &folio.Error{Code: folio.EINVALID, Message: "The project has no repository URL.",
-					Fields: []folio.FieldError{{Field: "repository_url", Message: "set it first, or upload the spec"}}}
-			}
-			source = folio.SourceRepository
-		}
-		body = bytes.NewReader(data)
-	}
-	if source == folio.SourceRepository {
-		body = nil
-	} else {
-		body = &limitedReader{r: body, n: limit}
-	}
-	requests := apidocs.Requester{Docs: s.opts.APIDocs, Store: s.opts.Store, Queue: s.opts.Queue}
-	d, err := requests.Request(ctx, p.ID, source, body, mt, request.ID(c))
-	if errors.Is(err, errTooLarge) {
-		return TooLarge(limit)
-	} else if err != nil {
-		return err
+		return s.refusedUpload(c, err)
 	}
 	return c.Status(fiber.StatusAccepted).JSON(s.apiDocsResponse(d, request.User(c).Handle, p.Slug))
 }

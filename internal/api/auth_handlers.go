@@ -60,7 +60,7 @@ type RegistrationResponse struct {
 //	@Router			/api/v1/auth/register [post]
 func (s *API) register(c *fiber.Ctx) error {
 	var req RegisterRequest
-	if err := s.decodeJSON(c, &req); err != nil {
+	if err := s.intake.DecodeJSON(c, &req); err != nil {
 		return err
 	}
 	if err := s.rateLimit(c, "register:ip:"+c.IP(), s.opts.Limits.RegisterPerIP); err != nil {
@@ -92,7 +92,7 @@ func (s *API) register(c *fiber.Ctx) error {
 //	@Router			/api/v1/auth/login [post]
 func (s *API) login(c *fiber.Ctx) error {
 	var req LoginRequest
-	if err := s.decodeJSON(c, &req); err != nil {
+	if err := s.intake.DecodeJSON(c, &req); err != nil {
 		return err
 	}
 	if err := s.rateLimit(c, "login:ip:"+c.IP(), s.opts.Limits.LoginPerIP); err != nil {
@@ -209,7 +209,7 @@ func tokenResponse(t *folio.APIToken) TokenResponse {
 //	@Router			/api/v1/tokens [post]
 func (s *API) createToken(c *fiber.Ctx) error {
 	var req TokenRequest
-	if err := s.decodeJSON(c, &req); err != nil {
+	if err := s.intake.DecodeJSON(c, &req); err != nil {
 		return err
 	}
 	secret, t, err := s.opts.Auth.CreateAPIToken(c.UserContext(), request.Identity(c), req.Name, req.Scopes)

@@ -9,12 +9,14 @@ import (
 
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/ratelimit"
+	"github.com/foliohq/folio/internal/request"
 )
 
-// DemoChecker runs one demo check now and records it; ok false means the
-// project has no demo to check.
+// DemoChecker runs the owner's "check now" of a project's live demo and
+// records it: a *demo.Monitor. It returns ENOTFOUND unless the project is
+// ownerID's, and EINVALID when it is not public or has no demo URL.
 type DemoChecker interface {
-	CheckNow(ctx context.Context, projectID int64) (*folio.DemoCheck, error)
+	CheckNow(ctx context.Context, ownerID, projectID int64) (*folio.DemoCheck, error)
 }
 
 // checkNowLimit keeps "check now" from turning Folio into a load tester.
@@ -114,20 +116,14 @@ func (s *API) checkDemoNow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	id := p.ID
-	if p.DemoURL == "" || p.Visibility != folio.VisibilityPublic {
-		return folio.Errorf(folio.EINVALID, "Only public projects with a demo URL are checked.")
-	}
-	// Keyed by the project, never by the text of the path.
-	if err := s.rateLimit(c, "demo:check:project:"+strconv.FormatInt(id, 10), checkNowLimit); err != nil {
+	// After the ownership check, and keyed by the project, never by the
+	// text of the path.
+	if err := s.rateLimit(c, "demo:check:project:"+strconv.FormatInt(p.ID, 10), checkNowLimit); err != nil {
 		return err
 	}
-	check, err := s.opts.DemoChecker.CheckNow(c.UserContext(), id)
+	check, err := s.opts.DemoChecker.CheckNow(c.UserContext(), request.User(c).ID, p.ID)
 	if err != nil {
 		return err
-	}
-	if check == nil {
-		return folio.Errorf(folio.EINVALID, "Only public projects with a demo URL are checked.")
 	}
 	return c.JSON(demoCheckResponse(*check))
 }

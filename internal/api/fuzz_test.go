@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/foliohq/folio/internal/folio"
+	"github.com/foliohq/folio/internal/request/body"
 )
 
 // FuzzDecodeProjectInput feeds arbitrary bodies through the strict decoder
@@ -18,9 +19,9 @@ func FuzzDecodeProjectInput(f *testing.F) {
 	} {
 		f.Add([]byte(seed))
 	}
-	f.Fuzz(func(t *testing.T, body []byte) {
+	f.Fuzz(func(t *testing.T, data []byte) {
 		var req ProjectRequest
-		if err := decodeStrict(body, &req); err != nil {
+		if err := body.Decode(data, &req); err != nil {
 			if code := folio.ErrorCode(err); code == folio.EINTERNAL {
 				t.Fatalf("decode error is not an application error: %v", err)
 			}

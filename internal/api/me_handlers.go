@@ -96,7 +96,7 @@ func (s *API) getMe(c *fiber.Ctx) error {
 //	@Router		/api/v1/me [patch]
 func (s *API) patchMe(c *fiber.Ctx) error {
 	var req ProfileUpdateRequest
-	if err := s.decodeJSON(c, &req); err != nil {
+	if err := s.intake.DecodeJSON(c, &req); err != nil {
 		return err
 	}
 	upd := folio.ProfileUpdate{Handle: req.Handle, DisplayName: req.DisplayName, Headline: req.Headline, Bio: req.Bio, Location: req.Location}

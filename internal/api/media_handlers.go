@@ -1,22 +1,14 @@
 package api
 
 import (
-	"bytes"
-	"errors"
-	"fmt"
-	"io"
-	"mime"
-	"mime/multipart"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/foliohq/folio/internal/folio"
-	"github.com/foliohq/folio/internal/media"
-	"github.com/foliohq/folio/internal/queue"
 	"github.com/foliohq/folio/internal/request"
+	"github.com/foliohq/folio/internal/upload"
 )
 
 // RenditionResponse is one web-ready file of a media item.
@@ -63,174 +55,25 @@ func (s *API) mediaResponse(m *folio.Media) MediaResponse {
 	return r
 }
 
-func (s *API) sizeLimit(kind folio.MediaKind) int64 {
-	if kind.IsVideo() {
-		return s.opts.MaxVideoBytes
-	}
-	return s.opts.MaxImageBytes
+// uploadFile is the file a streaming upload request sends.
+func (s *API) uploadFile(c *fiber.Ctx, kind folio.MediaKind, projectID int64) upload.File {
+	f := s.intake.File(c)
+	return upload.File{OwnerID: request.User(c).ID, ProjectID: projectID, Kind: kind, Body: f,
+		FilenameAfterRead: f.Filename, DeclaredSize: int64(c.Request().Header.ContentLength())}
 }
 
-var errTooLarge = errors.New("upload larger than the limit")
+// uploadRetryAfter is the Retry-After, in seconds, of an upload refused
+// for the uploads already in progress.
+const uploadRetryAfter = "10"
 
-// limitedReader fails once more than n bytes have been read, so that an
-// upload is cut off while streaming, not after.
-type limitedReader struct {
-	r io.Reader
-	n int64
-}
-
-func (l *limitedReader) Read(p []byte) (int, error) {
-	if l.n < 0 {
-		return 0, errTooLarge
-	}
-	n, err := l.r.Read(p)
-	l.n -= int64(n)
-	if l.n < 0 {
-		return n, errTooLarge
-	}
-	return n, err
-}
-
-// uploadSource finds the file bytes of a request: the raw body, or the
-// first file part of a multipart/form-data body, without buffering either.
-func (s *API) uploadSource(c *fiber.Ctx) (io.Reader, string, error) {
-	body := s.body(c)
-	mt, params, _ := mime.ParseMediaType(c.Get(fiber.HeaderContentType))
-	if mt != "multipart/form-data" {
-		return body, c.Query("filename"), nil
-	}
-	mr := multipart.NewReader(body, params["boundary"])
-	for {
-		part, err := mr.NextPart()
-		if errors.As(err, new(*folio.Error)) {
-			return nil, "", err
-		}
-		if err != nil {
-			return nil, "", folio.Errorf(CodeBadRequest, "The multipart body has no file part.")
-		}
-		if part.FileName() != "" {
-			return part, part.FileName(), nil
-		}
-	}
-}
-
-func cleanFilename(name string) string {
-	name = name[strings.LastIndexAny(name, `/\`)+1:]
-	name = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return -1
-		}
-		return r
-	}, name)
-	if len(name) > 255 {
-		name = name[:255]
-	}
-	return name
-}
-
-func unsupportedType(kind folio.MediaKind) error {
-	want := "PNG, JPEG, WebP or GIF image"
-	if kind.IsVideo() {
-		want = "MP4, WebM, QuickTime (MOV) or Matroska video"
-	}
-	return folio.Errorf(CodeUnsupportedMediaType, "The file is not a %s (judged by its content, not its name).", want)
-}
-
-// receiveUpload streams a request body into storage as a new media item
-// and queues its processing. Only a body that ended cleanly is stored; when
-// it fails nothing is left stored. The caller's account may have
-// Options.MaxUploadsPerAccount uploads in progress, the process
-// Options.MaxUploads: beyond them the body is refused unread.
-func (s *API) receiveUpload(c *fiber.Ctx, kind folio.MediaKind, projectID int64) (m *folio.Media, err error) {
-	limit := s.sizeLimit(kind)
-	defer func() {
-		if err != nil {
-			// The rest of the body was not read; it must not be parsed as
-			// the next request.
-			s.discardBody(c)
-		}
-	}()
-	if n := c.Request().Header.ContentLength(); n > 0 && int64(n) > limit {
-		return nil, folio.Errorf(folio.ETOOLARGE, "The file is larger than the %d-byte limit for a %s.", limit, kind)
-	}
-	owner := request.User(c)
-	release, err := s.uploads.acquire(owner.ID)
-	if err != nil {
+// refusedUpload gives up on the rest of a body whose upload failed: it
+// must not be parsed as the next request. A refusal for the uploads in
+// progress says when to try again.
+func (s *API) refusedUpload(c *fiber.Ctx, err error) error {
+	if code := folio.ErrorCode(err); code == folio.ETOOMANY || code == folio.EUNAVAILABLE {
 		c.Set(fiber.HeaderRetryAfter, uploadRetryAfter)
-		return nil, err
 	}
-	defer release()
-	if projectID != 0 {
-		if _, err := s.opts.Projects.Project(c.UserContext(), owner.ID, projectID); err != nil {
-			return nil, err
-		}
-	}
-	src, filename, err := s.uploadSource(c)
-	if err != nil {
-		return nil, err
-	}
-	head := make([]byte, media.SniffLen)
-	n, err := io.ReadFull(src, head)
-	if errors.As(err, new(*folio.Error)) {
-		return nil, err
-	}
-	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("read upload: %w", err)
-	}
-	head = head[:n]
-	contentType := media.Sniff(head)
-	if n == 0 || !kind.AcceptsType(contentType) {
-		return nil, unsupportedType(kind)
-	}
-	m = &folio.Media{OwnerID: owner.ID, ProjectID: projectID, Kind: kind, Status: folio.MediaUploading, Filename: cleanFilename(filename), ContentType: contentType}
-	if err := s.opts.Media.CreateMedia(c.UserContext(), m); err != nil {
-		return nil, err
-	}
-	body := &limitedReader{r: io.MultiReader(bytes.NewReader(head), src), n: limit}
-	size, err := s.opts.Store.PutStream(c.UserContext(), m.OriginalKey, body, contentType)
-	if err != nil {
-		ctx := c.UserContext()
-		_ = s.opts.Store.Remove(ctx, m.OriginalKey)
-		_ = s.opts.Media.DeleteMedia(ctx, m.ID)
-		if errors.Is(err, errTooLarge) {
-			return nil, folio.Errorf(folio.ETOOLARGE, "The file is larger than the %d-byte limit for a %s.", limit, kind)
-		}
-		if errors.As(err, new(*folio.Error)) {
-			return nil, err // the body was cut short or went idle
-		}
-		if errors.Is(err, io.ErrUnexpectedEOF) {
-			return nil, errBodyCut // a multipart body without its closing boundary
-		}
-		return nil, fmt.Errorf("store upload: %w", err)
-	}
-	if s.opts.Metrics != nil {
-		s.opts.Metrics.UploadBytes.WithLabelValues(string(kind)).Add(float64(size))
-	}
-	if err := s.opts.Media.MarkUploaded(c.UserContext(), m.ID, contentType, size); err != nil {
-		return nil, err
-	}
-	// The bytes are safe; if the queue is down the cleanup task queues the
-	// job later, so the owner need not upload again.
-	if err := s.enqueueProcessing(c, m); err != nil {
-		s.log.Warn("processing not queued; the cleanup task will", "media_id", m.ID, "error", err, "request_id", request.ID(c))
-	}
-	return s.opts.Media.MediaByID(c.UserContext(), m.ID)
-}
-
-// enqueueProcessing queues the media's processing. Its task id is the
-// media's, so a second complete (a retry, a double click) finds the first
-// task queued: that is logged and counted, and is success.
-func (s *API) enqueueProcessing(c *fiber.Ctx, m *folio.Media) error {
-	t, err := queue.NewMediaProcessTask(m.ID, m.PublicKey, request.ID(c))
-	if err != nil {
-		return err
-	}
-	err = queue.Enqueue(s.opts.Queue, t)
-	if queue.AlreadyQueued(err) {
-		s.log.Info("media processing already queued", "media_id", m.ID, "request_id", request.ID(c))
-		s.opts.Metrics.TaskAlreadyQueued(t.Type())
-		return nil
-	}
+	s.intake.Discard(c)
 	return err
 }
 
@@ -259,17 +102,17 @@ func (s *API) enqueueProcessing(c *fiber.Ctx, m *folio.Media) error {
 func (s *API) uploadProjectMedia(c *fiber.Ctx) error {
 	projectID, err := request.PathID(c)
 	if err != nil {
-		s.discardBody(c)
+		s.intake.Discard(c)
 		return err
 	}
 	kind, ok := folio.ParseMediaKind(c.Query("kind"))
 	if !ok {
-		s.discardBody(c)
+		s.intake.Discard(c)
 		return &folio.Error{Code: folio.EINVALID, Message: "Some fields are invalid.", Fields: []folio.FieldError{{Field: "kind", Message: "must be screencast or screenshot"}}}
 	}
-	m, err := s.receiveUpload(c, kind, projectID)
+	m, err := s.opts.Uploads.Stream(c.UserContext(), s.uploadFile(c, kind, projectID))
 	if err != nil {
-		return err
+		return s.refusedUpload(c, err)
 	}
 	c.Location("/api/v1/media/" + strconv.FormatInt(m.ID, 10))
 	return c.Status(fiber.StatusCreated).JSON(s.mediaResponse(m))
@@ -294,12 +137,9 @@ func (s *API) uploadProjectMedia(c *fiber.Ctx) error {
 //	@Failure		503	{object}	Problem	"the server is busy with uploads; see Retry-After"
 //	@Router			/api/v1/me/avatar [post]
 func (s *API) uploadAvatar(c *fiber.Ctx) error {
-	m, err := s.receiveUpload(c, folio.MediaAvatar, 0)
+	m, err := s.opts.Uploads.Avatar(c.UserContext(), s.uploadFile(c, folio.MediaAvatar, 0))
 	if err != nil {
-		return err
-	}
-	if err := s.opts.Media.SetAvatar(c.UserContext(), request.User(c).ID, m.ID); err != nil {
-		return err
+		return s.refusedUpload(c, err)
 	}
 	c.Location("/api/v1/media/" + strconv.FormatInt(m.ID, 10))
 	return c.Status(fiber.StatusCreated).JSON(s.mediaResponse(m))
@@ -336,23 +176,12 @@ func (s *API) getMedia(c *fiber.Ctx) error {
 //	@Failure	404	{object}	Problem
 //	@Router		/api/v1/media/{id} [delete]
 func (s *API) deleteMedia(c *fiber.Ctx) error {
-	m, err := s.callerMedia(c)
+	id, err := request.PathID(c)
 	if err != nil {
 		return err
 	}
-	if err := s.opts.Media.DeleteMedia(c.UserContext(), m.ID); err != nil {
-		return err
-	}
-	if err := s.enqueueDelete(c, m.ObjectPrefix()); err != nil {
+	if err := s.opts.Uploads.Delete(c.UserContext(), request.User(c).ID, id); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
-}
-
-func (s *API) enqueueDelete(c *fiber.Ctx, prefix string) error {
-	t, err := queue.NewMediaDeleteTask(prefix, request.ID(c))
-	if err != nil {
-		return err
-	}
-	return queue.Enqueue(s.opts.Queue, t)
 }

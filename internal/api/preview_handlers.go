@@ -34,7 +34,7 @@ type PreviewResponse struct {
 //	@Router		/api/v1/preview [post]
 func (s *API) previewMarkdown(c *fiber.Ctx) error {
 	var req PreviewRequest
-	if err := s.decodeJSON(c, &req); err != nil {
+	if err := s.intake.DecodeJSON(c, &req); err != nil {
 		return err
 	}
 	// Nothing longer can be stored, so nothing longer needs a preview.

@@ -9,7 +9,9 @@ import (
 
 	"github.com/foliohq/folio/internal/errtrack"
 	"github.com/foliohq/folio/internal/folio"
+	"github.com/foliohq/folio/internal/idempotency"
 	"github.com/foliohq/folio/internal/request"
+	"github.com/foliohq/folio/internal/request/body"
 )
 
 // problemTypeBase prefixes every problem type; the types are stable
@@ -34,10 +36,10 @@ const (
 	CodeMethodNotAllowed     = "method_not_allowed"
 	CodeRangeNotSatisfiable  = "range_not_satisfiable"
 	// CodeTimeout is a request body that stopped arriving.
-	CodeTimeout = "timeout"
+	CodeTimeout = body.CodeTimeout
 	// CodeIdempotencyInProgress is a retry while the first request with its
 	// Idempotency-Key still runs.
-	CodeIdempotencyInProgress = "idempotency_in_progress"
+	CodeIdempotencyInProgress = idempotency.CodeInProgress
 	// CodeUnavailable is a server at its limit of work in progress (uploads).
 	CodeUnavailable = "unavailable"
 	// CodeCSRF and CodeRenderTimeout are raised by the request plumbing the

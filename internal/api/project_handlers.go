@@ -173,7 +173,7 @@ func (s *API) listProjects(c *fiber.Ctx) error {
 //	@Router			/api/v1/projects [post]
 func (s *API) createProject(c *fiber.Ctx) error {
 	var req ProjectRequest
-	if err := s.decodeJSON(c, &req); err != nil {
+	if err := s.intake.DecodeJSON(c, &req); err != nil {
 		return err
 	}
 	p, err := s.opts.Projects.CreateProject(c.UserContext(), request.User(c).ID, req.input())
@@ -227,7 +227,7 @@ func (s *API) patchProject(c *fiber.Ctx) error {
 		return err
 	}
 	var req ProjectRequest
-	if err := s.decodeJSON(c, &req); err != nil {
+	if err := s.intake.DecodeJSON(c, &req); err != nil {
 		return err
 	}
 	p, err := s.opts.Projects.UpdateProject(c.UserContext(), request.User(c).ID, id, req.input())
@@ -253,28 +253,8 @@ func (s *API) deleteProject(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	owner := request.User(c).ID
-	if _, err := s.opts.Projects.Project(c.UserContext(), owner, id); err != nil {
+	if err := s.opts.ProjectDeletes.Delete(c.UserContext(), request.User(c).ID, id); err != nil {
 		return err
-	}
-	var prefixes []string
-	if s.opts.Media != nil {
-		ms, err := s.opts.Media.ProjectMedia(c.UserContext(), id)
-		if err != nil {
-			return err
-		}
-		for _, m := range ms {
-			prefixes = append(prefixes, m.ObjectPrefix())
-		}
-	}
-	if err := s.opts.Projects.DeleteProject(c.UserContext(), owner, id); err != nil {
-		return err
-	}
-	// The rows are gone with the project; the objects go by task.
-	for _, prefix := range prefixes {
-		if err := s.enqueueDelete(c, prefix); err != nil {
-			return err
-		}
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
@@ -305,7 +285,7 @@ type FeaturedResponse struct {
 //	@Router			/api/v1/me/featured [put]
 func (s *API) putFeatured(c *fiber.Ctx) error {
 	var req FeaturedRequest
-	if err := s.decodeJSON(c, &req); err != nil {
+	if err := s.intake.DecodeJSON(c, &req); err != nil {
 		return err
 	}
 	if req.ProjectIDs == nil {

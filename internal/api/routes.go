@@ -14,10 +14,10 @@ func (s *API) Routes(r fiber.Router) {
 	// Swagger UI sets inline style attributes: its page and assets get the
 	// policy that allows those (never inline scripts).
 	inlineStyles := request.WithCSP(s.cspInlineStyles)
-	r.Get("/api/openapi.json", public, s.openAPIJSON)
-	r.Get("/api/openapi.yaml", public, s.openAPIYAML)
-	r.Get("/api/docs", inlineStyles, public, s.apiDocsPage)
-	r.Get("/api/docs/*", inlineStyles, s.apiDocsAssets)
+	r.Get("/api/openapi.json", public, s.spec.JSON)
+	r.Get("/api/openapi.yaml", public, s.spec.YAML)
+	r.Get("/api/docs", inlineStyles, public, s.spec.Page)
+	r.Get("/api/docs/*", inlineStyles, s.spec.Assets)
 
 	if s.opts.Auth == nil {
 		return
@@ -45,7 +45,7 @@ func (s *API) Routes(r fiber.Router) {
 	v1.Delete("/tokens/:id", signedIn, s.deleteToken)
 
 	v1.Get("/projects", signedIn, s.listProjects)
-	v1.Post("/projects", signedIn, s.idempotent, s.createProject)
+	v1.Post("/projects", signedIn, s.idempotent.Handle, s.createProject)
 	v1.Get("/projects/:id", signedIn, s.getProject)
 	v1.Patch("/projects/:id", signedIn, s.patchProject)
 	v1.Delete("/projects/:id", signedIn, s.deleteProject)

@@ -36,7 +36,7 @@ type PasswordChangeRequest struct {
 //	@Router			/api/v1/me/password [post]
 func (s *API) changePassword(c *fiber.Ctx) error {
 	var req PasswordChangeRequest
-	if err := s.decodeJSON(c, &req); err != nil {
+	if err := s.intake.DecodeJSON(c, &req); err != nil {
 		return err
 	}
 	// A stolen session must not become a way to guess the password.

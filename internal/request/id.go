@@ -9,6 +9,8 @@ import (
 	"sync/atomic"
 
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/foliohq/folio/internal/queue"
 )
 
 // validID accepts the ids that proxies and clients usually send, and
@@ -28,9 +30,11 @@ var (
 	counter atomic.Uint64
 )
 
-// WithID keeps the client's X-Request-ID, or makes one. The id goes into
-// task payloads and error reports that outlive the request, so it is a
-// copy: c.Get points into a buffer fasthttp reuses for the next request.
+// WithID keeps the client's X-Request-ID, or makes one, and puts it in
+// the request's context (queue.WithRequestID), where the services that
+// queue tasks find it. The id goes into task payloads and error reports
+// that outlive the request, so it is a copy: c.Get points into a buffer
+// fasthttp reuses for the next request.
 func WithID(c *fiber.Ctx) error {
 	id := c.Get(fiber.HeaderXRequestID)
 	if id == "" || !validID.MatchString(id) {
@@ -39,6 +43,7 @@ func WithID(c *fiber.Ctx) error {
 		id = strings.Clone(id)
 	}
 	c.Locals(idKey, id)
+	c.SetUserContext(queue.WithRequestID(c.UserContext(), id))
 	c.Set(fiber.HeaderXRequestID, id)
 	return c.Next()
 }

@@ -12,7 +12,6 @@ import (
 	"github.com/foliohq/folio/internal/demo"
 	"github.com/foliohq/folio/internal/postgres"
 	"github.com/foliohq/folio/internal/server"
-	"github.com/foliohq/folio/worker"
 )
 
 func TestDemoEndpoints(t *testing.T) {
@@ -21,7 +20,7 @@ func TestDemoEndpoints(t *testing.T) {
 	defer up.Close()
 	a := newAPI(t, func(o *server.Options, db *bun.DB) {
 		o.API.Demos = postgres.NewDemoService(db)
-		o.API.DemoChecker = &worker.DemoHandlers{Demos: o.API.Demos, Checker: demo.NewChecker(2*time.Second, true), Interval: time.Minute}
+		o.API.DemoChecker = &demo.Monitor{Demos: o.API.Demos, Projects: o.API.Projects, Checker: demo.NewChecker(2*time.Second, true)}
 	})
 	ada, bob := a.signUp("ada"), a.signUp("bob")
 	p := a.createProject(ada, map[string]any{"title": "Orders", "visibility": "public", "demo_url": up.URL})
@@ -71,7 +70,7 @@ func TestDemoHealthOnPages(t *testing.T) {
 	}))
 	defer srv.Close()
 	a := newAPI(t, withPages(t), func(o *server.Options, db *bun.DB) {
-		o.API.DemoChecker = &worker.DemoHandlers{Demos: o.API.Demos, Checker: demo.NewChecker(2*time.Second, true), Interval: time.Minute}
+		o.API.DemoChecker = &demo.Monitor{Demos: o.API.Demos, Projects: o.API.Projects, Checker: demo.NewChecker(2*time.Second, true)}
 	})
 	ada := a.signUp("ada")
 	p := a.createProject(ada, map[string]any{"title": "Orders", "visibility": "public", "demo_url": srv.URL})

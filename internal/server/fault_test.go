@@ -38,7 +38,7 @@ func TestRedisRestartWhileServing(t *testing.T) {
 	o := servertest.Options(db, rdb)
 	o.Logger = quietLogger
 	o.API.Limits.LoginPerAccountIP = ratelimit.Limit{} // the default
-	o.API.Media, o.API.Store, o.API.Queue, o.API.MaxVideoBytes, o.API.MaxImageBytes = mediaSvc, store, client, 64<<20, 20<<20
+	servertest.Media(&o, db, store, client, 64<<20, 20<<20)
 	o.Site.Directory, o.Site.Media, o.Site.Store, o.Site.PageCache = postgres.NewProjectService(db), mediaSvc, store, rdb
 	o.API.Demos = postgres.NewDemoService(db)
 	o.Site.Demos = o.API.Demos

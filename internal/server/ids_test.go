@@ -11,7 +11,6 @@ import (
 	"github.com/foliohq/folio/internal/demo"
 	"github.com/foliohq/folio/internal/postgres"
 	"github.com/foliohq/folio/internal/server"
-	"github.com/foliohq/folio/worker"
 )
 
 // nonCanonical spells id in the ways strconv would accept but a path must
@@ -68,7 +67,7 @@ func TestCheckNowLimitIsPerProjectNotPerSpelling(t *testing.T) {
 	defer up.Close()
 	a := newAPI(t, func(o *server.Options, db *bun.DB) {
 		o.API.Demos = postgres.NewDemoService(db)
-		o.API.DemoChecker = &worker.DemoHandlers{Demos: o.API.Demos, Checker: demo.NewChecker(2*time.Second, true), Interval: time.Minute}
+		o.API.DemoChecker = &demo.Monitor{Demos: o.API.Demos, Projects: o.API.Projects, Checker: demo.NewChecker(2*time.Second, true)}
 	})
 	ada := a.signUp("ada")
 	p := a.createProject(ada, map[string]any{"title": "Orders", "visibility": "public", "demo_url": up.URL})

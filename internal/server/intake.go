@@ -10,7 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/valyala/fasthttp"
 
-	"github.com/foliohq/folio/internal/api"
+	"github.com/foliohq/folio/internal/request/body"
 )
 
 // A body declared larger than its route accepts is refused before any of
@@ -50,11 +50,11 @@ func (s *Server) refuseDeclared(c *fiber.Ctx) error {
 	if t, ok := c.Context().Conn().(*trackedConn); ok {
 		t.LingerOnClose()
 	}
-	return api.TooLarge(s.api.DeclaredLimit(&c.Request().Header))
+	return body.TooLarge(s.api.DeclaredLimit(&c.Request().Header))
 }
 
 // trackedConn is a served connection that remembers whether its peer
-// closed it, and can linger before closing. The API's body reader asks it
+// closed it, and can linger before closing. The body.Reader asks it
 // through PeerClosed and LingerOnClose.
 type trackedConn struct {
 	net.Conn
@@ -78,7 +78,7 @@ func (t *trackedConn) PeerClosed() bool { return t.peerClosed.Load() }
 func (t *trackedConn) LingerOnClose() { t.linger.Store(true) }
 
 // Close closes the connection; one marked to linger first sends its FIN,
-// then reads what the client still sends (at most api.DrainLimit bytes,
+// then reads what the client still sends (at most body.DrainLimit bytes,
 // for at most lingerTimeout), so that closing with unread bytes does not
 // reset the connection and destroy the response before the client reads
 // it.
@@ -88,7 +88,7 @@ func (t *trackedConn) Close() error {
 			_ = tcp.CloseWrite()
 		}
 		_ = t.Conn.SetReadDeadline(time.Now().Add(lingerTimeout))
-		_, _ = io.Copy(io.Discard, io.LimitReader(t.Conn, api.DrainLimit))
+		_, _ = io.Copy(io.Discard, io.LimitReader(t.Conn, body.DrainLimit))
 	}
 	return t.Conn.Close()
 }

@@ -75,14 +75,15 @@ func newMediaAPI(t *testing.T, cfg mediaConfig) *mediaAPI {
 	o.Logger, o.Metrics, o.QueueUI, o.BodyIdleTimeout = cfg.log, cfg.metrics, queueUI, cfg.bodyIdle
 	o.PublicLimit = ratelimit.Limit{}                  // none
 	o.API.Limits.LoginPerAccountIP = ratelimit.Limit{} // the default
-	o.API.Media, o.API.Store, o.API.Queue, o.API.MaxVideoBytes, o.API.MaxImageBytes = mediaSvc, store, client, cfg.video, cfg.image
-	o.API.MaxUploadsPerAccount, o.API.MaxUploads = cfg.perAccount, cfg.uploads
-	o.API.APIDocs, o.API.Demos = postgres.NewAPIDocsService(db), postgres.NewDemoService(db)
+	purger := servertest.Media(&o, db, store, client, cfg.video, cfg.image)
+	o.API.Uploads.MaxUploadsPerAccount, o.API.Uploads.MaxUploads = cfg.perAccount, cfg.uploads
+	o.API.Demos = postgres.NewDemoService(db)
 	o.Site.Directory, o.Site.Media, o.Site.Store, o.Site.APIDocs, o.Site.Demos = postgres.NewProjectService(db), mediaSvc, store, o.API.APIDocs, o.API.Demos
 	srv := server.New(o)
 	ffmpeg, ffprobe := testenv.FFmpeg(t)
 	w, err := worker.New(worker.Options{
 		Redis: asynqRedis, Logger: cfg.log, Concurrency: 2, ShutdownTimeout: 5 * time.Second, Metrics: cfg.metrics,
+		Objects: &worker.ObjectHandlers{Purger: purger},
 		APIDocs: &worker.APIDocsHandlers{Docs: postgres.NewAPIDocsService(db), Projects: postgres.NewProjectService(db), Store: store,
 			Git: "git", Clone: apidocs.CloneLimits{Bytes: 10 << 20, Timeout: time.Minute, AllowPrivate: true}, Extract: apidocs.DefaultLimits},
 		Media: &worker.MediaHandlers{Media: mediaSvc, Store: store, Metrics: cfg.metrics,

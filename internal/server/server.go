@@ -26,6 +26,7 @@ import (
 	"github.com/foliohq/folio/internal/metrics"
 	"github.com/foliohq/folio/internal/ratelimit"
 	"github.com/foliohq/folio/internal/request"
+	"github.com/foliohq/folio/internal/request/body"
 	"github.com/foliohq/folio/internal/site"
 )
 
@@ -37,10 +38,10 @@ type Options struct {
 	BaseURL      *url.URL
 	Version      string
 	MaxBodyBytes int64
-	ReadTimeout  time.Duration // zero: api.DefaultReadTimeout
+	ReadTimeout  time.Duration // zero: body.DefaultReadTimeout
 	WriteTimeout time.Duration // zero: ten minutes
 	// BodyIdleTimeout cuts a request body that sends nothing for this long
-	// (zero: api.DefaultBodyIdleTimeout).
+	// (zero: body.DefaultIdleTimeout).
 	BodyIdleTimeout time.Duration
 	// MediaOrigin is the object store's origin, which browsers PUT upload
 	// parts to; the Content-Security-Policy must allow connecting to it.
@@ -78,13 +79,13 @@ func New(opts Options) *Server {
 		opts.BaseURL = &url.URL{Scheme: "http", Host: "localhost:8080"}
 	}
 	if opts.ReadTimeout == 0 {
-		opts.ReadTimeout = api.DefaultReadTimeout
+		opts.ReadTimeout = body.DefaultReadTimeout
 	}
 	if opts.WriteTimeout == 0 {
 		opts.WriteTimeout = 10 * time.Minute
 	}
 	if opts.BodyIdleTimeout == 0 {
-		opts.BodyIdleTimeout = api.DefaultBodyIdleTimeout
+		opts.BodyIdleTimeout = body.DefaultIdleTimeout
 	}
 	// One count per IP across the API's and the site's public routes.
 	window := ratelimit.NewIPWindow(opts.PublicLimit)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/media"
+	"github.com/foliohq/folio/internal/queue"
 	"github.com/foliohq/folio/internal/storage"
 )
 
@@ -145,7 +146,9 @@ func (s *Service) Complete(ctx context.Context, ownerID, mediaID int64, parts []
 		if errors.Is(err, storage.ErrNotFound) {
 			return nil, folio.Errorf(folio.EINVALID, "The upload no longer exists; start a new one.")
 		}
-		return nil, &folio.Error{Code: folio.EINVALID, Message: "Storage refused the parts: " + err.Error(), Fields: []folio.FieldError{{Field: "parts", Message: "must list every part with the ETag its PUT returned"}}}
+		// The store's own words stay in the log: they name buckets and keys.
+		s.logger().WarnContext(ctx, "complete multipart refused", "error", err, "request_id", queue.RequestID(ctx), "media_id", m.ID)
+		return nil, &folio.Error{Code: folio.EINVALID, Message: "Storage refused the parts.", Fields: []folio.FieldError{{Field: "parts", Message: "must list every part with the ETag its PUT returned"}}}
 	}
 	info, err := s.Store.Stat(ctx, m.OriginalKey)
 	if err != nil {

@@ -18,6 +18,11 @@ type File struct {
 	ProjectID int64 // 0 for an avatar
 	Kind      folio.MediaKind
 	Filename  string
+	// FilenameAfterRead, when set, is asked for the name once Body has
+	// been read from and wins over Filename: a multipart body names its
+	// file part, which is found only on the first read (after Stream took
+	// its upload slot).
+	FilenameAfterRead func() string
 	// Body is read to its end and never held whole. It must end with
 	// io.EOF only when the whole file was read; any other error (a body cut
 	// short, an idle timeout) stores nothing and is returned as is when it
@@ -87,8 +92,12 @@ func (s *Service) Stream(ctx context.Context, f File) (*folio.Media, error) {
 	if n == 0 || !f.Kind.AcceptsType(contentType) {
 		return nil, unsupportedType(f.Kind)
 	}
+	filename := f.Filename
+	if f.FilenameAfterRead != nil {
+		filename = f.FilenameAfterRead()
+	}
 	m := &folio.Media{OwnerID: f.OwnerID, ProjectID: f.ProjectID, Kind: f.Kind, Status: folio.MediaUploading,
-		Filename: CleanFilename(f.Filename), ContentType: contentType}
+		Filename: CleanFilename(filename), ContentType: contentType}
 	if err := s.Media.CreateMedia(ctx, m); err != nil {
 		return nil, err
 	}
@@ -122,14 +131,15 @@ func (s *Service) Stream(ctx context.Context, f File) (*folio.Media, error) {
 	return s.Media.MediaByID(ctx, m.ID)
 }
 
-// Avatar streams a profile picture (as Stream, of kind avatar) and makes
-// it the owner's avatar.
-func (s *Service) Avatar(ctx context.Context, ownerID int64, filename string, body io.Reader, declaredSize int64) (*folio.Media, error) {
-	m, err := s.Stream(ctx, File{OwnerID: ownerID, Kind: folio.MediaAvatar, Filename: filename, Body: body, DeclaredSize: declaredSize})
+// Avatar streams a profile picture (as Stream, of kind avatar, whatever
+// f's ProjectID and Kind) and makes it f.OwnerID's avatar.
+func (s *Service) Avatar(ctx context.Context, f File) (*folio.Media, error) {
+	f.ProjectID, f.Kind = 0, folio.MediaAvatar
+	m, err := s.Stream(ctx, f)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.Media.SetAvatar(ctx, ownerID, m.ID); err != nil {
+	if err := s.Media.SetAvatar(ctx, f.OwnerID, m.ID); err != nil {
 		return nil, err
 	}
 	return m, nil

@@ -1,10 +1,15 @@
-package api
+// Package apispec serves the platform's own API document, which swag
+// writes as Swagger 2.0 from the handler annotations (see `make docs`):
+// converted to OpenAPI 3 as JSON and YAML, and shown in Swagger UI with
+// its assets embedded. internal/api mounts it under /api.
+package apispec
 
 import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
 	"mime"
+	"net/url"
 	"path"
 	"sync"
 
@@ -20,47 +25,49 @@ import (
 	"github.com/foliohq/folio/web"
 )
 
-// openAPI is the platform's own API document: swag writes Swagger 2.0 from
-// the handler annotations, and clients get it converted to OpenAPI 3.
-type openAPI struct {
+// Spec serves the platform's own API document; clients get it converted
+// to OpenAPI 3, with BaseURL as its server.
+type Spec struct {
+	BaseURL *url.URL
+
 	once       sync.Once
 	json, yaml []byte
 	err        error
 }
 
-func (s *API) openAPIDocument() ([]byte, []byte, error) {
-	s.spec.once.Do(func() {
+func (s *Spec) document() ([]byte, []byte, error) {
+	s.once.Do(func() {
 		var v2 openapi2.T
 		if err := json.Unmarshal([]byte(docs.SwaggerInfo.ReadDoc()), &v2); err != nil {
-			s.spec.err = fmt.Errorf("read swag document: %w", err)
+			s.err = fmt.Errorf("read swag document: %w", err)
 			return
 		}
 		v3, err := openapi2conv.ToV3(&v2)
 		if err != nil {
-			s.spec.err = fmt.Errorf("convert to OpenAPI 3: %w", err)
+			s.err = fmt.Errorf("convert to OpenAPI 3: %w", err)
 			return
 		}
-		v3.Servers = openapi3.Servers{{URL: s.opts.BaseURL.String()}}
-		if s.spec.json, err = json.MarshalIndent(v3, "", "  "); err != nil {
-			s.spec.err = err
+		v3.Servers = openapi3.Servers{{URL: s.BaseURL.String()}}
+		if s.json, err = json.MarshalIndent(v3, "", "  "); err != nil {
+			s.err = err
 			return
 		}
 		var generic any
-		_ = json.Unmarshal(s.spec.json, &generic)
-		s.spec.yaml, s.spec.err = yaml.Marshal(generic)
+		_ = json.Unmarshal(s.json, &generic)
+		s.yaml, s.err = yaml.Marshal(generic)
 	})
-	return s.spec.json, s.spec.yaml, s.spec.err
+	return s.json, s.yaml, s.err
 }
 
-// openAPIJSON serves Folio's own OpenAPI 3 document.
+// JSON serves Folio's own OpenAPI 3 document.
 //
 //	@Summary	This API's OpenAPI 3 document (JSON)
 //	@Tags		docs
 //	@Produce	json
 //	@Success	200
 //	@Router		/api/openapi.json [get]
-func (s *API) openAPIJSON(c *fiber.Ctx) error {
-	doc, _, err := s.openAPIDocument()
+func (s *Spec) JSON(c *fiber.Ctx) error {
+	doc, _, err := s.document()
 	if err != nil {
 		return err
 	}
@@ -69,15 +76,15 @@ func (s *API) openAPIJSON(c *fiber.Ctx) error {
 	return c.Send(doc)
 }
 
-// openAPIYAML serves Folio's own OpenAPI 3 document.
+// YAML serves Folio's own OpenAPI 3 document.
 //
 //	@Summary	This API's OpenAPI 3 document (YAML)
 //	@Tags		docs
 //	@Produce	plain
 //	@Success	200
 //	@Router		/api/openapi.yaml [get]
-func (s *API) openAPIYAML(c *fiber.Ctx) error {
-	_, doc, err := s.openAPIDocument()
+func (s *Spec) YAML(c *fiber.Ctx) error {
+	_, doc, err := s.document()
 	if err != nil {
 		return err
 	}
@@ -86,7 +93,8 @@ func (s *API) openAPIYAML(c *fiber.Ctx) error {
 	return c.Send(doc)
 }
 
-func (s *API) apiDocsPage(c *fiber.Ctx) error { return sendPage(c, "apidocs.html") }
+// Page is the Swagger UI page.
+func (s *Spec) Page(c *fiber.Ctx) error { return sendPage(c, "apidocs.html") }
 
 func sendPage(c *fiber.Ctx, name string) error {
 	page, err := fs.ReadFile(web.Static, name)
@@ -97,9 +105,9 @@ func sendPage(c *fiber.Ctx, name string) error {
 	return c.Send(page)
 }
 
-// apiDocsAssets serves Swagger UI's files, embedded from swaggo/files, and
-// the page's own start-up script.
-func (s *API) apiDocsAssets(c *fiber.Ctx) error {
+// Assets serves Swagger UI's files, embedded from swaggo/files, and the
+// page's own start-up script.
+func (s *Spec) Assets(c *fiber.Ctx) error {
 	name := path.Clean(c.Params("*"))
 	var data []byte
 	var err error

@@ -1,4 +1,4 @@
-package api
+package body
 
 import (
 	"bytes"
@@ -16,24 +16,24 @@ import (
 
 const bodyKey = "json_body"
 
-// readBody returns the request body, refusing one larger than the limit
-// with 413 before reading it: first by Content-Length, then while reading,
+// Read returns the request body, refusing one larger than MaxBytes with
+// 413 before reading it: first by Content-Length, then while reading,
 // since a chunked body has none. The body is cached for later readers.
-func (s *API) readBody(c *fiber.Ctx) ([]byte, error) {
+func (in Intake) Read(c *fiber.Ctx) ([]byte, error) {
 	if b, ok := c.Locals(bodyKey).([]byte); ok {
 		return b, nil
 	}
-	limit := s.opts.MaxBodyBytes
+	limit := in.MaxBytes
 	if n := c.Request().Header.ContentLength(); n > 0 && int64(n) > limit {
-		return nil, s.refuseBody(c, limit)
+		return nil, in.refuse(c, limit)
 	}
-	body, err := io.ReadAll(io.LimitReader(s.body(c), limit+1))
+	body, err := io.ReadAll(io.LimitReader(in.Stream(c), limit+1))
 	if err != nil {
 		lingerOnClose(c)
 		return nil, err
 	}
 	if int64(len(body)) > limit {
-		return nil, s.refuseBody(c, limit)
+		return nil, in.refuse(c, limit)
 	}
 	c.Locals(bodyKey, body)
 	return body, nil
@@ -45,20 +45,20 @@ func (s *API) readBody(c *fiber.Ctx) ([]byte, error) {
 // gigabytes to be polite would hand a cheap amplification to an attacker.
 const DrainLimit = 8 << 20
 
-// refuseBody answers 413 for a body over the limit. The connection is
-// closed afterwards: the unread rest of the body must not be parsed as the
-// next request.
-func (s *API) refuseBody(c *fiber.Ctx, limit int64) error {
-	s.discardBody(c)
+// refuse answers 413 for a body over the limit. The connection is closed
+// afterwards: the unread rest of the body must not be parsed as the next
+// request.
+func (in Intake) refuse(c *fiber.Ctx, limit int64) error {
+	in.Discard(c)
 	return TooLarge(limit)
 }
 
-// discardBody gives up on the rest of a body: the connection closes after
+// Discard gives up on the rest of a body: the connection closes after
 // the response, lingering to read (and drop) what the client still sends.
 // A connection that cannot linger has a bounded amount read now instead.
-func (s *API) discardBody(c *fiber.Ctx) {
+func (in Intake) Discard(c *fiber.Ctx) {
 	if _, ok := c.Context().Conn().(lingerer); !ok {
-		s.body(c).discard(DrainLimit)
+		in.Stream(c).discard(DrainLimit)
 	}
 	lingerOnClose(c)
 }
@@ -68,24 +68,25 @@ func TooLarge(limit int64) error {
 	return folio.Errorf(folio.ETOOLARGE, "The request body is larger than %d bytes.", limit)
 }
 
-// decodeJSON reads a JSON body into v strictly: the Content-Type must be
-// JSON, unknown fields are refused by name, and a wrong type names its field.
-func (s *API) decodeJSON(c *fiber.Ctx, v any) error {
+// DecodeJSON reads a JSON body into v strictly: the Content-Type must be
+// JSON, unknown fields are refused by name, a wrong type names its field,
+// and so does a string PostgreSQL cannot store.
+func (in Intake) DecodeJSON(c *fiber.Ctx, v any) error {
 	ct := c.Get(fiber.HeaderContentType)
 	if mt, _, err := mime.ParseMediaType(ct); err != nil || (mt != fiber.MIMEApplicationJSON && !strings.HasSuffix(mt, "+json")) {
-		return &folio.Error{Code: CodeUnsupportedMediaType, Message: "Send the body as application/json."}
+		return &folio.Error{Code: folio.EUNSUPPORTED, Message: "Send the body as application/json."}
 	}
-	body, err := s.readBody(c)
+	body, err := in.Read(c)
 	if err != nil {
 		return err
 	}
-	return decodeStrict(body, v)
+	return Decode(body, v)
 }
 
-// decodeStrict is the body decoder on its own, so that it can be fuzzed.
-func decodeStrict(body []byte, v any) error {
+// Decode is DecodeJSON's decoder on its own, so that it can be fuzzed.
+func Decode(body []byte, v any) error {
 	if len(bytes.TrimSpace(body)) == 0 {
-		return folio.Errorf(CodeBadRequest, "The request body is empty; send a JSON object.")
+		return folio.Errorf(folio.EBADREQUEST, "The request body is empty; send a JSON object.")
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
@@ -93,7 +94,7 @@ func decodeStrict(body []byte, v any) error {
 		return jsonError(err)
 	}
 	if dec.More() {
-		return folio.Errorf(CodeBadRequest, "The request body has data after the JSON object.")
+		return folio.Errorf(folio.EBADREQUEST, "The request body has data after the JSON object.")
 	}
 	return checkText(v)
 }
@@ -103,22 +104,22 @@ func jsonError(err error) error {
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syntax):
-		return folio.Errorf(CodeBadRequest, "The request body is not valid JSON (at byte %d).", syntax.Offset)
+		return folio.Errorf(folio.EBADREQUEST, "The request body is not valid JSON (at byte %d).", syntax.Offset)
 	case errors.As(err, &typ):
 		field := typ.Field
 		if field == "" {
-			return folio.Errorf(CodeBadRequest, "The request body must be a JSON object.")
+			return folio.Errorf(folio.EBADREQUEST, "The request body must be a JSON object.")
 		}
-		return &folio.Error{Code: CodeBadRequest, Message: "A field has the wrong type.",
+		return &folio.Error{Code: folio.EBADREQUEST, Message: "A field has the wrong type.",
 			Fields: []folio.FieldError{{Field: field, Message: fmt.Sprintf("must be %s", jsonTypeName(typ.Type.Kind().String()))}}}
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return &folio.Error{Code: CodeBadRequest, Message: "The request has a field this endpoint does not know.",
+		return &folio.Error{Code: folio.EBADREQUEST, Message: "The request has a field this endpoint does not know.",
 			Fields: []folio.FieldError{{Field: name, Message: "unknown field"}}}
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		return folio.Errorf(CodeBadRequest, "The request body ends in the middle of the JSON.")
+		return folio.Errorf(folio.EBADREQUEST, "The request body ends in the middle of the JSON.")
 	}
-	return folio.Errorf(CodeBadRequest, "The request body is not valid JSON.")
+	return folio.Errorf(folio.EBADREQUEST, "The request body is not valid JSON.")
 }
 
 func jsonTypeName(kind string) string {
