@@ -9,6 +9,7 @@ import (
 
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/postgres"
+	"github.com/foliohq/folio/internal/postgres/eventstore"
 	"github.com/foliohq/folio/internal/testenv"
 	"github.com/foliohq/folio/worker"
 )
@@ -21,7 +22,7 @@ func TestAnalyticsMaintenance(t *testing.T) {
 	if err := postgres.NewUserService(db).CreateUser(ctx, u); err != nil {
 		t.Fatal(err)
 	}
-	events := postgres.NewEventStore(db)
+	events := eventstore.New(db)
 	now := time.Now().UTC()
 	yesterday := now.AddDate(0, 0, -1)
 	if _, err := events.DailySalt(ctx, yesterday); err != nil {

@@ -27,6 +27,7 @@ import (
 	"github.com/foliohq/folio/internal/config"
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/postgres"
+	"github.com/foliohq/folio/internal/postgres/eventstore"
 	"github.com/foliohq/folio/migrations"
 )
 
@@ -55,7 +56,7 @@ func run(events, owners, days, queries, rate, seconds int) error {
 		return err
 	}
 	defer cleanup()
-	store := postgres.NewEventStore(db)
+	store := eventstore.New(db)
 
 	start := time.Now()
 	if err := generate(ctx, db, store, events, owners, days); err != nil {
@@ -125,7 +126,7 @@ func scratchDatabase(ctx context.Context, dsn string) (*bun.DB, func(), error) {
 // generate makes owners with five projects each and events spread over
 // days with SQL (no round trip per row), then rolls every past day up as
 // the worker would.
-func generate(ctx context.Context, db *bun.DB, store *postgres.EventStore, events, owners, days int) error {
+func generate(ctx context.Context, db *bun.DB, store *eventstore.Store, events, owners, days int) error {
 	now := time.Now().UTC()
 	if err := store.EnsurePartitions(ctx, now.AddDate(0, 0, -days), days/28+2); err != nil {
 		return err
@@ -162,7 +163,7 @@ func generate(ctx context.Context, db *bun.DB, store *postgres.EventStore, event
 // ingest tracks rate hits a second through a real recorder (salts in
 // PostgreSQL, view dedupe in Redis) and reports what was written and the
 // heap at the start and the end.
-func ingest(ctx context.Context, cfg config.Config, store *postgres.EventStore, owners, rate, seconds int) error {
+func ingest(ctx context.Context, cfg config.Config, store *eventstore.Store, owners, rate, seconds int) error {
 	ropts, err := cfg.RedisOptions()
 	if err != nil {
 		return err

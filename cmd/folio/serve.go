@@ -12,6 +12,7 @@ import (
 	"github.com/foliohq/folio/internal/demoapps"
 	"github.com/foliohq/folio/internal/media"
 	"github.com/foliohq/folio/internal/postgres"
+	"github.com/foliohq/folio/internal/postgres/eventstore"
 	"github.com/foliohq/folio/internal/queue"
 	"github.com/foliohq/folio/internal/server"
 	"github.com/foliohq/folio/worker"
@@ -116,7 +117,7 @@ func (a *app) newWorker() (*worker.Worker, error) {
 	}
 	redisOpts, _ := a.cfg.RedisOptions()
 	return worker.New(worker.Options{
-		Analytics:       &worker.AnalyticsHandlers{Events: postgres.NewEventStore(a.db), Retention: a.cfg.AnalyticsRetention, Logger: a.log},
+		Analytics:       &worker.AnalyticsHandlers{Events: eventstore.New(a.db), Retention: a.cfg.AnalyticsRetention, Logger: a.log},
 		Redis:           queue.RedisConnOpt(redisOpts),
 		Logger:          a.log,
 		Concurrency:     a.cfg.WorkerConcurrency,
@@ -149,7 +150,7 @@ func (a *app) serveHTTP(ctx context.Context) error {
 	opts := a.httpOptions()
 	var recorder *analytics.Recorder
 	if a.cfg.Analytics {
-		events := postgres.NewEventStore(a.db)
+		events := eventstore.New(a.db)
 		recorder = analytics.NewRecorder(analytics.RecorderOptions{
 			Store: events, Salts: analytics.NewSalts(events, nil), Dedupe: analytics.NewRedisDeduper(a.redis),
 			OwnHost: a.cfg.BaseURL.Host, Logger: a.log,

@@ -16,6 +16,7 @@ import (
 	"github.com/foliohq/folio/internal/analytics"
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/postgres"
+	"github.com/foliohq/folio/internal/postgres/eventstore"
 	"github.com/foliohq/folio/internal/testenv"
 )
 
@@ -97,7 +98,7 @@ func TestVisitorIDs(t *testing.T) {
 
 type fixture struct {
 	db      *bun.DB
-	store   *postgres.EventStore
+	store   *eventstore.Store
 	owner   int64
 	project int64
 }
@@ -115,7 +116,7 @@ func newFixture(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &fixture{db: db, store: postgres.NewEventStore(db), owner: u.ID, project: p.ID}
+	return &fixture{db: db, store: eventstore.New(db), owner: u.ID, project: p.ID}
 }
 
 func (f *fixture) count(t *testing.T, where string, args ...any) int {

@@ -11,7 +11,7 @@ import (
 
 	"github.com/foliohq/folio/internal/analytics"
 	"github.com/foliohq/folio/internal/folio"
-	"github.com/foliohq/folio/internal/postgres"
+	"github.com/foliohq/folio/internal/postgres/eventstore"
 	"github.com/foliohq/folio/internal/server"
 )
 
@@ -166,9 +166,9 @@ func TestBeaconCountsOnlyWhatThePageCanSend(t *testing.T) {
 // The owner's analytics page and CSV read the report; nobody else's.
 func TestAnalyticsPageAndCSV(t *testing.T) {
 	t.Parallel()
-	var events *postgres.EventStore
+	var events *eventstore.Store
 	a := newAPI(t, withPages(t), withTracker(&hits{}), func(o *server.Options, db *bun.DB) {
-		events = postgres.NewEventStore(db)
+		events = eventstore.New(db)
 		o.Site.AnalyticsReader = events
 	})
 	ada, bob := a.signUp("ada"), a.signUp("bob")

@@ -1,4 +1,7 @@
-package postgres
+// Package eventstore keeps analytics events in PostgreSQL: raw events in
+// monthly partitions, the daily salts, and the daily rollups that reports
+// read (with today's raw rows).
+package eventstore
 
 import (
 	"context"
@@ -26,16 +29,16 @@ type analyticsEventRow struct {
 	Progress   int       `bun:"progress"`
 }
 
-// EventStore implements folio.EventStore.
-type EventStore struct{ db *bun.DB }
+// Store implements folio.EventStore and folio.AnalyticsReader.
+type Store struct{ db *bun.DB }
 
-// NewEventStore returns an EventStore on db.
-func NewEventStore(db *bun.DB) *EventStore { return &EventStore{db: db} }
+// New returns a Store on db.
+func New(db *bun.DB) *Store { return &Store{db: db} }
 
 // InsertEvents stores a batch in one multi-row INSERT. Events of projects
 // or owners deleted since they were recorded are skipped, not an error:
 // the batch must not fail for one stale row.
-func (s *EventStore) InsertEvents(ctx context.Context, events []folio.Event) error {
+func (s *Store) InsertEvents(ctx context.Context, events []folio.Event) error {
 	if len(events) == 0 {
 		return nil
 	}
@@ -48,7 +51,7 @@ func (s *EventStore) InsertEvents(ctx context.Context, events []folio.Event) err
 }
 
 // insertExisting inserts the rows whose owner and project still exist.
-func (s *EventStore) insertExisting(ctx context.Context, rows []analyticsEventRow) error {
+func (s *Store) insertExisting(ctx context.Context, rows []analyticsEventRow) error {
 	_, err := s.db.NewRaw(`
 		INSERT INTO analytics_events (occurred_at, owner_id, project_id, kind, visitor_id, referrer, source, device, progress)
 		SELECT v.occurred_at::timestamptz, v.owner_id::bigint, v.project_id::bigint, v.kind::text, v.visitor_id::bigint,
@@ -64,7 +67,7 @@ func (s *EventStore) insertExisting(ctx context.Context, rows []analyticsEventRo
 }
 
 // DailySalt returns day's salt, creating it once for every replica.
-func (s *EventStore) DailySalt(ctx context.Context, day time.Time) ([]byte, error) {
+func (s *Store) DailySalt(ctx context.Context, day time.Time) ([]byte, error) {
 	d := day.UTC().Format(time.DateOnly)
 	salt := make([]byte, 32)
 	if _, err := rand.Read(salt); err != nil {
@@ -83,7 +86,7 @@ func (s *EventStore) DailySalt(ctx context.Context, day time.Time) ([]byte, erro
 
 // ForgetSaltsBefore destroys old salts, so old visitor ids can never be
 // recomputed.
-func (s *EventStore) ForgetSaltsBefore(ctx context.Context, day time.Time) (int64, error) {
+func (s *Store) ForgetSaltsBefore(ctx context.Context, day time.Time) (int64, error) {
 	res, err := s.db.NewRaw(`DELETE FROM analytics_salts WHERE day < ?`, day.UTC().Format(time.DateOnly)).Exec(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("postgres: forget salts: %w", err)
@@ -105,7 +108,7 @@ func partitionName(month time.Time) string { return "analytics_events_" + month.
 var partitionPattern = regexp.MustCompile(`^analytics_events_(\d{6})$`)
 
 // EnsurePartitions creates the partitions of months from.. from+months.
-func (s *EventStore) EnsurePartitions(ctx context.Context, from time.Time, months int) error {
+func (s *Store) EnsurePartitions(ctx context.Context, from time.Time, months int) error {
 	m := monthStart(from)
 	for i := 0; i <= months; i++ {
 		start, end := m.AddDate(0, i, 0), m.AddDate(0, i+1, 0)
@@ -121,7 +124,7 @@ func (s *EventStore) EnsurePartitions(ctx context.Context, from time.Time, month
 
 // DropPartitionsBefore drops every partition whose month ends on or
 // before cutoff: retention by DROP TABLE, never by deleting rows.
-func (s *EventStore) DropPartitionsBefore(ctx context.Context, cutoff time.Time) ([]string, error) {
+func (s *Store) DropPartitionsBefore(ctx context.Context, cutoff time.Time) ([]string, error) {
 	var names []string
 	err := s.db.NewRaw(`
 		SELECT c.relname FROM pg_inherits i
@@ -210,7 +213,7 @@ func rollupArgs(day time.Time, ownerID int64) []any {
 
 // RollUp replaces day's rollups with counts from the raw events, in one
 // transaction, so a rerun (or a late event) converges.
-func (s *EventStore) RollUp(ctx context.Context, day time.Time) error {
+func (s *Store) RollUp(ctx context.Context, day time.Time) error {
 	d, _, _ := dayBounds(day)
 	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		if _, err := tx.NewRaw(`DELETE FROM analytics_daily WHERE day = ?`, d).Exec(ctx); err != nil {
@@ -225,4 +228,4 @@ func (s *EventStore) RollUp(ctx context.Context, day time.Time) error {
 	})
 }
 
-var _ folio.EventStore = (*EventStore)(nil)
+var _ folio.EventStore = (*Store)(nil)

@@ -1,4 +1,4 @@
-package postgres
+package eventstore
 
 import (
 	"context"
@@ -25,7 +25,7 @@ const topCounts = 10
 
 // Report reads the rollups of past days and aggregates today's raw events
 // the same way, in one query, then shapes the numbers in Go.
-func (s *EventStore) Report(ctx context.Context, ownerID int64, r folio.AnalyticsRange) (*folio.AnalyticsReport, error) {
+func (s *Store) Report(ctx context.Context, ownerID int64, r folio.AnalyticsRange) (*folio.AnalyticsReport, error) {
 	_, today, _ := dayBounds(time.Now())
 	from, to := r.From.UTC(), r.To.UTC()
 	q := `SELECT day, project_id, kind, dimension, value, events, visitors FROM analytics_daily
@@ -175,4 +175,4 @@ func top(m map[string]*folio.Count, n int) []folio.Count {
 	return out
 }
 
-var _ folio.AnalyticsReader = (*EventStore)(nil)
+var _ folio.AnalyticsReader = (*Store)(nil)
