@@ -305,6 +305,68 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/me/analytics": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Views, unique visitors, referrers, sources, devices, per-project engagement and the funnel for a period (at most 400 days; default the last 30). Counted without cookies or IP addresses; the owner's own visits and bots are not counted.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "me"
+                ],
+                "summary": "The caller's analytics",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "first day, YYYY-MM-DD (default: 29 days before to)",
+                        "name": "from",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "last day, YYYY-MM-DD, included (default: today, UTC)",
+                        "name": "to",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "day",
+                            "week",
+                            "month"
+                        ],
+                        "type": "string",
+                        "description": "bucket of the series",
+                        "name": "granularity",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/stats.AnalyticsResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/api.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/me/avatar": {
             "post": {
                 "security": [
@@ -2627,6 +2689,144 @@ const docTemplate = `{
                 "status": {
                     "type": "string",
                     "example": "unavailable"
+                }
+            }
+        },
+        "stats.AnalyticsResponse": {
+            "type": "object",
+            "properties": {
+                "devices": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/stats.CountResponse"
+                    }
+                },
+                "from": {
+                    "type": "string",
+                    "example": "2026-10-27"
+                },
+                "funnel": {
+                    "$ref": "#/definitions/stats.FunnelResponse"
+                },
+                "granularity": {
+                    "type": "string",
+                    "enum": [
+                        "day",
+                        "week",
+                        "month"
+                    ]
+                },
+                "projects": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/stats.ProjectResponse"
+                    }
+                },
+                "referrers": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/stats.CountResponse"
+                    }
+                },
+                "series": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/stats.BucketResponse"
+                    }
+                },
+                "sources": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/stats.CountResponse"
+                    }
+                },
+                "to": {
+                    "type": "string",
+                    "example": "2026-11-25"
+                },
+                "views": {
+                    "type": "integer"
+                },
+                "visitors": {
+                    "type": "integer"
+                }
+            }
+        },
+        "stats.BucketResponse": {
+            "type": "object",
+            "properties": {
+                "start": {
+                    "type": "string",
+                    "example": "2026-11-23"
+                },
+                "views": {
+                    "type": "integer"
+                },
+                "visitors": {
+                    "type": "integer"
+                }
+            }
+        },
+        "stats.CountResponse": {
+            "type": "object",
+            "properties": {
+                "events": {
+                    "type": "integer"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "linkedin.com"
+                },
+                "visitors": {
+                    "type": "integer"
+                }
+            }
+        },
+        "stats.FunnelResponse": {
+            "type": "object",
+            "properties": {
+                "portfolio_views": {
+                    "type": "integer"
+                },
+                "then_demo_clicks": {
+                    "type": "integer"
+                },
+                "then_project_views": {
+                    "type": "integer"
+                }
+            }
+        },
+        "stats.ProjectResponse": {
+            "type": "object",
+            "properties": {
+                "api_docs_opens": {
+                    "type": "integer"
+                },
+                "code_clicks": {
+                    "type": "integer"
+                },
+                "demo_clicks": {
+                    "type": "integer"
+                },
+                "plays": {
+                    "type": "integer"
+                },
+                "project_id": {
+                    "type": "integer"
+                },
+                "views": {
+                    "type": "integer"
+                },
+                "visitors": {
+                    "type": "integer"
+                },
+                "watched": {
+                    "description": "Watched counts plays that reached each quarter: \"25\", \"50\", \"75\", \"100\".",
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "integer",
+                        "format": "int64"
+                    }
                 }
             }
         }

@@ -155,7 +155,7 @@ func (a *app) serveHTTP(ctx context.Context) error {
 			Store: events, Salts: analytics.NewSalts(events, nil), Dedupe: analytics.NewRedisDeduper(a.redis),
 			OwnHost: a.cfg.BaseURL.Host, Logger: a.log,
 		})
-		opts.Site.Analytics, opts.Site.AnalyticsReader = recorder, events
+		opts.Site.Analytics, opts.Site.AnalyticsReader, opts.API.Analytics = recorder, events, events
 	} else {
 		a.log.Info("analytics are off (FOLIO_ANALYTICS=false): public page visits are not counted")
 	}

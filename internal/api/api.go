@@ -60,6 +60,7 @@ type Options struct {
 	DocsRequests *apidocs.Requester
 	Demos        folio.DemoService
 	DemoChecker  DemoChecker
+	Analytics    folio.AnalyticsReader // nil: no /me/analytics
 }
 
 // API is Folio's JSON API under /api/v1, and the API's own OpenAPI

@@ -3,6 +3,7 @@ package api
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/foliohq/folio/internal/api/stats"
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/request"
 )
@@ -38,6 +39,7 @@ func (s *API) Routes(r fiber.Router) {
 	v1.Get("/me", signedIn, s.getMe)
 	v1.Patch("/me", signedIn, s.patchMe)
 	v1.Put("/me/featured", signedIn, s.putFeatured)
+	v1.Get("/me/analytics", signedIn, stats.Handler(s.opts.Analytics))
 	v1.Post("/me/password", signedIn, s.changePassword)
 
 	v1.Post("/tokens", signedIn, request.RequireScope(folio.ScopeTokensWrite), s.createToken)

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"sync"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/foliohq/folio/internal/analytics"
+	"github.com/foliohq/folio/internal/api/stats"
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/postgres/eventstore"
 	"github.com/foliohq/folio/internal/server"
@@ -169,7 +171,7 @@ func TestAnalyticsPageAndCSV(t *testing.T) {
 	var events *eventstore.Store
 	a := newAPI(t, withPages(t), withTracker(&hits{}), func(o *server.Options, db *bun.DB) {
 		events = eventstore.New(db)
-		o.Site.AnalyticsReader = events
+		o.Site.AnalyticsReader, o.API.Analytics = events, events
 	})
 	ada, bob := a.signUp("ada"), a.signUp("bob")
 	p := a.createProject(ada, map[string]any{"title": "=Orders API", "visibility": "public"})
@@ -201,4 +203,25 @@ func TestAnalyticsPageAndCSV(t *testing.T) {
 	if r := a.do(req{method: "GET", path: "/dashboard/analytics"}); r.status != 302 {
 		t.Errorf("anonymous: %d, want a redirect to log in", r.status)
 	}
+
+	// The same numbers as JSON.
+	var rep stats.AnalyticsResponse
+	today := time.Now().UTC().Format(time.DateOnly)
+	if err := json.Unmarshal(a.expect(req{method: "GET", path: "/api/v1/me/analytics?granularity=week&to=" + today, token: ada.token}, 200).body, &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Views != 2 || rep.Visitors != 1 || len(rep.Projects) != 1 || rep.Projects[0].Watched["50"] != 1 || rep.Projects[0].DemoClicks != 1 ||
+		rep.Funnel != (stats.FunnelResponse{PortfolioViews: 1, ProjectViews: 1, DemoClicks: 1}) || rep.To != today || len(rep.Referrers) != 1 {
+		t.Errorf("analytics JSON: %+v", rep)
+	}
+	if err := json.Unmarshal(a.expect(req{method: "GET", path: "/api/v1/me/analytics", token: bob.token}, 200).body, &rep); err != nil || rep.Views != 0 || len(rep.Series) != 30 {
+		t.Errorf("bob's analytics: %+v (%v), want 30 empty days", rep, err)
+	}
+	for query, field := range map[string]string{"from=yesterday": "from", "granularity=year": "granularity", "from=2020-01-01": "to", "from=2026-12-01&to=2026-11-01": "from"} {
+		r := a.do(req{method: "GET", path: "/api/v1/me/analytics?" + query, token: ada.token})
+		if r.status != 422 || r.fieldErrors(t)[field] == "" {
+			t.Errorf("?%s: %d %s, want 422 naming %s", query, r.status, r.body, field)
+		}
+	}
+	a.expect(req{method: "GET", path: "/api/v1/me/analytics"}, 401)
 }
