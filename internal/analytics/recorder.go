@@ -63,6 +63,15 @@ type Recorder struct {
 	closeOnce sync.Once
 	done      chan struct{}
 
+	// recent remembers views this process counted within the dedupe
+	// window, so a reloading visitor costs no Redis round trip; Redis
+	// still decides first sightings across replicas. Only the writer
+	// goroutine touches it.
+	recent map[string]time.Time
+	// agents caches User-Agent classifications: a site sees few distinct
+	// browsers. Writer goroutine only, bounded by maxAgents.
+	agents map[string]agentClass
+
 	dropped, bots, written, failed atomic.Int64
 }
 
@@ -83,7 +92,7 @@ func NewRecorder(opts RecorderOptions) *Recorder {
 	if opts.Classifier == nil {
 		opts.Classifier = NewClassifier()
 	}
-	r := &Recorder{opts: opts, log: opts.Logger, in: make(chan Hit, opts.Buffer), done: make(chan struct{})}
+	r := &Recorder{opts: opts, log: opts.Logger, in: make(chan Hit, opts.Buffer), done: make(chan struct{}), recent: map[string]time.Time{}, agents: map[string]agentClass{}}
 	go r.run()
 	return r
 }
@@ -181,7 +190,7 @@ func (r *Recorder) events(ctx context.Context, hits []Hit) []folio.Event {
 	var dedupeKeys []string
 	var dedupeAt []int
 	for _, h := range hits {
-		device, bot := r.opts.Classifier.Classify(h.UserAgent)
+		device, bot := r.classify(h.UserAgent)
 		if bot {
 			r.bots.Add(1)
 			continue
@@ -192,7 +201,12 @@ func (r *Recorder) events(ctx context.Context, hits []Hit) []folio.Event {
 			e.VisitorID = VisitorID(salt, h.IP, h.UserAgent, h.OwnerID)
 		}
 		if e.Kind == folio.EventView && e.VisitorID != 0 && r.opts.Dedupe != nil {
-			dedupeKeys = append(dedupeKeys, viewKey(e))
+			key := viewKey(e)
+			if seen, ok := r.recent[key]; ok && h.At.Sub(seen) < ViewDedupeWindow {
+				continue // a repeat this process already knows of
+			}
+			r.remember(key, h.At)
+			dedupeKeys = append(dedupeKeys, key)
 			dedupeAt = append(dedupeAt, len(events))
 		}
 		events = append(events, e)
@@ -218,6 +232,42 @@ func (r *Recorder) events(ctx context.Context, hits []Hit) []folio.Event {
 		}
 	}
 	return kept
+}
+
+type agentClass struct {
+	device folio.DeviceClass
+	bot    bool
+}
+
+const maxAgents = 10_000
+
+func (r *Recorder) classify(userAgent string) (folio.DeviceClass, bool) {
+	if c, ok := r.agents[userAgent]; ok {
+		return c.device, c.bot
+	}
+	device, bot := r.opts.Classifier.Classify(userAgent)
+	if len(r.agents) >= maxAgents {
+		clear(r.agents)
+	}
+	r.agents[userAgent] = agentClass{device: device, bot: bot}
+	return device, bot
+}
+
+// maxRecent bounds the in-process memory of recent views.
+const maxRecent = 100_000
+
+func (r *Recorder) remember(key string, at time.Time) {
+	if len(r.recent) >= maxRecent {
+		for k, t := range r.recent {
+			if at.Sub(t) >= ViewDedupeWindow {
+				delete(r.recent, k)
+			}
+		}
+		if len(r.recent) >= maxRecent {
+			clear(r.recent) // Redis still deduplicates; only a round trip is lost
+		}
+	}
+	r.recent[key] = at
 }
 
 // viewKey names a (visitor, page) pair; the visitor id changes daily, so
