@@ -1,6 +1,7 @@
 package site
 
 import (
+	"errors"
 	"net/url"
 	"strings"
 	"time"
@@ -57,22 +58,11 @@ func (s *Site) countView(c *fiber.Ctx) error {
 // project's live demo or code, so a click counts without JavaScript. It
 // redirects only to the URL the owner stored for that project.
 func (s *Site) outbound(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	owner, err := s.opts.Users.UserByHandle(ctx, c.Params("handle"))
-	if folio.ErrorCode(err) == folio.ENOTFOUND {
+	owner, p, isOwner, err := s.visibleProject(c)
+	if errors.Is(err, errNoPage) {
 		return s.renderNotFound(c)
 	} else if err != nil {
 		return err
-	}
-	p, err := s.opts.Projects.ProjectBySlug(ctx, owner.ID, strings.ToLower(c.Params("project")))
-	if folio.ErrorCode(err) == folio.ENOTFOUND {
-		return s.renderNotFound(c)
-	} else if err != nil {
-		return err
-	}
-	isOwner := request.Viewer(c) != nil && request.Viewer(c).ID == owner.ID
-	if p.Visibility == folio.VisibilityDraft && !isOwner {
-		return s.renderNotFound(c)
 	}
 	var target string
 	var kind folio.EventKind

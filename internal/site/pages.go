@@ -3,6 +3,7 @@ package site
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"html/template"
 	"strconv"
@@ -398,25 +399,42 @@ type docsView struct {
 	Operations              int
 }
 
+// errNoPage means the page is not there for this visitor; the caller
+// answers the 404 page.
+var errNoPage = errors.New("site: no such page")
+
+// visibleProject finds the project of /{handle}/{project}: a draft only for
+// its owner. It answers errNoPage when there is none for this visitor.
+func (s *Site) visibleProject(c *fiber.Ctx) (owner *folio.User, p *folio.Project, isOwner bool, err error) {
+	ctx := c.UserContext()
+	owner, err = s.opts.Users.UserByHandle(ctx, c.Params("handle"))
+	if folio.ErrorCode(err) == folio.ENOTFOUND {
+		return nil, nil, false, errNoPage
+	} else if err != nil {
+		return nil, nil, false, err
+	}
+	// Slugs are stored in lower case; another case redirects.
+	p, err = s.opts.Projects.ProjectBySlug(ctx, owner.ID, strings.ToLower(c.Params("project")))
+	if folio.ErrorCode(err) == folio.ENOTFOUND {
+		return nil, nil, false, errNoPage
+	} else if err != nil {
+		return nil, nil, false, err
+	}
+	isOwner = request.Viewer(c) != nil && request.Viewer(c).ID == owner.ID
+	if p.Visibility == folio.VisibilityDraft && !isOwner {
+		return nil, nil, false, errNoPage
+	}
+	return owner, p, isOwner, nil
+}
+
 // projectPage is /{handle}/{project}.
 func (s *Site) projectPage(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	owner, err := s.opts.Users.UserByHandle(ctx, c.Params("handle"))
-	if folio.ErrorCode(err) == folio.ENOTFOUND {
+	owner, p, _, err := s.visibleProject(c)
+	if errors.Is(err, errNoPage) {
 		return s.renderNotFound(c)
 	} else if err != nil {
 		return err
-	}
-	// Slugs are stored in lower case; another case redirects below.
-	p, err := s.opts.Projects.ProjectBySlug(ctx, owner.ID, strings.ToLower(c.Params("project")))
-	if folio.ErrorCode(err) == folio.ENOTFOUND {
-		return s.renderNotFound(c)
-	} else if err != nil {
-		return err
-	}
-	isOwner := request.Viewer(c) != nil && request.Viewer(c).ID == owner.ID
-	if p.Visibility == folio.VisibilityDraft && !isOwner {
-		return s.renderNotFound(c)
 	}
 	path := "/" + owner.Handle + "/" + p.Slug
 	if c.Path() != path {
