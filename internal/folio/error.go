@@ -86,16 +86,6 @@ func (v *Validation) Add(field, format string, args ...any) {
 	v.fields = append(v.fields, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
 }
 
-// Has reports whether field already has an error.
-func (v *Validation) Has(field string) bool {
-	for _, f := range v.fields {
-		if f.Field == field {
-			return true
-		}
-	}
-	return false
-}
-
 // Err returns nil when every field was valid, else an EINVALID *Error.
 func (v *Validation) Err() error {
 	if len(v.fields) == 0 {

@@ -2,6 +2,7 @@ package body
 
 import (
 	"reflect"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -15,8 +16,10 @@ import (
 // other rather than a failed query and a 500.
 func checkText(v any) error {
 	var fields folio.Validation
+	named := map[string]bool{}
 	walkStrings(reflect.ValueOf(v), "", func(field, s string) {
-		if !folio.IsText(s) && !fields.Has(field) {
+		if !folio.IsText(s) && !named[field] {
+			named[field] = true
 			fields.Add(field, "must be text without NUL characters")
 		}
 	})
@@ -38,13 +41,14 @@ func walkStrings(v reflect.Value, path string, fn func(field, s string)) {
 			walkStrings(v.Index(i), path+"["+strconv.Itoa(i)+"]", fn)
 		}
 	case reflect.Map:
-		iter := v.MapRange()
-		for iter.Next() {
-			key := iter.Key()
+		// In key order, so that the errors come back in a stable order.
+		keys := v.MapKeys()
+		sort.Slice(keys, func(i, j int) bool { return keys[i].String() < keys[j].String() })
+		for _, key := range keys {
 			if key.Kind() == reflect.String {
 				fn(path, key.String())
 			}
-			walkStrings(iter.Value(), joinField(path, key.String()), fn)
+			walkStrings(v.MapIndex(key), joinField(path, key.String()), fn)
 		}
 	case reflect.Struct:
 		t := v.Type()
