@@ -12,23 +12,19 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/uptrace/bun"
 
-	"github.com/foliohq/folio/internal/api"
-	"github.com/foliohq/folio/internal/apidocs"
-	"github.com/foliohq/folio/internal/auth"
 	"github.com/foliohq/folio/internal/config"
 	"github.com/foliohq/folio/internal/demo"
 	"github.com/foliohq/folio/internal/errtrack"
 	"github.com/foliohq/folio/internal/health"
 	"github.com/foliohq/folio/internal/metrics"
 	"github.com/foliohq/folio/internal/postgres"
-	"github.com/foliohq/folio/internal/project"
 	"github.com/foliohq/folio/internal/purge"
 	"github.com/foliohq/folio/internal/queue"
 	"github.com/foliohq/folio/internal/ratelimit"
 	"github.com/foliohq/folio/internal/server"
-	"github.com/foliohq/folio/internal/site"
 	"github.com/foliohq/folio/internal/storage"
 	"github.com/foliohq/folio/internal/upload"
+	"github.com/foliohq/folio/internal/wire"
 	"github.com/foliohq/folio/migrations"
 )
 
@@ -108,58 +104,27 @@ func (a *app) checks() []health.Check {
 	}
 }
 
-// httpOptions wires the HTTP server to this process's pools; the tests'
-// servertest.Options wires the same fields to theirs.
+// httpOptions wires the HTTP server to this process's pools, through the
+// same wire.HTTPOptions the tests use, plus what belongs to a process.
 func (a *app) httpOptions() server.Options {
-	users := postgres.NewUserService(a.db)
-	projects := postgres.NewProjectService(a.db)
-	mediaSvc := postgres.NewMediaService(a.db)
-	apiDocs := postgres.NewAPIDocsService(a.db)
-	demos := postgres.NewDemoService(a.db)
-	uploads := a.uploads()
-	return server.Options{
-		Logger:          a.log,
-		BaseURL:         a.cfg.BaseURL,
-		Version:         version,
-		MaxBodyBytes:    a.cfg.MaxBodyBytes,
-		ReadTimeout:     a.cfg.HTTPReadTimeout,
-		WriteTimeout:    a.cfg.HTTPWriteTimeout,
-		BodyIdleTimeout: a.cfg.HTTPBodyIdleTimeout,
-		MediaOrigin:     a.mediaOrigin(),
-		PublicLimit:     ratelimit.Limit{Rate: a.cfg.PublicRatePerMin, Period: time.Minute},
+	o := wire.HTTPOptions(a.pools(), a.settings())
+	o.BaseURL, o.Version, o.MaxBodyBytes = a.cfg.BaseURL, version, a.cfg.MaxBodyBytes
+	o.ReadTimeout, o.WriteTimeout, o.BodyIdleTimeout = a.cfg.HTTPReadTimeout, a.cfg.HTTPWriteTimeout, a.cfg.HTTPBodyIdleTimeout
+	o.MediaOrigin = a.mediaOrigin()
+	o.PublicLimit = ratelimit.Limit{Rate: a.cfg.PublicRatePerMin, Period: time.Minute}
+	o.Checks, o.Errors = a.checks(), a.errors
+	o.QueueUI = asynqmon.New(asynqmon.Options{RootPath: "/admin/queues", RedisConnOpt: a.asynqRedis(), ReadOnly: true})
+	o.API.DemoChecker = a.demoMonitor()
+	return o
+}
 
-		Auth:    auth.New(users, postgres.NewCredentialService(a.db), auth.DefaultBcryptCost),
-		Checks:  a.checks(),
-		Metrics: a.metrics,
-		Errors:  a.errors,
-		QueueUI: asynqmon.New(asynqmon.Options{RootPath: "/admin/queues", RedisConnOpt: a.asynqRedis(), ReadOnly: true}),
+func (a *app) pools() wire.Pools {
+	return wire.Pools{DB: a.db, Redis: a.redis, Store: a.store, Queue: a.queue, Logger: a.log, Metrics: a.metrics}
+}
 
-		API: api.Options{
-			Users:       users,
-			Projects:    projects,
-			Idempotency: postgres.NewIdempotencyService(a.db),
-			Limiter:     ratelimit.New(a.redis),
-
-			Media:          mediaSvc,
-			Uploads:        uploads,
-			ProjectDeletes: &project.Service{Purger: a.purger()},
-
-			APIDocs:      apiDocs,
-			DocsRequests: &apidocs.Requester{Docs: apiDocs, Store: a.store, Queue: a.queue, Gate: uploads},
-			Demos:        demos,
-			DemoChecker:  a.demoMonitor(),
-		},
-		Site: site.Options{
-			Users:     users,
-			Projects:  projects,
-			Directory: projects,
-			Media:     mediaSvc,
-			Store:     a.store,
-			APIDocs:   apiDocs,
-			Demos:     demos,
-			PageCache: a.redis,
-		},
-	}
+func (a *app) settings() wire.Settings {
+	return wire.Settings{MaxVideoBytes: a.cfg.MaxVideoBytes, MaxImageBytes: a.cfg.MaxImageBytes,
+		MaxUploadsPerAccount: a.cfg.MaxUploadsPerAccount, MaxUploads: a.cfg.MaxUploads}
 }
 
 // demoMonitor is the demo-check workflow the worker's scheduled checks
@@ -181,20 +146,10 @@ func (a *app) demoMonitor() *demo.Monitor {
 
 // purger removes the stored objects of deleted rows, for the services
 // that delete them and for the worker.
-func (a *app) purger() *purge.Purger {
-	return &purge.Purger{Deletions: postgres.NewObjectDeletionService(a.db), Store: a.store, Queue: a.queue, Logger: a.log}
-}
+func (a *app) purger() *purge.Purger { return wire.Purger(a.pools()) }
 
 // uploads is the media intake the API and the seed share.
-func (a *app) uploads() *upload.Service {
-	return &upload.Service{
-		Media: postgres.NewMediaService(a.db), Projects: postgres.NewProjectService(a.db),
-		Store: a.store, Queue: a.queue, Purger: a.purger(),
-		MaxVideoBytes: a.cfg.MaxVideoBytes, MaxImageBytes: a.cfg.MaxImageBytes,
-		MaxUploadsPerAccount: a.cfg.MaxUploadsPerAccount, MaxUploads: a.cfg.MaxUploads,
-		Metrics: a.metrics, Logger: a.log,
-	}
-}
+func (a *app) uploads() *upload.Service { return wire.Uploads(a.pools(), a.settings()) }
 
 func (a *app) asynqRedis() asynq.RedisConnOpt {
 	opts, _ := a.cfg.RedisOptions()
