@@ -55,7 +55,7 @@ func TestPagesCountViewsAndClicks(t *testing.T) {
 	p := a.createProject(ada, map[string]any{"title": "Orders", "visibility": "public",
 		"demo_url": "https://orders.example.com/", "repository_url": "https://github.com/ada/orders"})
 	draft := a.createProject(ada, map[string]any{"title": "Secret", "demo_url": "https://secret.example.com/"})
-	slug := p["slug"].(string)
+	slug := p.Slug
 	browser := map[string]string{"User-Agent": browserUA, "Referer": "https://www.linkedin.com/feed/"}
 
 	first := a.expect(req{method: "GET", path: "/ada?utm_source=newsletter", headers: browser}, 200)
@@ -82,7 +82,7 @@ func TestPagesCountViewsAndClicks(t *testing.T) {
 	if got[0].Source != "newsletter" || got[0].Referer != "https://www.linkedin.com/feed/" {
 		t.Errorf("first hit: source %q, referer %q", got[0].Source, got[0].Referer)
 	}
-	if got[3].ProjectID != id(p) {
+	if got[3].ProjectID != p.ID {
 		t.Errorf("project view: %+v", got[3])
 	}
 
@@ -100,14 +100,14 @@ func TestPagesCountViewsAndClicks(t *testing.T) {
 		}
 	}
 	clicks := tracked.take()
-	if len(clicks) != 2 || clicks[0].ProjectID != id(p) {
+	if len(clicks) != 2 || clicks[0].ProjectID != p.ID {
 		t.Fatalf("clicks: %+v, want a demo and a code click on the project", clicks)
 	}
 	kinds := map[folio.EventKind]bool{clicks[0].Kind: true, clicks[1].Kind: true}
 	if !kinds[folio.EventDemoClick] || !kinds[folio.EventCodeClick] {
 		t.Errorf("click kinds %v", kinds)
 	}
-	for _, path := range []string{"/ada/" + slug + "/go/elsewhere", "/ada/" + draft["slug"].(string) + "/go/demo", "/nobody/x/go/demo"} {
+	for _, path := range []string{"/ada/" + slug + "/go/elsewhere", "/ada/" + draft.Slug + "/go/demo", "/nobody/x/go/demo"} {
 		if r := a.do(req{method: "GET", path: path, headers: browser}); r.status != 404 {
 			t.Errorf("%s: %d, want 404", path, r.status)
 		}
@@ -128,7 +128,7 @@ func TestBeaconCountsOnlyWhatThePageCanSend(t *testing.T) {
 	p := a.createProject(ada, map[string]any{"title": "Orders", "visibility": "public"})
 	draft := a.createProject(ada, map[string]any{"title": "Secret"})
 	a.createProject(bob, map[string]any{"title": "Bobs", "visibility": "public"})
-	slug := p["slug"].(string)
+	slug := p.Slug
 	send := func(body string, headers map[string]string) {
 		t.Helper()
 		if headers == nil {
@@ -145,7 +145,7 @@ func TestBeaconCountsOnlyWhatThePageCanSend(t *testing.T) {
 	for _, bad := range []string{
 		`{"page":"ada","kind":"view","project":"` + slug + `"}`,
 		`{"page":"ada","kind":"play","project":"` + slug + `","progress":42}`,
-		`{"page":"ada","kind":"play","project":"` + draft["slug"].(string) + `"}`,
+		`{"page":"ada","kind":"play","project":"` + draft.Slug + `"}`,
 		`{"page":"ada","kind":"play","project":"bobs"}`,
 		`{"page":"nobody","kind":"play","project":"x"}`,
 		`garbage`,
@@ -154,7 +154,7 @@ func TestBeaconCountsOnlyWhatThePageCanSend(t *testing.T) {
 	}
 	send(`{"page":"ada","kind":"play","project":"`+slug+`"}`, map[string]string{"Cookie": "folio_session=" + ada.token})
 	got := tracked.take()
-	if len(got) != 2 || got[0].Kind != folio.EventPlay || got[0].Progress != 50 || got[0].ProjectID != id(p) || got[1].Kind != folio.EventDocsOpen {
+	if len(got) != 2 || got[0].Kind != folio.EventPlay || got[0].Progress != 50 || got[0].ProjectID != p.ID || got[1].Kind != folio.EventDocsOpen {
 		t.Fatalf("hits %+v, want a play to 50%% and a docs open on ada's project", got)
 	}
 	for i := 0; i < 200; i++ {
@@ -178,11 +178,11 @@ func TestAnalyticsPageAndCSV(t *testing.T) {
 	now := time.Now()
 	if err := events.InsertEvents(context.Background(), []folio.Event{
 		{At: now, OwnerID: ada.id, Kind: folio.EventView, VisitorID: 1, Referrer: "linkedin.com", Device: folio.DeviceMobile},
-		{At: now, OwnerID: ada.id, ProjectID: id(p), Kind: folio.EventView, VisitorID: 1},
-		{At: now, OwnerID: ada.id, ProjectID: id(p), Kind: folio.EventPlay, VisitorID: 1, Progress: 0},
-		{At: now, OwnerID: ada.id, ProjectID: id(p), Kind: folio.EventPlay, VisitorID: 1, Progress: 25},
-		{At: now, OwnerID: ada.id, ProjectID: id(p), Kind: folio.EventPlay, VisitorID: 1, Progress: 50},
-		{At: now, OwnerID: ada.id, ProjectID: id(p), Kind: folio.EventDemoClick, VisitorID: 1},
+		{At: now, OwnerID: ada.id, ProjectID: p.ID, Kind: folio.EventView, VisitorID: 1},
+		{At: now, OwnerID: ada.id, ProjectID: p.ID, Kind: folio.EventPlay, VisitorID: 1, Progress: 0},
+		{At: now, OwnerID: ada.id, ProjectID: p.ID, Kind: folio.EventPlay, VisitorID: 1, Progress: 25},
+		{At: now, OwnerID: ada.id, ProjectID: p.ID, Kind: folio.EventPlay, VisitorID: 1, Progress: 50},
+		{At: now, OwnerID: ada.id, ProjectID: p.ID, Kind: folio.EventDemoClick, VisitorID: 1},
 	}); err != nil {
 		t.Fatal(err)
 	}

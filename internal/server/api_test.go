@@ -154,9 +154,13 @@ func (a *harness) signUp(handle string) account {
 	return account{id: body.User.ID, handle: handle, email: email, token: body.Token, login: login}
 }
 
-func (a *harness) createProject(acct account, body map[string]any) map[string]any {
+func (a *harness) createProject(acct account, body map[string]any) api.ProjectResponse {
 	a.t.Helper()
-	return a.expect(req{method: "POST", path: "/api/v1/projects", token: acct.token, body: body}, 201).json(a.t)
+	var p api.ProjectResponse
+	if err := json.Unmarshal(a.expect(req{method: "POST", path: "/api/v1/projects", token: acct.token, body: body}, 201).body, &p); err != nil {
+		a.t.Fatalf("project response: %v", err)
+	}
+	return p
 }
 
 func id(m map[string]any) int64 { return int64(m["id"].(float64)) }

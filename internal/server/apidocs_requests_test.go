@@ -14,16 +14,16 @@ func TestAPIDocsRequestAfterAFailureRuns(t *testing.T) {
 	ada := m.signUp("ada")
 	p := m.createProject(ada, map[string]any{"title": "Pets", "visibility": "public"})
 
-	if r := m.postDocs(ada.token, id(p), "application/yaml", testdataFile(t, "specs/invalid-3.0.yaml")); r.status != 202 {
+	if r := m.postDocs(ada.token, p.ID, "application/yaml", testdataFile(t, "specs/invalid-3.0.yaml")); r.status != 202 {
 		t.Fatalf("post invalid spec: %d %s", r.status, r.body)
 	}
-	if d := m.waitDocs(ada.token, id(p)); d["status"] != "failed" {
+	if d := m.waitDocs(ada.token, p.ID); d["status"] != "failed" {
 		t.Fatalf("invalid spec: %v", d)
 	}
-	if r := m.postDocs(ada.token, id(p), "application/yaml", testdataFile(t, "specs/petstore-v2.yaml")); r.status != 202 {
+	if r := m.postDocs(ada.token, p.ID, "application/yaml", testdataFile(t, "specs/petstore-v2.yaml")); r.status != 202 {
 		t.Fatalf("post spec: %d %s", r.status, r.body)
 	}
-	if d := m.waitDocs(ada.token, id(p)); d["status"] != "ready" || d["title"] != "Petstore" {
+	if d := m.waitDocs(ada.token, p.ID); d["status"] != "ready" || d["title"] != "Petstore" {
 		t.Fatalf("a good spec after a failed one: %v", d)
 	}
 	if doc := m.expect(req{method: "GET", path: "/ada/pets/openapi.json"}, 200); !strings.Contains(string(doc.body), "Petstore") {
@@ -31,10 +31,10 @@ func TestAPIDocsRequestAfterAFailureRuns(t *testing.T) {
 	}
 
 	// A third request replaces the document; the old one is removed.
-	if r := m.postDocs(ada.token, id(p), "application/json", testdataFile(t, "specs/orders-3.1.json")); r.status != 202 {
+	if r := m.postDocs(ada.token, p.ID, "application/json", testdataFile(t, "specs/orders-3.1.json")); r.status != 202 {
 		t.Fatalf("post third spec: %d %s", r.status, r.body)
 	}
-	if d := m.waitDocs(ada.token, id(p)); d["status"] != "ready" || d["title"] == "Petstore" {
+	if d := m.waitDocs(ada.token, p.ID); d["status"] != "ready" || d["title"] == "Petstore" {
 		t.Fatalf("third request: %v", d)
 	}
 	if doc := m.expect(req{method: "GET", path: "/ada/pets/openapi.json"}, 200); strings.Contains(string(doc.body), "Petstore") {

@@ -56,11 +56,11 @@ func TestAPIDocsFromSpecArchiveAndPage(t *testing.T) {
 	ada, bob := m.signUp("ada"), m.signUp("bob")
 	p := m.createProject(ada, map[string]any{"title": "Pets", "visibility": "public"})
 
-	r := m.postDocs(ada.token, id(p), "application/yaml", testdataFile(t, "specs/petstore-v2.yaml"))
+	r := m.postDocs(ada.token, p.ID, "application/yaml", testdataFile(t, "specs/petstore-v2.yaml"))
 	if r.status != 202 {
 		t.Fatalf("post spec: %d %s", r.status, r.body)
 	}
-	d := m.waitDocs(ada.token, id(p))
+	d := m.waitDocs(ada.token, p.ID)
 	if d["status"] != "ready" || d["title"] != "Petstore" || d["operations"] != float64(2) || !strings.HasSuffix(d["url"].(string), "/ada/pets/openapi.json") {
 		t.Fatalf("docs %v", d)
 	}
@@ -74,27 +74,27 @@ func TestAPIDocsFromSpecArchiveAndPage(t *testing.T) {
 	}
 
 	// The archive replaces the spec.
-	if r := m.postDocs(ada.token, id(p), "application/zip", swagZip(t)); r.status != 202 {
+	if r := m.postDocs(ada.token, p.ID, "application/zip", swagZip(t)); r.status != 202 {
 		t.Fatalf("post zip: %d %s", r.status, r.body)
 	}
-	if d := m.waitDocs(ada.token, id(p)); d["status"] != "ready" || d["title"] != "Todo API" || d["operations"] != float64(3) {
+	if d := m.waitDocs(ada.token, p.ID); d["status"] != "ready" || d["title"] != "Todo API" || d["operations"] != float64(3) {
 		t.Errorf("docs from the archive: %v", d)
 	}
 
 	// An invalid spec fails with the validator's words.
-	if r := m.postDocs(ada.token, id(p), "application/yaml", testdataFile(t, "specs/invalid-3.0.yaml")); r.status != 202 {
+	if r := m.postDocs(ada.token, p.ID, "application/yaml", testdataFile(t, "specs/invalid-3.0.yaml")); r.status != 202 {
 		t.Fatal(r.status)
 	}
-	if d := m.waitDocs(ada.token, id(p)); d["status"] != "failed" || !strings.Contains(d["error"].(string), "the spec is not valid OpenAPI") {
+	if d := m.waitDocs(ada.token, p.ID); d["status"] != "failed" || !strings.Contains(d["error"].(string), "the spec is not valid OpenAPI") {
 		t.Errorf("invalid spec: %v", d)
 	}
 
-	assertProblem(t, m.postDocs(ada.token, id(p), "text/plain", []byte("hello")), 415, "unsupported_media_type")
-	assertProblem(t, m.postDocs(bob.token, id(p), "application/yaml", testdataFile(t, "specs/petstore-v2.yaml")), 404, "not_found")
-	assertProblem(t, m.postDocs(ada.token, id(p), "application/json", []byte(`{"from_repository": true}`)), 422, "invalid")
+	assertProblem(t, m.postDocs(ada.token, p.ID, "text/plain", []byte("hello")), 415, "unsupported_media_type")
+	assertProblem(t, m.postDocs(bob.token, p.ID, "application/yaml", testdataFile(t, "specs/petstore-v2.yaml")), 404, "not_found")
+	assertProblem(t, m.postDocs(ada.token, p.ID, "application/json", []byte(`{"from_repository": true}`)), 422, "invalid")
 	draft := m.createProject(ada, map[string]any{"title": "Hidden"})
-	m.postDocs(ada.token, id(draft), "application/json", testdataFile(t, "specs/orders-3.1.json"))
-	m.waitDocs(ada.token, id(draft))
+	m.postDocs(ada.token, draft.ID, "application/json", testdataFile(t, "specs/orders-3.1.json"))
+	m.waitDocs(ada.token, draft.ID)
 	if r := m.do(req{method: "GET", path: "/ada/hidden/openapi.json"}); r.status != 404 {
 		t.Errorf("a draft's docs are public: %d", r.status)
 	}
@@ -122,10 +122,10 @@ func TestAPIDocsFromRepository(t *testing.T) {
 	m := newMediaAPI(t, mediaConfig{})
 	ada := m.signUp("ada")
 	p := m.createProject(ada, map[string]any{"title": "Orders", "visibility": "public", "repository_url": srv + "/r.git"})
-	if r := m.postDocs(ada.token, id(p), "application/json", []byte(`{"from_repository": true}`)); r.status != 202 {
+	if r := m.postDocs(ada.token, p.ID, "application/json", []byte(`{"from_repository": true}`)); r.status != 202 {
 		t.Fatalf("%d %s", r.status, r.body)
 	}
-	if d := m.waitDocs(ada.token, id(p)); d["status"] != "ready" || d["title"] != "Orders" || d["source"] != "repository" {
+	if d := m.waitDocs(ada.token, p.ID); d["status"] != "ready" || d["title"] != "Orders" || d["source"] != "repository" {
 		t.Errorf("docs from the repository: %v", d)
 	}
 }

@@ -24,7 +24,7 @@ func TestDemoEndpoints(t *testing.T) {
 	})
 	ada, bob := a.signUp("ada"), a.signUp("bob")
 	p := a.createProject(ada, map[string]any{"title": "Orders", "visibility": "public", "demo_url": up.URL})
-	path := "/api/v1/projects/" + itoa(id(p)) + "/demo"
+	path := "/api/v1/projects/" + itoa(p.ID) + "/demo"
 
 	sum := a.expect(req{method: "GET", path: path, token: ada.token}, 200).json(t)
 	if sum["state"] != "unknown" || sum["last_check"] != nil {
@@ -55,7 +55,7 @@ func TestDemoEndpoints(t *testing.T) {
 	assertProblem(t, a.do(req{method: "GET", path: path, token: bob.token}), 404, "not_found")
 	assertProblem(t, a.do(req{method: "POST", path: path + "/check", token: bob.token}), 404, "not_found")
 	noDemo := a.createProject(ada, map[string]any{"title": "No demo", "visibility": "public"})
-	assertProblem(t, a.do(req{method: "POST", path: "/api/v1/projects/" + itoa(id(noDemo)) + "/demo/check", token: ada.token}), 422, "invalid")
+	assertProblem(t, a.do(req{method: "POST", path: "/api/v1/projects/" + itoa(noDemo.ID) + "/demo/check", token: ada.token}), 422, "invalid")
 }
 
 func TestDemoHealthOnPages(t *testing.T) {
@@ -77,17 +77,17 @@ func TestDemoHealthOnPages(t *testing.T) {
 	if page := string(a.expect(req{method: "GET", path: "/ada"}, 200).body); !strings.Contains(page, "not checked yet") {
 		t.Error("before any check the badge says so")
 	}
-	a.expect(req{method: "POST", path: "/api/v1/projects/" + itoa(id(p)) + "/demo/check", token: ada.token}, 200)
+	a.expect(req{method: "POST", path: "/api/v1/projects/" + itoa(p.ID) + "/demo/check", token: ada.token}, 200)
 	page := string(a.expect(req{method: "GET", path: "/ada"}, 200).body)
 	if !strings.Contains(page, `class="badge up"`) || !strings.Contains(page, "checked just now") {
 		t.Errorf("the public page lacks an up badge with its check time")
 	}
 	down = true
-	a.expect(req{method: "POST", path: "/api/v1/projects/" + itoa(id(p)) + "/demo/check", token: ada.token}, 200)
+	a.expect(req{method: "POST", path: "/api/v1/projects/" + itoa(p.ID) + "/demo/check", token: ada.token}, 200)
 	if page := string(a.expect(req{method: "GET", path: "/ada/orders"}, 200).body); !strings.Contains(page, `class="badge down"`) {
 		t.Error("the project page lacks the down badge")
 	}
-	dash := string(a.expect(req{method: "GET", path: "/dashboard/projects/" + itoa(id(p)), headers: map[string]string{"Cookie": "folio_session=" + ada.token}}, 200).body)
+	dash := string(a.expect(req{method: "GET", path: "/dashboard/projects/" + itoa(p.ID), headers: map[string]string{"Cookie": "folio_session=" + ada.token}}, 200).body)
 	for _, want := range []string{`<svg class="spark"`, `<rect class="up"`, `<rect class="down"`, "Last error: The demo answered HTTP 502 Bad Gateway.", "uptime 24 h 50.0%"} {
 		if !strings.Contains(dash, want) {
 			t.Errorf("the dashboard lacks %q", want)

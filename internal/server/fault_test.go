@@ -74,7 +74,7 @@ func TestRedisRestartWhileServing(t *testing.T) {
 	}
 	f, _ := os.Open(testenv.Image(t, 320, 200, ".png"))
 	defer f.Close()
-	r := m.upload(ada.token, fmt.Sprintf("/api/v1/projects/%d/media?kind=screenshot", id(p)), f, "image/png", false)
+	r := m.upload(ada.token, fmt.Sprintf("/api/v1/projects/%d/media?kind=screenshot", p.ID), f, "image/png", false)
 	if r.status != 201 || r.json(t)["status"] != "uploaded" {
 		t.Fatalf("upload with Redis down: %d %s", r.status, r.body)
 	}

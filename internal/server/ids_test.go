@@ -25,8 +25,8 @@ func TestPathIDsAreCanonicalOr404(t *testing.T) {
 	a := newAPI(t, withPages(t))
 	ada := a.signUp("ada")
 	p := a.createProject(ada, map[string]any{"title": "Orders"})
-	a.expect(req{method: "GET", path: "/api/v1/projects/" + itoa(id(p)), token: ada.token}, 200)
-	bad := append(nonCanonical(id(p)), "0", "-1", "9223372036854775808", "99999999999999999999", "1e3")
+	a.expect(req{method: "GET", path: "/api/v1/projects/" + itoa(p.ID), token: ada.token}, 200)
+	bad := append(nonCanonical(p.ID), "0", "-1", "9223372036854775808", "99999999999999999999", "1e3")
 	for _, s := range bad {
 		for _, r := range []req{
 			{method: "GET", path: "/api/v1/projects/" + s},
@@ -42,7 +42,7 @@ func TestPathIDsAreCanonicalOr404(t *testing.T) {
 			}
 		}
 	}
-	for _, s := range nonCanonical(id(p)) {
+	for _, s := range nonCanonical(p.ID) {
 		hr := httptest.NewRequest("GET", "/dashboard/projects/"+s, nil)
 		hr.AddCookie(&http.Cookie{Name: "folio_session", Value: ada.token})
 		resp, err := a.srv.App().Test(hr, -1)
@@ -54,7 +54,7 @@ func TestPathIDsAreCanonicalOr404(t *testing.T) {
 			t.Errorf("dashboard page for %q: %d, want 404", s, resp.StatusCode)
 		}
 	}
-	if got := a.do(req{method: "GET", path: "/api/v1/projects/" + itoa(id(p)), token: ada.token}); got.json(t)["title"] != "Orders" {
+	if got := a.do(req{method: "GET", path: "/api/v1/projects/" + itoa(p.ID), token: ada.token}); got.json(t)["title"] != "Orders" {
 		t.Errorf("the project changed through a non-canonical id: %s", got.body)
 	}
 }
@@ -75,14 +75,14 @@ func TestCheckNowLimitIsPerProjectNotPerSpelling(t *testing.T) {
 		return a.do(req{method: "POST", path: "/api/v1/projects/" + s + "/demo/check", token: ada.token})
 	}
 	for range 3 {
-		if got := check(itoa(id(p))); got.status != 200 {
+		if got := check(itoa(p.ID)); got.status != 200 {
 			t.Fatalf("check now: %d %s", got.status, got.body)
 		}
 	}
-	for _, s := range nonCanonical(id(p)) {
+	for _, s := range nonCanonical(p.ID) {
 		if got := check(s); got.status != 404 {
 			t.Errorf("check now as %q: %d, want 404 (a spelling must not buy a new budget); %s", s, got.status, got.body)
 		}
 	}
-	assertProblem(t, check(itoa(id(p))), 429, "too_many_requests")
+	assertProblem(t, check(itoa(p.ID)), 429, "too_many_requests")
 }

@@ -91,7 +91,7 @@ func TestTruncatedUploadsAreDiscarded(t *testing.T) {
 	m := newMediaAPI(t, mediaConfig{})
 	ada := m.signUp("ada")
 	p := m.createProject(ada, map[string]any{"title": "Orders"})
-	upload := fmt.Sprintf("/api/v1/projects/%d/media?kind=screencast&filename=demo.mp4", id(p))
+	upload := fmt.Sprintf("/api/v1/projects/%d/media?kind=screencast&filename=demo.mp4", p.ID)
 	head, _ := os.ReadFile(testenv.Video(t, 160, 120, 1))
 
 	for _, sent := range []int{1 << 20, 7 << 20} {
@@ -152,10 +152,10 @@ func TestDeclaredOversizeRefusedAtOnce(t *testing.T) {
 		declared          int
 	}{
 		{"/api/v1/me/avatar", "image/png", 25 << 20},
-		{fmt.Sprintf("/api/v1/projects/%d/media?kind=screencast", id(p)), "video/mp4", 25 << 20},
+		{fmt.Sprintf("/api/v1/projects/%d/media?kind=screencast", p.ID), "video/mp4", 25 << 20},
 		{"/api/v1/projects", "application/json", 25 << 20},
-		{fmt.Sprintf("/API/v1/projects/%d/media/?kind=screenshot", id(p)), "image/png", 25 << 20},
-		{fmt.Sprintf("/api/v1/projects/%d/apidocs", id(p)), "application/zip", 60 << 20},
+		{fmt.Sprintf("/API/v1/projects/%d/media/?kind=screenshot", p.ID), "image/png", 25 << 20},
+		{fmt.Sprintf("/api/v1/projects/%d/apidocs", p.ID), "application/zip", 60 << 20},
 	} {
 		c := m.dial("POST", tc.path, ada.token, "Content-Type: "+tc.contentType, fmt.Sprintf("Content-Length: %d", tc.declared))
 		resp, took := c.response(5 * time.Second)
@@ -176,7 +176,7 @@ func TestIdleUploadBodyIsCut(t *testing.T) {
 	m := newMediaAPI(t, mediaConfig{bodyIdle: time.Second})
 	ada := m.signUp("ada")
 	p := m.createProject(ada, map[string]any{"title": "Orders"})
-	path := fmt.Sprintf("/api/v1/projects/%d/media?kind=screencast", id(p))
+	path := fmt.Sprintf("/api/v1/projects/%d/media?kind=screencast", p.ID)
 	head, _ := os.ReadFile(testenv.Video(t, 160, 120, 1))
 
 	// A body declared and never sent, then one that stops after a part.
@@ -204,7 +204,7 @@ func TestConcurrentUploadLimits(t *testing.T) {
 	newOwner := func(handle string) owner {
 		a := m.signUp(handle)
 		p := m.createProject(a, map[string]any{"title": "Orders"})
-		return owner{a.token, fmt.Sprintf("/api/v1/projects/%d/media?kind=screencast", id(p))}
+		return owner{a.token, fmt.Sprintf("/api/v1/projects/%d/media?kind=screencast", p.ID)}
 	}
 	// begin starts an upload of size bytes and sends its first bytes.
 	begin := func(o owner, size int) *rawConn {

@@ -201,7 +201,7 @@ func TestStreamingScreencastBecomesReady(t *testing.T) {
 	m := newMediaAPI(t, mediaConfig{})
 	ada := m.signUp("ada")
 	p := m.createProject(ada, map[string]any{"title": "Orders", "visibility": "public"})
-	r := m.uploadFile(ada.token, id(p), "screencast", testenv.Video(t, 640, 360, 3))
+	r := m.uploadFile(ada.token, p.ID, "screencast", testenv.Video(t, 640, 360, 3))
 	if r.status != 201 {
 		t.Fatalf("upload: %d %s", r.status, r.body)
 	}
@@ -263,7 +263,7 @@ func TestScreenshotMultipartIsResizedAndStripped(t *testing.T) {
 	data, _ := os.ReadFile(jpeg)
 	fw.Write(data)
 	mw.Close()
-	r := m.upload(ada.token, fmt.Sprintf("/api/v1/projects/%d/media?kind=screenshot", id(p)), &body, mw.FormDataContentType(), true)
+	r := m.upload(ada.token, fmt.Sprintf("/api/v1/projects/%d/media?kind=screenshot", p.ID), &body, mw.FormDataContentType(), true)
 	if r.status != 201 {
 		t.Fatalf("upload: %d %s", r.status, r.body)
 	}
@@ -289,7 +289,7 @@ func TestUploadsRefusedBeforeTheyCost(t *testing.T) {
 	m := newMediaAPI(t, mediaConfig{video: 1 << 20, image: 1 << 20})
 	ada := m.signUp("ada")
 	p := m.createProject(ada, map[string]any{"title": "Orders"})
-	path := fmt.Sprintf("/api/v1/projects/%d/media?kind=screencast&filename=demo.mp4", id(p))
+	path := fmt.Sprintf("/api/v1/projects/%d/media?kind=screencast&filename=demo.mp4", p.ID)
 
 	// Text named .mp4 and declared as video/mp4 is still text.
 	r := m.upload(ada.token, path, strings.NewReader("just some text pretending to be a video\n"), "video/mp4", false)
@@ -346,7 +346,7 @@ func TestUploadsRefusedBeforeTheyCost(t *testing.T) {
 	bob := m.signUp("bob")
 	r = m.upload(bob.token, path, bytes.NewReader(head), "video/mp4", false)
 	assertProblem(t, r, 404, "not_found")
-	assertProblem(t, m.upload(ada.token, fmt.Sprintf("/api/v1/projects/%d/media?kind=poster", id(p)), bytes.NewReader(head), "video/mp4", false), 422, "invalid")
+	assertProblem(t, m.upload(ada.token, fmt.Sprintf("/api/v1/projects/%d/media?kind=poster", p.ID), bytes.NewReader(head), "video/mp4", false), 422, "invalid")
 }
 
 func TestCorruptVideoFailsWithReason(t *testing.T) {
@@ -357,7 +357,7 @@ func TestCorruptVideoFailsWithReason(t *testing.T) {
 	data, _ := os.ReadFile(testenv.Video(t, 320, 240, 2))
 	// Without +faststart the index is at the end; cutting it off leaves a
 	// file that starts like an MP4 but cannot be read.
-	r := m.upload(ada.token, fmt.Sprintf("/api/v1/projects/%d/media?kind=screencast", id(p)), bytes.NewReader(data[:len(data)/2]), "video/mp4", false)
+	r := m.upload(ada.token, fmt.Sprintf("/api/v1/projects/%d/media?kind=screencast", p.ID), bytes.NewReader(data[:len(data)/2]), "video/mp4", false)
 	if r.status != 201 {
 		t.Fatalf("upload: %d %s", r.status, r.body)
 	}
@@ -375,7 +375,7 @@ func TestRangeRequestsAndDraftPrivacy(t *testing.T) {
 	m := newMediaAPI(t, mediaConfig{})
 	ada, bob := m.signUp("ada"), m.signUp("bob")
 	p := m.createProject(ada, map[string]any{"title": "Secret"}) // a draft
-	r := m.uploadFile(ada.token, id(p), "screencast", testenv.Video(t, 320, 240, 2))
+	r := m.uploadFile(ada.token, p.ID, "screencast", testenv.Video(t, 320, 240, 2))
 	done := m.waitFor(ada.token, id(r.json(t)))
 	video := pathOf(renditions(t, done)["video"]["url"].(string))
 
@@ -392,7 +392,7 @@ func TestRangeRequestsAndDraftPrivacy(t *testing.T) {
 		t.Fatalf("owner read: %d cache %q", full.status, full.header.Get("Cache-Control"))
 	}
 
-	m.expect(req{method: "PATCH", path: "/api/v1/projects/" + itoa(id(p)), token: ada.token, body: map[string]any{"visibility": "public"}}, 200)
+	m.expect(req{method: "PATCH", path: "/api/v1/projects/" + itoa(p.ID), token: ada.token, body: map[string]any{"visibility": "public"}}, 200)
 	size := len(full.body)
 	part, _ := m.fetch(video, "", map[string]string{"Range": "bytes=100-199"})
 	if part.status != 206 || part.header.Get("Content-Range") != fmt.Sprintf("bytes 100-199/%d", size) || !bytes.Equal(part.body, full.body[100:200]) {
@@ -424,7 +424,7 @@ func TestDirectUploadResumableCompleteTwiceOneJob(t *testing.T) {
 	ada := m.signUp("ada")
 	p := m.createProject(ada, map[string]any{"title": "Orders", "visibility": "public"})
 	data, _ := os.ReadFile(testenv.NoisePNG(t, 4000, 4000)) // over 16 MiB: two parts
-	start := m.expect(req{method: "POST", path: fmt.Sprintf("/api/v1/projects/%d/uploads", id(p)), token: ada.token, body: map[string]any{
+	start := m.expect(req{method: "POST", path: fmt.Sprintf("/api/v1/projects/%d/uploads", p.ID), token: ada.token, body: map[string]any{
 		"kind": "screenshot", "filename": "noise.png", "size": len(data), "content_type": "image/png",
 	}}, 201).json(t)
 	parts := start["parts"].([]any)
@@ -488,7 +488,7 @@ func TestDirectUploadResumableCompleteTwiceOneJob(t *testing.T) {
 	}
 
 	// A second upload is aborted: nothing remains.
-	other := m.expect(req{method: "POST", path: fmt.Sprintf("/api/v1/projects/%d/uploads", id(p)), token: ada.token, body: map[string]any{
+	other := m.expect(req{method: "POST", path: fmt.Sprintf("/api/v1/projects/%d/uploads", p.ID), token: ada.token, body: map[string]any{
 		"kind": "screencast", "filename": "x.mp4", "size": 1000, "content_type": "video/mp4",
 	}}, 201).json(t)
 	otherID := int64(other["media_id"].(float64))
@@ -502,7 +502,7 @@ func TestDirectUploadResumableCompleteTwiceOneJob(t *testing.T) {
 	if ups, _ := m.store.IncompleteUploads(context.Background(), "media/"); len(ups) != 0 {
 		t.Errorf("aborted upload still open: %v", ups)
 	}
-	r := m.do(req{method: "POST", path: fmt.Sprintf("/api/v1/projects/%d/uploads", id(p)), token: ada.token, body: map[string]any{
+	r := m.do(req{method: "POST", path: fmt.Sprintf("/api/v1/projects/%d/uploads", p.ID), token: ada.token, body: map[string]any{
 		"kind": "screencast", "filename": "x.mp4", "size": 300 << 20, "content_type": "text/plain",
 	}})
 	assertProblem(t, r, 422, "invalid")
@@ -516,7 +516,7 @@ func TestDeletingAProjectDeletesItsObjects(t *testing.T) {
 	m := newMediaAPI(t, mediaConfig{})
 	ada := m.signUp("ada")
 	p := m.createProject(ada, map[string]any{"title": "Orders"})
-	r := m.uploadFile(ada.token, id(p), "screenshot", testenv.Image(t, 200, 100, ".png"))
+	r := m.uploadFile(ada.token, p.ID, "screenshot", testenv.Image(t, 200, 100, ".png"))
 	mediaID := id(r.json(t))
 	m.waitFor(ada.token, mediaID)
 	var original string
@@ -527,7 +527,7 @@ func TestDeletingAProjectDeletesItsObjects(t *testing.T) {
 	if keys := m.keys(prefix); len(keys) != 3 {
 		t.Fatalf("objects %v, want original, image and thumbnail", keys)
 	}
-	m.expect(req{method: "DELETE", path: "/api/v1/projects/" + itoa(id(p)), token: ada.token}, 204)
+	m.expect(req{method: "DELETE", path: "/api/v1/projects/" + itoa(p.ID), token: ada.token}, 204)
 	deadline := time.Now().Add(30 * time.Second)
 	for len(m.keys(prefix)) > 0 {
 		if time.Now().After(deadline) {

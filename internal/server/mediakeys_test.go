@@ -76,7 +76,7 @@ func TestRenditionsByUnguessableKeyOnlyWhileInUse(t *testing.T) {
 	// link, like the page, but stays out of shared caches and search
 	// engines; a draft's is its owner's alone.
 	p := m.createProject(ada, map[string]any{"title": "Quiet", "visibility": "unlisted"})
-	shot := m.waitFor(ada.token, id(m.uploadFile(ada.token, id(p), "screenshot", testenv.Image(t, 400, 300, ".png")).json(t)))
+	shot := m.waitFor(ada.token, id(m.uploadFile(ada.token, p.ID, "screenshot", testenv.Image(t, 400, 300, ".png")).json(t)))
 	shotURL := pathOf(renditions(t, shot)["image"]["url"].(string))
 	if got, _ := status(fmt.Sprintf("/media/%d/image", id(shot)), ""); got != 404 {
 		t.Errorf("the sequential id still serves an unlisted project's screenshot: %d", got)
@@ -85,10 +85,10 @@ func TestRenditionsByUnguessableKeyOnlyWhileInUse(t *testing.T) {
 	if resp.status != 200 || !strings.HasPrefix(resp.header.Get("Cache-Control"), "private") || resp.header.Get("X-Robots-Tag") != "noindex" {
 		t.Errorf("unlisted screenshot by its key: %d %v, want 200, private, noindex", resp.status, resp.header)
 	}
-	if page := string(m.expect(req{method: "GET", path: "/ada/" + p["slug"].(string)}, 200).body); !strings.Contains(page, shotURL) {
+	if page := string(m.expect(req{method: "GET", path: "/ada/" + p.Slug}, 200).body); !strings.Contains(page, shotURL) {
 		t.Errorf("the unlisted page does not show %s", shotURL)
 	}
-	m.expect(req{method: "PATCH", path: "/api/v1/projects/" + itoa(id(p)), token: ada.token, body: map[string]any{"visibility": "draft"}}, 200)
+	m.expect(req{method: "PATCH", path: "/api/v1/projects/" + itoa(p.ID), token: ada.token, body: map[string]any{"visibility": "draft"}}, 200)
 	if got, _ := status(shotURL, ""); got != 404 {
 		t.Errorf("a draft's screenshot, anonymously: %d, want 404", got)
 	}

@@ -74,7 +74,7 @@ func TestRequestIDFollowsTheRequestIntoItsTask(t *testing.T) {
 	p := m.createProject(ada, map[string]any{"title": "Orders"})
 	f, _ := os.Open(testenv.Image(t, 320, 200, ".png"))
 	defer f.Close()
-	hr, _ := http.NewRequest("POST", fmt.Sprintf("%s/api/v1/projects/%d/media?kind=screenshot", m.base, id(p)), f)
+	hr, _ := http.NewRequest("POST", fmt.Sprintf("%s/api/v1/projects/%d/media?kind=screenshot", m.base, p.ID), f)
 	hr.Header.Set("Authorization", "Bearer "+ada.token)
 	hr.Header.Set("X-Request-ID", "trace-7f3a-upload")
 	resp, err := http.DefaultClient.Do(hr)
@@ -120,7 +120,7 @@ func TestMetricsExposeTheNamedSeries(t *testing.T) {
 	reg.WatchQueues(m.inspector)
 	ada := m.signUp("ada")
 	p := m.createProject(ada, map[string]any{"title": "Orders", "visibility": "public"})
-	r := m.uploadFile(ada.token, id(p), "screenshot", testenv.Image(t, 320, 200, ".png"))
+	r := m.uploadFile(ada.token, p.ID, "screenshot", testenv.Image(t, 320, 200, ".png"))
 	m.waitFor(ada.token, id(r.json(t)))
 	for range 3 {
 		m.expect(req{method: "GET", path: "/api/v1/portfolios/ada"}, 200)

@@ -88,7 +88,7 @@ func TestPagesRenderMarkdownOnce(t *testing.T) {
 
 	for _, tt := range []struct{ path, body, meta string }{
 		{"/ada", "I <em>build</em> things.", `content="I build things."`},
-		{"/ada/" + p["slug"].(string), "A <strong>queue</strong>.", `content="A queue.`},
+		{"/ada/" + p.Slug, "A <strong>queue</strong>.", `content="A queue.`},
 	} {
 		before := a.srv.Site().MarkdownRenders()
 		page := string(a.expect(req{method: "GET", path: tt.path}, 200).body)

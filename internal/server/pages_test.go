@@ -36,11 +36,11 @@ func TestPagesEscapeEveryUserField(t *testing.T) {
 	p := a.createProject(ada, map[string]any{"title": "T " + evil, "tagline": evil, "visibility": "public",
 		"description": evil + "\n\n[click](javascript:alert(2))", "tech_tags": []string{evil},
 		"pitch": map[string]string{"problem": evil, "approach": evil, "result": evil}})
-	a.expect(req{method: "PUT", path: "/api/v1/me/featured", token: ada.token, body: map[string]any{"project_ids": []int64{id(p)}}}, 200)
+	a.expect(req{method: "PUT", path: "/api/v1/me/featured", token: ada.token, body: map[string]any{"project_ids": []int64{p.ID}}}, 200)
 	// A javascript: link is refused at the API, so it never reaches a page.
-	assertProblem(t, a.do(req{method: "PATCH", path: "/api/v1/projects/" + itoa(id(p)), token: ada.token, body: map[string]any{"demo_url": "javascript:alert(1)"}}), 422, "invalid")
+	assertProblem(t, a.do(req{method: "PATCH", path: "/api/v1/projects/" + itoa(p.ID), token: ada.token, body: map[string]any{"demo_url": "javascript:alert(1)"}}), 422, "invalid")
 
-	for _, path := range []string{"/ada", "/ada/" + p["slug"].(string), "/explore?q=ada"} {
+	for _, path := range []string{"/ada", "/ada/" + p.Slug, "/explore?q=ada"} {
 		body := string(a.expect(req{method: "GET", path: path}, 200).body)
 		if strings.Contains(body, "<script>alert") || strings.Contains(body, "onerror=") || strings.Contains(body, "javascript:") {
 			t.Errorf("%s renders user input unescaped", path)
@@ -59,13 +59,13 @@ func TestPages404DraftsAndCache(t *testing.T) {
 	draft := a.createProject(ada, map[string]any{"title": "Secret draft"})
 	unlisted := a.createProject(ada, map[string]any{"title": "Unlisted one", "visibility": "unlisted"})
 
-	for _, path := range []string{"/nobody", "/ada/no-such-project", "/ada/" + draft["slug"].(string), "/x/y/z"} {
+	for _, path := range []string{"/nobody", "/ada/no-such-project", "/ada/" + draft.Slug, "/x/y/z"} {
 		r := a.do(req{method: "GET", path: path})
 		if r.status != 404 || !strings.Contains(r.header.Get("Content-Type"), "text/html") || !strings.Contains(string(r.body), "Not found") {
 			t.Errorf("%s: %d %s, want an HTML 404 page", path, r.status, r.header.Get("Content-Type"))
 		}
 	}
-	if r := a.do(req{method: "GET", path: "/ada/" + draft["slug"].(string), token: bob.token}); r.status != 404 {
+	if r := a.do(req{method: "GET", path: "/ada/" + draft.Slug, token: bob.token}); r.status != 404 {
 		t.Errorf("another owner sees a draft: %d", r.status)
 	}
 	// A signed-in visitor's page (its navigation differs) stays out of shared caches.
@@ -74,7 +74,7 @@ func TestPages404DraftsAndCache(t *testing.T) {
 		t.Errorf("signed-in visitor: Cache-Control %q, Vary %q", bobView.header.Get("Cache-Control"), bobView.header.Get("Vary"))
 	}
 	cookie := map[string]string{"Cookie": "folio_session=" + ada.token}
-	own := a.expect(req{method: "GET", path: "/ada/" + draft["slug"].(string), headers: cookie}, 200)
+	own := a.expect(req{method: "GET", path: "/ada/" + draft.Slug, headers: cookie}, 200)
 	if !strings.Contains(string(own.body), "draft") || own.header.Get("Cache-Control") != "private, no-store" {
 		t.Errorf("the owner's draft view lacks its banner or is cacheable")
 	}
@@ -85,7 +85,7 @@ func TestPages404DraftsAndCache(t *testing.T) {
 	if ownPage := string(a.expect(req{method: "GET", path: "/ada", headers: cookie}, 200).body); !strings.Contains(ownPage, "Secret draft") {
 		t.Errorf("the owner should see the draft, marked")
 	}
-	a.expect(req{method: "GET", path: "/ada/" + unlisted["slug"].(string)}, 200)
+	a.expect(req{method: "GET", path: "/ada/" + unlisted.Slug}, 200)
 
 	// Cached for visitors, 304 on a matching ETag, and changed at once by an edit.
 	first := a.expect(req{method: "GET", path: "/ada"}, 200)
@@ -96,7 +96,7 @@ func TestPages404DraftsAndCache(t *testing.T) {
 	if r := a.do(req{method: "GET", path: "/ada", headers: map[string]string{"If-None-Match": first.header.Get("ETag")}}); r.status != 304 {
 		t.Errorf("If-None-Match: %d, want 304", r.status)
 	}
-	a.expect(req{method: "PATCH", path: "/api/v1/projects/" + itoa(id(pub)), token: ada.token, body: map[string]any{"title": "Renamed project"}}, 200)
+	a.expect(req{method: "PATCH", path: "/api/v1/projects/" + itoa(pub.ID), token: ada.token, body: map[string]any{"title": "Renamed project"}}, 200)
 	after := a.expect(req{method: "GET", path: "/ada", headers: map[string]string{"If-None-Match": first.header.Get("ETag")}}, 200)
 	if !strings.Contains(string(after.body), "Renamed project") || after.header.Get("X-Cache") == "hit" || after.header.Get("X-Cache") == "memo" {
 		t.Errorf("the edit is not on the next visit (X-Cache %q)", after.header.Get("X-Cache"))
@@ -114,7 +114,7 @@ func TestPagesSEOAndSitemap(t *testing.T) {
 	p := a.createProject(ada, map[string]any{"title": "Orders API", "tagline": "Idempotent intake", "visibility": "public",
 		"repository_url": "https://github.com/ada/orders", "tech_tags": []string{"Go"}})
 	a.createProject(ada, map[string]any{"title": "Hidden"})
-	page := string(a.expect(req{method: "GET", path: "/ada/" + p["slug"].(string)}, 200).body)
+	page := string(a.expect(req{method: "GET", path: "/ada/" + p.Slug}, 200).body)
 	for _, want := range []string{`<title>Orders API · ADA · Folio</title>`, `name="description" content="Idempotent intake"`,
 		`rel="canonical" href="http://localhost:8080/ada/orders-api"`, `property="og:title"`, `name="twitter:card"`,
 		`application/ld+json`, `"@type":"SoftwareSourceCode"`, `"codeRepository":"https://github.com/ada/orders"`, `<main id="main">`} {

@@ -23,11 +23,11 @@ func TestFeaturedOrderLimitAndOwnership(t *testing.T) {
 	ada, bob := a.signUp("ada"), a.signUp("bob")
 	var ids []int64
 	for i := range 6 {
-		ids = append(ids, id(a.createProject(ada, map[string]any{"title": fmt.Sprintf("p%d", i), "visibility": "public"})))
+		ids = append(ids, a.createProject(ada, map[string]any{"title": fmt.Sprintf("p%d", i), "visibility": "public"}).ID)
 	}
-	draft := id(a.createProject(ada, map[string]any{"title": "draft"}))
-	unlisted := id(a.createProject(ada, map[string]any{"title": "unlisted", "visibility": "unlisted"}))
-	bobs := id(a.createProject(bob, map[string]any{"title": "bobs", "visibility": "public"}))
+	draft := a.createProject(ada, map[string]any{"title": "draft"}).ID
+	unlisted := a.createProject(ada, map[string]any{"title": "unlisted", "visibility": "unlisted"}).ID
+	bobs := a.createProject(bob, map[string]any{"title": "bobs", "visibility": "public"}).ID
 
 	put := func(ids ...int64) response {
 		if ids == nil {

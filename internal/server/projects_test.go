@@ -19,13 +19,13 @@ func TestProjectCRUD(t *testing.T) {
 		"tech_tags": []string{"Go", "go", " PostgreSQL "}, "demo_url": "https://orders.example.com",
 		"repository_url": "https://github.com/ada/orders",
 	})
-	if p["slug"] != "cafe-orders-api" || p["visibility"] != "draft" || p["featured_rank"] != nil {
+	if p.Slug != "cafe-orders-api" || p.Visibility != "draft" || p.FeaturedRank != nil {
 		t.Errorf("created %v", p)
 	}
-	if tags := fmt.Sprint(p["tech_tags"]); tags != "[Go PostgreSQL]" {
+	if tags := fmt.Sprint(p.TechTags); tags != "[Go PostgreSQL]" {
 		t.Errorf("tags %s, want [Go PostgreSQL]", tags)
 	}
-	path := "/api/v1/projects/" + itoa(id(p))
+	path := "/api/v1/projects/" + itoa(p.ID)
 	got := a.expect(req{method: "GET", path: path, token: ada.token}, 200).json(t)
 	if got["title"] != "Café Orders API!" || got["pitch"].(map[string]any)["result"] != "R" {
 		t.Errorf("get %v", got)
@@ -35,8 +35,8 @@ func TestProjectCRUD(t *testing.T) {
 		t.Errorf("patch changed the wrong fields: %v", patched)
 	}
 	// Same title again: the slug gets a suffix.
-	if again := a.createProject(ada, map[string]any{"title": "Cafe orders API"}); again["slug"] != "cafe-orders-api-2" {
-		t.Errorf("second slug %v", again["slug"])
+	if again := a.createProject(ada, map[string]any{"title": "Cafe orders API"}); again.Slug != "cafe-orders-api-2" {
+		t.Errorf("second slug %v", again.Slug)
 	}
 	r := a.do(req{method: "POST", path: "/api/v1/projects", token: ada.token, body: map[string]any{"title": "X", "slug": "cafe-orders-api"}})
 	assertProblem(t, r, 409, "conflict")
@@ -50,7 +50,7 @@ func TestAnotherOwnersProjectIs404(t *testing.T) {
 	a := newAPI(t)
 	ada, bob := a.signUp("ada"), a.signUp("bob")
 	p := a.createProject(ada, map[string]any{"title": "Secret", "visibility": "public"})
-	path := "/api/v1/projects/" + itoa(id(p))
+	path := "/api/v1/projects/" + itoa(p.ID)
 	for _, r := range []req{
 		{method: "GET", path: path, token: bob.token},
 		{method: "PATCH", path: path, token: bob.token, body: map[string]any{"title": "mine"}},
@@ -206,7 +206,7 @@ func TestPaginationIsStableUnderInserts(t *testing.T) {
 	want := map[string]bool{}
 	for i := range 25 {
 		p := a.createProject(ada, map[string]any{"title": fmt.Sprintf("Project %02d", i)})
-		want[p["slug"].(string)] = true
+		want[p.Slug] = true
 	}
 	seen := map[string]int{}
 	cursor, pages := "", 0
@@ -251,7 +251,7 @@ func TestETagAnswers304(t *testing.T) {
 	ada := a.signUp("ada")
 	p := a.createProject(ada, map[string]any{"title": "Orders", "visibility": "public"})
 	for _, r := range []req{
-		{method: "GET", path: "/api/v1/projects/" + itoa(id(p)), token: ada.token},
+		{method: "GET", path: "/api/v1/projects/" + itoa(p.ID), token: ada.token},
 		{method: "GET", path: "/api/v1/projects", token: ada.token},
 		{method: "GET", path: "/api/v1/me", token: ada.token},
 		{method: "GET", path: "/api/v1/portfolios/ada"},
