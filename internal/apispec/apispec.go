@@ -38,7 +38,7 @@ type Spec struct {
 func (s *Spec) document() ([]byte, []byte, error) {
 	s.once.Do(func() {
 		var v2 openapi2.T
-		if err := json.Unmarshal([]byte(docs.SwaggerInfo.ReadDoc()), &v2); err != nil {
+		if err := json.Unmarshal(docs.Swagger(), &v2); err != nil {
 			s.err = fmt.Errorf("read swag document: %w", err)
 			return
 		}

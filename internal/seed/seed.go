@@ -239,7 +239,7 @@ func (m *Media) addDocs(ctx context.Context, p *folio.Project, own bool) error {
 // else a small made-up one.
 func (m *Media) docsSource(p *folio.Project, own bool) ([]byte, error) {
 	if own {
-		return []byte(docs.SwaggerInfo.ReadDoc()), nil
+		return docs.Swagger(), nil
 	}
 	resource := strings.ToLower(strings.Fields(p.Title)[0]) + "s"
 	spec := map[string]any{
