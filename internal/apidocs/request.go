@@ -81,11 +81,11 @@ func (r *Requester) Submit(ctx context.Context, sub Submission) (*folio.APIDocs,
 		defer release()
 	}
 	tooLarge := folio.Errorf(folio.ETOOLARGE, "The request body is larger than %d bytes.", limit)
-	var body io.Reader = &limitedReader{r: sub.Body, n: limit}
+	var body io.Reader = storage.LimitReader(sub.Body, limit)
 	if sub.MediaType == "application/json" {
 		// Small enough to hold: it may be the repository request.
 		data, err := io.ReadAll(body)
-		if errors.Is(err, errTooLarge) {
+		if errors.Is(err, storage.ErrTooLarge) {
 			return nil, tooLarge
 		} else if err != nil {
 			return nil, err
@@ -106,31 +106,10 @@ func (r *Requester) Submit(ctx context.Context, sub Submission) (*folio.APIDocs,
 		body = nil
 	}
 	d, err := r.Request(ctx, sub.Project.ID, source, body, sub.MediaType, sub.RequestID)
-	if errors.Is(err, errTooLarge) {
+	if errors.Is(err, storage.ErrTooLarge) {
 		return nil, tooLarge
 	}
 	return d, err
-}
-
-var errTooLarge = errors.New("API docs source larger than the limit")
-
-// limitedReader fails once more than n bytes have been read, so that a
-// source is cut off while streaming, not after.
-type limitedReader struct {
-	r io.Reader
-	n int64
-}
-
-func (l *limitedReader) Read(p []byte) (int, error) {
-	if l.n < 0 {
-		return 0, errTooLarge
-	}
-	n, err := l.r.Read(p)
-	l.n -= int64(n)
-	if l.n < 0 {
-		return n, errTooLarge
-	}
-	return n, err
 }
 
 // Request stores the source read from body (nil for a repository source)

@@ -10,6 +10,7 @@ import (
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/media"
 	"github.com/foliohq/folio/internal/queue"
+	"github.com/foliohq/folio/internal/storage"
 )
 
 // File is a file to stream into storage.
@@ -31,27 +32,6 @@ type File struct {
 	// DeclaredSize is the size the sender announced, or -1 (or 0) when
 	// unknown; over the limit is ETOOLARGE before a byte is read.
 	DeclaredSize int64
-}
-
-var errTooLarge = errors.New("upload larger than the limit")
-
-// limitedReader fails once more than n bytes have been read, so that an
-// upload is cut off while streaming, not after.
-type limitedReader struct {
-	r io.Reader
-	n int64
-}
-
-func (l *limitedReader) Read(p []byte) (int, error) {
-	if l.n < 0 {
-		return 0, errTooLarge
-	}
-	n, err := l.r.Read(p)
-	l.n -= int64(n)
-	if l.n < 0 {
-		return n, errTooLarge
-	}
-	return n, err
 }
 
 // errCut is the answer to a body that broke off before its end.
@@ -101,14 +81,14 @@ func (s *Service) Stream(ctx context.Context, f File) (*folio.Media, error) {
 	if err := s.Media.CreateMedia(ctx, m); err != nil {
 		return nil, err
 	}
-	body := &limitedReader{r: io.MultiReader(bytes.NewReader(head), f.Body), n: limit}
+	body := storage.LimitReader(io.MultiReader(bytes.NewReader(head), f.Body), limit)
 	size, err := s.Store.PutStream(ctx, m.OriginalKey, body, contentType)
 	if err != nil {
 		cctx := context.WithoutCancel(ctx)
 		_ = s.Store.Remove(cctx, m.OriginalKey)
 		_ = s.Media.DeleteMedia(cctx, m.ID)
 		switch {
-		case errors.Is(err, errTooLarge):
+		case errors.Is(err, storage.ErrTooLarge):
 			return nil, s.tooLarge(f.Kind)
 		case errors.As(err, new(*folio.Error)):
 			return nil, err // the body was cut short or went idle
