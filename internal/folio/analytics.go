@@ -51,6 +51,9 @@ type Event struct {
 	Source    string // utm_source, when the link carried one
 	Device    DeviceClass
 	Progress  int // plays: 0 when it starts, then 25, 50, 75, 100 as each quarter is reached
+	// ShareLinkID is the tailored link the visitor came through; 0 for
+	// the public pages.
+	ShareLinkID int64
 }
 
 // EventStore keeps raw events and their daily rollups.
@@ -153,4 +156,27 @@ type AnalyticsReport struct {
 type AnalyticsReader interface {
 	// Report returns the owner's numbers for r (validated by the caller).
 	Report(ctx context.Context, ownerID int64, r AnalyticsRange) (*AnalyticsReport, error)
+}
+
+// ShareActivity is what visitors did through one share link on one day,
+// for one page (ProjectID 0: the portfolio page) and kind of event.
+type ShareActivity struct {
+	ShareLinkID int64
+	Day         time.Time
+	ProjectID   int64
+	Kind        EventKind
+	Events      int64
+	Visitors    int64
+	// MaxProgress is the furthest quarter a play reached (plays only).
+	MaxProgress int
+	First, Last time.Time
+}
+
+// ShareActivityReader reads what happened through share links, from raw
+// events (so within the analytics retention).
+type ShareActivityReader interface {
+	// ShareActivity returns the activity through links of ownerID's
+	// application, oldest first; ENOTFOUND is never returned (an unknown
+	// application has no activity).
+	ShareActivity(ctx context.Context, ownerID, applicationID int64) ([]ShareActivity, error)
 }
