@@ -24,3 +24,9 @@ CREATE TABLE notifications (
 );
 CREATE INDEX notifications_due_idx ON notifications (next_attempt_at) WHERE status = 'pending';
 CREATE INDEX notifications_owner_idx ON notifications (owner_id, id DESC);
+
+-- Notifications are mailed only to a verified address. Accounts made
+-- before verification existed keep getting mail: they are taken as
+-- verified.
+ALTER TABLE users ADD COLUMN email_verified_at timestamptz;
+UPDATE users SET email_verified_at = created_at;

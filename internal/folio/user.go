@@ -15,6 +15,9 @@ type User struct {
 	Email        string
 	PasswordHash string
 	IsAdmin      bool
+	// EmailVerifiedAt is when the owner proved the address is theirs; zero
+	// until then, and no notification is mailed to an unverified address.
+	EmailVerifiedAt time.Time
 	// ContentVersion changes whenever anything the public portfolio shows
 	// changes; cached pages are keyed by it.
 	ContentVersion int64

@@ -28,6 +28,9 @@ type userRow struct {
 	ShowEmail    bool          `bun:"show_email"`
 	AvatarID     sql.NullInt64 `bun:"avatar_media_id"`
 	IsAdmin      bool          `bun:"is_admin"`
+	// Set by the verification flow only; zero inserts as NULL, and updates
+	// name their columns.
+	EmailVerifiedAt time.Time `bun:"email_verified_at,nullzero"`
 	// Maintained by triggers: inserted as DEFAULT, never in an update list.
 	ContentVersion int64     `bun:"content_version,nullzero,default:0"`
 	Search         string    `bun:"search,scanonly"`
@@ -38,6 +41,7 @@ type userRow struct {
 func (r *userRow) user() *folio.User {
 	return &folio.User{
 		ID: r.ID, Email: r.Email, PasswordHash: r.PasswordHash, IsAdmin: r.IsAdmin, ContentVersion: r.ContentVersion,
+		EmailVerifiedAt: r.EmailVerifiedAt,
 		Profile: folio.Profile{
 			Handle: r.Handle, DisplayName: r.DisplayName, Headline: r.Headline, Bio: r.Bio,
 			Location: r.Location, WebsiteURL: r.WebsiteURL, GitHubURL: r.GitHubURL,
