@@ -21,5 +21,9 @@ func (s *Server) routes() {
 		s.app.All("/admin/queues/*", request.WithCSP(s.cspInlineStyles), s.authn.Authenticate, request.RequireAdmin, queues)
 	}
 
+	// Before the site, whose /{handle}/{project} would take their paths.
+	if s.jobs != nil {
+		s.jobs.Routes(s.app)
+	}
 	s.site.Routes(s.app)
 }

@@ -28,6 +28,7 @@ import (
 	"github.com/foliohq/folio/internal/request"
 	"github.com/foliohq/folio/internal/request/body"
 	"github.com/foliohq/folio/internal/site"
+	"github.com/foliohq/folio/internal/site/applications"
 )
 
 // Options configure the HTTP server. The fields above API are shared:
@@ -56,6 +57,9 @@ type Options struct {
 
 	API  api.Options
 	Site site.Options
+	// Applications are the dashboard's job-search pages; without
+	// Applications.Applications they are not mounted.
+	Applications applications.Options
 }
 
 // Server is Folio's HTTP server.
@@ -65,6 +69,7 @@ type Server struct {
 	log  *slog.Logger
 	api  *api.API
 	site *site.Site
+	jobs *applications.Pages // nil: not mounted
 
 	authn                      *request.Authenticator
 	cspStrict, cspInlineStyles string
@@ -102,7 +107,7 @@ func New(opts Options) *Server {
 	// pages stale.
 	ao.Changed = st.ForgetOwner
 
-	s := &Server{opts: opts, log: opts.Logger, api: api.New(ao), site: st,
+	s := &Server{opts: opts, log: opts.Logger, api: api.New(ao), site: st, jobs: jobPages(opts),
 		authn:     &request.Authenticator{Auth: opts.Auth},
 		cspStrict: request.CSP(opts.MediaOrigin, false), cspInlineStyles: request.CSP(opts.MediaOrigin, true),
 	}
@@ -219,4 +224,14 @@ func responseBytes(c *fiber.Ctx) int {
 		return c.Response().Header.ContentLength()
 	}
 	return len(c.Response().Body())
+}
+
+// jobPages builds the job-search pages when their services are given.
+func jobPages(opts Options) *applications.Pages {
+	jo := opts.Applications
+	if jo.Applications == nil || opts.Auth == nil {
+		return nil
+	}
+	jo.Logger, jo.BaseURL, jo.Auth = opts.Logger, opts.BaseURL, opts.Auth
+	return applications.New(jo)
 }

@@ -15,12 +15,14 @@ import (
 	"github.com/foliohq/folio/internal/auth"
 	"github.com/foliohq/folio/internal/metrics"
 	"github.com/foliohq/folio/internal/postgres"
+	"github.com/foliohq/folio/internal/postgres/jobsearch"
 	"github.com/foliohq/folio/internal/project"
 	"github.com/foliohq/folio/internal/purge"
 	"github.com/foliohq/folio/internal/queue"
 	"github.com/foliohq/folio/internal/ratelimit"
 	"github.com/foliohq/folio/internal/server"
 	"github.com/foliohq/folio/internal/site"
+	"github.com/foliohq/folio/internal/site/applications"
 	"github.com/foliohq/folio/internal/storage"
 	"github.com/foliohq/folio/internal/upload"
 )
@@ -73,6 +75,7 @@ func HTTPOptions(p Pools, s Settings) server.Options {
 	media := postgres.NewMediaService(p.DB)
 	apiDocs := postgres.NewAPIDocsService(p.DB)
 	demos := postgres.NewDemoService(p.DB)
+	jobs := jobsearch.New(p.DB)
 	o := server.Options{
 		Logger:  p.Logger,
 		Metrics: p.Metrics,
@@ -90,6 +93,9 @@ func HTTPOptions(p Pools, s Settings) server.Options {
 			Users: users, Projects: projects, Directory: projects,
 			Media: media, Store: p.Store, APIDocs: apiDocs, Demos: demos,
 			PageCache: p.Redis,
+		},
+		Applications: applications.Options{
+			Applications: jobs, ShareLinks: jobs, Calendar: jobs, Projects: projects,
 		},
 	}
 	if p.Store != nil {

@@ -1,0 +1,179 @@
+// Package applications serves the owner's job-search pages in the
+// dashboard: the board and table of applications, one application with its
+// tailored share links and timeline, CSV import and the calendar feed.
+// They are server-rendered and work without JavaScript: every change is a
+// form posted here, answered by a redirect (post/redirect/get).
+package applications
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"html/template"
+	"io"
+	"log/slog"
+	"net/url"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/foliohq/folio/internal/auth"
+	"github.com/foliohq/folio/internal/folio"
+	"github.com/foliohq/folio/internal/request"
+	"github.com/foliohq/folio/web"
+)
+
+// Importer turns a spreadsheet's CSV into applications, all or nothing.
+// Its error lists every bad row (EINVALID with one field error per row).
+type Importer interface {
+	ImportCSV(ctx context.Context, ownerID int64, r io.Reader) (int, error)
+}
+
+// Options configure the pages. Logger, BaseURL and Auth are the server's.
+type Options struct {
+	Logger  *slog.Logger
+	BaseURL *url.URL
+	Auth    *auth.Service
+
+	Applications folio.ApplicationService
+	ShareLinks   folio.ShareLinkService
+	Calendar     folio.CalendarFeedService
+	Projects     folio.ProjectService
+	Importer     Importer
+	// Activity reads what visitors did through share links; nil: the
+	// timeline shows the owner's own entries only.
+	Activity folio.ShareActivityReader
+	// MaxImportBytes bounds an uploaded CSV file.
+	MaxImportBytes int64
+}
+
+// Pages are the job-search pages of the dashboard.
+type Pages struct {
+	opts      Options
+	templates map[string]*template.Template
+	authn     *request.Authenticator
+	csp       string
+}
+
+// New builds the pages; Routes mounts them. It panics on a template error,
+// a build-time mistake every test catches.
+func New(opts Options) *Pages {
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.BaseURL == nil {
+		opts.BaseURL = &url.URL{Scheme: "http", Host: "localhost:8080"}
+	}
+	if opts.MaxImportBytes == 0 {
+		opts.MaxImportBytes = 5 << 20
+	}
+	t, err := web.Pages(template.FuncMap{})
+	if err != nil {
+		panic("web templates: " + err.Error())
+	}
+	return &Pages{opts: opts, templates: t, authn: &request.Authenticator{Auth: opts.Auth}, csp: request.CSP("", false)}
+}
+
+// Routes mounts the pages; they must come before the site's, whose
+// /{handle}/{project} would take these paths. Every route needs a signed-in
+// browser; every POST needs the session's CSRF token as a form field.
+func (p *Pages) Routes(r fiber.Router) {
+	g := r.Group("/dashboard", request.WithCSP(p.csp), p.authn.Authenticate, p.signedIn)
+	g.Get("/applications", p.listPage)
+	g.Get("/applications/new", p.newPage)
+	g.Post("/applications", p.formCSRF, p.create)
+	g.Post("/applications/import", p.formCSRF, p.importCSV)
+	g.Post("/calendar", p.formCSRF, p.rotateCalendar)
+	g.Post("/calendar/revoke", p.formCSRF, p.revokeCalendar)
+	g.Get("/applications/:id", p.detailPage)
+	g.Post("/applications/:id", p.formCSRF, p.update)
+	g.Post("/applications/:id/status", p.formCSRF, p.setStatus)
+	g.Post("/applications/:id/notes", p.formCSRF, p.addNote)
+	g.Post("/applications/:id/delete", p.formCSRF, p.delete)
+	g.Post("/applications/:id/share-links", p.formCSRF, p.createShareLink)
+	g.Post("/applications/:id/share-links/:link/revoke", p.formCSRF, p.revokeShareLink)
+}
+
+// signedIn sends anonymous visitors to the login page.
+func (p *Pages) signedIn(c *fiber.Ctx) error {
+	id := request.Identity(c)
+	if id == nil {
+		return c.Redirect("/login", fiber.StatusSeeOther)
+	}
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	return c.Next()
+}
+
+// csrfField is the hidden form field that carries the session's CSRF
+// token: a cross-site form cannot know it.
+const csrfField = "_csrf"
+
+// formCSRF refuses a POST whose form does not carry the session's token.
+// Bearer tokens have no session and no business posting these forms.
+func (p *Pages) formCSRF(c *fiber.Ctx) error {
+	id := request.Identity(c)
+	if id.Session == nil || !auth.CSRFValid(id.Session, formValue(c, csrfField)) {
+		return p.render(c, fiber.StatusForbidden, "application_error", p.base(c, "Form expired"))
+	}
+	return c.Next()
+}
+
+// formValue reads a urlencoded field, or a multipart one (the CSV form).
+func formValue(c *fiber.Ctx, name string) string {
+	if v := c.FormValue(name); v != "" {
+		return v
+	}
+	if f, err := c.MultipartForm(); err == nil {
+		if vs := f.Value[name]; len(vs) > 0 {
+			return vs[0]
+		}
+	}
+	return ""
+}
+
+// pageBase has what the layout needs.
+type pageBase struct {
+	Meta      pageMeta
+	Viewer    *folio.User
+	Scripts   []string
+	Styles    []string
+	Analytics string
+	CSRF      string
+}
+
+type pageMeta struct {
+	Title, Description, Canonical, OGType, Image string
+	JSONLD                                       template.JS
+	NoIndex                                      bool
+}
+
+func (p *Pages) base(c *fiber.Ctx, title string) pageBase {
+	b := pageBase{Meta: pageMeta{Title: title + " · Folio", NoIndex: true}}
+	if id := request.Identity(c); id != nil {
+		b.Viewer = id.User
+		if id.Session != nil {
+			b.CSRF = id.Session.CSRFToken
+		}
+	}
+	return b
+}
+
+func (p *Pages) render(c *fiber.Ctx, status int, name string, data any) error {
+	t, ok := p.templates[name]
+	if !ok {
+		return fmt.Errorf("applications: no template %q", name)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	c.Status(status)
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	return c.Send(buf.Bytes())
+}
+
+func (p *Pages) notFound(c *fiber.Ctx) error {
+	return p.render(c, fiber.StatusNotFound, "notfound", p.base(c, "Not found"))
+}
+
+// absolute is the URL of a path on this installation.
+func (p *Pages) absolute(parts ...string) string { return p.opts.BaseURL.JoinPath(parts...).String() }
