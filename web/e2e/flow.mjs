@@ -1,7 +1,8 @@
 // The owner's and the visitor's journey through Folio in headless Chromium:
 // sign up, create three projects, upload a screencast and watch it process,
 // feature and order the projects, log out, then read the public page as a
-// recruiter would. Screenshots go to $ARTIFACTS. Run by the Go test
+// recruiter would; then track an application whose tailored share link a
+// company opens. Screenshots go to $ARTIFACTS. Run by the Go test
 // TestBrowserFlow (cmd/folio), which starts Folio and passes the settings.
 import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
@@ -200,6 +201,78 @@ try {
   assert.match(cells[3], /^100% · 100% · /, `the play reached half: ${cells}`);
   assert.equal(cells[4], '1', `one demo click: ${cells}`);
   await me.screenshot({ path: `${artifacts}/analytics-desktop-light.png`, fullPage: true });
+
+  step('applications: the owner tracks Acme and makes a share link featuring two projects in a chosen order');
+  await me.goto(`${base}/dashboard/applications/new`);
+  await me.fill('#company', 'Acme');
+  await me.fill('#role', 'Backend engineer');
+  await me.fill('#next_step', 'Follow up with the hiring manager');
+  await me.click('[data-testid="application-form"] button[type=submit]');
+  await me.waitForURL(/\/dashboard\/applications\/\d+$/);
+  const applicationURL = me.url();
+  await me.fill('#link-label', 'Hiring manager');
+  await me.fill('#link-note', 'Hello Acme team — the Orders API is closest to your payments work.');
+  await me.fill(`input[name="position_${ids[2]}"]`, '1'); // Chat Gateway first
+  await me.fill(`input[name="position_${ids[0]}"]`, '2'); // then Orders API
+  await me.click('[data-testid="share-form"] button[type=submit]');
+  await me.waitForURL(/#share-links$/);
+  const shareURL = await me.locator('[data-testid="share-url"]').first().inputValue();
+  assert.match(shareURL, /\/s\/[A-Za-z0-9_-]{22,}$/, `a share link: ${shareURL}`);
+  await me.screenshot({ path: `${artifacts}/application-desktop-light.png`, fullPage: true });
+
+  step('applications: Acme opens the link, plays the Orders API screencast and clicks its demo');
+  const acme = await browser.newContext({ viewport: { width: 1280, height: 900 }, userAgent: desktopUA });
+  let demoReferer = 'not requested';
+  await acme.route('https://orders.example.com/**', (route) => {
+    demoReferer = route.request().headers()['referer'] ?? '';
+    return route.fulfill({ status: 200, contentType: 'text/html', body: '<title>demo</title>' });
+  });
+  const company = await acme.newPage();
+  watch(company);
+  await company.goto(shareURL);
+  const shared = await company.locator('main').innerText();
+  assert.ok(shared.includes('Hello Acme team'), `the note is on the page:\n${shared}`);
+  const slugs = await company.locator('li[data-slug]').evaluateAll((els) => els.map((e) => e.dataset.slug));
+  assert.deepEqual(slugs, ['chat-gateway', 'orders-api'], 'the chosen projects, in the chosen order, and no other');
+  const sharedCard = company.locator('li[data-slug="orders-api"]');
+  const watched = await sharedCard.locator('video').evaluate(async (v) => {
+    v.muted = true;
+    await v.play();
+    await new Promise((r) => setTimeout(r, 300));
+    v.currentTime = v.duration * 0.8;
+    await new Promise((r) => v.addEventListener('seeked', r, { once: true }));
+    await new Promise((r) => v.addEventListener('timeupdate', r, { once: true }));
+    v.pause();
+    return v.currentTime / v.duration;
+  });
+  assert.ok(watched > 0.75, `played past three quarters: ${watched}`);
+  await company.screenshot({ path: `${artifacts}/share-desktop-light.png`, fullPage: true });
+  await sharedCard.locator('a:has-text("Live demo")').click();
+  await company.waitForURL('https://orders.example.com/**');
+  assert.equal(demoReferer, '', 'the demo is not told the share link');
+  await acme.close();
+
+  step('applications: the timeline shows the open, the play and the click');
+  let timeline = '';
+  for (let i = 0; i < 40; i++) {
+    await me.goto(applicationURL);
+    timeline = await me.locator('[data-testid="timeline"]').innerText();
+    if (/opened 1×/.test(timeline) && /watched Orders API to 75%/.test(timeline) && /clicked the live demo of Orders API/.test(timeline)) break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  assert.match(timeline, /Share link “Hiring manager”: opened 1× on \w+day/, `the open:\n${timeline}`);
+  assert.match(timeline, /watched Orders API to 75%/, `the play:\n${timeline}`);
+  assert.match(timeline, /clicked the live demo of Orders API/, `the click:\n${timeline}`);
+
+  step('applications: a revoked link is a 404 and counts nothing more');
+  await me.click('[data-testid="share-links"] button:has-text("Revoke")');
+  await me.waitForURL(/#share-links$/);
+  const late = await browser.newContext({ userAgent: desktopUA });
+  const gone = await (await late.newPage()).goto(shareURL);
+  assert.equal(gone.status(), 404, 'the revoked link answers 404');
+  await late.close();
+  await me.goto(applicationURL);
+  assert.match(await me.locator('[data-testid="timeline"]').innerText(), /opened 1×/, 'the 404 visit is not counted');
   await back.close();
 
   assert.deepEqual(violations, [], 'no Content-Security-Policy violations');
