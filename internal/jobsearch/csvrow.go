@@ -266,25 +266,36 @@ func amount(p *int) string {
 	return strconv.Itoa(*p)
 }
 
-// WriteCSV writes apps as a spreadsheet reads them: UTF-8 with a BOM (so
-// Excel does not guess another encoding), CRLF rows, the Headers, and
-// every cell escaped against formula injection. slugs names the owner's
+// CSVWriter writes applications as a spreadsheet reads them: UTF-8 with
+// a BOM (so Excel does not guess another encoding), CRLF rows, the
+// Headers, and every cell escaped against formula injection. ParseCSV
+// reads the file back to the same applications.
+type CSVWriter struct {
+	w     *csv.Writer
+	slugs map[int64]string
+	row   []string
+}
+
+// NewCSVWriter writes the BOM and the header row. slugs names the owner's
 // projects; ids without a slug (deleted projects) are left out.
-// ParseCSV reads the file back to the same applications.
-func WriteCSV(w io.Writer, apps []*folio.Application, slugs map[int64]string) error {
+func NewCSVWriter(w io.Writer, slugs map[int64]string) (*CSVWriter, error) {
 	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
-		return err
+		return nil, err
 	}
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true
 	if err := cw.Write(Headers); err != nil {
-		return err
+		return nil, err
 	}
-	row := make([]string, len(Headers))
+	return &CSVWriter{w: cw, slugs: slugs, row: make([]string, len(Headers))}, nil
+}
+
+// Write adds a row per application.
+func (cw *CSVWriter) Write(apps []*folio.Application) error {
 	for _, a := range apps {
 		var projects []string
 		for _, id := range a.ProjectIDs {
-			if s, ok := slugs[id]; ok {
+			if s, ok := cw.slugs[id]; ok {
 				projects = append(projects, s)
 			}
 		}
@@ -292,16 +303,33 @@ func WriteCSV(w io.Writer, apps []*folio.Application, slugs map[int64]string) er
 		if !a.InterviewAt.IsZero() {
 			interview = a.InterviewAt.UTC().Format(time.RFC3339)
 		}
-		copy(row, []string{a.Company, a.Role, a.PostingURL, date(a.AppliedOn), string(a.Status), a.NextStep,
+		copy(cw.row, []string{a.Company, a.Role, a.PostingURL, date(a.AppliedOn), string(a.Status), a.NextStep,
 			date(a.NextStepDue), interview, formatContacts(a.Contacts), a.Notes, amount(a.SalaryMin), amount(a.SalaryMax),
 			a.SalaryCurrency, strings.Join(projects, ", ")})
-		for i := range row {
-			row[i] = escapeCell(row[i])
+		for i := range cw.row {
+			cw.row[i] = escapeCell(cw.row[i])
 		}
-		if err := cw.Write(row); err != nil {
+		if err := cw.w.Write(cw.row); err != nil {
 			return err
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return nil
+}
+
+// Flush writes what is buffered and reports any error of the writes.
+func (cw *CSVWriter) Flush() error {
+	cw.w.Flush()
+	return cw.w.Error()
+}
+
+// WriteCSV writes a whole file of apps with a CSVWriter.
+func WriteCSV(w io.Writer, apps []*folio.Application, slugs map[int64]string) error {
+	cw, err := NewCSVWriter(w, slugs)
+	if err != nil {
+		return err
+	}
+	if err := cw.Write(apps); err != nil {
+		return err
+	}
+	return cw.Flush()
 }

@@ -11,10 +11,12 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/foliohq/folio/internal/api"
+	"github.com/foliohq/folio/internal/api/applications"
 	"github.com/foliohq/folio/internal/apidocs"
 	"github.com/foliohq/folio/internal/auth"
 	"github.com/foliohq/folio/internal/metrics"
 	"github.com/foliohq/folio/internal/postgres"
+	"github.com/foliohq/folio/internal/postgres/jobsearch"
 	"github.com/foliohq/folio/internal/project"
 	"github.com/foliohq/folio/internal/purge"
 	"github.com/foliohq/folio/internal/queue"
@@ -73,6 +75,7 @@ func HTTPOptions(p Pools, s Settings) server.Options {
 	media := postgres.NewMediaService(p.DB)
 	apiDocs := postgres.NewAPIDocsService(p.DB)
 	demos := postgres.NewDemoService(p.DB)
+	jobs := jobsearch.New(p.DB)
 	o := server.Options{
 		Logger:  p.Logger,
 		Metrics: p.Metrics,
@@ -85,6 +88,8 @@ func HTTPOptions(p Pools, s Settings) server.Options {
 			ProjectDeletes: &project.Service{Purger: Purger(p)},
 			APIDocs:        apiDocs,
 			Demos:          demos,
+			JobSearch: applications.Services{Applications: jobs, ShareLinks: jobs, Calendar: jobs,
+				Projects: projects},
 		},
 		Site: site.Options{
 			Users: users, Projects: projects, Directory: projects,
