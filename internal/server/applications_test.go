@@ -156,7 +156,9 @@ func TestApplicationsShareLinks(t *testing.T) {
 // fakeActivity is what the analytics store would say about share links.
 type fakeActivity []folio.ShareActivity
 
-func (f fakeActivity) ShareActivity(context.Context, int64, int64) ([]folio.ShareActivity, error) { return f, nil }
+func (f fakeActivity) ShareActivity(context.Context, int64, int64) ([]folio.ShareActivity, error) {
+	return f, nil
+}
 
 func TestApplicationTimelineMergesShareActivity(t *testing.T) {
 	at := time.Now().Add(time.Minute).UTC().Truncate(time.Second)
