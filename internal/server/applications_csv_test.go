@@ -13,6 +13,7 @@ import (
 
 	"github.com/foliohq/folio/internal/api/applications"
 	"github.com/foliohq/folio/internal/folio"
+	"github.com/foliohq/folio/internal/jobsearch"
 )
 
 // exportCSV downloads acct's export.
@@ -107,6 +108,20 @@ func TestApplicationsCSVImportWithBOMAndSpreadsheetHeaders(t *testing.T) {
 	if len(tl.Items) != 1 || tl.Items[0].Kind != "created" {
 		t.Fatalf("an imported application's timeline: %+v", tl.Items)
 	}
+	// Dates that could be day/month or month/day need the order said.
+	ambiguous := "Company;Date applied\nAmbiguous;03/04/2026\n"
+	r = a.do(csvReq(ada, ambiguous))
+	if r.status != 422 || !strings.Contains(string(r.body), `"line":2`) || !strings.Contains(string(r.body), "date_order") {
+		t.Fatalf("ambiguous dates: %d %s", r.status, r.body)
+	}
+	dmy := csvReq(ada, ambiguous)
+	dmy.path += "?date_order=dmy"
+	a.expect(dmy, 201)
+	if got := a.listApplications(ada, "limit=1").Items[0]; got.Company != "Ambiguous" || *got.AppliedOn != "2026-04-03" {
+		t.Fatalf("read with date_order=dmy: %+v", got)
+	}
+	// A file over the import's limit is refused by its declared length.
+	assertProblem(t, a.do(csvReq(ada, "Company\n"+strings.Repeat("x", jobsearch.MaxImportBytes))), 413, folio.ETOOLARGE)
 	// A body that is not CSV is refused by type.
 	assertProblem(t, a.do(req{method: "POST", path: "/api/v1/applications/import", token: ada.token, body: `{"company":"x"}`}), 415, folio.EUNSUPPORTED)
 }
