@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/foliohq/folio/internal/api/applications"
 	"github.com/foliohq/folio/internal/apidocs"
 	"github.com/foliohq/folio/internal/apispec"
 	"github.com/foliohq/folio/internal/auth"
@@ -61,6 +62,7 @@ type Options struct {
 	Demos        folio.DemoService
 	DemoChecker  DemoChecker
 	Analytics    folio.AnalyticsReader // nil: no /me/analytics
+	JobSearch    applications.Services // applications, share links, the calendar feed
 }
 
 // API is Folio's JSON API under /api/v1, and the API's own OpenAPI
@@ -73,6 +75,7 @@ type API struct {
 	intake body.Intake
 	// idempotent replays the response of a repeated create.
 	idempotent *idempotency.Middleware
+	jobs       *applications.Handler
 
 	cspInlineStyles string
 }
@@ -98,6 +101,7 @@ func New(opts Options) *API {
 		spec:            &apispec.Spec{BaseURL: opts.BaseURL},
 		intake:          intake,
 		idempotent:      &idempotency.Middleware{Records: opts.Idempotency, Intake: intake, Logger: opts.Logger},
+		jobs:            applications.New(opts.JobSearch, opts.BaseURL, intake),
 		cspInlineStyles: request.CSP(opts.MediaOrigin, true),
 	}
 }

@@ -6,8 +6,10 @@ import (
 
 	"github.com/valyala/fasthttp"
 
+	"github.com/foliohq/folio/internal/api/applications"
 	"github.com/foliohq/folio/internal/apidocs"
 	"github.com/foliohq/folio/internal/folio"
+	"github.com/foliohq/folio/internal/jobsearch"
 )
 
 // Request bodies arrive through three guards, because a body costs memory
@@ -24,7 +26,7 @@ import (
 
 // DeclaredLimit is the largest body the route of h accepts: the media
 // limits on the streaming upload routes and the API docs source limits
-// (see Routes), MaxBodyBytes on every other one. The server calls it when
+// (see Routes), the CSV import's, MaxBodyBytes on every other one. The server calls it when
 // a request's header has arrived, before any of its body.
 func (s *API) DeclaredLimit(h *fasthttp.RequestHeader) int64 {
 	if !h.IsPost() {
@@ -37,6 +39,8 @@ func (s *API) DeclaredLimit(h *fasthttp.RequestHeader) int64 {
 	// Routes match without regard to case or a trailing slash.
 	path := strings.TrimSuffix(strings.ToLower(string(u.Path())), "/")
 	switch {
+	case path == applications.ImportPath:
+		return max(jobsearch.MaxImportBytes, s.opts.MaxBodyBytes)
 	case path == "/api/v1/me/avatar":
 		return s.mediaLimit(folio.MediaAvatar)
 	case strings.HasPrefix(path, "/api/v1/projects/") && strings.HasSuffix(path, "/media") && strings.Count(path, "/") == 5:

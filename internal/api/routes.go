@@ -3,6 +3,7 @@ package api
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/foliohq/folio/internal/api/preview"
 	"github.com/foliohq/folio/internal/api/stats"
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/request"
@@ -23,6 +24,9 @@ func (s *API) Routes(r fiber.Router) {
 	if s.opts.Auth == nil {
 		return
 	}
+	// The private calendar feed: its token is the credential, so no session.
+	r.Get("/calendar/:token.ics", public, s.jobs.Feed)
+
 	// Every API response gets an ETag; a GET with a matching If-None-Match
 	// answers 304. Routes marked signedIn refuse anonymous callers and
 	// cookie requests without the CSRF token.
@@ -41,6 +45,9 @@ func (s *API) Routes(r fiber.Router) {
 	v1.Put("/me/featured", signedIn, s.putFeatured)
 	v1.Get("/me/analytics", signedIn, stats.Handler(s.opts.Analytics))
 	v1.Post("/me/password", signedIn, s.changePassword)
+	v1.Get("/me/calendar", signedIn, s.jobs.GetCalendar)
+	v1.Post("/me/calendar", signedIn, s.jobs.RotateCalendar)
+	v1.Delete("/me/calendar", signedIn, s.jobs.RevokeCalendar)
 
 	v1.Post("/tokens", signedIn, request.RequireScope(folio.ScopeTokensWrite), s.createToken)
 	v1.Get("/tokens", signedIn, s.listTokens)
@@ -66,7 +73,22 @@ func (s *API) Routes(r fiber.Router) {
 	v1.Get("/media/:id", signedIn, s.getMedia)
 	v1.Delete("/media/:id", signedIn, s.deleteMedia)
 
-	v1.Post("/preview", signedIn, s.previewMarkdown)
+	v1.Get("/applications", signedIn, s.jobs.List)
+	v1.Post("/applications", signedIn, s.idempotent.Handle, s.jobs.Create)
+	v1.Get("/applications/export.csv", signedIn, s.jobs.Export)
+	v1.Post("/applications/import", signedIn, s.jobs.Import)
+	v1.Get("/applications/:id", signedIn, s.jobs.Get)
+	v1.Patch("/applications/:id", signedIn, s.jobs.Patch)
+	v1.Delete("/applications/:id", signedIn, s.jobs.Delete)
+	v1.Post("/applications/:id/notes", signedIn, s.jobs.AddNote)
+	v1.Get("/applications/:id/timeline", signedIn, s.jobs.GetTimeline)
+	v1.Get("/applications/:id/share-links", signedIn, s.jobs.ListShareLinks)
+	v1.Post("/applications/:id/share-links", signedIn, s.jobs.CreateShareLink)
+	v1.Get("/share-links/:id", signedIn, s.jobs.GetShareLink)
+	v1.Patch("/share-links/:id", signedIn, s.jobs.PatchShareLink)
+	v1.Post("/share-links/:id/revoke", signedIn, s.jobs.RevokeShareLink)
+
+	v1.Post("/preview", signedIn, preview.Handler(s.intake))
 
 	// Unknown API paths answer problem+json rather than falling through to pages.
 	v1.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })

@@ -108,7 +108,8 @@ type ApplicationInput struct {
 
 var currencyPattern = regexp.MustCompile(`^[A-Z]{3}$`)
 
-// Normalize trims text fields and upper-cases the currency.
+// Normalize trims text fields, upper-cases the currency and makes the
+// notes' line breaks LF.
 func (in *ApplicationInput) Normalize() {
 	for _, p := range []*string{in.Company, in.Role, in.PostingURL, in.NextStep} {
 		if p != nil {
@@ -117,6 +118,10 @@ func (in *ApplicationInput) Normalize() {
 	}
 	if in.SalaryCurrency != nil {
 		*in.SalaryCurrency = strings.ToUpper(strings.TrimSpace(*in.SalaryCurrency))
+	}
+	if in.Notes != nil {
+		// Browsers send textarea lines as CRLF; store one kind of line break.
+		*in.Notes = strings.ReplaceAll(*in.Notes, "\r\n", "\n")
 	}
 	if in.Contacts != nil {
 		for i := range *in.Contacts {

@@ -11,6 +11,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/foliohq/folio/internal/api"
+	"github.com/foliohq/folio/internal/api/applications"
 	"github.com/foliohq/folio/internal/apidocs"
 	"github.com/foliohq/folio/internal/auth"
 	"github.com/foliohq/folio/internal/metrics"
@@ -88,6 +89,8 @@ func HTTPOptions(p Pools, s Settings) server.Options {
 			ProjectDeletes: &project.Service{Purger: Purger(p)},
 			APIDocs:        apiDocs,
 			Demos:          demos,
+			JobSearch: applications.Services{Applications: jobs, ShareLinks: jobs, Calendar: jobs,
+				Projects: projects},
 		},
 		Site: site.Options{
 			Users: users, Projects: projects, Directory: projects,
