@@ -1,6 +1,8 @@
 package server_test
 
 import (
+	"bytes"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -164,5 +166,39 @@ func TestApplicationPagesWorkWithoutJavaScript(t *testing.T) {
 	}
 	if r := a.page(ada, "/dashboard/applications/"+appID); r.status != 404 {
 		t.Errorf("deleted application: %d", r.status)
+	}
+}
+
+func TestApplicationPagesImportCSVAllOrNothing(t *testing.T) {
+	t.Parallel()
+	a := newAPI(t, withPages(t))
+	ada := a.signUp("ada")
+	csrf := csrfOf(t, ada)
+	upload := func(csv string) response {
+		var body bytes.Buffer
+		w := multipart.NewWriter(&body)
+		_ = w.WriteField("_csrf", csrf)
+		fw, _ := w.CreateFormFile("file", "applications.csv")
+		_, _ = fw.Write([]byte(csv))
+		_ = w.Close()
+		return a.do(req{method: "POST", path: "/dashboard/applications/import", body: body.Bytes(), headers: map[string]string{
+			"Cookie": "folio_session=" + ada.token, "Content-Type": w.FormDataContentType()}})
+	}
+	r := upload("\ufeffCompany name,Role,Date applied\nAcme,Engineer,2026-11-02\nInitech,SRE,not a date\n")
+	if r.status != 422 || !strings.Contains(string(r.body), "Line 3, Date applied") {
+		t.Fatalf("bad file: %d, want 422 naming line 3:\n%s", r.status, r.body)
+	}
+	if board := string(a.page(ada, "/dashboard/applications").body); strings.Contains(board, "Acme") {
+		t.Fatal("a refused file imported its good rows")
+	}
+	r = upload("Company name,Role,Date applied\nAcme,Engineer,25/11/2026\nInitech,SRE,02/11/2026\n")
+	if r.status != 303 || r.header.Get("Location") != "/dashboard/applications?imported=2" {
+		t.Fatalf("good file: %d to %q", r.status, r.header.Get("Location"))
+	}
+	board := string(a.page(ada, "/dashboard/applications?view=table&imported=2").body)
+	for _, want := range []string{"Imported 2 applications", "Acme", "Initech", "2026-11-02"} {
+		if !strings.Contains(board, want) {
+			t.Errorf("after the import the table lacks %q", want)
+		}
 	}
 }

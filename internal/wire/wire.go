@@ -14,6 +14,7 @@ import (
 	"github.com/foliohq/folio/internal/api/applications"
 	"github.com/foliohq/folio/internal/apidocs"
 	"github.com/foliohq/folio/internal/auth"
+	jobfiles "github.com/foliohq/folio/internal/jobsearch"
 	"github.com/foliohq/folio/internal/metrics"
 	"github.com/foliohq/folio/internal/postgres"
 	"github.com/foliohq/folio/internal/postgres/jobsearch"
@@ -23,7 +24,7 @@ import (
 	"github.com/foliohq/folio/internal/ratelimit"
 	"github.com/foliohq/folio/internal/server"
 	"github.com/foliohq/folio/internal/site"
-	"github.com/foliohq/folio/internal/site/applications"
+	jobpages "github.com/foliohq/folio/internal/site/applications"
 	"github.com/foliohq/folio/internal/storage"
 	"github.com/foliohq/folio/internal/upload"
 )
@@ -97,8 +98,9 @@ func HTTPOptions(p Pools, s Settings) server.Options {
 			Media: media, Store: p.Store, APIDocs: apiDocs, Demos: demos,
 			PageCache: p.Redis,
 		},
-		Applications: applications.Options{
+		Applications: jobpages.Options{
 			Applications: jobs, ShareLinks: jobs, Calendar: jobs, Projects: projects,
+			Transfer: &jobfiles.Transfer{Applications: jobs, Projects: projects},
 		},
 	}
 	if p.Store != nil {

@@ -2,7 +2,6 @@ package applications
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"mime"
@@ -21,26 +20,8 @@ import (
 // limit instead of the JSON one.
 const ImportPath = "/api/v1/applications/import"
 
-// maxProjectPages bounds the pages of projects read to name them by slug.
-const maxProjectPages = 100
-
-// slugs maps the owner's project ids to slugs and back.
-func (h *Handler) slugs(ctx context.Context, ownerID int64) (map[int64]string, map[string]int64, error) {
-	byID, bySlug := map[int64]string{}, map[string]int64{}
-	var cursor int64
-	for range maxProjectPages {
-		page, err := h.svc.Projects.Projects(ctx, ownerID, cursor, 100)
-		if err != nil {
-			return nil, nil, err
-		}
-		for _, p := range page.Projects {
-			byID[p.ID], bySlug[p.Slug] = p.Slug, p.ID
-		}
-		if cursor = page.NextCursor; cursor == 0 {
-			break
-		}
-	}
-	return byID, bySlug, nil
+func (h *Handler) transfer() *jobsearch.Transfer {
+	return &jobsearch.Transfer{Applications: h.svc.Applications, Projects: h.svc.Projects}
 }
 
 // Export writes every application of the caller as CSV.
@@ -55,7 +36,7 @@ func (h *Handler) slugs(ctx context.Context, ownerID int64) (map[int64]string, m
 //	@Router			/api/v1/applications/export.csv [get]
 func (h *Handler) Export(c *fiber.Ctx) error {
 	ctx, me := c.UserContext(), owner(c)
-	byID, _, err := h.slugs(ctx, me)
+	byID, _, err := h.transfer().ProjectSlugs(ctx, me)
 	if err != nil {
 		return err
 	}
@@ -141,13 +122,9 @@ func (h *Handler) Import(c *fiber.Ctx) error {
 			Fields: []folio.FieldError{{Field: "date_order", Message: "must be dmy or mdy"}}}
 	}
 	ctx, me := c.UserContext(), owner(c)
-	_, bySlug, err := h.slugs(ctx, me)
-	if err != nil {
-		return err
-	}
 	intake := h.intake
 	intake.MaxBytes = jobsearch.MaxImportBytes
-	ins, err := jobsearch.ParseCSV(intake.File(c), jobsearch.ImportOptions{DateOrder: order, Projects: bySlug})
+	n, err := h.transfer().Import(ctx, me, intake.File(c), order)
 	var bad *jobsearch.ImportError
 	if errors.As(err, &bad) {
 		c.Status(http.StatusUnprocessableEntity)
@@ -162,10 +139,6 @@ func (h *Handler) Import(c *fiber.Ctx) error {
 		if folio.ErrorCode(err) == folio.ETOOLARGE {
 			intake.Discard(c)
 		}
-		return err
-	}
-	n, err := h.svc.Applications.ImportApplications(ctx, me, ins)
-	if err != nil {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(ImportResult{Imported: n})

@@ -7,10 +7,8 @@ package applications
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"html/template"
-	"io"
 	"log/slog"
 	"net/url"
 
@@ -18,15 +16,10 @@ import (
 
 	"github.com/foliohq/folio/internal/auth"
 	"github.com/foliohq/folio/internal/folio"
+	"github.com/foliohq/folio/internal/jobsearch"
 	"github.com/foliohq/folio/internal/request"
 	"github.com/foliohq/folio/web"
 )
-
-// Importer turns a spreadsheet's CSV into applications, all or nothing.
-// Its error lists every bad row (EINVALID with one field error per row).
-type Importer interface {
-	ImportCSV(ctx context.Context, ownerID int64, r io.Reader) (int, error)
-}
 
 // Options configure the pages. Logger, BaseURL and Auth are the server's.
 type Options struct {
@@ -38,7 +31,8 @@ type Options struct {
 	ShareLinks   folio.ShareLinkService
 	Calendar     folio.CalendarFeedService
 	Projects     folio.ProjectService
-	Importer     Importer
+	// Transfer imports CSV files (the same workflow as the API's).
+	Transfer *jobsearch.Transfer
 	// Activity reads what visitors did through share links; nil: the
 	// timeline shows the owner's own entries only.
 	Activity folio.ShareActivityReader
@@ -64,7 +58,7 @@ func New(opts Options) *Pages {
 		opts.BaseURL = &url.URL{Scheme: "http", Host: "localhost:8080"}
 	}
 	if opts.MaxImportBytes == 0 {
-		opts.MaxImportBytes = 5 << 20
+		opts.MaxImportBytes = jobsearch.MaxImportBytes
 	}
 	t, err := web.Pages(template.FuncMap{})
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/foliohq/folio/internal/folio"
+	"github.com/foliohq/folio/internal/jobsearch"
 	"github.com/foliohq/folio/internal/request"
 )
 
@@ -125,8 +126,20 @@ func (p *Pages) importCSV(c *fiber.Ctx) error {
 		return err
 	}
 	defer f.Close()
-	n, err := p.opts.Importer.ImportCSV(c.UserContext(), request.User(c).ID, f)
+	order, ok := jobsearch.ParseDateOrder(formValue(c, "date_order"))
+	if !ok {
+		return p.importFailed(c, "Choose how dates such as 03/04/2026 are read.", nil)
+	}
+	n, err := p.opts.Transfer.Import(c.UserContext(), request.User(c).ID, f, order)
 	if err != nil {
+		var bad *jobsearch.ImportError
+		if errors.As(err, &bad) {
+			rows := make([]folio.FieldError, len(bad.Rows))
+			for i, r := range bad.Rows {
+				rows[i] = folio.FieldError{Field: fmt.Sprintf("Line %d, %s", r.Line, r.Field), Message: r.Reason}
+			}
+			return p.importFailed(c, fmt.Sprintf("Nothing was imported: %d problems in the file.", bad.Total), rows)
+		}
 		var fe *folio.Error
 		if errors.As(err, &fe) && fe.Code != folio.EINTERNAL {
 			return p.importFailed(c, fe.Message, fe.Fields)
