@@ -40,6 +40,9 @@ type Options struct {
 	Demos     folio.DemoService
 	PageCache *redis.Client // nil: public pages are rendered every time
 	Analytics Tracker       // nil: nothing is counted
+	// ShareLinks opens tailored share links at /s/{token}; nil: those
+	// paths are 404s.
+	ShareLinks folio.ShareLinkService
 	// AnalyticsReader answers the owner's analytics page; nil: no page.
 	AnalyticsReader folio.AnalyticsReader
 	Metrics         *metrics.Metrics // nil: none
