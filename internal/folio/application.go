@@ -108,7 +108,8 @@ type ApplicationInput struct {
 
 var currencyPattern = regexp.MustCompile(`^[A-Z]{3}$`)
 
-// Normalize trims text fields and upper-cases the currency.
+// Normalize trims text fields, upper-cases the currency and makes the
+// notes' line breaks LF.
 func (in *ApplicationInput) Normalize() {
 	for _, p := range []*string{in.Company, in.Role, in.PostingURL, in.NextStep} {
 		if p != nil {
@@ -117,6 +118,10 @@ func (in *ApplicationInput) Normalize() {
 	}
 	if in.SalaryCurrency != nil {
 		*in.SalaryCurrency = strings.ToUpper(strings.TrimSpace(*in.SalaryCurrency))
+	}
+	if in.Notes != nil {
+		// Browsers send textarea lines as CRLF; store one kind of line break.
+		*in.Notes = strings.ReplaceAll(*in.Notes, "\r\n", "\n")
 	}
 	if in.Contacts != nil {
 		for i := range *in.Contacts {
@@ -264,6 +269,10 @@ type ApplicationService interface {
 	// DueApplications lists ownerID's applications with a next step due on
 	// or before day, or an interview from day on, soonest first, at most limit.
 	DueApplications(ctx context.Context, ownerID int64, day time.Time, limit int) ([]*Application, error)
+	// ScheduledApplications lists ownerID's applications with a next-step
+	// due date or an interview time (the calendar feed), newest first, at
+	// most min(limit, MaxScheduled).
+	ScheduledApplications(ctx context.Context, ownerID int64, limit int) ([]*Application, error)
 	// UpdateApplication validates and applies in; a status change adds a
 	// timeline entry. ENOTFOUND as for Application.
 	UpdateApplication(ctx context.Context, ownerID, id int64, in ApplicationInput) (*Application, error)
@@ -351,3 +360,18 @@ type CalendarFeedService interface {
 	// HasCalendarFeed reports whether ownerID has a feed.
 	HasCalendarFeed(ctx context.Context, ownerID int64) (bool, error)
 }
+
+// ValidateNote checks a timeline note: non-empty Markdown of bounded size.
+func ValidateNote(markdown string) error {
+	var v Validation
+	validateText(&v, "body", markdown, true, maxApplicationNotes)
+	return v.Err()
+}
+
+// Page sizes of the applications list.
+const (
+	DefaultApplicationsPage = 25
+	MaxApplicationsPage     = 100
+	// MaxScheduled bounds the applications one calendar feed lists.
+	MaxScheduled = 2000
+)
