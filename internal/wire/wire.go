@@ -15,6 +15,7 @@ import (
 	"github.com/foliohq/folio/internal/auth"
 	"github.com/foliohq/folio/internal/metrics"
 	"github.com/foliohq/folio/internal/postgres"
+	"github.com/foliohq/folio/internal/postgres/jobsearch"
 	"github.com/foliohq/folio/internal/project"
 	"github.com/foliohq/folio/internal/purge"
 	"github.com/foliohq/folio/internal/queue"
@@ -89,7 +90,8 @@ func HTTPOptions(p Pools, s Settings) server.Options {
 		Site: site.Options{
 			Users: users, Projects: projects, Directory: projects,
 			Media: media, Store: p.Store, APIDocs: apiDocs, Demos: demos,
-			PageCache: p.Redis,
+			PageCache:  p.Redis,
+			ShareLinks: jobsearch.New(p.DB),
 		},
 	}
 	if p.Store != nil {
