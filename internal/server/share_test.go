@@ -182,8 +182,9 @@ func withRecorder(rec **analytics.Recorder) apiOption {
 }
 
 // Views, plays and clicks through a link are stored with it; the public
-// page's are not; the owner's visits, bots, and anything through a
-// revoked, expired or unknown link count nothing.
+// page's are not; DNT keeps the visitor id out as on public pages; the
+// owner's visits, bots, and anything through a revoked, expired or
+// unknown link count nothing.
 func TestShareLinkAttributionAndRevocation(t *testing.T) {
 	t.Parallel()
 	var rec *analytics.Recorder
@@ -210,6 +211,7 @@ func TestShareLinkAttributionAndRevocation(t *testing.T) {
 		t.Errorf("demo redirect: to %q with Referrer-Policy %q", demo.header.Get("Location"), demo.header.Get("Referrer-Policy"))
 	}
 	a.expect(req{method: "GET", path: "/ada", headers: person}, 200)
+	a.expect(req{method: "GET", path: base, headers: map[string]string{"User-Agent": browserUA, "DNT": "1"}}, 200)
 	// Not counted: the owner previewing the link, a bot, a beacon on a
 	// project the link does not show.
 	a.expect(req{method: "GET", path: base, headers: map[string]string{"User-Agent": browserUA, "Cookie": "folio_session=" + st.ada.token}}, 200)
@@ -241,18 +243,20 @@ func TestShareLinkAttributionAndRevocation(t *testing.T) {
 		Link     int64  `bun:"share_link_id"`
 		Progress int    `bun:"progress"`
 		Referrer string `bun:"referrer"`
+		Visitor  bool   `bun:"visitor"`
 	}
 	var rows []row
-	if err := a.db.NewRaw(`SELECT kind, coalesce(project_id, 0) AS project_id, coalesce(share_link_id, 0) AS share_link_id, progress, referrer
-		FROM analytics_events ORDER BY occurred_at, kind`).Scan(context.Background(), &rows); err != nil {
+	if err := a.db.NewRaw(`SELECT kind, coalesce(project_id, 0) AS project_id, coalesce(share_link_id, 0) AS share_link_id, progress, referrer,
+		visitor_id IS NOT NULL AS visitor FROM analytics_events ORDER BY occurred_at, kind`).Scan(context.Background(), &rows); err != nil {
 		t.Fatal(err)
 	}
 	want := []row{
-		{Kind: "view", Project: 0, Link: link.ID, Referrer: "mail.example.com"},
-		{Kind: "view", Project: st.unlisted.id, Link: link.ID, Referrer: "mail.example.com"},
-		{Kind: "play", Project: st.unlisted.id, Link: link.ID, Progress: 75},
-		{Kind: "demo_click", Project: st.unlisted.id, Link: link.ID, Referrer: "mail.example.com"},
-		{Kind: "view", Project: 0, Link: 0, Referrer: "mail.example.com"},
+		{Kind: "view", Project: 0, Link: link.ID, Referrer: "mail.example.com", Visitor: true},
+		{Kind: "view", Project: st.unlisted.id, Link: link.ID, Referrer: "mail.example.com", Visitor: true},
+		{Kind: "play", Project: st.unlisted.id, Link: link.ID, Progress: 75, Visitor: true},
+		{Kind: "demo_click", Project: st.unlisted.id, Link: link.ID, Referrer: "mail.example.com", Visitor: true},
+		{Kind: "view", Project: 0, Link: 0, Referrer: "mail.example.com", Visitor: true}, // the public page
+		{Kind: "view", Project: 0, Link: link.ID},                                        // DNT: counted, no visitor id
 	}
 	if len(rows) != len(want) {
 		t.Fatalf("stored events:\n%+v\nwant\n%+v", rows, want)

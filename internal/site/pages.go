@@ -216,7 +216,8 @@ func (s *Site) cachedAs(c *fiber.Ctx, owner *folio.User, memoKey, key string, bu
 	c.Set(fiber.HeaderCacheControl, "public, max-age=0, must-revalidate")
 	if s.opts.PageCache != nil && request.Viewer(c) == nil {
 		if body, err := s.opts.PageCache.Get(c.UserContext(), key).Bytes(); err == nil {
-			s.memo.put(memoKey, servedPage(c, owner), body)
+			ref := servedPage(c, owner)
+			s.memo.Put(memoKey, ref.ownerID, ref.projectID, body)
 			c.Set("X-Cache", "hit")
 			c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
 			c.Vary(fiber.HeaderCookie)
@@ -231,7 +232,8 @@ func (s *Site) cachedAs(c *fiber.Ctx, owner *folio.User, memoKey, key string, bu
 		return err
 	}
 	if request.Viewer(c) == nil {
-		s.memo.put(memoKey, servedPage(c, owner), c.Response().Body())
+		ref := servedPage(c, owner)
+		s.memo.Put(memoKey, ref.ownerID, ref.projectID, c.Response().Body())
 	}
 	if s.opts.PageCache != nil && request.Viewer(c) == nil {
 		// A cache that is down must not take the page with it.
@@ -272,16 +274,16 @@ func (s *Site) memoized(c *fiber.Ctx) error {
 // serveMemo answers the page memoized under key, if any, as a page
 // reached through shareLinkID (0: a public page).
 func (s *Site) serveMemo(c *fiber.Ctx, key string, shareLinkID int64) bool {
-	e, ok := s.memo.get(key)
+	e, ok := s.memo.Get(key)
 	if !ok {
 		return false
 	}
-	c.Locals(pageRefKey, pageRef{ownerID: e.ownerID, projectID: e.projectID, shareLinkID: shareLinkID})
+	c.Locals(pageRefKey, pageRef{ownerID: e.OwnerID, projectID: e.ProjectID, shareLinkID: shareLinkID})
 	c.Set(fiber.HeaderCacheControl, "public, max-age=0, must-revalidate")
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
 	c.Set("X-Cache", "memo")
 	c.Vary(fiber.HeaderCookie)
-	_ = c.Send(e.body)
+	_ = c.Send(e.Body)
 	return true
 }
 

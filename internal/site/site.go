@@ -14,6 +14,7 @@ import (
 	"github.com/foliohq/folio/internal/metrics"
 	"github.com/foliohq/folio/internal/ratelimit"
 	"github.com/foliohq/folio/internal/request"
+	"github.com/foliohq/folio/internal/site/memo"
 	"github.com/foliohq/folio/internal/storage"
 )
 
@@ -54,7 +55,7 @@ type Site struct {
 	opts  Options
 	log   *slog.Logger
 	pages map[string]*template.Template
-	memo  *pageMemo
+	memo  *memo.Memo
 	authn *request.Authenticator
 
 	beacons       *ratelimit.IPWindow
@@ -72,7 +73,7 @@ func New(opts Options) *Site {
 	if opts.BaseURL == nil {
 		opts.BaseURL = &url.URL{Scheme: "http", Host: "localhost:8080"}
 	}
-	return &Site{opts: opts, log: opts.Logger, pages: loadTemplates(), memo: newPageMemo(),
+	return &Site{opts: opts, log: opts.Logger, pages: loadTemplates(), memo: memo.New(),
 		authn:     &request.Authenticator{Auth: opts.Auth},
 		beacons:   ratelimit.NewIPWindow(beaconLimit),
 		cspStrict: request.CSP(opts.MediaOrigin, false), cspInlineStyles: request.CSP(opts.MediaOrigin, true),
@@ -82,7 +83,7 @@ func New(opts Options) *Site {
 // ForgetOwner drops this process's memo of an owner's pages, after a change
 // made through this replica (the owner's content version takes care of
 // the Redis cache and the other replicas).
-func (s *Site) ForgetOwner(userID int64) { s.memo.forget(userID) }
+func (s *Site) ForgetOwner(userID int64) { s.memo.Forget(userID) }
 
 // MarkdownRenders is how many times the site has rendered Markdown, for
 // tests that check a page renders its Markdown once.
