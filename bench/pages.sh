@@ -4,9 +4,8 @@
 # wrk in the same run. Prints requests/s and latency percentiles for both
 # and Folio's share of nginx's throughput. A tailored share link to the
 # same portfolio (/s/{token}) is loaded in the same run next to the public
-# page: every share-link view reads the link from PostgreSQL (so that a
-# revoked link is a 404 at once) before the page cache answers. Run with
-# `make bench-pages`.
+# page: every share-link view finds its link (memoized for a second) before
+# the page cache answers. Run with `make bench-pages`.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 DURATION=${DURATION:-10s}

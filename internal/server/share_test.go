@@ -219,10 +219,13 @@ func TestShareLinkAttributionAndRevocation(t *testing.T) {
 	body, _ := json.Marshal(map[string]any{"page": "ada", "kind": "play", "project": st.featured.slug, "share": link.Token})
 	a.expect(req{method: "POST", path: "/beacon", body: string(body), headers: map[string]string{"User-Agent": browserUA}}, 204)
 
-	// Revoked: a 404 at once (even to a conditional request), counting nothing.
+	// Revoked: a 404 at once (even to a conditional request), counting
+	// nothing. The owner's revoke request makes this replica forget the
+	// owner's links, as any change of theirs does.
 	if _, err := st.links.RevokeShareLink(context.Background(), st.ada.id, link.ID); err != nil {
 		t.Fatal(err)
 	}
+	a.srv.Site().ForgetOwner(st.ada.id)
 	for _, path := range []string{base, base + "/" + st.unlisted.slug, base + "/" + st.unlisted.slug + "/go/demo",
 		"/s/" + expired.Token, "/s/" + expired.Token + "/" + st.unlisted.slug + "/go/demo",
 		"/s/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "/s/not-a-token", "/s/" + strings.Repeat("a", 200)} {
@@ -274,7 +277,8 @@ func TestShareLinkAttributionAndRevocation(t *testing.T) {
 }
 
 // A tailored page is cached like a public one, but every request checks
-// the link first: an edit shows at once, and so does a revocation.
+// the link first: an owner's edit or revocation through this replica
+// shows at once, one made elsewhere within a second.
 func TestSharePageCacheYieldsToEditsAndRevocation(t *testing.T) {
 	t.Parallel()
 	st := newShareSetup(t)
@@ -294,19 +298,41 @@ func TestSharePageCacheYieldsToEditsAndRevocation(t *testing.T) {
 		t.Fatalf("second request: %d renders, X-Cache %q; want the cached page", got, second.header.Get("X-Cache"))
 	}
 
+	// The owner's edit through this replica shows at once (any change
+	// request of theirs makes the site forget their links and pages).
 	note := "Second note"
 	if _, err := st.links.UpdateShareLink(context.Background(), st.ada.id, link.ID, folio.ShareLinkInput{Note: &note}); err != nil {
 		t.Fatal(err)
 	}
+	a.srv.Site().ForgetOwner(st.ada.id)
 	if page := string(a.expect(req{method: "GET", path: base}, 200).body); !strings.Contains(page, note) || strings.Contains(page, "First note") {
 		t.Error("the edited note does not show at once")
 	}
-	a.expect(req{method: "GET", path: base}, 200) // in the memo again
+
+	// A revocation followed by the owner's request through the API: a 404
+	// at once, though the page and the link were memoized a moment ago.
+	a.expect(req{method: "GET", path: base}, 200)
 	if _, err := st.links.RevokeShareLink(context.Background(), st.ada.id, link.ID); err != nil {
 		t.Fatal(err)
 	}
+	a.expect(req{method: "PUT", path: "/api/v1/me/featured", token: st.ada.token, body: map[string]any{"project_ids": []int64{st.featured.id}}}, 200)
 	if r := a.do(req{method: "GET", path: base}); r.status != 404 {
-		t.Errorf("right after revocation: %d, want 404 (the cache must not answer)", r.status)
+		t.Errorf("right after revocation: %d, want 404 (no cache may answer)", r.status)
+	}
+
+	// Revoked on another replica (nothing tells this one): a 404 within
+	// the memo's second.
+	other := st.share(t, "Other", st.unlisted)
+	a.expect(req{method: "GET", path: "/s/" + other.Token}, 200)
+	if _, err := st.links.RevokeShareLink(context.Background(), st.ada.id, other.ID); err != nil {
+		t.Fatal(err)
+	}
+	revoked := time.Now()
+	for a.do(req{method: "GET", path: "/s/" + other.Token}).status != 404 {
+		if time.Since(revoked) > 3*time.Second {
+			t.Fatal("a link revoked elsewhere still answers after 3 s")
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 	if r := a.do(req{method: "GET", path: "/ada"}); r.status != 200 {
 		t.Errorf("the public page after revocation: %d", r.status)

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -16,11 +15,14 @@ import (
 )
 
 // Tailored share links, /s/{token}: the owner's portfolio as chosen for
-// one application. Every request reads the link from the database first,
-// so a revoked or expired link is a 404 at once, on every replica, before
-// any cache is asked; the memo and Redis then hold pages by token and the
-// link's updated_at (and, in Redis, the owner's content version), so an
-// edited note or project list shows at once too.
+// one application. Every request first finds the active link (from the
+// in-process memo of links for at most a second, else the database), so a
+// revoked or expired link is a 404 before any page cache is asked: at once
+// on the replica the owner revoked it through (its Changed hook forgets
+// the owner's links), within a second on the others, like any change to a
+// public page. The memo and Redis hold pages by token and the link's
+// updated_at (and, in Redis, the owner's content version), so an edited
+// note or project list shows at once too.
 
 // shared is the /s/ group's middleware: shared pages are never indexed,
 // never kept by a shared cache, and send no Referer anywhere (outbound
@@ -42,14 +44,11 @@ func (s *Site) activeShare(c *fiber.Ctx, token string) (*folio.ShareLink, error)
 	if s.opts.ShareLinks == nil || !analytics.IsShareToken(token) {
 		return nil, errNoPage
 	}
-	link, err := s.opts.ShareLinks.ActiveShareLink(c.UserContext(), token)
+	link, err := s.links.Get(c.UserContext(), token)
 	if folio.ErrorCode(err) == folio.ENOTFOUND {
 		return nil, errNoPage
 	} else if err != nil {
 		return nil, err
-	}
-	if !link.Active(time.Now()) {
-		return nil, errNoPage
 	}
 	return link, nil
 }
@@ -237,9 +236,7 @@ func (s *Site) shareOutbound(c *fiber.Ctx) error {
 }
 
 // shareBeaconTarget is the page of a beacon sent from a shared page: the
-// link must be active and show the project. Each costs a database round
-// trip, so that a revoked link counts nothing at once; beacons are few
-// and rate-limited.
+// link must be active and show the project.
 func (s *Site) shareBeaconTarget(c *fiber.Ctx, b analytics.Beacon) (pageRef, bool) {
 	link, err := s.activeShare(c, b.Share)
 	if err != nil {

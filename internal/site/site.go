@@ -56,6 +56,7 @@ type Site struct {
 	log   *slog.Logger
 	pages map[string]*template.Template
 	memo  *memo.Memo
+	links *memo.Links
 	authn *request.Authenticator
 
 	beacons       *ratelimit.IPWindow
@@ -73,17 +74,30 @@ func New(opts Options) *Site {
 	if opts.BaseURL == nil {
 		opts.BaseURL = &url.URL{Scheme: "http", Host: "localhost:8080"}
 	}
-	return &Site{opts: opts, log: opts.Logger, pages: loadTemplates(), memo: memo.New(),
+	s := &Site{opts: opts, log: opts.Logger, pages: loadTemplates(), memo: memo.New(),
 		authn:     &request.Authenticator{Auth: opts.Auth},
 		beacons:   ratelimit.NewIPWindow(beaconLimit),
 		cspStrict: request.CSP(opts.MediaOrigin, false), cspInlineStyles: request.CSP(opts.MediaOrigin, true),
 	}
+	if opts.ShareLinks != nil {
+		s.links = &memo.Links{Active: opts.ShareLinks.ActiveShareLink}
+	}
+	// A form the owner posts to the site (a revoked share link, say)
+	// changes their pages as an API call does.
+	s.authn.Changed = s.ForgetOwner
+	return s
 }
 
-// ForgetOwner drops this process's memo of an owner's pages, after a change
-// made through this replica (the owner's content version takes care of
-// the Redis cache and the other replicas).
-func (s *Site) ForgetOwner(userID int64) { s.memo.Forget(userID) }
+// ForgetOwner drops this process's memo of an owner's pages and share
+// links, after a change made through this replica (the owner's content
+// version takes care of the Redis cache, and the other replicas ask again
+// within a second).
+func (s *Site) ForgetOwner(userID int64) {
+	s.memo.Forget(userID)
+	if s.links != nil {
+		s.links.Forget(userID)
+	}
+}
 
 // MarkdownRenders is how many times the site has rendered Markdown, for
 // tests that check a page renders its Markdown once.

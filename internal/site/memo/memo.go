@@ -1,5 +1,6 @@
-// Package memo keeps rendered public pages in the process for a moment,
-// so that a popular page costs no database or Redis round trip per view.
+// Package memo keeps rendered pages and active share links in the process
+// for a moment, so that a popular page costs no database or Redis round
+// trip per view.
 package memo
 
 import (
