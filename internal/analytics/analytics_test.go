@@ -414,7 +414,11 @@ func TestParseBeacon(t *testing.T) {
 		`{"page":"ada","kind":"play","project":""}`:                            false,
 		`{"page":"ada","kind":"play","project":"or\u0000ders"}`:                false,
 		`not json`: false,
-		`{"page":"ada","kind":"play","project":"` + strings.Repeat("x", 2000) + `"}`: false,
+		`{"page":"ada","kind":"play","project":"` + strings.Repeat("x", 2000) + `"}`:                            false,
+		`{"page":"ada","kind":"play","project":"orders","share":"AbCdEfGhIjKlMnOpQrStUv_-0123456789abcdefghi"}`: true,
+		`{"page":"ada","kind":"play","project":"orders","share":"short"}`:                                       false,
+		`{"page":"ada","kind":"play","project":"orders","share":"AbCdEfGhIjKlMnOpQrStUv/+0123456789abcdefghi"}`: false,
+		`{"page":"ada","kind":"play","project":"orders","share":"` + strings.Repeat("a", 101) + `"}`:            false,
 	} {
 		_, err := analytics.ParseBeacon([]byte(body))
 		if (err == nil) != ok {
@@ -423,5 +427,40 @@ func TestParseBeacon(t *testing.T) {
 	}
 	if !analytics.DoNotTrack("1", "") || !analytics.DoNotTrack("", "1") || analytics.DoNotTrack("0", "") {
 		t.Error("DoNotTrack misreads DNT / Sec-GPC")
+	}
+}
+
+// A view through a share link keeps its link and is not taken for a
+// repeat of the same visitor's public view.
+func TestRecorderKeepsShareLinks(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	var app, link int64
+	if err := f.db.NewRaw(`INSERT INTO applications (owner_id, company) VALUES (?, 'Acme') RETURNING id`, f.owner).Scan(ctx, &app); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.db.NewRaw(`INSERT INTO share_links (application_id, owner_id, token) VALUES (?, ?, md5('x')) RETURNING id`, app, f.owner).Scan(ctx, &link); err != nil {
+		t.Fatal(err)
+	}
+	rec := newRecorder(t, f)
+	public := analytics.Hit{OwnerID: f.owner, Kind: folio.EventView, IP: "203.0.113.7", UserAgent: chromeDesktop}
+	shared := public
+	shared.ShareLinkID = link
+	rec.Track(public)
+	rec.Track(shared)
+	rec.Track(shared) // a reload
+	rec.Track(analytics.Hit{OwnerID: f.owner, ProjectID: f.project, Kind: folio.EventDemoClick, IP: "203.0.113.7", UserAgent: chromeDesktop, ShareLinkID: link})
+	if err := rec.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := f.count(t, "kind = 'view' AND share_link_id IS NULL"); n != 1 {
+		t.Errorf("%d public views, want 1", n)
+	}
+	if n := f.count(t, "kind = 'view' AND share_link_id = ?", link); n != 1 {
+		t.Errorf("%d views through the link, want 1 (the reload does not count)", n)
+	}
+	if n := f.count(t, "kind = 'demo_click' AND share_link_id = ? AND project_id = ?", link, f.project); n != 1 {
+		t.Errorf("%d demo clicks through the link, want 1", n)
 	}
 }

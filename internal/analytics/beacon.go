@@ -18,6 +18,29 @@ type Beacon struct {
 	Kind     folio.EventKind `json:"kind"`    // play or docs_open
 	Project  string          `json:"project"` // the project's slug
 	Progress int             `json:"progress"`
+	// Share is the token of the share link the page was opened through,
+	// read from the page and posted to Folio alone: it is never in a URL
+	// the beacon requests. "" on public pages.
+	Share string `json:"share,omitempty"`
+}
+
+// maxShareToken bounds a share token in a beacon; real ones are 43
+// characters of base64url.
+const maxShareToken = 100
+
+// IsShareToken reports whether s looks like a share link's token
+// (base64url, 22 to 100 characters), so that nothing else reaches a query.
+func IsShareToken(s string) bool {
+	if len(s) < 22 || len(s) > maxShareToken {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
 }
 
 // ErrBadBeacon is any beacon that is not one the page script sends.
@@ -36,7 +59,7 @@ func ParseBeacon(body []byte) (Beacon, error) {
 	}
 	handle, _, _ := strings.Cut(b.Page, "/")
 	if handle == "" || len(b.Page) > 200 || b.Project == "" || len(b.Project) > 100 ||
-		!folio.IsText(b.Page) || !folio.IsText(b.Project) {
+		!folio.IsText(b.Page) || !folio.IsText(b.Project) || (b.Share != "" && !IsShareToken(b.Share)) {
 		return b, ErrBadBeacon
 	}
 	switch b.Kind {

@@ -20,6 +20,9 @@ type Hit struct {
 	ProjectID int64
 	Kind      folio.EventKind
 	Progress  int
+	// ShareLinkID is the tailored link the page was reached through; 0
+	// for the public pages.
+	ShareLinkID int64
 
 	IP, UserAgent, Referer string
 	Source                 string
@@ -196,7 +199,7 @@ func (r *Recorder) events(ctx context.Context, hits []Hit) []folio.Event {
 			continue
 		}
 		e := folio.Event{At: h.At, OwnerID: h.OwnerID, ProjectID: h.ProjectID, Kind: h.Kind, Progress: h.Progress,
-			Referrer: ReferrerHost(h.Referer, r.opts.OwnHost), Source: h.Source, Device: device}
+			Referrer: ReferrerHost(h.Referer, r.opts.OwnHost), Source: h.Source, Device: device, ShareLinkID: h.ShareLinkID}
 		if !h.DoNotTrack && salt != nil {
 			e.VisitorID = VisitorID(salt, h.IP, h.UserAgent, h.OwnerID)
 		}
@@ -271,8 +274,14 @@ func (r *Recorder) remember(key string, at time.Time) {
 }
 
 // viewKey names a (visitor, page) pair; the visitor id changes daily, so
-// the key holds nothing that outlives the day.
+// the key holds nothing that outlives the day. A page reached through a
+// share link is a page of its own: a visitor who saw the public page
+// still opens the link, and that open is what its owner wants to know.
 func viewKey(e folio.Event) string {
-	return "folio:analytics:view:" + strconv.FormatInt(e.VisitorID, 36) + ":" +
+	key := "folio:analytics:view:" + strconv.FormatInt(e.VisitorID, 36) + ":" +
 		strconv.FormatInt(e.OwnerID, 36) + ":" + strconv.FormatInt(e.ProjectID, 36)
+	if e.ShareLinkID != 0 {
+		key += ":s" + strconv.FormatInt(e.ShareLinkID, 36)
+	}
+	return key
 }

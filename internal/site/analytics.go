@@ -19,10 +19,11 @@ type Tracker interface {
 	Track(h analytics.Hit)
 }
 
-// pageRef names the public page being served: its owner and project (0
-// for the portfolio page). Handlers set it once they know the page; the
-// memo keeps it with the page so a memo hit counts too.
-type pageRef struct{ ownerID, projectID int64 }
+// pageRef names the page being served: its owner, project (0 for the
+// portfolio page) and the share link it was reached through (0 for the
+// public pages). Handlers set it once they know the page; the memo keeps
+// it with the page so a memo hit counts too.
+type pageRef struct{ ownerID, projectID, shareLinkID int64 }
 
 const pageRefKey = "analytics_page"
 
@@ -64,6 +65,12 @@ func (s *Site) outbound(c *fiber.Ctx) error {
 	} else if err != nil {
 		return err
 	}
+	return s.redirectOut(c, pageRef{ownerID: owner.ID, projectID: p.ID}, p, isOwner)
+}
+
+// redirectOut answers the redirect to p's demo or code (the target
+// parameter) and counts it as a click on ref, unless the owner clicked.
+func (s *Site) redirectOut(c *fiber.Ctx, ref pageRef, p *folio.Project, isOwner bool) error {
 	var target string
 	var kind folio.EventKind
 	switch c.Params("target") {
@@ -76,7 +83,7 @@ func (s *Site) outbound(c *fiber.Ctx) error {
 		return s.renderNotFound(c)
 	}
 	if s.opts.Analytics != nil && !isOwner {
-		s.track(c, pageRef{ownerID: owner.ID, projectID: p.ID}, kind)
+		s.track(c, ref, kind)
 	}
 	// Every click must reach Folio to count; the page the visitor came
 	// from is all the destination learns (the Referrer-Policy stays).
@@ -94,7 +101,7 @@ func (s *Site) track(c *fiber.Ctx, ref pageRef, kind folio.EventKind) {
 func (s *Site) trackProgress(c *fiber.Ctx, ref pageRef, kind folio.EventKind, progress int) {
 	query, _ := url.ParseQuery(string(c.Request().URI().QueryString()))
 	s.opts.Analytics.Track(analytics.Hit{
-		At: time.Now(), OwnerID: ref.ownerID, ProjectID: ref.projectID, Kind: kind, Progress: progress,
+		At: time.Now(), OwnerID: ref.ownerID, ProjectID: ref.projectID, Kind: kind, Progress: progress, ShareLinkID: ref.shareLinkID,
 		IP:         strings.Clone(c.IP()),
 		UserAgent:  strings.Clone(c.Get(fiber.HeaderUserAgent)),
 		Referer:    strings.Clone(c.Get(fiber.HeaderReferer)),
@@ -103,8 +110,7 @@ func (s *Site) trackProgress(c *fiber.Ctx, ref pageRef, kind folio.EventKind, pr
 	})
 }
 
-// withBeacon marks a public page for the beacon script, when analytics
-// are on.
+// withBeacon marks a page for the beacon script, when analytics are on.
 func (s *Site) withBeacon(b *pageBase, page string) {
 	if s.opts.Analytics == nil {
 		return

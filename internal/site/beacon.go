@@ -36,7 +36,13 @@ func (s *Site) beacon(c *fiber.Ctx) error {
 		s.beaconDropped("invalid")
 		return c.SendStatus(fiber.StatusNoContent)
 	}
-	ref, ok := s.beaconTargets.lookup(c, s, b.Handle(), b.Project)
+	var ref pageRef
+	var ok bool
+	if b.Share != "" {
+		ref, ok = s.shareBeaconTarget(c, b)
+	} else {
+		ref, ok = s.beaconTargets.lookup(c, s, b.Handle(), b.Project)
+	}
 	if !ok {
 		s.beaconDropped("unknown_page")
 		return c.SendStatus(fiber.StatusNoContent)

@@ -27,7 +27,10 @@ const pageCacheTTL = time.Minute
 type pageMeta struct {
 	Title, Description, Canonical, Image, OGType string
 	NoIndex                                      bool
-	JSONLD                                       any
+	// NoReferrer repeats the Referrer-Policy header in the page, so that a
+	// saved copy of a shared page does not leak its address either.
+	NoReferrer bool
+	JSONLD     any
 }
 
 // pageBase is what every page template gets.
@@ -39,6 +42,9 @@ type pageBase struct {
 	// Analytics names a public page ("handle" or "handle/slug") for the
 	// beacon script, which then reports plays and API-docs opens.
 	Analytics string
+	// Share is the token of the share link the page was opened through,
+	// which the beacon script posts with its reports.
+	Share string
 }
 
 type badgeView struct{ State, Label, Title, Ago string }
@@ -154,7 +160,9 @@ type shotView struct {
 	Width, Height int
 }
 
-func (s *Site) cards(ctx context.Context, owner *folio.User, ps []*folio.Project) ([]cardView, error) {
+// cards shows projects as cards whose links start with base: the
+// portfolio's path, or a share link's.
+func (s *Site) cards(ctx context.Context, base string, ps []*folio.Project) ([]cardView, error) {
 	ids := make([]int64, len(ps))
 	for i, p := range ps {
 		ids[i] = p.ID
@@ -172,7 +180,7 @@ func (s *Site) cards(ctx context.Context, owner *folio.User, ps []*folio.Project
 	out := make([]cardView, len(ps))
 	for i, p := range ps {
 		poster, video, _ := mediaURLs(media[p.ID])
-		url := "/" + owner.Handle + "/" + p.Slug
+		url := base + "/" + p.Slug
 		out[i] = cardView{Slug: p.Slug, Title: p.Title, Tagline: p.Tagline, URL: url,
 			DemoURL: p.DemoURL, RepoURL: p.RepositoryURL, Poster: poster, Video: video, Tags: p.TechTags,
 			Draft: p.Visibility != folio.VisibilityPublic, Demo: badgeFor(p, states)}
@@ -192,6 +200,11 @@ func (s *Site) cards(ctx context.Context, owner *folio.User, ps []*folio.Project
 // built from the handle and slug as stored: every spelling of a URL that
 // reaches here shares one entry, so none forces a fresh render.
 func (s *Site) cached(c *fiber.Ctx, owner *folio.User, path string, build func() (string, any, error)) error {
+	return s.cachedAs(c, owner, path, pageCacheKey(owner, path), build)
+}
+
+// cachedAs is cached with the page's memo key and Redis key given.
+func (s *Site) cachedAs(c *fiber.Ctx, owner *folio.User, memoKey, key string, build func() (string, any, error)) error {
 	if request.Viewer(c) != nil && request.Viewer(c).ID == owner.ID {
 		c.Set(fiber.HeaderCacheControl, "private, no-store")
 		name, data, err := build()
@@ -201,10 +214,10 @@ func (s *Site) cached(c *fiber.Ctx, owner *folio.User, path string, build func()
 		return s.render(c, fiber.StatusOK, name, data)
 	}
 	c.Set(fiber.HeaderCacheControl, "public, max-age=0, must-revalidate")
-	key := pageCacheKey(owner, path)
 	if s.opts.PageCache != nil && request.Viewer(c) == nil {
 		if body, err := s.opts.PageCache.Get(c.UserContext(), key).Bytes(); err == nil {
-			s.memo.put(path, servedPage(c, owner), body)
+			ref := servedPage(c, owner)
+			s.memo.Put(memoKey, ref.ownerID, ref.projectID, body)
 			c.Set("X-Cache", "hit")
 			c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
 			c.Vary(fiber.HeaderCookie)
@@ -219,7 +232,8 @@ func (s *Site) cached(c *fiber.Ctx, owner *folio.User, path string, build func()
 		return err
 	}
 	if request.Viewer(c) == nil {
-		s.memo.put(path, servedPage(c, owner), c.Response().Body())
+		ref := servedPage(c, owner)
+		s.memo.Put(memoKey, ref.ownerID, ref.projectID, c.Response().Body())
 	}
 	if s.opts.PageCache != nil && request.Viewer(c) == nil {
 		// A cache that is down must not take the page with it.
@@ -251,18 +265,26 @@ func redirectCanonical(c *fiber.Ctx, path string) error {
 // holds pages by canonical path: another spelling goes on to the handler
 // and its redirect.
 func (s *Site) memoized(c *fiber.Ctx) error {
-	if request.Viewer(c) == nil {
-		if e, ok := s.memo.get(c.Path()); ok {
-			c.Locals(pageRefKey, pageRef{ownerID: e.ownerID, projectID: e.projectID})
-			body := e.body
-			c.Set(fiber.HeaderCacheControl, "public, max-age=0, must-revalidate")
-			c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-			c.Set("X-Cache", "memo")
-			c.Vary(fiber.HeaderCookie)
-			return c.Send(body)
-		}
+	if request.Viewer(c) == nil && s.serveMemo(c, c.Path(), 0) {
+		return nil
 	}
 	return c.Next()
+}
+
+// serveMemo answers the page memoized under key, if any, as a page
+// reached through shareLinkID (0: a public page).
+func (s *Site) serveMemo(c *fiber.Ctx, key string, shareLinkID int64) bool {
+	e, ok := s.memo.Get(key)
+	if !ok {
+		return false
+	}
+	c.Locals(pageRefKey, pageRef{ownerID: e.OwnerID, projectID: e.ProjectID, shareLinkID: shareLinkID})
+	c.Set(fiber.HeaderCacheControl, "public, max-age=0, must-revalidate")
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	c.Set("X-Cache", "memo")
+	c.Vary(fiber.HeaderCookie)
+	_ = c.Send(e.Body)
+	return true
 }
 
 type portfolioView struct {
@@ -272,6 +294,9 @@ type portfolioView struct {
 	Bio              template.HTML
 	Featured, Others []cardView
 	Draft            bool
+	// Note is a share link's note to its reader, at the top; Heading
+	// titles the featured projects.
+	Note, Heading string
 }
 
 // portfolioPage is /{handle}.
@@ -308,79 +333,91 @@ func (s *Site) portfolioPage(c *fiber.Ctx) error {
 				}
 			}
 		}
-		featured, err := s.cards(ctx, owner, pf.Featured)
+		v, err := s.portfolioView(c, owner, path, pf.Featured, others)
 		if err != nil {
 			return "", nil, err
 		}
-		rest, err := s.cards(ctx, owner, others)
-		if err != nil {
-			return "", nil, err
-		}
-		bio, err := s.renderMarkdown(ctx, owner.Bio)
-		if err != nil {
-			return "", nil, err
-		}
-		v := portfolioView{Owner: owner, Bio: bio, Featured: featured, Others: rest, Draft: isOwner && len(others) > len(pf.Others)}
-		if owner.AvatarMediaID != 0 {
-			if m, err := s.opts.Media.MediaByID(ctx, owner.AvatarMediaID); err == nil && m.Status == folio.MediaReady {
-				v.Avatar = "/media/" + m.PublicKey + "/thumbnail"
-			}
-		}
-		desc := owner.Headline
-		if desc == "" {
-			desc = markdown.Plain(bio, 160)
-		}
-		if desc == "" {
-			desc = owner.DisplayName + "'s portfolio on Folio."
-		}
-		image := ""
-		for _, cv := range append(featured, rest...) {
-			if cv.Poster != "" && !cv.Draft {
-				image = s.absolute(cv.Poster)
-				break
-			}
-		}
-		var works []map[string]any
-		for _, cv := range append(featured, rest...) {
-			if cv.Draft {
-				continue
-			}
-			w := map[string]any{"@type": "SoftwareSourceCode", "name": cv.Title, "url": s.absolute(owner.Handle, cv.Slug)}
-			if cv.Tagline != "" {
-				w["description"] = cv.Tagline
-			}
-			if cv.RepoURL != "" {
-				w["codeRepository"] = cv.RepoURL
-			}
-			works = append(works, w)
-		}
-		person := map[string]any{"@context": "https://schema.org", "@type": "Person", "name": owner.DisplayName,
-			"url": s.absolute(owner.Handle), "description": desc}
-		if owner.Headline != "" {
-			person["jobTitle"] = owner.Headline
-		}
-		if v.Avatar != "" {
-			person["image"] = s.absolute(v.Avatar)
-		}
-		var sameAs []string
-		for _, l := range []string{owner.WebsiteURL, owner.GitHubURL, owner.LinkedInURL} {
-			if l != "" {
-				sameAs = append(sameAs, l)
-			}
-		}
-		if len(sameAs) > 0 {
-			person["sameAs"] = sameAs
-		}
-		if len(works) > 0 {
-			person["workExample"] = works
-		}
-		v.pageBase = pageBase{Viewer: request.Viewer(c), Meta: pageMeta{
-			Title: owner.DisplayName + " · Folio", Description: desc, Canonical: s.absolute(owner.Handle),
-			Image: image, OGType: "profile", JSONLD: person,
-		}}
+		v.Draft = isOwner && len(others) > len(pf.Others)
 		s.withBeacon(&v.pageBase, owner.Handle)
 		return "portfolio", v, nil
 	})
+}
+
+// portfolioView shows owner's profile with featured and other projects,
+// whose pages are under base.
+func (s *Site) portfolioView(c *fiber.Ctx, owner *folio.User, base string, featuredProjects, otherProjects []*folio.Project) (portfolioView, error) {
+	ctx := c.UserContext()
+	featured, err := s.cards(ctx, base, featuredProjects)
+	if err != nil {
+		return portfolioView{}, err
+	}
+	rest, err := s.cards(ctx, base, otherProjects)
+	if err != nil {
+		return portfolioView{}, err
+	}
+	bio, err := s.renderMarkdown(ctx, owner.Bio)
+	if err != nil {
+		return portfolioView{}, err
+	}
+	v := portfolioView{Owner: owner, Bio: bio, Featured: featured, Others: rest, Heading: "Featured work"}
+	if owner.AvatarMediaID != 0 {
+		if m, err := s.opts.Media.MediaByID(ctx, owner.AvatarMediaID); err == nil && m.Status == folio.MediaReady {
+			v.Avatar = "/media/" + m.PublicKey + "/thumbnail"
+		}
+	}
+	desc := owner.Headline
+	if desc == "" {
+		desc = markdown.Plain(bio, 160)
+	}
+	if desc == "" {
+		desc = owner.DisplayName + "'s portfolio on Folio."
+	}
+	image := ""
+	for _, cv := range append(featured, rest...) {
+		if cv.Poster != "" && !cv.Draft {
+			image = s.absolute(cv.Poster)
+			break
+		}
+	}
+	var works []map[string]any
+	for _, cv := range append(featured, rest...) {
+		if cv.Draft {
+			continue
+		}
+		w := map[string]any{"@type": "SoftwareSourceCode", "name": cv.Title, "url": s.absolute(owner.Handle, cv.Slug)}
+		if cv.Tagline != "" {
+			w["description"] = cv.Tagline
+		}
+		if cv.RepoURL != "" {
+			w["codeRepository"] = cv.RepoURL
+		}
+		works = append(works, w)
+	}
+	person := map[string]any{"@context": "https://schema.org", "@type": "Person", "name": owner.DisplayName,
+		"url": s.absolute(owner.Handle), "description": desc}
+	if owner.Headline != "" {
+		person["jobTitle"] = owner.Headline
+	}
+	if v.Avatar != "" {
+		person["image"] = s.absolute(v.Avatar)
+	}
+	var sameAs []string
+	for _, l := range []string{owner.WebsiteURL, owner.GitHubURL, owner.LinkedInURL} {
+		if l != "" {
+			sameAs = append(sameAs, l)
+		}
+	}
+	if len(sameAs) > 0 {
+		person["sameAs"] = sameAs
+	}
+	if len(works) > 0 {
+		person["workExample"] = works
+	}
+	v.pageBase = pageBase{Viewer: request.Viewer(c), Meta: pageMeta{
+		Title: owner.DisplayName + " · Folio", Description: desc, Canonical: s.absolute(owner.Handle),
+		Image: image, OGType: "profile", JSONLD: person,
+	}}
+	return v, nil
 }
 
 type projectView struct {
@@ -429,7 +466,6 @@ func (s *Site) visibleProject(c *fiber.Ctx) (owner *folio.User, p *folio.Project
 
 // projectPage is /{handle}/{project}.
 func (s *Site) projectPage(c *fiber.Ctx) error {
-	ctx := c.UserContext()
 	owner, p, _, err := s.visibleProject(c)
 	if errors.Is(err, errNoPage) {
 		return s.renderNotFound(c)
@@ -442,61 +478,72 @@ func (s *Site) projectPage(c *fiber.Ctx) error {
 	}
 	c.Locals(pageRefKey, pageRef{ownerID: owner.ID, projectID: p.ID})
 	return s.cached(c, owner, path, func() (string, any, error) {
-		cards, err := s.cards(ctx, owner, []*folio.Project{p})
+		v, err := s.projectView(c, owner, "/"+owner.Handle, p)
 		if err != nil {
 			return "", nil, err
-		}
-		media, err := s.opts.Media.ReadyMedia(ctx, []int64{p.ID})
-		if err != nil {
-			return "", nil, err
-		}
-		_, _, shots := mediaURLs(media[p.ID])
-		card := cards[0]
-		card.Draft = p.Visibility == folio.VisibilityDraft
-		description, err := s.renderMarkdown(ctx, p.Description)
-		if err != nil {
-			return "", nil, err
-		}
-		desc := p.Tagline
-		if desc == "" {
-			desc = markdown.Plain(description, 160)
-		}
-		if desc == "" {
-			desc = p.Title + " by " + owner.DisplayName + "."
-		}
-		work := map[string]any{"@context": "https://schema.org", "@type": "SoftwareSourceCode", "name": p.Title,
-			"description": desc, "url": s.absolute(owner.Handle, p.Slug),
-			"author": map[string]any{"@type": "Person", "name": owner.DisplayName, "url": s.absolute(owner.Handle)}}
-		if p.RepositoryURL != "" {
-			work["codeRepository"] = p.RepositoryURL
-		}
-		if len(p.TechTags) > 0 {
-			work["keywords"] = p.TechTags
-		}
-		image := ""
-		if card.Poster != "" {
-			image = s.absolute(card.Poster)
-		}
-		v := projectView{
-			pageBase: pageBase{Viewer: request.Viewer(c), Meta: pageMeta{
-				Title: p.Title + " · " + owner.DisplayName + " · Folio", Description: desc,
-				Canonical: s.absolute(owner.Handle, p.Slug), Image: image, OGType: "article", JSONLD: work,
-				NoIndex: p.Visibility != folio.VisibilityPublic,
-			}},
-			Owner: owner, OwnerURL: "/" + owner.Handle, Project: card,
-			Pitch:       pitchView{Problem: p.PitchProblem, Approach: p.PitchApproach, Result: p.PitchResult},
-			Description: description, Screenshots: shots,
-		}
-		if s.opts.APIDocs != nil {
-			if d, err := s.opts.APIDocs.APIDocs(ctx, p.ID); err == nil && d.Status == "ready" {
-				v.Docs = &docsView{SpecURL: "/" + owner.Handle + "/" + p.Slug + "/openapi.json", Title: d.Title, Version: d.Version, Operations: d.Operations}
-				v.Scripts = []string{"/api/docs/swagger-ui-bundle.js", "/api/docs/apidocs-init.js"}
-				v.Styles = []string{"/api/docs/swagger-ui.css"}
-			}
 		}
 		s.withBeacon(&v.pageBase, owner.Handle+"/"+p.Slug)
 		return "project", v, nil
 	})
+}
+
+// projectView shows one of owner's projects, as a page under base.
+func (s *Site) projectView(c *fiber.Ctx, owner *folio.User, base string, p *folio.Project) (projectView, error) {
+	ctx := c.UserContext()
+	cards, err := s.cards(ctx, base, []*folio.Project{p})
+	if err != nil {
+		return projectView{}, err
+	}
+	media, err := s.opts.Media.ReadyMedia(ctx, []int64{p.ID})
+	if err != nil {
+		return projectView{}, err
+	}
+	_, _, shots := mediaURLs(media[p.ID])
+	card := cards[0]
+	card.Draft = p.Visibility == folio.VisibilityDraft
+	description, err := s.renderMarkdown(ctx, p.Description)
+	if err != nil {
+		return projectView{}, err
+	}
+	desc := p.Tagline
+	if desc == "" {
+		desc = markdown.Plain(description, 160)
+	}
+	if desc == "" {
+		desc = p.Title + " by " + owner.DisplayName + "."
+	}
+	work := map[string]any{"@context": "https://schema.org", "@type": "SoftwareSourceCode", "name": p.Title,
+		"description": desc, "url": s.absolute(owner.Handle, p.Slug),
+		"author": map[string]any{"@type": "Person", "name": owner.DisplayName, "url": s.absolute(owner.Handle)}}
+	if p.RepositoryURL != "" {
+		work["codeRepository"] = p.RepositoryURL
+	}
+	if len(p.TechTags) > 0 {
+		work["keywords"] = p.TechTags
+	}
+	image := ""
+	if card.Poster != "" {
+		image = s.absolute(card.Poster)
+	}
+	v := projectView{
+		pageBase: pageBase{Viewer: request.Viewer(c), Meta: pageMeta{
+			Title: p.Title + " · " + owner.DisplayName + " · Folio", Description: desc,
+			Canonical: s.absolute(owner.Handle, p.Slug), Image: image, OGType: "article", JSONLD: work,
+			NoIndex: p.Visibility != folio.VisibilityPublic,
+		}},
+		Owner: owner, OwnerURL: base, Project: card,
+		Pitch:       pitchView{Problem: p.PitchProblem, Approach: p.PitchApproach, Result: p.PitchResult},
+		Description: description, Screenshots: shots,
+	}
+	if s.opts.APIDocs != nil {
+		if d, err := s.opts.APIDocs.APIDocs(ctx, p.ID); err == nil && d.Status == "ready" {
+			// The document is the public project's; its URL names no share link.
+			v.Docs = &docsView{SpecURL: "/" + owner.Handle + "/" + p.Slug + "/openapi.json", Title: d.Title, Version: d.Version, Operations: d.Operations}
+			v.Scripts = []string{"/api/docs/swagger-ui-bundle.js", "/api/docs/apidocs-init.js"}
+			v.Styles = []string{"/api/docs/swagger-ui.css"}
+		}
+	}
+	return v, nil
 }
 
 // pitchView is the 60-90 second story of a project.

@@ -37,6 +37,12 @@ func (s *Site) Routes(r fiber.Router) {
 	pages.Get("/dashboard/projects/:id", s.projectEditPage)
 	pages.Get("/dashboard/analytics", s.analyticsPage)
 	pages.Get("/dashboard/analytics.csv", s.analyticsCSV)
+	// Tailored share links: the link is checked on every request (a
+	// revoked one is a 404 at once), then pages come from the memo or the
+	// cache like public ones. Never indexed, no Referer sent anywhere.
+	pages.Get("/s/:token", shared, s.countView, s.sharePage)
+	pages.Get("/s/:token/:project", shared, request.WithCSP(s.cspInlineStyles), s.countView, s.shareProjectPage)
+	pages.Get("/s/:token/:project/go/:target", shared, s.shareOutbound)
 	// Last: a handle or project slug may be any word the routes above do
 	// not take (handles cannot be those words; see folio.IsReservedHandle).
 	// A project page embeds its API docs, whose viewer sets inline styles.

@@ -14,6 +14,7 @@ import (
 	"github.com/foliohq/folio/internal/metrics"
 	"github.com/foliohq/folio/internal/ratelimit"
 	"github.com/foliohq/folio/internal/request"
+	"github.com/foliohq/folio/internal/site/memo"
 	"github.com/foliohq/folio/internal/storage"
 )
 
@@ -40,6 +41,9 @@ type Options struct {
 	Demos     folio.DemoService
 	PageCache *redis.Client // nil: public pages are rendered every time
 	Analytics Tracker       // nil: nothing is counted
+	// ShareLinks opens tailored share links at /s/{token}; nil: those
+	// paths are 404s.
+	ShareLinks folio.ShareLinkService
 	// AnalyticsReader answers the owner's analytics page; nil: no page.
 	AnalyticsReader folio.AnalyticsReader
 	Metrics         *metrics.Metrics // nil: none
@@ -51,7 +55,8 @@ type Site struct {
 	opts  Options
 	log   *slog.Logger
 	pages map[string]*template.Template
-	memo  *pageMemo
+	memo  *memo.Memo
+	links *memo.Links
 	authn *request.Authenticator
 
 	beacons       *ratelimit.IPWindow
@@ -69,17 +74,30 @@ func New(opts Options) *Site {
 	if opts.BaseURL == nil {
 		opts.BaseURL = &url.URL{Scheme: "http", Host: "localhost:8080"}
 	}
-	return &Site{opts: opts, log: opts.Logger, pages: loadTemplates(), memo: newPageMemo(),
+	s := &Site{opts: opts, log: opts.Logger, pages: loadTemplates(), memo: memo.New(),
 		authn:     &request.Authenticator{Auth: opts.Auth},
 		beacons:   ratelimit.NewIPWindow(beaconLimit),
 		cspStrict: request.CSP(opts.MediaOrigin, false), cspInlineStyles: request.CSP(opts.MediaOrigin, true),
 	}
+	if opts.ShareLinks != nil {
+		s.links = &memo.Links{Active: opts.ShareLinks.ActiveShareLink}
+	}
+	// A form the owner posts to the site (a revoked share link, say)
+	// changes their pages as an API call does.
+	s.authn.Changed = s.ForgetOwner
+	return s
 }
 
-// ForgetOwner drops this process's memo of an owner's pages, after a change
-// made through this replica (the owner's content version takes care of
-// the Redis cache and the other replicas).
-func (s *Site) ForgetOwner(userID int64) { s.memo.forget(userID) }
+// ForgetOwner drops this process's memo of an owner's pages and share
+// links, after a change made through this replica (the owner's content
+// version takes care of the Redis cache, and the other replicas ask again
+// within a second).
+func (s *Site) ForgetOwner(userID int64) {
+	s.memo.Forget(userID)
+	if s.links != nil {
+		s.links.Forget(userID)
+	}
+}
 
 // MarkdownRenders is how many times the site has rendered Markdown, for
 // tests that check a page renders its Markdown once.

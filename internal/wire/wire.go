@@ -96,7 +96,8 @@ func HTTPOptions(p Pools, s Settings) server.Options {
 		Site: site.Options{
 			Users: users, Projects: projects, Directory: projects,
 			Media: media, Store: p.Store, APIDocs: apiDocs, Demos: demos,
-			PageCache: p.Redis,
+			PageCache:  p.Redis,
+			ShareLinks: jobsearch.New(p.DB),
 		},
 		Applications: jobpages.Options{
 			Applications: jobs, ShareLinks: jobs, Calendar: jobs, Projects: projects,

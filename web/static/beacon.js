@@ -7,11 +7,16 @@
 (function () {
   'use strict';
   var page = document.documentElement.getAttribute('data-analytics');
+  // A page opened through a share link names its token, which goes to
+  // Folio in the body alone, never in a URL.
+  var share = document.documentElement.getAttribute('data-share');
   if (!page || !navigator.sendBeacon) return;
 
   function send(kind, project, progress) {
     try {
-      var body = JSON.stringify({ page: page, kind: kind, project: project || '', progress: progress || 0 });
+      var report = { page: page, kind: kind, project: project || '', progress: progress || 0 };
+      if (share) report.share = share;
+      var body = JSON.stringify(report);
       navigator.sendBeacon('/beacon', new Blob([body], { type: 'text/plain' }));
     } catch (e) { /* counting must never break the page */ }
   }

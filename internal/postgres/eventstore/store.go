@@ -27,9 +27,12 @@ type analyticsEventRow struct {
 	Source     string    `bun:"source"`
 	Device     string    `bun:"device"`
 	Progress   int       `bun:"progress"`
+	// ShareLinkID is 0 (NULL) for the public pages.
+	ShareLinkID int64 `bun:"share_link_id,nullzero"`
 }
 
-// Store implements folio.EventStore and folio.AnalyticsReader.
+// Store implements folio.EventStore, folio.AnalyticsReader and
+// folio.ShareActivityReader.
 type Store struct{ db *bun.DB }
 
 // New returns a Store on db.
@@ -37,29 +40,52 @@ func New(db *bun.DB) *Store { return &Store{db: db} }
 
 // InsertEvents stores a batch in one multi-row INSERT. Events of projects
 // or owners deleted since they were recorded are skipped, not an error:
-// the batch must not fail for one stale row.
+// the batch must not fail for one stale row; an event of a share link
+// deleted since is kept, unattributed. A batch holding views through
+// share links also writes, in the same transaction, the "share link
+// opened" notification of each link opened for the first time.
 func (s *Store) InsertEvents(ctx context.Context, events []folio.Event) error {
 	if len(events) == 0 {
 		return nil
 	}
 	rows := make([]analyticsEventRow, len(events))
+	var opened map[int64]time.Time // share link → its first view in this batch
 	for i, e := range events {
 		rows[i] = analyticsEventRow{OccurredAt: e.At.UTC(), OwnerID: e.OwnerID, ProjectID: e.ProjectID, Kind: string(e.Kind),
-			VisitorID: e.VisitorID, Referrer: e.Referrer, Source: e.Source, Device: string(e.Device), Progress: e.Progress}
+			VisitorID: e.VisitorID, Referrer: e.Referrer, Source: e.Source, Device: string(e.Device), Progress: e.Progress,
+			ShareLinkID: e.ShareLinkID}
+		if e.ShareLinkID != 0 && e.Kind == folio.EventView {
+			if opened == nil {
+				opened = map[int64]time.Time{}
+			}
+			if at, ok := opened[e.ShareLinkID]; !ok || e.At.Before(at) {
+				opened[e.ShareLinkID] = e.At.UTC()
+			}
+		}
 	}
-	return s.insertExisting(ctx, rows)
+	if len(opened) == 0 {
+		return insertExisting(ctx, s.db, rows)
+	}
+	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if err := insertExisting(ctx, tx, rows); err != nil {
+			return err
+		}
+		return notifyOpened(ctx, tx, opened)
+	})
 }
 
-// insertExisting inserts the rows whose owner and project still exist.
-func (s *Store) insertExisting(ctx context.Context, rows []analyticsEventRow) error {
-	_, err := s.db.NewRaw(`
-		INSERT INTO analytics_events (occurred_at, owner_id, project_id, kind, visitor_id, referrer, source, device, progress)
+// insertExisting inserts the rows whose owner and project still exist,
+// keeping a share link only while it exists and is the owner's.
+func insertExisting(ctx context.Context, db bun.IDB, rows []analyticsEventRow) error {
+	_, err := db.NewRaw(`
+		INSERT INTO analytics_events (occurred_at, owner_id, project_id, kind, visitor_id, referrer, source, device, progress, share_link_id)
 		SELECT v.occurred_at::timestamptz, v.owner_id::bigint, v.project_id::bigint, v.kind::text, v.visitor_id::bigint,
-		       v.referrer::text, v.source::text, v.device::text, v.progress::smallint
-		FROM (?) AS v (occurred_at, owner_id, project_id, kind, visitor_id, referrer, source, device, progress)
+		       v.referrer::text, v.source::text, v.device::text, v.progress::smallint,
+		       (SELECT l.id FROM share_links l WHERE l.id = v.share_link_id::bigint AND l.owner_id = v.owner_id::bigint)
+		FROM (?) AS v (occurred_at, owner_id, project_id, kind, visitor_id, referrer, source, device, progress, share_link_id)
 		WHERE EXISTS (SELECT 1 FROM users u WHERE u.id = v.owner_id::bigint)
 		  AND (v.project_id IS NULL OR EXISTS (SELECT 1 FROM projects p WHERE p.id = v.project_id::bigint))`,
-		s.db.NewValues(&rows)).Exec(ctx)
+		db.NewValues(&rows)).Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("postgres: insert %d analytics events: %w", len(rows), err)
 	}
