@@ -10,7 +10,6 @@ import (
 	"github.com/foliohq/folio/internal/analytics"
 	"github.com/foliohq/folio/internal/apidocs"
 	"github.com/foliohq/folio/internal/demoapps"
-	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/media"
 	"github.com/foliohq/folio/internal/postgres"
 	"github.com/foliohq/folio/internal/postgres/eventstore"
@@ -157,11 +156,9 @@ func (a *app) serveHTTP(ctx context.Context) error {
 			OwnHost: a.cfg.BaseURL.Host, Logger: a.log,
 		})
 		opts.Site.Analytics, opts.Site.AnalyticsReader, opts.API.Analytics = recorder, events, events
-		// The share-link activity of the timeline comes from the same events,
-		// once the event store reads it.
-		if activity, ok := any(events).(folio.ShareActivityReader); ok {
-			opts.API.JobSearch.ShareActivity = activity
-		}
+		// An application's timeline shows what was done through its share
+		// links, from the same events.
+		opts.API.JobSearch.ShareActivity, opts.Applications.Activity = events, events
 	} else {
 		a.log.Info("analytics are off (FOLIO_ANALYTICS=false): public page visits are not counted")
 	}

@@ -107,7 +107,7 @@ func New(opts Options) *Server {
 	// pages stale.
 	ao.Changed = st.ForgetOwner
 
-	s := &Server{opts: opts, log: opts.Logger, api: api.New(ao), site: st, jobs: jobPages(opts),
+	s := &Server{opts: opts, log: opts.Logger, api: api.New(ao), site: st, jobs: jobPages(opts, st.ForgetOwner),
 		authn:     &request.Authenticator{Auth: opts.Auth},
 		cspStrict: request.CSP(opts.MediaOrigin, false), cspInlineStyles: request.CSP(opts.MediaOrigin, true),
 	}
@@ -227,11 +227,11 @@ func responseBytes(c *fiber.Ctx) int {
 }
 
 // jobPages builds the job-search pages when their services are given.
-func jobPages(opts Options) *applications.Pages {
+func jobPages(opts Options, changed func(int64)) *applications.Pages {
 	jo := opts.Applications
 	if jo.Applications == nil || opts.Auth == nil {
 		return nil
 	}
-	jo.Logger, jo.BaseURL, jo.Auth = opts.Logger, opts.BaseURL, opts.Auth
+	jo.Logger, jo.BaseURL, jo.Auth, jo.Changed = opts.Logger, opts.BaseURL, opts.Auth, changed
 	return applications.New(jo)
 }

@@ -97,7 +97,7 @@ func HTTPOptions(p Pools, s Settings) server.Options {
 			Users: users, Projects: projects, Directory: projects,
 			Media: media, Store: p.Store, APIDocs: apiDocs, Demos: demos,
 			PageCache:  p.Redis,
-			ShareLinks: jobsearch.New(p.DB),
+			ShareLinks: jobs,
 		},
 		Applications: jobpages.Options{
 			Applications: jobs, ShareLinks: jobs, Calendar: jobs, Projects: projects,

@@ -36,6 +36,10 @@ type Options struct {
 	// Activity reads what visitors did through share links; nil: the
 	// timeline shows the owner's own entries only.
 	Activity folio.ShareActivityReader
+	// Changed is called after a form that may have changed the owner's
+	// pages (a share link revoked or edited), so this replica's memo of them
+	// goes at once.
+	Changed func(ownerID int64)
 	// MaxImportBytes bounds an uploaded CSV file.
 	MaxImportBytes int64
 }
@@ -108,7 +112,11 @@ func (p *Pages) formCSRF(c *fiber.Ctx) error {
 	if id.Session == nil || !auth.CSRFValid(id.Session, formValue(c, csrfField)) {
 		return p.render(c, fiber.StatusForbidden, "application_error", p.base(c, "Form expired"))
 	}
-	return c.Next()
+	err := c.Next()
+	if p.opts.Changed != nil {
+		p.opts.Changed(id.User.ID)
+	}
+	return err
 }
 
 // formValue reads a urlencoded field, or a multipart one (the CSV form).
