@@ -37,14 +37,19 @@ func TestBrowserFlow(t *testing.T) {
 	base := "http://" + st.httpAddr
 	st.env = append(st.env, "FOLIO_BASE_URL="+base, "FOLIO_ENV=dev")
 	app := st.start(t, "dev")
-	poll(t, "folio dev to be ready", 30*time.Second, func() bool {
-		resp, err := http.Get(base + "/readyz")
-		if err != nil {
-			return false
+	// A generous deadline: on a busy machine `folio dev` migrates and
+	// seeds for a while; its output says why when it never gets ready.
+	for deadline := time.Now().Add(90 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		if resp, err := http.Get(base + "/readyz"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				break
+			}
 		}
-		resp.Body.Close()
-		return resp.StatusCode == 200
-	})
+		if time.Now().After(deadline) {
+			t.Fatalf("folio dev was not ready within 90s\n--- folio dev output ---\n%s", app.output)
+		}
+	}
 
 	artifacts := filepath.Join(root, ".data", "e2e")
 	cmd := exec.Command(node, filepath.Join(root, "web/e2e/flow.mjs"))

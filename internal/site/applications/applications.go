@@ -132,20 +132,23 @@ func formValue(c *fiber.Ctx, name string) string {
 	return ""
 }
 
-// pageBase has what the layout needs.
+// pageBase has every field web/templates/layout.html reads (the site's
+// pages have the same; a field missing here fails every test that renders
+// these pages).
 type pageBase struct {
 	Meta      pageMeta
 	Viewer    *folio.User
 	Scripts   []string
 	Styles    []string
 	Analytics string
+	Share     string
 	CSRF      string
 }
 
 type pageMeta struct {
 	Title, Description, Canonical, OGType, Image string
-	JSONLD                                       template.JS
-	NoIndex                                      bool
+	JSONLD                                       any
+	NoIndex, NoReferrer                          bool
 }
 
 func (p *Pages) base(c *fiber.Ctx, title string) pageBase {
