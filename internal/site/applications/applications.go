@@ -75,20 +75,25 @@ func New(opts Options) *Pages {
 // /{handle}/{project} would take these paths. Every route needs a signed-in
 // browser; every POST needs the session's CSRF token as a form field.
 func (p *Pages) Routes(r fiber.Router) {
-	g := r.Group("/dashboard", request.WithCSP(p.csp), p.authn.Authenticate, p.signedIn)
-	g.Get("/applications", p.listPage)
-	g.Get("/applications/new", p.newPage)
-	g.Post("/applications", p.formCSRF, p.create)
-	g.Post("/applications/import", p.formCSRF, p.importCSV)
-	g.Post("/calendar", p.formCSRF, p.rotateCalendar)
-	g.Post("/calendar/revoke", p.formCSRF, p.revokeCalendar)
-	g.Get("/applications/:id", p.detailPage)
-	g.Post("/applications/:id", p.formCSRF, p.update)
-	g.Post("/applications/:id/status", p.formCSRF, p.setStatus)
-	g.Post("/applications/:id/notes", p.formCSRF, p.addNote)
-	g.Post("/applications/:id/delete", p.formCSRF, p.delete)
-	g.Post("/applications/:id/share-links", p.formCSRF, p.createShareLink)
-	g.Post("/applications/:id/share-links/:link/revoke", p.formCSRF, p.revokeShareLink)
+	// Route by route, not a /dashboard group: a group's middleware would
+	// run for the site's other dashboard pages too.
+	page := func(h ...fiber.Handler) []fiber.Handler {
+		return append([]fiber.Handler{request.WithCSP(p.csp), p.authn.Authenticate, p.signedIn}, h...)
+	}
+	form := func(h fiber.Handler) []fiber.Handler { return page(p.formCSRF, h) }
+	r.Get("/dashboard/applications", page(p.listPage)...)
+	r.Get("/dashboard/applications/new", page(p.newPage)...)
+	r.Post("/dashboard/applications", form(p.create)...)
+	r.Post("/dashboard/applications/import", form(p.importCSV)...)
+	r.Post("/dashboard/calendar", form(p.rotateCalendar)...)
+	r.Post("/dashboard/calendar/revoke", form(p.revokeCalendar)...)
+	r.Get("/dashboard/applications/:id", page(p.detailPage)...)
+	r.Post("/dashboard/applications/:id", form(p.update)...)
+	r.Post("/dashboard/applications/:id/status", form(p.setStatus)...)
+	r.Post("/dashboard/applications/:id/notes", form(p.addNote)...)
+	r.Post("/dashboard/applications/:id/delete", form(p.delete)...)
+	r.Post("/dashboard/applications/:id/share-links", form(p.createShareLink)...)
+	r.Post("/dashboard/applications/:id/share-links/:link/revoke", form(p.revokeShareLink)...)
 }
 
 // signedIn sends anonymous visitors to the login page.
