@@ -129,6 +129,9 @@ type Registration struct {
 	Password    string
 	Handle      string
 	DisplayName string
+	// Verified creates the account with its address taken as proven: the
+	// operator's tools (seed, demo) do; a sign-up never does.
+	Verified bool
 }
 
 // Normalize trims the fields and lowercases the handle, as stored.

@@ -56,7 +56,7 @@ func userRowOf(u *folio.User) *userRow {
 		ID: u.ID, Email: u.Email, PasswordHash: u.PasswordHash, IsAdmin: u.IsAdmin,
 		Handle: u.Handle, DisplayName: u.DisplayName, Headline: u.Headline, Bio: u.Bio,
 		Location: u.Location, WebsiteURL: u.WebsiteURL, GitHubURL: u.GitHubURL,
-		LinkedInURL: u.LinkedInURL, ShowEmail: u.ShowEmail,
+		LinkedInURL: u.LinkedInURL, ShowEmail: u.ShowEmail, EmailVerifiedAt: u.EmailVerifiedAt,
 		AvatarID: sql.NullInt64{Int64: u.AvatarMediaID, Valid: u.AvatarMediaID != 0},
 	}
 }
