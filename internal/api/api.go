@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/foliohq/folio/internal/account"
 	"github.com/foliohq/folio/internal/apidocs"
 	"github.com/foliohq/folio/internal/apispec"
 	"github.com/foliohq/folio/internal/auth"
@@ -42,6 +43,7 @@ type Options struct {
 	BodyIdleTimeout time.Duration
 
 	Auth        *auth.Service
+	Accounts    *account.Service // the account email flows; nil: off (404)
 	Users       folio.UserService
 	Projects    folio.ProjectService
 	Idempotency folio.IdempotencyService

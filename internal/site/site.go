@@ -9,6 +9,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/foliohq/folio/internal/account"
 	"github.com/foliohq/folio/internal/auth"
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/metrics"
@@ -25,6 +26,9 @@ type Options struct {
 	Logger  *slog.Logger
 	BaseURL *url.URL
 	Auth    *auth.Service
+	// Accounts runs the account email flows (forgot password, links from
+	// mail, the dashboard's verification banner); nil: off.
+	Accounts *account.Service
 	// MediaOrigin is the object store's origin, which the dashboard's
 	// script PUTs upload parts to.
 	MediaOrigin string
