@@ -17,6 +17,7 @@ import (
 	"github.com/foliohq/folio/internal/errtrack"
 	"github.com/foliohq/folio/internal/health"
 	"github.com/foliohq/folio/internal/metrics"
+	"github.com/foliohq/folio/internal/notify"
 	"github.com/foliohq/folio/internal/postgres"
 	"github.com/foliohq/folio/internal/purge"
 	"github.com/foliohq/folio/internal/queue"
@@ -40,6 +41,8 @@ type app struct {
 	queue   *asynq.Client
 	metrics *metrics.Metrics
 	errors  *errtrack.Tracker
+	// deliverer is the notification outbox's, made by notifier.
+	deliverer *notify.Deliverer
 }
 
 func loadConfig() (config.Config, error) {

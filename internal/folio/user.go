@@ -65,7 +65,7 @@ func init() {
 		dashboard docs explore favicon-ico feed healthz help home login logout me media
 		metrics new null openapi privacy readyz register robots-txt root rss search settings
 		signin signout signup sitemap sitemap-xml static status support terms undefined upload
-		uploads user users www folio beacon s`) {
+		uploads user users www folio beacon s unsubscribe`) {
 		reservedHandles[h] = true
 	}
 }
