@@ -65,7 +65,8 @@ func init() {
 		dashboard docs explore favicon-ico feed healthz help home login logout me media
 		metrics new null openapi privacy readyz register robots-txt root rss search settings
 		signin signout signup sitemap sitemap-xml static status support terms undefined upload
-		uploads user users www folio beacon s unsubscribe`) {
+		uploads user users www folio beacon s unsubscribe
+		forgot-password reset-password verify-email confirm-email`) {
 		reservedHandles[h] = true
 	}
 }

@@ -33,6 +33,19 @@ func (s *Site) Routes(r fiber.Router) {
 	pages.Get("/robots.txt", s.robots)
 	pages.Get("/login", s.loginPage)
 	pages.Get("/register", s.registerPage)
+	if s.opts.Accounts != nil {
+		// The account email flows: plain forms, and the pages that links
+		// in mail open (each acts only on the POST of its button).
+		pages.Get("/forgot-password", s.forgotPasswordPage)
+		pages.Post("/forgot-password", s.forgotPassword)
+		pages.Get("/reset-password", s.resetPasswordPage)
+		pages.Post("/reset-password", s.resetPassword)
+		pages.Get("/verify-email", s.verifyEmailPage)
+		pages.Post("/verify-email", s.verifyEmail)
+		pages.Get("/confirm-email", s.confirmEmailPage)
+		pages.Post("/confirm-email", s.confirmEmail)
+		pages.Post("/dashboard/verification", s.resendVerification)
+	}
 	pages.Get("/dashboard", s.dashboardPage)
 	pages.Get("/dashboard/projects/:id", s.projectEditPage)
 	pages.Get("/dashboard/analytics", s.analyticsPage)
