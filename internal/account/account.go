@@ -8,6 +8,7 @@ package account
 import (
 	"context"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -225,12 +226,16 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) (*f
 	})
 }
 
+// errWrongPassword answers an email change with a wrong password.
+var errWrongPassword = &folio.Error{Code: folio.EINVALID, Message: "Some fields are invalid.",
+	Fields: []folio.FieldError{{Field: "password", Message: "is not your current password"}}}
+
 // RequestEmailChange checks the caller's password and mails a link to
 // newEmail; the address changes only when that link is used. The old
 // address gets a notice at once, so that an owner whose password was
 // stolen hears of it before the change can take effect. Whether newEmail
 // has an account is not told (the change then fails at confirmation).
-// Returns auth.ErrWrongPassword, EINVALID for a bad or unchanged address,
+// Returns EINVALID for a wrong password (on "password") or a bad or unchanged address,
 // and a TooManyError past Limits.EmailChangePerAccount.
 func (s *Service) RequestEmailChange(ctx context.Context, userID int64, password, newEmail string) error {
 	newEmail = folio.NormalizeEmail(newEmail)
@@ -244,7 +249,9 @@ func (s *Service) RequestEmailChange(ctx context.Context, userID int64, password
 	if err != nil {
 		return err
 	}
-	if err := s.Auth.CheckPassword(u, password); err != nil {
+	if err := s.Auth.CheckPassword(u, password); errors.Is(err, auth.ErrWrongPassword) {
+		return errWrongPassword
+	} else if err != nil {
 		return err
 	}
 	if strings.EqualFold(newEmail, u.Email) {
