@@ -65,18 +65,20 @@ func issue(ctx context.Context, tx bun.Tx, t *folio.AccountToken, ns ...folio.No
 }
 
 // IssueByEmail implements folio.AccountTokenService. For an unknown email
-// it makes the same number of round trips, inside a transaction too, so
-// that the answer's timing does not tell whether the account exists.
+// it makes the same round trips, in a transaction that commits a write
+// too (txid_current assigns a transaction id, so the commit is flushed
+// like the token's), so that the answer's timing does not tell whether
+// the account exists.
 func (s *Store) IssueByEmail(ctx context.Context, email string, build func(u *folio.User) (*folio.AccountToken, folio.Notification)) (bool, error) {
 	found := false
 	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		var id int64
-		err := tx.NewRaw(`SELECT id FROM users WHERE lower(email) = lower(?)`, email).Scan(ctx, &id)
+		var u folio.User
+		err := tx.NewRaw(`SELECT id, email, display_name FROM users WHERE lower(email) = lower(?)`, email).
+			Scan(ctx, &u.ID, &u.Email, &u.DisplayName)
 		if errors.Is(err, sql.ErrNoRows) {
-			// Stand-ins for the account's read and the token's and the
-			// notification's inserts.
-			for range 3 {
-				if _, err := tx.ExecContext(ctx, `SELECT 1`); err != nil {
+			// Stand-ins for the token's and the notification's inserts.
+			for _, q := range []string{`SELECT txid_current()`, `SELECT 1`} {
+				if _, err := tx.ExecContext(ctx, q); err != nil {
 					return err
 				}
 			}
@@ -84,12 +86,8 @@ func (s *Store) IssueByEmail(ctx context.Context, email string, build func(u *fo
 		} else if err != nil {
 			return err
 		}
-		u, err := s.users.UserByID(ctx, id)
-		if err != nil {
-			return err
-		}
 		found = true
-		t, n := build(u)
+		t, n := build(&u)
 		return issue(ctx, tx, t, n)
 	})
 	if err != nil {
