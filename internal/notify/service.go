@@ -114,3 +114,15 @@ func (s *Service) TestWebhook(ctx context.Context, ownerID, id int64) error {
 func (s *Service) Deliveries(ctx context.Context, ownerID int64, limit int) ([]folio.Delivery, error) {
 	return s.D.Store.Deliveries(ctx, ownerID, limit)
 }
+
+// EmailNote says in words why email does not reach the owner ("" when it
+// does), for the settings page and API.
+func EmailNote(s folio.NotificationSettings) string {
+	switch {
+	case !s.EmailOn:
+		return "Email is off on this Folio: the operator has not set FOLIO_SMTP_URL. Webhooks still work."
+	case !s.EmailVerified:
+		return "Your email address is not verified yet, so no notification is mailed to it. Verify it from the link Folio sent you."
+	}
+	return ""
+}
