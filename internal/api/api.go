@@ -12,6 +12,7 @@ import (
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/idempotency"
 	"github.com/foliohq/folio/internal/metrics"
+	"github.com/foliohq/folio/internal/notify"
 	"github.com/foliohq/folio/internal/project"
 	"github.com/foliohq/folio/internal/ratelimit"
 	"github.com/foliohq/folio/internal/request"
@@ -63,6 +64,8 @@ type Options struct {
 	Demos        folio.DemoService
 	DemoChecker  DemoChecker
 	Analytics    folio.AnalyticsReader // nil: no /me/analytics
+	// Notifications are the settings and webhooks; nil: their routes answer 404.
+	Notifications *notify.Service
 }
 
 // API is Folio's JSON API under /api/v1, and the API's own OpenAPI

@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/foliohq/folio/internal/api/accountapi"
+	"github.com/foliohq/folio/internal/api/notifications"
 	"github.com/foliohq/folio/internal/api/preview"
 	"github.com/foliohq/folio/internal/api/stats"
 	"github.com/foliohq/folio/internal/folio"
@@ -76,6 +77,7 @@ func (s *API) Routes(r fiber.Router) {
 	v1.Delete("/media/:id", signedIn, s.deleteMedia)
 
 	v1.Post("/preview", signedIn, preview.Handler(s.intake))
+	notifications.Routes(v1, signedIn, s.opts.Notifications, s.intake)
 
 	// Unknown API paths answer problem+json rather than falling through to pages.
 	v1.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/foliohq/folio/internal/folio"
@@ -148,7 +149,16 @@ func (d *Deliverer) UnsubscribeURL(ownerID int64, kind folio.NotificationKind) s
 	return d.base() + "/unsubscribe/" + d.Keys.UnsubscribeToken(ownerID, kind)
 }
 
+// data is what j's templates read. A Data "url" that is a path ("/dashboard/projects/4")
+// is made absolute on the instance's address, so that causes, which do
+// not know it, can link into Folio.
 func (d *Deliverer) data(j outbox.Job) MessageData {
+	if j.Data == nil {
+		j.Data = map[string]string{}
+	}
+	if u := j.Data["url"]; strings.HasPrefix(u, "/") && !strings.HasPrefix(u, "//") {
+		j.Data["url"] = d.base() + u
+	}
 	return MessageData{Kind: j.Kind, OwnerName: j.OwnerName, BaseURL: d.base(), SettingsURL: d.SettingsURL(), Data: j.Data}
 }
 

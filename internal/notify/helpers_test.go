@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"net"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -115,4 +116,9 @@ func demoDown(owner int64, key string) folio.Notification {
 	return folio.Notification{OwnerID: owner, Kind: folio.NotifyDemoDown, DedupeKey: "demo_down:test:" + key,
 		Data: map[string]string{"project": "Orders <API>", "error": "The connection was refused: nothing listens there.",
 			"demo_url": "https://orders.example", "since": "25 Nov 2026 10:00 UTC", "url": "https://folio.example/dashboard/projects/1"}}
+}
+
+// closedHTTP is an http:// URL where nothing listens.
+func closedHTTP(t *testing.T) string {
+	return "http://" + strings.TrimPrefix(closedSMTP(t), "smtp://") + "/"
 }

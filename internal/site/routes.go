@@ -50,6 +50,16 @@ func (s *Site) Routes(r fiber.Router) {
 	pages.Get("/dashboard/projects/:id", s.projectEditPage)
 	pages.Get("/dashboard/analytics", s.analyticsPage)
 	pages.Get("/dashboard/analytics.csv", s.analyticsCSV)
+	pages.Get("/dashboard/notifications", s.notificationsPage)
+	pages.Get("/unsubscribe/:token", s.unsubscribePage)
+	// Forms that work without JavaScript: the dashboard's carry the
+	// session's CSRF token in a field; the unsubscribe POST (RFC 8058, sent
+	// by mail clients) needs no login, its signed token is the permission.
+	pages.Post("/dashboard/notifications", s.saveNotifications)
+	pages.Post("/dashboard/notifications/webhooks", s.addWebhookForm)
+	pages.Post("/dashboard/notifications/webhooks/:id/test", s.testWebhookForm)
+	pages.Post("/dashboard/notifications/webhooks/:id/delete", s.deleteWebhookForm)
+	pages.Post("/unsubscribe/:token", s.unsubscribe)
 	// Last: a handle or project slug may be any word the routes above do
 	// not take (handles cannot be those words; see folio.IsReservedHandle).
 	// A project page embeds its API docs, whose viewer sets inline styles.

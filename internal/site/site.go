@@ -13,6 +13,7 @@ import (
 	"github.com/foliohq/folio/internal/auth"
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/metrics"
+	"github.com/foliohq/folio/internal/notify"
 	"github.com/foliohq/folio/internal/ratelimit"
 	"github.com/foliohq/folio/internal/request"
 	"github.com/foliohq/folio/internal/storage"
@@ -47,6 +48,9 @@ type Options struct {
 	// AnalyticsReader answers the owner's analytics page; nil: no page.
 	AnalyticsReader folio.AnalyticsReader
 	Metrics         *metrics.Metrics // nil: none
+	// Notifications back the settings page and unsubscribe links; nil:
+	// neither exists.
+	Notifications *notify.Service
 }
 
 // Site is Folio's server-rendered surface: the public pages, the

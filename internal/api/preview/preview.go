@@ -1,6 +1,5 @@
-// Package preview renders an owner's Markdown as the public pages will, at
-// /api/v1/preview. The route is listed in the API's route table
-// (internal/api/routes.go).
+// Package preview renders Markdown exactly as the public pages will, at
+// POST /api/v1/preview (listed in internal/api/routes.go).
 package preview
 
 import (
@@ -23,8 +22,7 @@ type PreviewResponse struct {
 	HTML string `json:"html"`
 }
 
-// Handler renders Markdown exactly as the public pages will; intake
-// bounds and decodes the body.
+// Handler renders Markdown exactly as the public pages will.
 //
 //	@Summary	Preview Markdown
 //	@Tags		me

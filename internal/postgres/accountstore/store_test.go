@@ -120,7 +120,9 @@ func TestResetPasswordRevokesEverythingOnce(t *testing.T) {
 		t.Fatalf("unknown address: %v, %v", found, err)
 	}
 
-	notice := func(u *folio.User) folio.Notification { return mail(u.ID, folio.NotifyPasswordChanged, u.Email, "changed:1") }
+	notice := func(u *folio.User) folio.Notification {
+		return mail(u.ID, folio.NotifyPasswordChanged, u.Email, "changed:1")
+	}
 	u, err := s.ResetPassword(ctx, hash("r1"), "new-hash", notice)
 	if err != nil || u.PasswordHash != "new-hash" {
 		t.Fatalf("reset = %+v, %v", u, err)
