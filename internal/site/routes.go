@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/foliohq/folio/internal/request"
+	"github.com/foliohq/folio/internal/site/accountpages"
 )
 
 // Routes is the table of contents of the site. It must be mounted last:
@@ -36,15 +37,16 @@ func (s *Site) Routes(r fiber.Router) {
 	if s.opts.Accounts != nil {
 		// The account email flows: plain forms, and the pages that links
 		// in mail open (each acts only on the POST of its button).
-		pages.Get("/forgot-password", s.forgotPasswordPage)
-		pages.Post("/forgot-password", s.forgotPassword)
-		pages.Get("/reset-password", s.resetPasswordPage)
-		pages.Post("/reset-password", s.resetPassword)
-		pages.Get("/verify-email", s.verifyEmailPage)
-		pages.Post("/verify-email", s.verifyEmail)
-		pages.Get("/confirm-email", s.confirmEmailPage)
-		pages.Post("/confirm-email", s.confirmEmail)
-		pages.Post("/dashboard/verification", s.resendVerification)
+		ap := &accountpages.Pages{Accounts: s.opts.Accounts, BaseURL: s.opts.BaseURL, Render: s.accountPage}
+		pages.Get("/forgot-password", ap.ForgotPasswordPage)
+		pages.Post("/forgot-password", ap.ForgotPassword)
+		pages.Get("/reset-password", ap.ResetPasswordPage)
+		pages.Post("/reset-password", ap.ResetPassword)
+		pages.Get("/verify-email", ap.VerifyEmailPage)
+		pages.Post("/verify-email", ap.VerifyEmail)
+		pages.Get("/confirm-email", ap.ConfirmEmailPage)
+		pages.Post("/confirm-email", ap.ConfirmEmail)
+		pages.Post("/dashboard/verification", ap.ResendVerification)
 	}
 	pages.Get("/dashboard", s.dashboardPage)
 	pages.Get("/dashboard/projects/:id", s.projectEditPage)
