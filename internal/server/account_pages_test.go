@@ -30,6 +30,7 @@ func TestAccountPagesWorkWithoutJavaScript(t *testing.T) {
 	}
 	// Another site cannot post the form.
 	assertProblem(t, a.do(form("/forgot-password", url.Values{"email": {ada.email}}, map[string]string{"Origin": "https://evil.example"})), 403, "forbidden")
+	assertProblem(t, a.do(form("/forgot-password", url.Values{"email": {ada.email}}, map[string]string{"Sec-Fetch-Site": "cross-site"})), 403, "forbidden")
 	done := string(a.expect(form("/forgot-password", url.Values{"email": {ada.email}}, nil), 200).body)
 	ghost := string(a.expect(form("/forgot-password", url.Values{"email": {"ghost@example.com"}}, nil), 200).body)
 	if !strings.Contains(done, "a link to reset its password is on its way") ||
@@ -42,7 +43,7 @@ func TestAccountPagesWorkWithoutJavaScript(t *testing.T) {
 	// Opening the link (as a mail scanner does) uses nothing.
 	for range 2 {
 		r := a.expect(req{method: "GET", path: u.RequestURI()}, 200)
-		if !strings.Contains(string(r.body), `name="token" value="`+u.Query().Get("token")+`"`) || r.header.Get("Referrer-Policy") != "no-referrer" {
+		if !strings.Contains(string(r.body), `name="token" value="`+u.Query().Get("token")+`"`) || r.header.Get("Referrer-Policy") != "same-origin" {
 			t.Fatalf("reset page: %s %v", r.body, r.header)
 		}
 	}

@@ -45,22 +45,32 @@ type View struct {
 
 func (p *Pages) page(c *fiber.Ctx, status int, title string, v View) error {
 	v.Heading = title
-	// The token must not leak to other sites through the Referer.
-	c.Set("Referrer-Policy", "no-referrer")
+	// The token must not leak to other sites through the Referer (and
+	// same-origin forms keep a real Origin, which no-referrer would make
+	// "null").
+	c.Set("Referrer-Policy", "same-origin")
 	return p.Render(c, status, title, v)
 }
 
 // sameOrigin refuses a form posted from another site (the pages'
-// anonymous forms carry no session, hence no CSRF token: the Origin that
-// browsers send with every POST stands in for it).
+// anonymous forms carry no session, hence no CSRF token: what browsers
+// say of every POST's origin stands in for it). Sec-Fetch-Site is read
+// first; browsers without it send Origin.
 func (p *Pages) sameOrigin(c *fiber.Ctx) error {
+	refuse := folio.Errorf(folio.EFORBIDDEN, "This form must be sent from %s.", p.BaseURL.String())
+	if site := c.Get("Sec-Fetch-Site"); site != "" {
+		if site != "same-origin" && site != "none" {
+			return refuse
+		}
+		return nil
+	}
 	origin := c.Get(fiber.HeaderOrigin)
 	if origin == "" { // not a browser, or one that predates Origin
 		return nil
 	}
 	u, err := url.Parse(origin)
 	if err != nil || u.Scheme != p.BaseURL.Scheme || u.Host != p.BaseURL.Host {
-		return folio.Errorf(folio.EFORBIDDEN, "This form must be sent from %s.", p.BaseURL.String())
+		return refuse
 	}
 	return nil
 }
