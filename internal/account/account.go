@@ -145,6 +145,21 @@ func (s *Service) SendVerification(ctx context.Context, u *folio.User) error {
 	return s.Tokens.Issue(ctx, t, n)
 }
 
+// NoticeSignUpAttempt tells the owner of email that someone tried to sign
+// up with it (auth.Service.Taken): at most once an hour, so a stranger
+// cannot flood the mailbox through the sign-up form.
+func (s *Service) NoticeSignUpAttempt(ctx context.Context, email string) error {
+	u, err := s.Users.UserByEmail(ctx, email)
+	if folio.ErrorCode(err) == folio.ENOTFOUND {
+		return nil // the account went meanwhile
+	} else if err != nil {
+		return err
+	}
+	return s.Tokens.Issue(ctx, nil, folio.Notification{OwnerID: u.ID, Kind: folio.NotifySignUpAttempt, Channel: folio.ChannelEmail, Target: u.Email,
+		DedupeKey: fmt.Sprintf("signup_attempt:%d:%s", u.ID, time.Now().UTC().Format("2006-01-02T15")),
+		Data:      map[string]string{"email": u.Email, "login_url": s.BaseURL.JoinPath("login").String(), "url": s.BaseURL.JoinPath("forgot-password").String()}})
+}
+
 // ResendVerification mails the caller a new verification link. Returns
 // EINVALID when the address is verified already, and a TooManyError past
 // Limits.ResendPerAccount. Earlier links keep working until they expire.

@@ -52,6 +52,10 @@ type Service struct {
 	// those of Register alone, which the operator's tools use): the
 	// account flows send the verification link from here.
 	Registered func(ctx context.Context, u *folio.User) error
+	// Taken, when set, is called with the address of a sign-up that an
+	// account has already: its owner is told, by mail, since the answer
+	// to the sign-up cannot say so.
+	Taken func(ctx context.Context, email string) error
 
 	// dummyHash is compared against when the email is unknown, so that an
 	// unknown email costs the same time as a wrong password.
@@ -113,8 +117,9 @@ func (s *Service) SignUp(ctx context.Context, r folio.Registration) (*folio.User
 	} else if folio.ErrorCode(err) != folio.ENOTFOUND {
 		return nil, err
 	}
-	// Folio sends no mail yet. Once it does, this is where the owner of the
-	// address hears that someone tried to register it (the README says so).
+	if s.Taken != nil {
+		return nil, s.Taken(ctx, folio.NormalizeEmail(r.Email))
+	}
 	return nil, nil
 }
 

@@ -15,9 +15,13 @@ const (
 	PurposeEmailChange   TokenPurpose = "email_change"
 )
 
-// NotifyPasswordChanged tells the owner their password was reset; it is an
-// account kind, always sent by email.
-const NotifyPasswordChanged NotificationKind = "password_changed"
+// Account kinds of the account email flows beyond those of the outbox's
+// list, always sent by email: the password was reset; someone tried to
+// sign up with the account's address.
+const (
+	NotifyPasswordChanged NotificationKind = "password_changed"
+	NotifySignUpAttempt   NotificationKind = "signup_attempt"
+)
 
 // AccountToken is a single-use link of the account email flows. Only the
 // SHA-256 of the token is stored.
@@ -42,7 +46,8 @@ var ErrBadLink = &Error{Code: EINVALID, Message: "This link is invalid, has expi
 // applies them. Each method that writes a notification writes it in the
 // transaction of the change that causes it.
 type AccountTokenService interface {
-	// Issue stores t and writes ns to the outbox, in one transaction.
+	// Issue stores t (nil: none) and writes ns to the outbox, in one
+	// transaction.
 	Issue(ctx context.Context, t *AccountToken, ns ...Notification) error
 	// IssueByEmail is Issue for the account of email, when there is one;
 	// the token and notification are built by build from that account. It

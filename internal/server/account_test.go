@@ -274,3 +274,26 @@ func TestEmailChangeIsConfirmedFromTheNewAddress(t *testing.T) {
 		t.Fatal("a cancelled change took effect")
 	}
 }
+
+func TestSignUpWithATakenAddressTellsItsOwnerOncePerHour(t *testing.T) {
+	t.Parallel()
+	a := newAPI(t)
+	ada := a.signUp("ada")
+	register := func(handle string) response {
+		return a.expect(req{method: "POST", path: "/api/v1/auth/register", body: map[string]string{
+			"email": strings.ToUpper(ada.email), "password": "another password!", "handle": handle, "display_name": "Eve"}}, 201)
+	}
+	fresh := a.expect(req{method: "POST", path: "/api/v1/auth/register", body: map[string]string{
+		"email": "fresh@example.com", "password": "another password!", "handle": "fresh", "display_name": "Eve"}}, 201)
+	taken := register("eve")
+	if strings.ReplaceAll(string(taken.body), "eve", "fresh") != strings.ReplaceAll(string(fresh.body), "fresh@example.com", strings.ToUpper(ada.email)) {
+		t.Errorf("a taken address answers differently:\n%s\n%s", taken.body, fresh.body)
+	}
+	register("eve2")
+	if n := len(a.mailed("signup_attempt", ada.email)); n != 1 {
+		t.Errorf("%d notices of sign-up attempts, want 1 (at most one an hour)", n)
+	}
+	if n := len(a.mailed("verify_email", strings.ToUpper(ada.email))) + len(a.mailed("verify_email", ada.email)); n != 1 {
+		t.Errorf("%d verification mails to the taken address, want only its own sign-up's", n)
+	}
+}

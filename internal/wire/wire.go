@@ -80,7 +80,7 @@ func HTTPOptions(p Pools, s Settings) server.Options {
 	// A sign-up mails its verification link; the links' base URL is the
 	// server's (server.New sets it).
 	accounts := &account.Service{Users: users, Tokens: accountstore.New(p.DB), Auth: authn, Limiter: limiter}
-	authn.Registered = accounts.SendVerification
+	authn.Registered, authn.Taken = accounts.SendVerification, accounts.NoticeSignUpAttempt
 	o := server.Options{
 		Logger:   p.Logger,
 		Metrics:  p.Metrics,

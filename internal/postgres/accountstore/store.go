@@ -51,14 +51,16 @@ func (s *Store) Issue(ctx context.Context, t *folio.AccountToken, ns ...folio.No
 		return issue(ctx, tx, t, ns...)
 	})
 	if err != nil {
-		return fmt.Errorf("accountstore: issue %s: %w", t.Purpose, err)
+		return fmt.Errorf("accountstore: issue: %w", err)
 	}
 	return nil
 }
 
 func issue(ctx context.Context, tx bun.Tx, t *folio.AccountToken, ns ...folio.Notification) error {
-	if _, err := tx.NewInsert().Model(rowOf(t)).Exec(ctx); err != nil {
-		return err
+	if t != nil {
+		if _, err := tx.NewInsert().Model(rowOf(t)).Exec(ctx); err != nil {
+			return err
+		}
 	}
 	_, err := outbox.Add(ctx, tx, ns...)
 	return err
