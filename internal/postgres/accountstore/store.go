@@ -56,8 +56,17 @@ func (s *Store) Issue(ctx context.Context, t *folio.AccountToken, ns ...folio.No
 	return nil
 }
 
+// purgeAfter is how long a used or expired token is kept (for the rate of
+// resends and support questions) before issue removes it.
+const purgeAfter = "7 days"
+
 func issue(ctx context.Context, tx bun.Tx, t *folio.AccountToken, ns ...folio.Notification) error {
 	if t != nil {
+		// Each issue removes the account's old tokens, so that the table
+		// holds what the rate limits let through in a week, at most.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM account_tokens WHERE user_id = ? AND expires_at < now() - ?::interval`, t.UserID, purgeAfter); err != nil {
+			return err
+		}
 		if _, err := tx.NewInsert().Model(rowOf(t)).Exec(ctx); err != nil {
 			return err
 		}
@@ -78,8 +87,9 @@ func (s *Store) IssueByEmail(ctx context.Context, email string, build func(u *fo
 		err := tx.NewRaw(`SELECT id, email, display_name FROM users WHERE lower(email) = lower(?)`, email).
 			Scan(ctx, &u.ID, &u.Email, &u.DisplayName)
 		if errors.Is(err, sql.ErrNoRows) {
-			// Stand-ins for the token's and the notification's inserts.
-			for _, q := range []string{`SELECT txid_current()`, `SELECT 1`} {
+			// Stand-ins for the purge and the token's and the
+			// notification's inserts.
+			for _, q := range []string{`SELECT txid_current()`, `SELECT 1`, `SELECT 1`} {
 				if _, err := tx.ExecContext(ctx, q); err != nil {
 					return err
 				}

@@ -173,3 +173,24 @@ func TestChangeEmailVerifiesTheNewAddressOrConflicts(t *testing.T) {
 		t.Fatalf("change to a taken address: %v, want ECONFLICT", err)
 	}
 }
+
+func TestIssueRemovesTheAccountsOldTokens(t *testing.T) {
+	db := testenv.Postgres(t)
+	s := accountstore.New(db)
+	ctx := context.Background()
+	ada, bob := owner(t, db, "ada@example.com"), owner(t, db, "bob@example.com")
+	for _, id := range []int64{ada, bob} {
+		if err := s.Issue(ctx, token(id, folio.PurposeVerifyEmail, "x@example.com", "old"+testenv.RandomHex(4), -8*24*time.Hour), mail(id, folio.NotifyVerifyEmail, "x@example.com", "old:"+testenv.RandomHex(4))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Issue(ctx, token(ada, folio.PurposeVerifyEmail, "ada@example.com", "new", time.Hour), mail(ada, folio.NotifyVerifyEmail, "ada@example.com", "new:1")); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, db, `SELECT count(*) FROM account_tokens WHERE user_id = ?`, ada); n != 1 {
+		t.Errorf("ada has %d tokens, want the new one only", n)
+	}
+	if n := count(t, db, `SELECT count(*) FROM account_tokens WHERE user_id = ?`, bob); n != 1 {
+		t.Errorf("bob's old token went with ada's issue (%d left)", n)
+	}
+}
