@@ -130,13 +130,24 @@ func (d *Deliverer) deliver(ctx context.Context, j outbox.Job) error {
 	default:
 		err = permanent(fmt.Errorf("unknown channel %q", j.Channel))
 	}
+	final := true
 	if err == nil {
-		return d.Store.Sent(ctx, j.ID)
+		if err := d.Store.Sent(ctx, j.ID); err != nil {
+			return err
+		}
+	} else {
+		final = j.Attempts >= d.maxAttempts() || errors.As(err, new(permanentError))
+		d.logger().Warn("notification not delivered", "delivery_id", j.ID, "kind", j.Kind, "channel", j.Channel,
+			"attempt", j.Attempts, "final", final, "error", err)
+		if err := d.Store.Retry(ctx, j.ID, err.Error(), d.Backoff(j.Attempts), final); err != nil {
+			return err
+		}
 	}
-	final := j.Attempts >= d.maxAttempts() || errors.As(err, new(permanentError))
-	d.logger().Warn("notification not delivered", "delivery_id", j.ID, "kind", j.Kind, "channel", j.Channel,
-		"attempt", j.Attempts, "final", final, "error", err)
-	return d.Store.Retry(ctx, j.ID, err.Error(), d.Backoff(j.Attempts), final)
+	// Account mail (a reset or verification link) is forgotten once done.
+	if final && !j.Kind.IsOwnerKind() {
+		return d.Store.Scrub(ctx, j.NotificationID)
+	}
+	return nil
 }
 
 func (d *Deliverer) base() string { return d.BaseURL.String() }
