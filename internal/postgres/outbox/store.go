@@ -306,3 +306,14 @@ func (s *Store) Scrub(ctx context.Context, notificationID int64) error {
 	}
 	return nil
 }
+
+// Prune deletes notifications (with their deliveries) created before
+// before whose deliveries are all done, and returns how many.
+func (s *Store) Prune(ctx context.Context, before time.Time) (int64, error) {
+	res, err := s.db.NewRaw(`DELETE FROM notifications n WHERE n.created_at < ? AND n.fanned_out_at IS NOT NULL
+		AND NOT EXISTS (SELECT 1 FROM notification_deliveries d WHERE d.notification_id = n.id AND d.status = 'pending')`, before).Exec(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("outbox: prune: %w", err)
+	}
+	return res.RowsAffected()
+}
