@@ -24,8 +24,13 @@ const (
 	DefaultMaxAttempts = 8
 	DefaultBaseBackoff = 30 * time.Second
 	maxBackoff         = 6 * time.Hour
-	defaultLease       = 2 * time.Minute
-	batch              = 50
+	// A claim takes claimBatch deliveries, sent one after another, each
+	// bounded by the mail or webhook timeout (20 s and 10 s): the lease
+	// outlasts a batch of timeouts, so another worker never takes a
+	// delivery this one is still sending.
+	claimBatch   = 10
+	defaultLease = 10 * time.Minute
+	fanOutBatch  = 100
 )
 
 // EmailOff is the reason on email deliveries of an instance without SMTP.
@@ -80,7 +85,7 @@ func (d *Deliverer) Backoff(attempt int) time.Duration {
 // RunOnce fans out new notifications and sends the deliveries that are
 // due, one batch of each, and returns how many of both it handled.
 func (d *Deliverer) RunOnce(ctx context.Context) (int, error) {
-	fanned, err := d.Store.FanOut(ctx, batch)
+	fanned, err := d.Store.FanOut(ctx, fanOutBatch)
 	if err != nil {
 		return 0, err
 	}
@@ -88,7 +93,7 @@ func (d *Deliverer) RunOnce(ctx context.Context) (int, error) {
 	if lease <= 0 {
 		lease = defaultLease
 	}
-	jobs, err := d.Store.Claim(ctx, batch, lease)
+	jobs, err := d.Store.Claim(ctx, claimBatch, lease)
 	if err != nil {
 		return fanned, err
 	}
