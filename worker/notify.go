@@ -7,6 +7,7 @@ import (
 	"github.com/hibiken/asynq"
 
 	"github.com/foliohq/folio/internal/notify"
+	"github.com/foliohq/folio/internal/queue"
 )
 
 // NotifyHandlers deliver the notification outbox and write the scheduled
@@ -21,6 +22,12 @@ type NotifyHandlers struct {
 // HandleNotifyDeliver sends what is due, for up to a minute.
 func (h *NotifyHandlers) HandleNotifyDeliver(ctx context.Context, _ *asynq.Task) error {
 	return h.Deliverer.Run(ctx, time.Minute)
+}
+
+// HandleNotifyPrune forgets notifications past queue.NotifyRetention.
+func (h *NotifyHandlers) HandleNotifyPrune(ctx context.Context, _ *asynq.Task) error {
+	_, err := h.Deliverer.Store.Prune(ctx, time.Now().Add(-queue.NotifyRetention))
+	return err
 }
 
 // HandleNotifyDigest writes this week's digests.

@@ -122,6 +122,10 @@ func New(opts Options) (*Worker, error) {
 		if _, err := w.scheduler.Register(fmt.Sprintf("@every %s", queue.NotifyDeliverEvery), queue.NewNotifyDeliverTask()); err != nil {
 			return nil, fmt.Errorf("schedule notification delivery: %w", err)
 		}
+		w.mux.HandleFunc(queue.TypeNotifyPrune, n.HandleNotifyPrune)
+		if _, err := w.scheduler.Register("30 3 * * *", queue.NewNotifyPruneTask()); err != nil {
+			return nil, fmt.Errorf("schedule notification pruning: %w", err)
+		}
 		if n.Digest != nil {
 			w.mux.HandleFunc(queue.TypeNotifyDigest, n.HandleNotifyDigest)
 			// Mondays 08:00 UTC, about the week that just ended.

@@ -121,7 +121,7 @@ func (a *app) httpOptions() server.Options {
 	if d, err := a.notifier(context.Background()); err != nil {
 		a.log.Error("notification settings unavailable", "error", err)
 	} else {
-		svc := &notify.Service{D: d}
+		svc := &notify.Service{D: d, Limiter: o.API.Limiter}
 		o.API.Notifications, o.Site.Notifications = svc, svc
 	}
 	return o

@@ -24,8 +24,13 @@ const (
 	DefaultMaxAttempts = 8
 	DefaultBaseBackoff = 30 * time.Second
 	maxBackoff         = 6 * time.Hour
-	defaultLease       = 2 * time.Minute
-	batch              = 50
+	// A claim takes claimBatch deliveries, sent one after another, each
+	// bounded by the mail or webhook timeout (20 s and 10 s): the lease
+	// outlasts a batch of timeouts, so another worker never takes a
+	// delivery this one is still sending.
+	claimBatch   = 10
+	defaultLease = 10 * time.Minute
+	fanOutBatch  = 100
 )
 
 // EmailOff is the reason on email deliveries of an instance without SMTP.
@@ -80,7 +85,7 @@ func (d *Deliverer) Backoff(attempt int) time.Duration {
 // RunOnce fans out new notifications and sends the deliveries that are
 // due, one batch of each, and returns how many of both it handled.
 func (d *Deliverer) RunOnce(ctx context.Context) (int, error) {
-	fanned, err := d.Store.FanOut(ctx, batch)
+	fanned, err := d.Store.FanOut(ctx, fanOutBatch)
 	if err != nil {
 		return 0, err
 	}
@@ -88,7 +93,7 @@ func (d *Deliverer) RunOnce(ctx context.Context) (int, error) {
 	if lease <= 0 {
 		lease = defaultLease
 	}
-	jobs, err := d.Store.Claim(ctx, batch, lease)
+	jobs, err := d.Store.Claim(ctx, claimBatch, lease)
 	if err != nil {
 		return fanned, err
 	}
@@ -130,13 +135,24 @@ func (d *Deliverer) deliver(ctx context.Context, j outbox.Job) error {
 	default:
 		err = permanent(fmt.Errorf("unknown channel %q", j.Channel))
 	}
+	final := true
 	if err == nil {
-		return d.Store.Sent(ctx, j.ID)
+		if err := d.Store.Sent(ctx, j.ID); err != nil {
+			return err
+		}
+	} else {
+		final = j.Attempts >= d.maxAttempts() || errors.As(err, new(permanentError))
+		d.logger().Warn("notification not delivered", "delivery_id", j.ID, "kind", j.Kind, "channel", j.Channel,
+			"attempt", j.Attempts, "final", final, "error", err)
+		if err := d.Store.Retry(ctx, j.ID, err.Error(), d.Backoff(j.Attempts), final); err != nil {
+			return err
+		}
 	}
-	final := j.Attempts >= d.maxAttempts() || errors.As(err, new(permanentError))
-	d.logger().Warn("notification not delivered", "delivery_id", j.ID, "kind", j.Kind, "channel", j.Channel,
-		"attempt", j.Attempts, "final", final, "error", err)
-	return d.Store.Retry(ctx, j.ID, err.Error(), d.Backoff(j.Attempts), final)
+	// Account mail (a reset or verification link) is forgotten once done.
+	if final && !j.Kind.IsOwnerKind() {
+		return d.Store.Scrub(ctx, j.NotificationID)
+	}
+	return nil
 }
 
 func (d *Deliverer) base() string { return d.BaseURL.String() }

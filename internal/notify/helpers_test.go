@@ -122,3 +122,7 @@ func demoDown(owner int64, key string) folio.Notification {
 func closedHTTP(t *testing.T) string {
 	return "http://" + strings.TrimPrefix(closedSMTP(t), "smtp://") + "/"
 }
+
+func notifyAdd(ctx context.Context, f *fixture, n folio.Notification) (int, error) {
+	return outbox.Add(ctx, f.db, n)
+}

@@ -2,9 +2,12 @@ package notify
 
 import (
 	"context"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/foliohq/folio/internal/folio"
+	"github.com/foliohq/folio/internal/ratelimit"
 )
 
 // Service is what the settings page and API do with notifications. It
@@ -12,7 +15,13 @@ import (
 // ENOTFOUND.
 type Service struct {
 	D *Deliverer
+	// Limiter bounds test sends per owner (TestSendLimit), so that a test
+	// button cannot aim Folio at someone's endpoint; nil: no limit.
+	Limiter *ratelimit.Limiter
 }
+
+// TestSendLimit is how many test sends an owner may make.
+var TestSendLimit = ratelimit.Limit{Rate: 10, Period: time.Hour}
 
 // EmailOn reports whether this instance sends email.
 func (s *Service) EmailOn() bool { return s.D.Mailer != nil }
@@ -103,6 +112,15 @@ func (s *Service) DeleteWebhook(ctx context.Context, ownerID, id int64) error {
 // TestWebhook sends a test event now; a failure comes back as EINVALID
 // with the endpoint's answer, for the owner to fix.
 func (s *Service) TestWebhook(ctx context.Context, ownerID, id int64) error {
+	if s.Limiter != nil {
+		ok, _, err := s.Limiter.Allow(ctx, "notify:test-send:"+strconv.FormatInt(ownerID, 10), TestSendLimit)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return folio.Errorf(folio.ETOOMANY, "At most %d test sends an hour; try again later.", TestSendLimit.Rate)
+		}
+	}
 	err := s.D.TestWebhook(ctx, ownerID, id)
 	if err != nil && folio.ErrorCode(err) == folio.EINTERNAL {
 		return folio.Errorf(folio.EINVALID, "The test message was not accepted: %s.", err.Error())

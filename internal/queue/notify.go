@@ -17,7 +17,17 @@ const (
 	TypeNotifyDigest = "notify:digest"
 	// TypeNotifyFollowUps writes each owner's follow-ups due today.
 	TypeNotifyFollowUps = "notify:followups"
+	// TypeNotifyPrune forgets notifications older than NotifyRetention.
+	TypeNotifyPrune = "notify:prune"
 )
+
+// NotifyRetention is how long delivered notifications are listed.
+const NotifyRetention = 90 * 24 * time.Hour
+
+// NewNotifyPruneTask makes the daily pruning of old notifications.
+func NewNotifyPruneTask() *asynq.Task {
+	return asynq.NewTask(TypeNotifyPrune, nil, asynq.Queue(QueueLow), asynq.Unique(time.Hour), asynq.MaxRetry(3))
+}
 
 // NotifyDeliverEvery is how often the scheduler queues delivery.
 const NotifyDeliverEvery = 10 * time.Second

@@ -37,7 +37,7 @@ func notifications(t *testing.T, mp *testenv.MailpitServer, d **notify.Deliverer
 		base, _ := url.Parse("https://folio.example")
 		*d = &notify.Deliverer{Store: outbox.New(db), Keys: keys, BaseURL: base, Mailer: mail.New(cfg),
 			Webhooks: notify.NewWebhookSender(2*time.Second, false), BaseBackoff: time.Millisecond}
-		svc := &notify.Service{D: *d}
+		svc := &notify.Service{D: *d, Limiter: o.API.Limiter}
 		o.API.Notifications, o.Site.Notifications = svc, svc
 	}
 }
@@ -129,6 +129,11 @@ func TestWebhookAPI(t *testing.T) {
 	if !strings.Contains(string(r.body), "loopback") {
 		t.Errorf("test send: %s", r.body)
 	}
+	// Test sends are limited per owner (bob's tries above count against bob).
+	for range notify.TestSendLimit.Rate - 1 {
+		assertProblem(t, a.do(req{method: "POST", path: path + "/test", token: ada.token}), 422, "invalid")
+	}
+	assertProblem(t, a.do(req{method: "POST", path: path + "/test", token: ada.token}), 429, "too_many_requests")
 	a.expect(req{method: "DELETE", path: path, token: ada.token}, 204)
 	assertProblem(t, a.do(req{method: "DELETE", path: path, token: ada.token}), 404, "not_found")
 }

@@ -111,11 +111,14 @@ func (m *MailpitServer) Messages(t testing.TB, addr string) []Mail {
 	return out
 }
 
-// Message reads one message in full: bodies and headers.
+// Message reads one message in full: bodies (the text with "\n" line
+// ends) and headers.
 func (m *MailpitServer) Message(t testing.TB, id string) Mail {
 	t.Helper()
 	var msg Mail
 	m.get(t, "/api/v1/message/"+url.PathEscape(id), &msg)
+	// Mail travels with CRLF line ends; tests compare with "\n".
+	msg.Text = strings.ReplaceAll(msg.Text, "\r\n", "\n")
 	m.get(t, "/api/v1/message/"+url.PathEscape(id)+"/headers", &msg.Headers)
 	return msg
 }

@@ -244,6 +244,7 @@ func (h *handlers) deleteWebhook(c *fiber.Ctx) error {
 //	@Failure		401	{object}	api.Problem
 //	@Failure		404	{object}	api.Problem
 //	@Failure		422	{object}	api.Problem	"the endpoint did not accept it"
+//	@Failure		429	{object}	api.Problem	"more than 10 test sends in an hour"
 //	@Router			/api/v1/me/webhooks/{id}/test [post]
 func (h *handlers) testWebhook(c *fiber.Ctx) error {
 	id, err := webhookID(c)

@@ -294,3 +294,26 @@ func (s *Store) Skip(ctx context.Context, id int64, reason string) error {
 	}
 	return nil
 }
+
+// Scrub empties the data of a notification once its deliveries are done
+// with it: account mail carries single-use links that should not outlive
+// the message in the database.
+func (s *Store) Scrub(ctx context.Context, notificationID int64) error {
+	_, err := s.db.NewRaw(`UPDATE notifications SET payload = '{}' WHERE id = ? AND NOT EXISTS (
+		SELECT 1 FROM notification_deliveries WHERE notification_id = ? AND status = 'pending')`, notificationID, notificationID).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("outbox: scrub %d: %w", notificationID, err)
+	}
+	return nil
+}
+
+// Prune deletes notifications (with their deliveries) created before
+// before whose deliveries are all done, and returns how many.
+func (s *Store) Prune(ctx context.Context, before time.Time) (int64, error) {
+	res, err := s.db.NewRaw(`DELETE FROM notifications n WHERE n.created_at < ? AND n.fanned_out_at IS NOT NULL
+		AND NOT EXISTS (SELECT 1 FROM notification_deliveries d WHERE d.notification_id = n.id AND d.status = 'pending')`, before).Exec(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("outbox: prune: %w", err)
+	}
+	return res.RowsAffected()
+}
