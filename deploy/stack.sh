@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
-# Local stack without Docker: PostgreSQL, Redis and MinIO on loopback, on
+# Local stack without Docker: PostgreSQL, Redis, MinIO and Mailpit (a mail
+# server that keeps every message for reading in its web UI) on loopback, on
 # non-standard ports so they never collide with a system-wide install, with
 # their data under .data/ in the checkout.
 #
 #   deploy/stack.sh up      install what is missing, start what is stopped,
 #                           wait until each answers, create the bucket and
 #                           write .data/stack.env (a no-op when all run)
-#   deploy/stack.sh down    stop all three (data is kept)
+#   deploy/stack.sh down    stop all four (data is kept)
 #   deploy/stack.sh status  say what runs
 #   deploy/stack.sh env     print the FOLIO_* variables for this stack
 #
 # Ports and the data folder can be moved with FOLIO_STACK_DIR,
-# FOLIO_STACK_PG_PORT, FOLIO_STACK_REDIS_PORT and FOLIO_STACK_MINIO_PORT.
+# FOLIO_STACK_PG_PORT, FOLIO_STACK_REDIS_PORT, FOLIO_STACK_MINIO_PORT,
+# FOLIO_STACK_MAILPIT_SMTP_PORT and FOLIO_STACK_MAILPIT_PORT (its web UI
+# and API).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -22,6 +25,9 @@ MINIO_PORT=${FOLIO_STACK_MINIO_PORT:-59000}
 MINIO_CONSOLE_PORT=$((MINIO_PORT + 1))
 # A pseudo-version known to build with the Go release this project uses.
 MINIO_VERSION=v0.0.0-20260212201848-7aac2a2c5b7c
+MAILPIT_SMTP_PORT=${FOLIO_STACK_MAILPIT_SMTP_PORT:-51025}
+MAILPIT_PORT=${FOLIO_STACK_MAILPIT_PORT:-58025}
+MAILPIT_VERSION=v1.33.1
 
 DB_USER=folio
 DB_PASSWORD=folio-dev-password
@@ -29,6 +35,11 @@ DB_NAME=folio
 S3_ACCESS_KEY=folio-dev
 S3_SECRET_KEY=folio-dev-secret-key
 S3_BUCKET=folio
+# Mailpit accepts any login on loopback; Folio sends these to exercise its
+# SMTP authentication.
+SMTP_USER=folio
+SMTP_PASSWORD=folio-dev-mail
+MAIL_FROM=folio@localhost
 
 LOG=$DATA/log
 RUN=$DATA/run
@@ -70,6 +81,15 @@ minio_bin() {
 	done
 }
 
+mailpit_bin() {
+	local gobin
+	gobin=$(go env GOBIN 2>/dev/null || true)
+	[ -n "$gobin" ] || gobin=$(go env GOPATH 2>/dev/null)/bin
+	for c in "${FOLIO_MAILPIT_BIN:-}" "$DATA/bin/mailpit" "$gobin/mailpit" "$(command -v mailpit 2>/dev/null || true)"; do
+		if [ -n "$c" ] && [ -x "$c" ]; then echo "$c"; return; fi
+	done
+}
+
 install_missing() {
 	local pkgs=()
 	[ -n "$(pg_bindir)" ] || pkgs+=(postgresql)
@@ -98,6 +118,11 @@ install_missing() {
 		command -v go >/dev/null 2>&1 || die "the MinIO server is missing and so is Go to build it; install Go from https://go.dev/dl/"
 		say "building the MinIO server (once, about 3 minutes; cached in $(go env GOPATH)/bin)"
 		go install "github.com/minio/minio@$MINIO_VERSION"
+	fi
+	if [ -z "$(mailpit_bin)" ]; then
+		command -v go >/dev/null 2>&1 || die "Mailpit is missing and so is Go to build it; install Go from https://go.dev/dl/"
+		say "building Mailpit $MAILPIT_VERSION (once; cached in $(go env GOPATH)/bin)"
+		go install "github.com/axllent/mailpit@$MAILPIT_VERSION"
 	fi
 }
 
@@ -228,6 +253,25 @@ minio_up() {
 	done
 }
 
+mailpit_running() { curl -fs -o /dev/null "http://127.0.0.1:$MAILPIT_PORT/livez"; }
+
+mailpit_up() {
+	if mailpit_running; then
+		say "mailpit already running (SMTP 127.0.0.1:$MAILPIT_SMTP_PORT, mail at http://127.0.0.1:$MAILPIT_PORT)"
+		return
+	fi
+	mkdir -p "$DATA/mailpit"
+	# Any login is accepted and no TLS is offered: it listens on loopback
+	# only, and Folio sends without TLS only to a loopback server. --max
+	# keeps the newest 5000 messages, as tests add some on every run.
+	setsid nohup "$(mailpit_bin)" --smtp "127.0.0.1:$MAILPIT_SMTP_PORT" --listen "127.0.0.1:$MAILPIT_PORT" \
+		--database "$DATA/mailpit/mailpit.db" --smtp-auth-accept-any --smtp-auth-allow-insecure --max 5000 \
+		>"$LOG/mailpit.log" 2>&1 </dev/null &
+	echo $! >"$RUN/mailpit.pid"
+	wait_for mailpit "$LOG/mailpit.log" mailpit_running
+	say "mailpit started (SMTP 127.0.0.1:$MAILPIT_SMTP_PORT; read the mail at http://127.0.0.1:$MAILPIT_PORT)"
+}
+
 print_env() {
 	cat <<ENV
 FOLIO_DATABASE_URL=postgres://$DB_USER:$DB_PASSWORD@127.0.0.1:$PG_PORT/$DB_NAME?sslmode=disable
@@ -237,6 +281,9 @@ FOLIO_S3_ACCESS_KEY=$S3_ACCESS_KEY
 FOLIO_S3_SECRET_KEY=$S3_SECRET_KEY
 FOLIO_S3_BUCKET=$S3_BUCKET
 FOLIO_S3_USE_SSL=false
+FOLIO_SMTP_URL=smtp://$SMTP_USER:$SMTP_PASSWORD@127.0.0.1:$MAILPIT_SMTP_PORT
+FOLIO_MAIL_FROM=$MAIL_FROM
+FOLIO_MAILPIT_URL=http://127.0.0.1:$MAILPIT_PORT
 ENV
 }
 
@@ -246,6 +293,7 @@ up() {
 	pg_up
 	redis_up
 	minio_up
+	mailpit_up
 	print_env >"$DATA/stack.env.tmp"
 	mv "$DATA/stack.env.tmp" "$DATA/stack.env"
 	say "ready; environment in ${DATA#"$ROOT"/}/stack.env"
@@ -268,6 +316,12 @@ down() {
 		say "minio stopped"
 	fi
 	rm -f "$RUN/minio.pid"
+	if [ -f "$RUN/mailpit.pid" ] && kill "$(cat "$RUN/mailpit.pid")" 2>/dev/null; then
+		local deadline=$((SECONDS + 10))
+		while mailpit_running && [ $SECONDS -lt $deadline ]; do sleep 0.1; done
+		say "mailpit stopped"
+	fi
+	rm -f "$RUN/mailpit.pid"
 }
 
 status() {
@@ -276,6 +330,7 @@ status() {
 	if [ -n "$bin" ] && pg_running "$bin" "$(readlink -f "$DATA/postgres" 2>/dev/null || echo "$DATA/postgres")"; then say "postgres: running on :$PG_PORT"; else say "postgres: stopped"; fi
 	if redis_running; then say "redis: running on :$REDIS_PORT"; else say "redis: stopped"; fi
 	if minio_running; then say "minio: running on :$MINIO_PORT"; else say "minio: stopped"; fi
+	if mailpit_running; then say "mailpit: running, SMTP on :$MAILPIT_SMTP_PORT, mail at http://127.0.0.1:$MAILPIT_PORT"; else say "mailpit: stopped"; fi
 }
 
 case ${1:-up} in

@@ -31,6 +31,7 @@ type Options struct {
 	APIDocs         *APIDocsHandlers   // nil: no API docs generation
 	Objects         *ObjectHandlers    // nil: stored objects of deleted rows stay
 	Analytics       *AnalyticsHandlers // nil: analytics tables are not maintained
+	Notify          *NotifyHandlers    // nil: the notification outbox is not delivered
 	// DemoConcurrency is how many demo checks run at once. Checks wait on
 	// the network, so they get a pool of their own, apart from ffmpeg.
 	DemoConcurrency int
@@ -114,6 +115,29 @@ func New(opts Options) (*Worker, error) {
 		w.mux.HandleFunc(queue.TypeAnalyticsMaintain, opts.Analytics.HandleAnalyticsMaintain)
 		if _, err := w.scheduler.Register("@every 1h", queue.NewAnalyticsMaintainTask()); err != nil {
 			return nil, fmt.Errorf("schedule analytics maintenance: %w", err)
+		}
+	}
+	if n := opts.Notify; n != nil {
+		w.mux.HandleFunc(queue.TypeNotifyDeliver, n.HandleNotifyDeliver)
+		if _, err := w.scheduler.Register(fmt.Sprintf("@every %s", queue.NotifyDeliverEvery), queue.NewNotifyDeliverTask()); err != nil {
+			return nil, fmt.Errorf("schedule notification delivery: %w", err)
+		}
+		w.mux.HandleFunc(queue.TypeNotifyPrune, n.HandleNotifyPrune)
+		if _, err := w.scheduler.Register("30 3 * * *", queue.NewNotifyPruneTask()); err != nil {
+			return nil, fmt.Errorf("schedule notification pruning: %w", err)
+		}
+		if n.Digest != nil {
+			w.mux.HandleFunc(queue.TypeNotifyDigest, n.HandleNotifyDigest)
+			// Mondays 08:00 UTC, about the week that just ended.
+			if _, err := w.scheduler.Register("0 8 * * 1", queue.NewNotifyDigestTask()); err != nil {
+				return nil, fmt.Errorf("schedule weekly digest: %w", err)
+			}
+		}
+		if n.FollowUps != nil {
+			w.mux.HandleFunc(queue.TypeNotifyFollowUps, n.HandleNotifyFollowUps)
+			if _, err := w.scheduler.Register("0 7 * * *", queue.NewNotifyFollowUpsTask()); err != nil {
+				return nil, fmt.Errorf("schedule follow-ups: %w", err)
+			}
 		}
 	}
 	if d := opts.Demo; d != nil {

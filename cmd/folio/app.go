@@ -17,6 +17,7 @@ import (
 	"github.com/foliohq/folio/internal/errtrack"
 	"github.com/foliohq/folio/internal/health"
 	"github.com/foliohq/folio/internal/metrics"
+	"github.com/foliohq/folio/internal/notify"
 	"github.com/foliohq/folio/internal/postgres"
 	"github.com/foliohq/folio/internal/purge"
 	"github.com/foliohq/folio/internal/queue"
@@ -40,6 +41,8 @@ type app struct {
 	queue   *asynq.Client
 	metrics *metrics.Metrics
 	errors  *errtrack.Tracker
+	// deliverer is the notification outbox's, made by notifier.
+	deliverer *notify.Deliverer
 }
 
 func loadConfig() (config.Config, error) {
@@ -115,6 +118,12 @@ func (a *app) httpOptions() server.Options {
 	o.Checks, o.Errors = a.checks(), a.errors
 	o.QueueUI = asynqmon.New(asynqmon.Options{RootPath: "/admin/queues", RedisConnOpt: a.asynqRedis(), ReadOnly: true})
 	o.API.DemoChecker = a.demoMonitor()
+	if d, err := a.notifier(context.Background()); err != nil {
+		a.log.Error("notification settings unavailable", "error", err)
+	} else {
+		svc := &notify.Service{D: d, Limiter: o.API.Limiter}
+		o.API.Notifications, o.Site.Notifications = svc, svc
+	}
 	return o
 }
 

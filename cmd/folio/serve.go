@@ -116,7 +116,12 @@ func (a *app) newWorker() (*worker.Worker, error) {
 		return nil, errors.New("ffprobe is not on the PATH; it comes with ffmpeg")
 	}
 	redisOpts, _ := a.cfg.RedisOptions()
+	notifyHandlers, err := a.notifyHandlers(context.Background())
+	if err != nil {
+		return nil, err
+	}
 	return worker.New(worker.Options{
+		Notify:          notifyHandlers,
 		Analytics:       &worker.AnalyticsHandlers{Events: eventstore.New(a.db), Retention: a.cfg.AnalyticsRetention, Logger: a.log},
 		Redis:           queue.RedisConnOpt(redisOpts),
 		Logger:          a.log,
@@ -185,3 +190,5 @@ func (a *app) serveHTTP(ctx context.Context) error {
 	}
 	return <-errc
 }
+
+func eventstoreReader(a *app) *eventstore.Store { return eventstore.New(a.db) }

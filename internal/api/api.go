@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/foliohq/folio/internal/account"
 	"github.com/foliohq/folio/internal/api/applications"
 	"github.com/foliohq/folio/internal/apidocs"
 	"github.com/foliohq/folio/internal/apispec"
@@ -12,6 +13,7 @@ import (
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/idempotency"
 	"github.com/foliohq/folio/internal/metrics"
+	"github.com/foliohq/folio/internal/notify"
 	"github.com/foliohq/folio/internal/project"
 	"github.com/foliohq/folio/internal/ratelimit"
 	"github.com/foliohq/folio/internal/request"
@@ -43,6 +45,7 @@ type Options struct {
 	BodyIdleTimeout time.Duration
 
 	Auth        *auth.Service
+	Accounts    *account.Service // the account email flows; nil: off (404)
 	Users       folio.UserService
 	Projects    folio.ProjectService
 	Idempotency folio.IdempotencyService
@@ -63,6 +66,8 @@ type Options struct {
 	DemoChecker  DemoChecker
 	Analytics    folio.AnalyticsReader // nil: no /me/analytics
 	JobSearch    applications.Services // applications, share links, the calendar feed
+	// Notifications are the settings and webhooks; nil: their routes answer 404.
+	Notifications *notify.Service
 }
 
 // API is Folio's JSON API under /api/v1, and the API's own OpenAPI

@@ -20,17 +20,20 @@ type Links struct {
 // UserResponse is a profile. Email is the account's; on public responses
 // it is present only when the owner chose to show it.
 type UserResponse struct {
-	ID          int64     `json:"id,omitempty"`
-	Email       string    `json:"email,omitempty"`
-	Handle      string    `json:"handle" example:"ada"`
-	DisplayName string    `json:"display_name" example:"Ada Lovelace"`
-	Headline    string    `json:"headline" example:"Backend engineer: Go, PostgreSQL, queues"`
-	Bio         string    `json:"bio" example:"I build **reliable** services."`
-	Location    string    `json:"location" example:"London"`
-	Links       Links     `json:"links"`
-	IsAdmin     bool      `json:"is_admin,omitempty"`
-	CreatedAt   time.Time `json:"created_at"`
-	UpdatedAt   time.Time `json:"updated_at"`
+	ID          int64  `json:"id,omitempty"`
+	Email       string `json:"email,omitempty"`
+	Handle      string `json:"handle" example:"ada"`
+	DisplayName string `json:"display_name" example:"Ada Lovelace"`
+	Headline    string `json:"headline" example:"Backend engineer: Go, PostgreSQL, queues"`
+	Bio         string `json:"bio" example:"I build **reliable** services."`
+	Location    string `json:"location" example:"London"`
+	Links       Links  `json:"links"`
+	IsAdmin     bool   `json:"is_admin,omitempty"`
+	// EmailVerified (the caller's own profile only): until it is true the
+	// account gets no notifications; see /api/v1/me/email/verification.
+	EmailVerified *bool     `json:"email_verified,omitempty"`
+	CreatedAt     time.Time `json:"created_at"`
+	UpdatedAt     time.Time `json:"updated_at"`
 }
 
 func userResponse(u *folio.User, private bool) UserResponse {
@@ -40,7 +43,8 @@ func userResponse(u *folio.User, private bool) UserResponse {
 		CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt,
 	}
 	if private {
-		r.ID, r.Email, r.IsAdmin = u.ID, u.Email, u.IsAdmin
+		verified := !u.EmailVerifiedAt.IsZero()
+		r.ID, r.Email, r.IsAdmin, r.EmailVerified = u.ID, u.Email, u.IsAdmin, &verified
 	} else if u.ShowEmail {
 		r.Email = u.Email
 	}

@@ -3,6 +3,8 @@ package api
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/foliohq/folio/internal/api/accountapi"
+	"github.com/foliohq/folio/internal/api/notifications"
 	"github.com/foliohq/folio/internal/api/preview"
 	"github.com/foliohq/folio/internal/api/stats"
 	"github.com/foliohq/folio/internal/folio"
@@ -37,6 +39,11 @@ func (s *API) Routes(r fiber.Router) {
 	v1.Post("/auth/login", s.login)
 	v1.Post("/auth/logout", signedIn, s.logout)
 	v1.Post("/auth/logout-all", signedIn, s.logoutEverywhere)
+	acc := accountapi.Handlers{Accounts: s.opts.Accounts, Intake: s.intake}
+	v1.Post("/auth/password-reset", public, acc.RequestReset)
+	v1.Post("/auth/password-reset/confirm", public, acc.ConfirmReset)
+	v1.Post("/auth/verify-email", public, acc.VerifyEmail)
+	v1.Post("/auth/email-change/confirm", public, acc.ConfirmEmailChange)
 
 	v1.Get("/portfolios/:handle", public, s.getPortfolio)
 
@@ -48,6 +55,8 @@ func (s *API) Routes(r fiber.Router) {
 	v1.Get("/me/calendar", signedIn, s.jobs.GetCalendar)
 	v1.Post("/me/calendar", signedIn, s.jobs.RotateCalendar)
 	v1.Delete("/me/calendar", signedIn, s.jobs.RevokeCalendar)
+	v1.Post("/me/email", signedIn, acc.RequestEmailChange)
+	v1.Post("/me/email/verification", signedIn, acc.ResendVerification)
 
 	v1.Post("/tokens", signedIn, request.RequireScope(folio.ScopeTokensWrite), s.createToken)
 	v1.Get("/tokens", signedIn, s.listTokens)
@@ -89,6 +98,8 @@ func (s *API) Routes(r fiber.Router) {
 	v1.Post("/share-links/:id/revoke", signedIn, s.jobs.RevokeShareLink)
 
 	v1.Post("/preview", signedIn, preview.Handler(s.intake))
+	v1.Post("/preview", signedIn, preview.Handler(s.intake))
+	notifications.Routes(v1, signedIn, s.opts.Notifications, s.intake)
 
 	// Unknown API paths answer problem+json rather than falling through to pages.
 	v1.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })

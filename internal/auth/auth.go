@@ -48,6 +48,14 @@ type Service struct {
 	Users       folio.UserService
 	Credentials folio.CredentialService
 	BcryptCost  int
+	// Registered, when set, is called with each account SignUp makes (not
+	// those of Register alone, which the operator's tools use): the
+	// account flows send the verification link from here.
+	Registered func(ctx context.Context, u *folio.User) error
+	// Taken, when set, is called with the address of a sign-up that an
+	// account has already: its owner is told, by mail, since the answer
+	// to the sign-up cannot say so.
+	Taken func(ctx context.Context, email string) error
 
 	// dummyHash is compared against when the email is unknown, so that an
 	// unknown email costs the same time as a wrong password.
@@ -75,6 +83,9 @@ func (s *Service) Register(ctx context.Context, r folio.Registration) (*folio.Us
 		return nil, err
 	}
 	u := &folio.User{Email: r.Email, PasswordHash: string(hash), Profile: folio.Profile{Handle: r.Handle, DisplayName: r.DisplayName}}
+	if r.Verified {
+		u.EmailVerifiedAt = time.Now()
+	}
 	if err := s.Users.CreateUser(ctx, u); err != nil {
 		return nil, err
 	}
@@ -88,7 +99,13 @@ func (s *Service) Register(ctx context.Context, r folio.Registration) (*folio.Us
 // answer both alike and must not log anybody in. A taken handle is still
 // ECONFLICT: handles are public, and every portfolio shows its own.
 func (s *Service) SignUp(ctx context.Context, r folio.Registration) (*folio.User, error) {
+	r.Verified = false
 	u, err := s.Register(ctx, r)
+	if err == nil && s.Registered != nil {
+		// The account exists either way; without the link its owner
+		// resends it from the dashboard.
+		return u, s.Registered(ctx, u)
+	}
 	if !conflictOn(err, "email") {
 		return u, err
 	}
@@ -100,8 +117,9 @@ func (s *Service) SignUp(ctx context.Context, r folio.Registration) (*folio.User
 	} else if folio.ErrorCode(err) != folio.ENOTFOUND {
 		return nil, err
 	}
-	// Folio sends no mail yet. Once it does, this is where the owner of the
-	// address hears that someone tried to register it (the README says so).
+	if s.Taken != nil {
+		return nil, s.Taken(ctx, folio.NormalizeEmail(r.Email))
+	}
 	return nil, nil
 }
 
@@ -234,6 +252,25 @@ func unauthenticated(err error) error {
 func CSRFValid(sess *folio.Session, submitted string) bool {
 	return submitted != "" && subtle.ConstantTimeCompare([]byte(sess.CSRFToken), []byte(submitted)) == 1
 }
+
+// HashPassword is the stored form of a new password.
+func (s *Service) HashPassword(password string) (string, error) {
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), s.BcryptCost)
+	return string(hash), err
+}
+
+// CheckPassword compares password with u's, in constant time; it returns
+// ErrWrongPassword when they differ.
+func (s *Service) CheckPassword(u *folio.User, password string) error {
+	err := bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password))
+	if errors.Is(err, bcrypt.ErrMismatchedHashAndPassword) {
+		return ErrWrongPassword
+	}
+	return err
+}
+
+// NewSecret returns a random token (256 bits, URL-safe) after prefix.
+func NewSecret(prefix string) string { return newToken(prefix) }
 
 // HashToken is the stored form of a token.
 func HashToken(token string) []byte {

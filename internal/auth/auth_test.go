@@ -166,3 +166,34 @@ func TestKnownDevices(t *testing.T) {
 		t.Errorf("another account: %q, %v; want a new device", other, err)
 	}
 }
+
+func TestSignUpIsUnverifiedAndOperatorAccountsAreVerified(t *testing.T) {
+	db := testenv.Postgres(t)
+	users := postgres.NewUserService(db)
+	s := auth.New(users, postgres.NewCredentialService(db), 4)
+	ctx := context.Background()
+	var registered []string
+	s.Registered = func(_ context.Context, u *folio.User) error {
+		registered = append(registered, u.Email)
+		return nil
+	}
+	// A sign-up cannot claim a verified address.
+	u, err := s.SignUp(ctx, folio.Registration{Email: "ada@example.com", Password: "correct horse battery", Handle: "ada", DisplayName: "Ada", Verified: true})
+	if err != nil || !u.EmailVerifiedAt.IsZero() {
+		t.Fatalf("sign-up = %+v, %v; want an unverified account", u, err)
+	}
+	// A taken address makes no account and sends nothing.
+	if u, err := s.SignUp(ctx, folio.Registration{Email: "ADA@example.com", Password: "correct horse battery", Handle: "ada2", DisplayName: "Ada"}); u != nil || err != nil {
+		t.Fatalf("sign-up with a taken address = %v, %v", u, err)
+	}
+	if len(registered) != 1 || registered[0] != "ada@example.com" {
+		t.Fatalf("Registered called for %v, want the new account only", registered)
+	}
+	op, err := s.Register(ctx, folio.Registration{Email: "demo@example.com", Password: "correct horse battery", Handle: "demo", DisplayName: "Demo", Verified: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := users.UserByID(ctx, op.ID); err != nil || got.EmailVerifiedAt.IsZero() {
+		t.Fatalf("an operator's account is stored unverified: %+v, %v", got, err)
+	}
+}

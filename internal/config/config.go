@@ -6,6 +6,8 @@
 package config
 
 import (
+	"encoding/base64"
+	"encoding/hex"
 	"fmt"
 	"net"
 	"net/url"
@@ -16,6 +18,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/foliohq/folio/internal/mail"
 )
 
 // Config is everything Folio reads from its environment.
@@ -63,6 +67,12 @@ type Config struct {
 	// Analytics turns the counting of public page visits on (the default)
 	// or off.
 	Analytics bool
+
+	// SMTP is FOLIO_SMTP_URL parsed; nil when email is off.
+	SMTP *mail.Config
+	// SecretKey (FOLIO_SECRET_KEY, 32 bytes or more) seals webhook secrets
+	// and signs unsubscribe links; nil: a key kept in the database.
+	SecretKey []byte
 
 	// DevDemosAddr is where `folio dev` serves the demo portfolio's live
 	// demo apps (loopback); other subcommands ignore it.
@@ -140,6 +150,8 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		Analytics:          p.boolean("FOLIO_ANALYTICS", true),
 
 		DevDemosAddr: p.listenAddr("FOLIO_DEV_DEMOS_ADDR", "127.0.0.1:8090"),
+		SMTP:         p.smtp("FOLIO_SMTP_URL", "FOLIO_MAIL_FROM"),
+		SecretKey:    p.secretKey("FOLIO_SECRET_KEY"),
 	}
 	if cfg.HTTPBodyIdleTimeout > cfg.HTTPReadTimeout {
 		p.fail("FOLIO_HTTP_BODY_IDLE_TIMEOUT", "must not be longer than FOLIO_HTTP_READ_TIMEOUT (%s)", cfg.HTTPReadTimeout)
@@ -317,4 +329,43 @@ func (p *parser) sentryDSN(name string) string {
 		p.fail(name, "must be a Sentry DSN such as https://key@o0.ingest.sentry.io/0")
 	}
 	return v
+}
+
+// smtp reads the mail server URL and the sender; both or neither.
+func (p *parser) smtp(urlName, fromName string) *mail.Config {
+	raw, from := p.value(urlName, ""), p.value(fromName, "")
+	if raw == "" {
+		return nil
+	}
+	cfg, err := mail.ParseURL(raw)
+	if err != nil {
+		p.fail(urlName, "%v", err)
+		return nil
+	}
+	if from == "" {
+		p.fail(fromName, "is required with %s (the sender, e.g. Folio <folio@example.com>)", urlName)
+		return nil
+	}
+	if cfg.From, err = mail.ParseFrom(from); err != nil {
+		p.fail(fromName, "%v", err)
+		return nil
+	}
+	return &cfg
+}
+
+// secretKey reads a key of at least 32 bytes, hex or base64.
+func (p *parser) secretKey(name string) []byte {
+	v := p.value(name, "")
+	if v == "" {
+		return nil
+	}
+	key, err := hex.DecodeString(v)
+	if err != nil {
+		key, err = base64.StdEncoding.DecodeString(v)
+	}
+	if err != nil || len(key) < 32 {
+		p.fail(name, "must be at least 32 random bytes in hex or base64 (openssl rand -hex 32)")
+		return nil
+	}
+	return key
 }

@@ -76,12 +76,17 @@ func NewDevChecker(timeout time.Duration) *Checker {
 	})
 }
 
-func newChecker(timeout time.Duration, control func(network, address string, rc syscall.RawConn) error) *Checker {
-	if timeout <= 0 {
-		timeout = 10 * time.Second
-	}
+// NewTransport is the HTTP transport of demo checks, for other requests
+// Folio makes to URLs its users give (webhooks): every address it dials,
+// after DNS resolution, is checked as a demo's is, and no proxy is used.
+// allowPrivate is NewChecker's.
+func NewTransport(timeout time.Duration, allowPrivate bool) *http.Transport {
+	return guardedTransport(timeout, controlFunc(allowPrivate, nil))
+}
+
+func guardedTransport(timeout time.Duration, control func(network, address string, rc syscall.RawConn) error) *http.Transport {
 	dialer := &net.Dialer{Timeout: timeout, Control: control}
-	transport := &http.Transport{
+	return &http.Transport{
 		// Never a proxy from the environment: it would dial on our behalf,
 		// past the address check.
 		Proxy:                 nil,
@@ -92,6 +97,13 @@ func newChecker(timeout time.Duration, control func(network, address string, rc 
 		IdleConnTimeout:       30 * time.Second,
 		DisableCompression:    false,
 	}
+}
+
+func newChecker(timeout time.Duration, control func(network, address string, rc syscall.RawConn) error) *Checker {
+	if timeout <= 0 {
+		timeout = 10 * time.Second
+	}
+	transport := guardedTransport(timeout, control)
 	client := &http.Client{
 		Transport: transport,
 		Timeout:   timeout,

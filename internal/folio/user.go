@@ -65,7 +65,8 @@ func init() {
 		dashboard docs explore favicon-ico feed healthz help home login logout me media
 		metrics new null openapi privacy readyz register robots-txt root rss search settings
 		signin signout signup sitemap sitemap-xml static status support terms undefined upload
-		uploads user users www folio beacon s calendar`) {
+		uploads user users www folio beacon s calendar unsubscribe
+		forgot-password reset-password verify-email confirm-email`) {
 		reservedHandles[h] = true
 	}
 }
@@ -129,6 +130,9 @@ type Registration struct {
 	Password    string
 	Handle      string
 	DisplayName string
+	// Verified creates the account with its address taken as proven: the
+	// operator's tools (seed, demo) do; a sign-up never does.
+	Verified bool
 }
 
 // Normalize trims the fields and lowercases the handle, as stored.

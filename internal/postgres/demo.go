@@ -10,6 +10,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/foliohq/folio/internal/folio"
+	"github.com/foliohq/folio/internal/postgres/outbox"
 )
 
 type demoCheckRow struct {
@@ -108,6 +109,10 @@ func (s *DemoService) RecordCheck(ctx context.Context, c folio.DemoCheck) (*foli
 				return fmt.Errorf("insert demo event: %w", err)
 			}
 			event.CreatedAt = ev.CreatedAt
+			// The owner hears of it exactly when the state change commits.
+			if err := notifyDemo(ctx, tx, event, st.Since, c.CheckedAt); err != nil {
+				return err
+			}
 		}
 		return nil
 	})
@@ -215,4 +220,28 @@ func (s *DemoService) PruneDemoChecks(ctx context.Context, before time.Time) (in
 		return 0, fmt.Errorf("postgres: prune demo checks: %w", err)
 	}
 	return res.RowsAffected()
+}
+
+// notifyDemo writes the demo_down or demo_recovered notification of event
+// to the outbox, in the check's transaction. The check's time names the
+// cause, so a check recorded twice notifies once.
+func notifyDemo(ctx context.Context, tx bun.Tx, event *folio.DemoEvent, since, checkedAt time.Time) error {
+	var p struct {
+		OwnerID int64  `bun:"owner_id"`
+		Title   string `bun:"title"`
+		DemoURL string `bun:"demo_url"`
+	}
+	if err := tx.NewRaw(`SELECT owner_id, title, demo_url FROM projects WHERE id = ?`, event.ProjectID).Scan(ctx, &p); err != nil {
+		return fmt.Errorf("project of demo event: %w", err)
+	}
+	kind, data := folio.NotifyDemoDown, map[string]string{"error": event.Message}
+	if event.Kind == "recovered" {
+		kind, data = folio.NotifyDemoRecovered, map[string]string{}
+	}
+	data["project"], data["project_id"], data["demo_url"] = p.Title, fmt.Sprint(event.ProjectID), p.DemoURL
+	data["since"] = since.UTC().Format("2 Jan 2006 15:04 UTC")
+	data["url"] = fmt.Sprintf("/dashboard/projects/%d", event.ProjectID)
+	_, err := outbox.Add(ctx, tx, folio.Notification{OwnerID: p.OwnerID, Kind: kind, Data: data,
+		DedupeKey: fmt.Sprintf("%s:%d:%s", kind, event.ProjectID, checkedAt.UTC().Format(time.RFC3339Nano))})
+	return err
 }

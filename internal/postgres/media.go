@@ -10,6 +10,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/foliohq/folio/internal/folio"
+	"github.com/foliohq/folio/internal/postgres/outbox"
 )
 
 type mediaRow struct {
@@ -209,19 +210,74 @@ func (s *MediaService) FinishProcessing(ctx context.Context, id int64, p folio.P
 				return fmt.Errorf("postgres: insert renditions of media %d: %w", id, err)
 			}
 		}
-		return s.transition(ctx, tx, id, folio.MediaReady, []folio.MediaStatus{folio.MediaProcessing}, func(q *bun.UpdateQuery) *bun.UpdateQuery {
+		before, err := lockMedia(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if err := s.transition(ctx, tx, id, folio.MediaReady, []folio.MediaStatus{folio.MediaProcessing}, func(q *bun.UpdateQuery) *bun.UpdateQuery {
 			return q.Set("duration_seconds = ?, width = ?, height = ?, video_codec = ?, audio_codec = ?, error = ''",
 				p.DurationSeconds, p.Width, p.Height, p.VideoCodec, p.AudioCodec)
-		})
+		}); err != nil {
+			return err
+		}
+		return notifyMedia(ctx, tx, before, folio.NotifyMediaReady, "")
 	})
 }
 
 // FailMedia implements folio.MediaService.
+// The owner is told of a screencast that fails, in the same transaction,
+// once per failure (failing a failed one again says nothing new).
 func (s *MediaService) FailMedia(ctx context.Context, id int64, reason string) error {
-	return s.transition(ctx, s.db, id, folio.MediaFailed,
-		[]folio.MediaStatus{folio.MediaUploading, folio.MediaUploaded, folio.MediaProcessing, folio.MediaFailed}, func(q *bun.UpdateQuery) *bun.UpdateQuery {
-			return q.Set("error = ?", reason)
-		})
+	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		before, err := lockMedia(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if err := s.transition(ctx, tx, id, folio.MediaFailed,
+			[]folio.MediaStatus{folio.MediaUploading, folio.MediaUploaded, folio.MediaProcessing, folio.MediaFailed}, func(q *bun.UpdateQuery) *bun.UpdateQuery {
+				return q.Set("error = ?", reason)
+			}); err != nil {
+			return err
+		}
+		if before.Status == string(folio.MediaFailed) {
+			return nil
+		}
+		return notifyMedia(ctx, tx, before, folio.NotifyMediaFailed, reason)
+	})
+}
+
+// lockMedia reads a media row for update (a zero row when there is none:
+// the transition then answers ENOTFOUND).
+func lockMedia(ctx context.Context, tx bun.Tx, id int64) (*mediaRow, error) {
+	row := new(mediaRow)
+	err := tx.NewSelect().Model(row).Where("id = ?", id).For("UPDATE").Scan(ctx)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("postgres: media %d: %w", id, err)
+	}
+	return row, nil
+}
+
+// notifyMedia writes a screencast's outcome to the outbox. The row's
+// updated_at before the change names this processing run, so a run
+// notifies once and a later one (a re-upload) again.
+func notifyMedia(ctx context.Context, tx bun.Tx, m *mediaRow, kind folio.NotificationKind, reason string) error {
+	if m.ID == 0 || m.Kind != string(folio.MediaScreencast) {
+		return nil
+	}
+	data := map[string]string{"filename": m.Filename, "url": "/dashboard"}
+	if reason != "" {
+		data["reason"] = reason
+	}
+	if m.ProjectID.Valid {
+		var title string
+		if err := tx.NewRaw(`SELECT title FROM projects WHERE id = ?`, m.ProjectID.Int64).Scan(ctx, &title); err != nil {
+			return fmt.Errorf("postgres: project of media %d: %w", m.ID, err)
+		}
+		data["project"], data["url"] = title, fmt.Sprintf("/dashboard/projects/%d", m.ProjectID.Int64)
+	}
+	_, err := outbox.Add(ctx, tx, folio.Notification{OwnerID: m.OwnerID, Kind: kind, Data: data,
+		DedupeKey: fmt.Sprintf("%s:%d:%d", kind, m.ID, m.UpdatedAt.UnixMicro())})
+	return err
 }
 
 // DeleteMedia implements folio.MediaService.

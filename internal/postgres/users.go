@@ -56,7 +56,7 @@ func userRowOf(u *folio.User) *userRow {
 		ID: u.ID, Email: u.Email, PasswordHash: u.PasswordHash, IsAdmin: u.IsAdmin,
 		Handle: u.Handle, DisplayName: u.DisplayName, Headline: u.Headline, Bio: u.Bio,
 		Location: u.Location, WebsiteURL: u.WebsiteURL, GitHubURL: u.GitHubURL,
-		LinkedInURL: u.LinkedInURL, ShowEmail: u.ShowEmail,
+		LinkedInURL: u.LinkedInURL, ShowEmail: u.ShowEmail, EmailVerifiedAt: u.EmailVerifiedAt,
 		AvatarID: sql.NullInt64{Int64: u.AvatarMediaID, Valid: u.AvatarMediaID != 0},
 	}
 }
@@ -146,10 +146,19 @@ func (s *UserService) UpdateProfile(ctx context.Context, userID int64, upd folio
 	return out, nil
 }
 
-// SetPasswordHash implements folio.UserService.
+// SetPasswordHash implements folio.UserService. Open links of the account
+// (a pending email change, a reset) stop working: whoever changes the
+// password after a stolen one was used cancels what the thief started.
 func (s *UserService) SetPasswordHash(ctx context.Context, userID int64, hash string) error {
-	res, err := s.db.NewUpdate().Table("users").Set("password_hash = ?", hash).Where("id = ?", userID).Exec(ctx)
-	if err := notFound(oneRow(res, err), msgUserNotFound); err != nil {
+	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		res, err := tx.NewUpdate().Table("users").Set("password_hash = ?", hash).Where("id = ?", userID).Exec(ctx)
+		if err := notFound(oneRow(res, err), msgUserNotFound); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE account_tokens SET used_at = now() WHERE user_id = ? AND used_at IS NULL AND purpose <> 'verify_email'`, userID)
+		return err
+	})
+	if err != nil {
 		return fmt.Errorf("postgres: set password hash: %w", err)
 	}
 	return nil

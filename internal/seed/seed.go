@@ -123,7 +123,7 @@ func Load(ctx context.Context, a *auth.Service, projects folio.ProjectService, m
 	} else if folio.ErrorCode(err) != folio.ENOTFOUND {
 		return false, err
 	}
-	u, err := a.Register(ctx, folio.Registration{Email: DemoEmail, Password: DemoPassword, Handle: DemoHandle, DisplayName: "Dana Demo"})
+	u, err := a.Register(ctx, folio.Registration{Email: DemoEmail, Password: DemoPassword, Handle: DemoHandle, DisplayName: "Dana Demo", Verified: true})
 	if err != nil {
 		return false, fmt.Errorf("seed demo account: %w", err)
 	}

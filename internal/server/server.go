@@ -19,6 +19,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
+	"github.com/foliohq/folio/internal/account"
 	"github.com/foliohq/folio/internal/api"
 	"github.com/foliohq/folio/internal/auth"
 	"github.com/foliohq/folio/internal/errtrack"
@@ -49,11 +50,14 @@ type Options struct {
 	MediaOrigin string
 	PublicLimit ratelimit.Limit // per-IP limit on public routes; zero: none
 
-	Auth    *auth.Service
-	Checks  []health.Check
-	Metrics *metrics.Metrics  // nil: no metrics
-	Errors  *errtrack.Tracker // nil: errors are only logged
-	QueueUI http.Handler      // asynqmon, served to admins at /admin/queues
+	Auth *auth.Service
+	// Accounts runs the account email flows for the API and the site;
+	// nil: off. Its BaseURL defaults to BaseURL.
+	Accounts *account.Service
+	Checks   []health.Check
+	Metrics  *metrics.Metrics  // nil: no metrics
+	Errors   *errtrack.Tracker // nil: errors are only logged
+	QueueUI  http.Handler      // asynqmon, served to admins at /admin/queues
 
 	API  api.Options
 	Site site.Options
@@ -95,12 +99,17 @@ func New(opts Options) *Server {
 	// One count per IP across the API's and the site's public routes.
 	window := ratelimit.NewIPWindow(opts.PublicLimit)
 
+	if opts.Accounts != nil && opts.Accounts.BaseURL == nil {
+		opts.Accounts.BaseURL = opts.BaseURL
+	}
 	so := opts.Site
+	so.Accounts = opts.Accounts
 	so.Logger, so.BaseURL, so.Auth, so.MediaOrigin, so.PublicWindow = opts.Logger, opts.BaseURL, opts.Auth, opts.MediaOrigin, window
 	so.Metrics = opts.Metrics
 	st := site.New(so)
 
 	ao := opts.API
+	ao.Accounts = opts.Accounts
 	ao.Logger, ao.BaseURL, ao.Auth, ao.MediaOrigin, ao.PublicWindow = opts.Logger, opts.BaseURL, opts.Auth, opts.MediaOrigin, window
 	ao.Metrics, ao.MaxBodyBytes, ao.ReadTimeout, ao.BodyIdleTimeout = opts.Metrics, opts.MaxBodyBytes, opts.ReadTimeout, opts.BodyIdleTimeout
 	// A change through the API makes this replica's memo of the owner's

@@ -36,6 +36,7 @@ type dashboardView struct {
 	pageBase
 	User     *folio.User
 	Projects []*folio.Project
+	Account  accountBanner
 }
 
 // dashboardPage is the owner's home: projects, featured order, profile.
@@ -48,7 +49,11 @@ func (s *Site) dashboardPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, fiber.StatusOK, "dashboard", dashboardView{pageBase: s.privatePage("Dashboard", c), User: u, Projects: page.Projects})
+	banner, err := s.accountBanner(c, u)
+	if err != nil {
+		return err
+	}
+	return s.render(c, fiber.StatusOK, "dashboard", dashboardView{pageBase: s.privatePage("Dashboard", c), User: u, Projects: page.Projects, Account: banner})
 }
 
 type eventView struct{ Kind, When, Message string }

@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/foliohq/folio/internal/request"
+	"github.com/foliohq/folio/internal/site/accountpages"
 )
 
 // Routes is the table of contents of the site. It must be mounted last:
@@ -33,6 +34,20 @@ func (s *Site) Routes(r fiber.Router) {
 	pages.Get("/robots.txt", s.robots)
 	pages.Get("/login", s.loginPage)
 	pages.Get("/register", s.registerPage)
+	if s.opts.Accounts != nil {
+		// The account email flows: plain forms, and the pages that links
+		// in mail open (each acts only on the POST of its button).
+		ap := &accountpages.Pages{Accounts: s.opts.Accounts, BaseURL: s.opts.BaseURL, Render: s.accountPage}
+		pages.Get("/forgot-password", ap.ForgotPasswordPage)
+		pages.Post("/forgot-password", ap.ForgotPassword)
+		pages.Get("/reset-password", ap.ResetPasswordPage)
+		pages.Post("/reset-password", ap.ResetPassword)
+		pages.Get("/verify-email", ap.VerifyEmailPage)
+		pages.Post("/verify-email", ap.VerifyEmail)
+		pages.Get("/confirm-email", ap.ConfirmEmailPage)
+		pages.Post("/confirm-email", ap.ConfirmEmail)
+		pages.Post("/dashboard/verification", ap.ResendVerification)
+	}
 	pages.Get("/dashboard", s.dashboardPage)
 	pages.Get("/dashboard/projects/:id", s.projectEditPage)
 	pages.Get("/dashboard/analytics", s.analyticsPage)
@@ -43,6 +58,16 @@ func (s *Site) Routes(r fiber.Router) {
 	pages.Get("/s/:token", shared, s.countView, s.sharePage)
 	pages.Get("/s/:token/:project", shared, request.WithCSP(s.cspInlineStyles), s.countView, s.shareProjectPage)
 	pages.Get("/s/:token/:project/go/:target", shared, s.shareOutbound)
+	pages.Get("/dashboard/notifications", s.notificationsPage)
+	pages.Get("/unsubscribe/:token", s.unsubscribePage)
+	// Forms that work without JavaScript: the dashboard's carry the
+	// session's CSRF token in a field; the unsubscribe POST (RFC 8058, sent
+	// by mail clients) needs no login, its signed token is the permission.
+	pages.Post("/dashboard/notifications", s.saveNotifications)
+	pages.Post("/dashboard/notifications/webhooks", s.addWebhookForm)
+	pages.Post("/dashboard/notifications/webhooks/:id/test", s.testWebhookForm)
+	pages.Post("/dashboard/notifications/webhooks/:id/delete", s.deleteWebhookForm)
+	pages.Post("/unsubscribe/:token", s.unsubscribe)
 	// Last: a handle or project slug may be any word the routes above do
 	// not take (handles cannot be those words; see folio.IsReservedHandle).
 	// A project page embeds its API docs, whose viewer sets inline styles.

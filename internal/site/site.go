@@ -9,9 +9,11 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/foliohq/folio/internal/account"
 	"github.com/foliohq/folio/internal/auth"
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/metrics"
+	"github.com/foliohq/folio/internal/notify"
 	"github.com/foliohq/folio/internal/ratelimit"
 	"github.com/foliohq/folio/internal/request"
 	"github.com/foliohq/folio/internal/site/memo"
@@ -26,6 +28,9 @@ type Options struct {
 	Logger  *slog.Logger
 	BaseURL *url.URL
 	Auth    *auth.Service
+	// Accounts runs the account email flows (forgot password, links from
+	// mail, the dashboard's verification banner); nil: off.
+	Accounts *account.Service
 	// MediaOrigin is the object store's origin, which the dashboard's
 	// script PUTs upload parts to.
 	MediaOrigin string
@@ -47,6 +52,9 @@ type Options struct {
 	// AnalyticsReader answers the owner's analytics page; nil: no page.
 	AnalyticsReader folio.AnalyticsReader
 	Metrics         *metrics.Metrics // nil: none
+	// Notifications back the settings page and unsubscribe links; nil:
+	// neither exists.
+	Notifications *notify.Service
 }
 
 // Site is Folio's server-rendered surface: the public pages, the

@@ -10,6 +10,7 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/uptrace/bun"
 
+	"github.com/foliohq/folio/internal/account"
 	"github.com/foliohq/folio/internal/api"
 	"github.com/foliohq/folio/internal/api/applications"
 	"github.com/foliohq/folio/internal/apidocs"
@@ -17,6 +18,7 @@ import (
 	jobfiles "github.com/foliohq/folio/internal/jobsearch"
 	"github.com/foliohq/folio/internal/metrics"
 	"github.com/foliohq/folio/internal/postgres"
+	"github.com/foliohq/folio/internal/postgres/accountstore"
 	"github.com/foliohq/folio/internal/postgres/jobsearch"
 	"github.com/foliohq/folio/internal/project"
 	"github.com/foliohq/folio/internal/purge"
@@ -78,14 +80,21 @@ func HTTPOptions(p Pools, s Settings) server.Options {
 	apiDocs := postgres.NewAPIDocsService(p.DB)
 	demos := postgres.NewDemoService(p.DB)
 	jobs := jobsearch.New(p.DB)
+	authn := auth.New(users, postgres.NewCredentialService(p.DB), cost)
+	limiter := ratelimit.New(p.Redis)
+	// A sign-up mails its verification link; the links' base URL is the
+	// server's (server.New sets it).
+	accounts := &account.Service{Users: users, Tokens: accountstore.New(p.DB), Auth: authn, Limiter: limiter}
+	authn.Registered, authn.Taken = accounts.SendVerification, accounts.NoticeSignUpAttempt
 	o := server.Options{
-		Logger:  p.Logger,
-		Metrics: p.Metrics,
-		Auth:    auth.New(users, postgres.NewCredentialService(p.DB), cost),
+		Logger:   p.Logger,
+		Metrics:  p.Metrics,
+		Auth:     authn,
+		Accounts: accounts,
 		API: api.Options{
 			Users: users, Projects: projects,
 			Idempotency:    postgres.NewIdempotencyService(p.DB),
-			Limiter:        ratelimit.New(p.Redis),
+			Limiter:        limiter,
 			Media:          media,
 			ProjectDeletes: &project.Service{Purger: Purger(p)},
 			APIDocs:        apiDocs,

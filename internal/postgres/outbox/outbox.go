@@ -1,6 +1,7 @@
 // Package outbox writes notifications to the outbox inside the caller's
 // transaction, so a notification exists exactly when its cause was
-// committed. The worker reads and delivers them.
+// committed, and keeps what the worker needs to deliver them: deliveries,
+// preferences, webhooks and the keys that seal webhook secrets.
 package outbox
 
 import (
@@ -34,6 +35,12 @@ func Add(ctx context.Context, db bun.IDB, ns ...folio.Notification) (int, error)
 	for i, n := range ns {
 		if n.DedupeKey == "" || n.OwnerID == 0 {
 			return 0, fmt.Errorf("outbox: notification %q needs an owner and a dedupe key", n.Kind)
+		}
+		if n.Channel != "" && n.Channel != folio.ChannelEmail {
+			return 0, fmt.Errorf("outbox: notification %q: channel is empty (preferences) or email (account mail)", n.Kind)
+		}
+		if len(n.DedupeKey) > 200 {
+			return 0, fmt.Errorf("outbox: notification %q: dedupe key over 200 bytes", n.Kind)
 		}
 		payload := n.Data
 		if payload == nil {

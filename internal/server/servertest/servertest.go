@@ -8,6 +8,7 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/uptrace/bun"
 
+	"github.com/foliohq/folio/internal/account"
 	"github.com/foliohq/folio/internal/api"
 	"github.com/foliohq/folio/internal/apidocs"
 	"github.com/foliohq/folio/internal/project"
@@ -32,6 +33,7 @@ func Options(db *bun.DB, rdb *redis.Client) server.Options {
 	o.MaxBodyBytes = 64 << 10
 	o.PublicLimit = Plenty
 	o.API.Limits = api.Limits{LoginPerIP: Plenty, LoginPerAccountIP: Plenty, LoginPerAccount: Plenty, RegisterPerIP: Plenty, RegisterPerAccount: Plenty}
+	o.Accounts.Limits = account.Limits{ResetPerAddress: Plenty, ResetPerIP: Plenty, ResendPerAccount: Plenty, EmailChangePerAccount: Plenty}
 	return o
 }
 

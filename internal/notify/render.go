@@ -1,0 +1,119 @@
+package notify
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	htmltemplate "html/template"
+	"io/fs"
+	"strings"
+	"sync"
+	texttemplate "text/template"
+
+	"github.com/foliohq/folio/internal/folio"
+)
+
+// Every kind has templates/<kind>.tmpl defining three templates:
+// "subject" (one line, also the text of webhook messages), "text" (the
+// plain-text body) and "html" (the HTML body, auto-escaped). The file is
+// parsed once as text and once as HTML, with templates/_layout.tmpl for
+// the shared header and footer ("text_footer", "html_head",
+// "html_foot"). They read a MessageData.
+//
+//go:embed templates/*.tmpl
+var templateFS embed.FS
+
+// MessageData is what a template reads.
+type MessageData struct {
+	Kind folio.NotificationKind
+	// OwnerName is the account's display name.
+	OwnerName string
+	// BaseURL is the instance's address, without a trailing slash.
+	BaseURL string
+	// SettingsURL is the notification settings page.
+	SettingsURL string
+	// UnsubscribeURL turns this kind of email off (empty for account
+	// mail, which cannot be unsubscribed from, and for webhooks).
+	UnsubscribeURL string
+	// Data is the notification's own data, by kind.
+	Data map[string]string
+}
+
+// Rendered is a message ready to send.
+type Rendered struct {
+	Subject, Text, HTML string
+}
+
+type kindTemplates struct {
+	text *texttemplate.Template
+	html *htmltemplate.Template
+}
+
+var (
+	templatesMu sync.Mutex
+	templates   = map[folio.NotificationKind]*kindTemplates{}
+)
+
+// HasTemplate reports whether kind can be rendered.
+func HasTemplate(kind folio.NotificationKind) bool {
+	_, err := fs.Stat(templateFS, "templates/"+string(kind)+".tmpl")
+	return err == nil
+}
+
+func templatesFor(kind folio.NotificationKind) (*kindTemplates, error) {
+	templatesMu.Lock()
+	defer templatesMu.Unlock()
+	if t, ok := templates[kind]; ok {
+		return t, nil
+	}
+	if !HasTemplate(kind) {
+		return nil, permanent(fmt.Errorf("no template for notifications of kind %q", kind))
+	}
+	files := []string{"templates/_layout.tmpl", "templates/" + string(kind) + ".tmpl"}
+	funcs := map[string]any{"lines": func(s string) []string {
+		if s == "" {
+			return nil
+		}
+		return strings.Split(s, "\n")
+	}}
+	tt, err := texttemplate.New("").Funcs(funcs).Option("missingkey=zero").ParseFS(templateFS, files...)
+	if err != nil {
+		return nil, permanent(err)
+	}
+	ht, err := htmltemplate.New("").Funcs(funcs).Option("missingkey=zero").ParseFS(templateFS, files...)
+	if err != nil {
+		return nil, permanent(err)
+	}
+	t := &kindTemplates{text: tt, html: ht}
+	templates[kind] = t
+	return t, nil
+}
+
+// Render renders d's kind.
+func Render(d MessageData) (Rendered, error) {
+	t, err := templatesFor(d.Kind)
+	if err != nil {
+		return Rendered{}, err
+	}
+	var subject, text, html bytes.Buffer
+	if err := t.text.ExecuteTemplate(&subject, "subject", d); err != nil {
+		return Rendered{}, permanent(err)
+	}
+	if err := t.text.ExecuteTemplate(&text, "text", d); err != nil {
+		return Rendered{}, permanent(err)
+	}
+	if err := t.html.ExecuteTemplate(&html, "html", d); err != nil {
+		return Rendered{}, permanent(err)
+	}
+	// A subject is one line, whatever the data held.
+	s := strings.Join(strings.Fields(subject.String()), " ")
+	return Rendered{Subject: s, Text: strings.TrimSpace(text.String()) + "\n", HTML: html.String()}, nil
+}
+
+// permanentError is a failure that another attempt would repeat.
+type permanentError struct{ err error }
+
+func (e permanentError) Error() string { return e.err.Error() }
+func (e permanentError) Unwrap() error { return e.err }
+
+func permanent(err error) error { return permanentError{err} }
