@@ -12,6 +12,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/foliohq/folio/internal/postgres"
+	"github.com/foliohq/folio/internal/postgres/directory"
 )
 
 // recorder keeps the SQL of the queries run while it is on.
@@ -49,6 +50,7 @@ func measure(ctx context.Context, db *bun.DB, runs int) error {
 	rec := &recorder{}
 	db.AddQueryHook(rec)
 	projects := postgres.NewProjectService(db)
+	dir := directory.New(db)
 	demos := postgres.NewDemoService(db)
 	var handle string
 	var demoProject int64
@@ -58,9 +60,15 @@ func measure(ctx context.Context, db *bun.DB, runs int) error {
 	if err := db.NewRaw("SELECT id FROM projects WHERE demo_url <> '' ORDER BY id DESC LIMIT 1").Scan(ctx, &demoProject); err != nil {
 		return err
 	}
+	// The end of the first sitemap file: the user id after 50,000 URLs.
+	var fileEnd int64
+	if err := db.NewRaw(`SELECT coalesce(min(user_id), 0) FROM (SELECT user_id, sum(public_projects + 1) OVER (ORDER BY user_id) AS n
+		FROM explore_portfolios) s WHERE n > 49998`).Scan(ctx, &fileEnd); err != nil {
+		return err
+	}
 	explore := func(text, tag string) func(context.Context) error {
 		return func(ctx context.Context) error {
-			_, _, err := projects.Explore(ctx, text, tag, 0, 20)
+			_, _, err := dir.Explore(ctx, text, tag, 0, 20)
 			return err
 		}
 	}
@@ -73,14 +81,18 @@ func measure(ctx context.Context, db *bun.DB, runs int) error {
 		{"explore ?q=&tag= text + tag", explore(commonWord, "rust")},
 		{"explore ?q=&tag= rare + tag", explore(rareWord, commonTag)},
 		{"explore, second page", func(ctx context.Context) error {
-			_, next, err := projects.Explore(ctx, "", "", 0, 20)
+			_, next, err := dir.Explore(ctx, "", "", 0, 20)
 			if err == nil {
-				_, _, err = projects.Explore(ctx, "", "", next, 20)
+				_, _, err = dir.Explore(ctx, "", "", next, 20)
 			}
 			return err
 		}},
-		{"sitemap", func(ctx context.Context) error {
-			_, err := projects.PublicURLs(ctx, 49000)
+		{"sitemap index (counts)", func(ctx context.Context) error {
+			_, err := dir.SitemapCounts(ctx)
+			return err
+		}},
+		{"sitemap file (50k URLs)", func(ctx context.Context) error {
+			_, err := dir.SitemapEntries(ctx, 0, fileEnd)
 			return err
 		}},
 		{"portfolio (queries)", func(ctx context.Context) error {

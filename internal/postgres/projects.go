@@ -276,65 +276,6 @@ func (s *ProjectService) ProjectBySlug(ctx context.Context, ownerID int64, slug 
 	return row.project(), nil
 }
 
-// Explore implements folio.Directory.
-func (s *ProjectService) Explore(ctx context.Context, text, tag string, cursor int64, limit int) ([]folio.ExploreEntry, int64, error) {
-	var rows []struct {
-		ID          int64    `bun:"id"`
-		Handle      string   `bun:"handle"`
-		DisplayName string   `bun:"display_name"`
-		Headline    string   `bun:"headline"`
-		Tags        []string `bun:"tags,array"`
-	}
-	q := s.db.NewSelect().TableExpr("users AS u").
-		ColumnExpr("u.id, u.handle, u.display_name, u.headline").
-		ColumnExpr(`ARRAY(SELECT DISTINCT t FROM projects p, unnest(p.tech_tags) t
-			WHERE p.owner_id = u.id AND p.visibility = 'public' ORDER BY t LIMIT 8) AS tags`).
-		Where("EXISTS (SELECT 1 FROM projects p WHERE p.owner_id = u.id AND p.visibility = 'public')").
-		OrderExpr("u.id DESC").Limit(int64(limit + 1))
-	if text != "" {
-		q = q.Where(`(u.search @@ plainto_tsquery('simple', ?) OR EXISTS (SELECT 1 FROM projects p
-			WHERE p.owner_id = u.id AND p.visibility = 'public' AND p.search @@ plainto_tsquery('simple', ?)))`, text, text)
-	}
-	if tag != "" {
-		q = q.Where(`EXISTS (SELECT 1 FROM projects p, unnest(p.tech_tags) t
-			WHERE p.owner_id = u.id AND p.visibility = 'public' AND lower(t) = lower(?))`, tag)
-	}
-	if cursor > 0 {
-		q = q.Where("u.id < ?", cursor)
-	}
-	if err := q.Scan(ctx, &rows); err != nil {
-		return nil, 0, fmt.Errorf("postgres: explore: %w", err)
-	}
-	var next int64
-	if len(rows) > limit {
-		rows = rows[:limit]
-		next = rows[limit-1].ID
-	}
-	out := make([]folio.ExploreEntry, len(rows))
-	for i, r := range rows {
-		out[i] = folio.ExploreEntry{UserID: r.ID, Handle: r.Handle, DisplayName: r.DisplayName, Headline: r.Headline, Tags: r.Tags}
-	}
-	return out, next, nil
-}
-
-// PublicURLs implements folio.Directory.
-func (s *ProjectService) PublicURLs(ctx context.Context, limit int) (map[string][]string, error) {
-	var rows []struct {
-		Handle string `bun:"handle"`
-		Slug   string `bun:"slug"`
-	}
-	if err := s.db.NewSelect().TableExpr("projects AS p").Join("JOIN users AS u ON u.id = p.owner_id").
-		ColumnExpr("u.handle, p.slug").Where("p.visibility = 'public'").OrderExpr("u.handle, p.slug").
-		Limit(int64(limit)).Scan(ctx, &rows); err != nil {
-		return nil, fmt.Errorf("postgres: public urls: %w", err)
-	}
-	out := map[string][]string{}
-	for _, r := range rows {
-		out[r.Handle] = append(out[r.Handle], r.Slug)
-	}
-	return out, nil
-}
-
 // RepositoryURL implements folio.ProjectService.
 func (s *ProjectService) RepositoryURL(ctx context.Context, projectID int64) (string, error) {
 	var u string

@@ -1,7 +1,6 @@
 package site
 
 import (
-	"encoding/xml"
 	"net/url"
 	"strings"
 
@@ -84,38 +83,6 @@ func (s *Site) refuseSearch(c *fiber.Ctx, reason string) error {
 	return s.render(c, fiber.StatusBadRequest, "explore", exploreView{Error: reason, pageBase: pageBase{Viewer: request.Viewer(c), Meta: pageMeta{
 		Title: "Explore portfolios · Folio", Canonical: s.absolute("explore"), NoIndex: true,
 	}}})
-}
-
-type sitemapURL struct {
-	Loc string `xml:"loc"`
-}
-
-type sitemapSet struct {
-	XMLName xml.Name     `xml:"urlset"`
-	NS      string       `xml:"xmlns,attr"`
-	URLs    []sitemapURL `xml:"url"`
-}
-
-// sitemap lists every public portfolio and project.
-func (s *Site) sitemap(c *fiber.Ctx) error {
-	urls, err := s.opts.Directory.PublicURLs(c.UserContext(), 49000)
-	if err != nil {
-		return err
-	}
-	set := sitemapSet{NS: "http://www.sitemaps.org/schemas/sitemap/0.9", URLs: []sitemapURL{{Loc: s.absolute("/")}, {Loc: s.absolute("explore")}}}
-	for handle, slugs := range urls {
-		set.URLs = append(set.URLs, sitemapURL{Loc: s.absolute(handle)})
-		for _, slug := range slugs {
-			set.URLs = append(set.URLs, sitemapURL{Loc: s.absolute(handle, slug)})
-		}
-	}
-	out, err := xml.MarshalIndent(set, "", "  ")
-	if err != nil {
-		return err
-	}
-	c.Set(fiber.HeaderContentType, "application/xml; charset=utf-8")
-	c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
-	return c.Send(append([]byte(xml.Header), out...))
 }
 
 func (s *Site) robots(c *fiber.Ctx) error {

@@ -43,16 +43,20 @@ type Options struct {
 	// AnalyticsReader answers the owner's analytics page; nil: no page.
 	AnalyticsReader folio.AnalyticsReader
 	Metrics         *metrics.Metrics // nil: none
+	// SitemapURLs is the most URLs a sitemap file lists; 0: the protocol's
+	// 50,000. Tests set a few to see the split.
+	SitemapURLs int
 }
 
 // Site is Folio's server-rendered surface: the public pages, the
 // dashboard's pages, the sitemap, static assets and renditions.
 type Site struct {
-	opts  Options
-	log   *slog.Logger
-	pages map[string]*template.Template
-	memo  *pageMemo
-	authn *request.Authenticator
+	opts     Options
+	log      *slog.Logger
+	pages    map[string]*template.Template
+	memo     *pageMemo
+	sitemaps *sitemaps
+	authn    *request.Authenticator
 
 	beacons       *ratelimit.IPWindow
 	beaconTargets beaconTargets
@@ -69,7 +73,11 @@ func New(opts Options) *Site {
 	if opts.BaseURL == nil {
 		opts.BaseURL = &url.URL{Scheme: "http", Host: "localhost:8080"}
 	}
+	if opts.SitemapURLs <= 0 {
+		opts.SitemapURLs = defaultSitemapURLs
+	}
 	return &Site{opts: opts, log: opts.Logger, pages: loadTemplates(), memo: newPageMemo(),
+		sitemaps:  &sitemaps{dir: opts.Directory, maxURLs: opts.SitemapURLs},
 		authn:     &request.Authenticator{Auth: opts.Auth},
 		beacons:   ratelimit.NewIPWindow(beaconLimit),
 		cspStrict: request.CSP(opts.MediaOrigin, false), cspInlineStyles: request.CSP(opts.MediaOrigin, true),

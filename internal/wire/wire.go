@@ -15,6 +15,7 @@ import (
 	"github.com/foliohq/folio/internal/auth"
 	"github.com/foliohq/folio/internal/metrics"
 	"github.com/foliohq/folio/internal/postgres"
+	"github.com/foliohq/folio/internal/postgres/directory"
 	"github.com/foliohq/folio/internal/project"
 	"github.com/foliohq/folio/internal/purge"
 	"github.com/foliohq/folio/internal/queue"
@@ -87,7 +88,7 @@ func HTTPOptions(p Pools, s Settings) server.Options {
 			Demos:          demos,
 		},
 		Site: site.Options{
-			Users: users, Projects: projects, Directory: projects,
+			Users: users, Projects: projects, Directory: directory.New(p.DB),
 			Media: media, Store: p.Store, APIDocs: apiDocs, Demos: demos,
 			PageCache: p.Redis,
 		},
