@@ -136,7 +136,7 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 func explainBlocks(ctx context.Context, db *bun.DB, queries []string) (int64, error) {
 	var total int64
 	for _, q := range queries {
-		if !strings.HasPrefix(strings.TrimSpace(q), "SELECT") {
+		if q = strings.TrimSpace(q); !strings.HasPrefix(q, "SELECT") && !strings.HasPrefix(q, "(SELECT") {
 			continue
 		}
 		var out string

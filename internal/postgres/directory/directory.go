@@ -7,6 +7,7 @@ package directory
 import (
 	"context"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -22,11 +23,23 @@ func New(db *bun.DB) *Store { return &Store{db: db} }
 
 var _ folio.Directory = (*Store)(nil)
 
+// recentWindow is how many portfolios, newest first, Explore filters in
+// order before it turns to the indexes.
+const recentWindow = 1000
+
 // Explore implements folio.Directory. A portfolio matches a text when its
 // profile and public projects together hold every word; a tag matches in
-// any case. Every condition is on the one row, so PostgreSQL either walks
-// the primary key backwards until the page is full (common words and tags)
-// or intersects the GIN indexes (rare and absent ones).
+// any case.
+//
+// PostgreSQL cannot estimate a word or tag it has no statistics for, and
+// guesses it common: walking the primary key backwards until the page is
+// full then reads every row for an absent word. So the query says how to
+// run, in two parts that an Append runs in turn, stopping at the LIMIT:
+// first the newest recentWindow portfolios filtered in order (enough for
+// common words and tags), then, only when those did not fill the page,
+// the older ones through the GIN indexes (a rare word matches few rows;
+// "user_id + 0" keeps the planner off the primary key, in order and as
+// a bitmap of every older portfolio).
 func (s *Store) Explore(ctx context.Context, text, tag string, cursor int64, limit int) ([]folio.ExploreEntry, int64, error) {
 	var rows []struct {
 		UserID      int64    `bun:"user_id"`
@@ -35,19 +48,30 @@ func (s *Store) Explore(ctx context.Context, text, tag string, cursor int64, lim
 		Headline    string   `bun:"headline"`
 		Tags        []string `bun:"tags,array"`
 	}
-	q := s.db.NewSelect().TableExpr("explore_portfolios").
-		Column("user_id", "handle", "display_name", "headline", "tags").
-		OrderExpr("user_id DESC").Limit(int64(limit + 1))
+	if cursor <= 0 {
+		cursor = math.MaxInt64
+	}
+	cond, args := "TRUE", []any{}
 	if text != "" {
-		q = q.Where("search @@ plainto_tsquery('simple', ?)", text)
+		cond += " AND search @@ plainto_tsquery('simple', ?)"
+		args = append(args, text)
 	}
 	if tag != "" {
-		q = q.Where("tags_lower @> ARRAY[lower(?)]::text[]", tag)
+		cond += " AND tags_lower @> ARRAY[lower(?)]::text[]"
+		args = append(args, tag)
 	}
-	if cursor > 0 {
-		q = q.Where("user_id < ?", cursor)
-	}
-	if err := q.Scan(ctx, &rows); err != nil {
+	const cols = "user_id, handle, display_name, headline, tags"
+	q := `(SELECT ` + cols + ` FROM (SELECT * FROM explore_portfolios WHERE user_id < ? ORDER BY user_id DESC LIMIT ?) recent
+			WHERE ` + cond + ` ORDER BY user_id DESC)
+		UNION ALL
+		(SELECT ` + cols + ` FROM explore_portfolios WHERE ` + cond + ` AND user_id + 0 < (
+			SELECT coalesce(min(user_id), 0) FROM (SELECT user_id FROM explore_portfolios WHERE user_id < ? ORDER BY user_id DESC LIMIT ?) w)
+		 ORDER BY user_id + 0 DESC LIMIT ?)
+		LIMIT ?`
+	all := append([]any{cursor, recentWindow}, args...)
+	all = append(all, args...)
+	all = append(all, cursor, recentWindow, limit+1, limit+1)
+	if err := s.db.NewRaw(q, all...).Scan(ctx, &rows); err != nil {
 		return nil, 0, fmt.Errorf("postgres: explore: %w", err)
 	}
 	var next int64

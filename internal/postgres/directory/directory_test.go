@@ -115,32 +115,41 @@ func TestExploreCursorPagesEveryPortfolioOnce(t *testing.T) {
 	t.Parallel()
 	db := testenv.Postgres(t)
 	d := directory.New(db)
-	// 25 portfolios in one statement each: the statement-level triggers
-	// refresh every owner of a multi-row insert.
+	// 1,100 portfolios in one statement each (the statement-level triggers
+	// refresh every owner of a multi-row insert); one in 100 has a rare
+	// tag, so paging by it crosses from the newest portfolios, filtered in
+	// order, to the older ones, found by index.
 	exec(t, db, `INSERT INTO users (email, password_hash, handle, display_name)
-		SELECT 'u' || i || '@example.com', '-', 'u' || i, 'U' || i FROM generate_series(1, 25) i`)
+		SELECT 'u' || i || '@example.com', '-', 'u' || i, 'U' || i FROM generate_series(1, 1100) i`)
 	exec(t, db, `INSERT INTO projects (owner_id, slug, title, visibility, tech_tags)
-		SELECT id, 'p' || k, 'Shared title', 'public', '{Go}' FROM users, generate_series(1, 2) k`)
-	var seen []int64
-	var cursor int64
-	for range 10 {
-		entries, next, err := d.Explore(context.Background(), "shared", "GO", cursor, 10)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, e := range entries {
-			if len(seen) > 0 && e.UserID >= seen[len(seen)-1] {
-				t.Fatalf("not in descending user id order: %d after %d", e.UserID, seen[len(seen)-1])
+		SELECT id, 'p' || k, 'Shared title', 'public', CASE WHEN id % 100 = 0 AND k = 2 THEN '{Go,Rare}'::text[] ELSE '{Go}' END
+		FROM users, generate_series(1, 2) k`)
+	for _, c := range []struct {
+		text, tag string
+		pageSize  int
+		want      int
+	}{{"shared", "GO", 100, 1100}, {"", "rare", 4, 11}, {"title", "Rare", 20, 11}, {"absent", "", 10, 0}} {
+		var seen []int64
+		var cursor int64
+		for range 200 {
+			entries, next, err := d.Explore(context.Background(), c.text, c.tag, cursor, c.pageSize)
+			if err != nil {
+				t.Fatal(err)
 			}
-			seen = append(seen, e.UserID)
+			for _, e := range entries {
+				if len(seen) > 0 && e.UserID >= seen[len(seen)-1] {
+					t.Fatalf("%+v: not in descending user id order: %d after %d", c, e.UserID, seen[len(seen)-1])
+				}
+				seen = append(seen, e.UserID)
+			}
+			if next == 0 {
+				break
+			}
+			cursor = next
 		}
-		if next == 0 {
-			break
+		if len(seen) != c.want {
+			t.Errorf("%+v: pages listed %d portfolios, want %d", c, len(seen), c.want)
 		}
-		cursor = next
-	}
-	if len(seen) != 25 {
-		t.Errorf("pages listed %d portfolios, want 25", len(seen))
 	}
 }
 
