@@ -186,8 +186,8 @@ func (s *Site) cards(ctx context.Context, owner *folio.User, ps []*folio.Project
 	return out, nil
 }
 
-// cached serves an anonymous visitor's page from Redis when the owner's
-// content version matches, else renders and stores it. The owner's own
+// cached renders a page and, for an anonymous visitor, keeps it in the
+// memo and Redis (memoized answers the next visit). The owner's own
 // view (with drafts) is never cached. path is the page's canonical path,
 // built from the handle and slug as stored: every spelling of a URL that
 // reaches here shares one entry, so none forces a fresh render.
@@ -201,16 +201,6 @@ func (s *Site) cached(c *fiber.Ctx, owner *folio.User, path string, build func()
 		return s.render(c, fiber.StatusOK, name, data)
 	}
 	c.Set(fiber.HeaderCacheControl, "public, max-age=0, must-revalidate")
-	key := pageCacheKey(owner, path)
-	if s.opts.PageCache != nil && request.Viewer(c) == nil {
-		if body, err := s.opts.PageCache.Get(c.UserContext(), key).Bytes(); err == nil {
-			s.memo.put(path, servedPage(c, owner), body)
-			c.Set("X-Cache", "hit")
-			c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-			c.Vary(fiber.HeaderCookie)
-			return c.Send(body)
-		}
-	}
 	name, data, err := build()
 	if err != nil {
 		return err
@@ -219,22 +209,14 @@ func (s *Site) cached(c *fiber.Ctx, owner *folio.User, path string, build func()
 		return err
 	}
 	if request.Viewer(c) == nil {
-		s.memo.put(path, servedPage(c, owner), c.Response().Body())
-	}
-	if s.opts.PageCache != nil && request.Viewer(c) == nil {
-		// A cache that is down must not take the page with it.
-		if err := s.opts.PageCache.Set(c.UserContext(), key, c.Response().Body(), pageCacheTTL).Err(); err != nil {
-			s.log.Warn("page cache unavailable", "error", err, "request_id", request.ID(c))
+		ref := servedPage(c, owner)
+		s.memo.put(path, ref, c.Response().Body())
+		if s.opts.PageCache != nil {
+			s.storeRedisPage(c, owner.Handle, path, ref, c.Response().Body())
+			c.Set("X-Cache", "miss")
 		}
-		c.Set("X-Cache", "miss")
 	}
 	return nil
-}
-
-// pageCacheKey is the Redis key of the page at path, the canonical path of
-// one of owner's pages, for the owner's current content.
-func pageCacheKey(owner *folio.User, path string) string {
-	return fmt.Sprintf("folio:page:%d:%d:%s", owner.ID, owner.ContentVersion, path)
 }
 
 // redirectCanonical answers 301 to the canonical path of a page asked for
@@ -248,8 +230,9 @@ func redirectCanonical(c *fiber.Ctx, path string) error {
 }
 
 // memoized answers an anonymous visitor from the in-process memo, which
-// holds pages by canonical path: another spelling goes on to the handler
-// and its redirect.
+// holds pages by canonical path, or else from Redis (see redisPage): both
+// before the handler looks anything up in the database. Another spelling
+// of the path misses both and goes on to the handler and its redirect.
 func (s *Site) memoized(c *fiber.Ctx) error {
 	if request.Viewer(c) == nil {
 		if e, ok := s.memo.get(c.Path()); ok {
@@ -260,6 +243,9 @@ func (s *Site) memoized(c *fiber.Ctx) error {
 			c.Set("X-Cache", "memo")
 			c.Vary(fiber.HeaderCookie)
 			return c.Send(body)
+		}
+		if hit, err := s.redisPage(c); hit || err != nil {
+			return err
 		}
 	}
 	return c.Next()

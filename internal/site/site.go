@@ -2,10 +2,12 @@ package site
 
 import (
 	"context"
+	"errors"
 	"html/template"
 	"log/slog"
 	"net/url"
 	"sync/atomic"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -84,10 +86,25 @@ func New(opts Options) *Site {
 	}
 }
 
-// ForgetOwner drops this process's memo of an owner's pages, after a change
-// made through this replica (the owner's content version takes care of
-// the Redis cache and the other replicas).
-func (s *Site) ForgetOwner(userID int64) { s.memo.forget(userID) }
+// ForgetOwner drops an owner's cached pages after a change made through
+// this process, before the response is sent: the owner's next view is
+// fresh without waiting for the database's notification (which other
+// processes act on).
+func (s *Site) ForgetOwner(userID int64) {
+	s.memo.forget(userID)
+	if s.opts.PageCache == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	handle, err := s.opts.PageCache.Get(ctx, pageOwnerKey(userID)).Result()
+	if err == nil {
+		err = s.InvalidatePages(ctx, userID, handle)
+	}
+	if err != nil && !errors.Is(err, redis.Nil) {
+		s.log.Warn("page cache unavailable", "error", err)
+	}
+}
 
 // MarkdownRenders is how many times the site has rendered Markdown, for
 // tests that check a page renders its Markdown once.
