@@ -5,15 +5,19 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 	"github.com/uptrace/bun"
 
 	"github.com/foliohq/folio/internal/postgres"
 	"github.com/foliohq/folio/internal/postgres/directory"
+	"github.com/foliohq/folio/internal/postgres/listen"
 	"github.com/foliohq/folio/internal/server"
 	"github.com/foliohq/folio/internal/server/servertest"
+	"github.com/foliohq/folio/internal/site"
 	"github.com/foliohq/folio/internal/testenv"
+	"github.com/foliohq/folio/migrations"
 )
 
 // queryCounter counts the queries bun runs.
@@ -78,5 +82,54 @@ func TestRedisPageHitTouchesNoDatabase(t *testing.T) {
 	}
 	if r := other.expect(req{method: "GET", path: "/ada"}, 200); r.header.Get("X-Cache") != "miss" || !strings.Contains(string(r.body), "Renamed") {
 		t.Errorf("after invalidation: X-Cache %q", r.header.Get("X-Cache"))
+	}
+}
+
+// Any writer's change (here plain SQL, as the worker's would be) reaches
+// the page cache through PostgreSQL's notification.
+func TestDatabaseNotificationDropsCachedPages(t *testing.T) {
+	t.Parallel()
+	dsn := testenv.DatabaseURL(t)
+	db, err := postgres.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := postgres.Migrate(context.Background(), db, migrations.FS); err != nil {
+		t.Fatal(err)
+	}
+	rdb := redis.NewClient(testenv.Redis(t))
+	t.Cleanup(func() { rdb.Close() })
+	a := secondProcess(t, &harness{t: t, db: db}, rdb)
+	ada := a.signUp("ada")
+	p := a.createProject(ada, map[string]any{"title": "Orders API", "visibility": "public"})
+
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	listening := make(chan struct{}, 1)
+	go listen.Run(ctx, dsn, site.PagesChannel, quietLogger, func(payload string) {
+		if err := a.srv.Site().HandlePagesNotice(ctx, payload); err != nil {
+			t.Errorf("notice %q: %v", payload, err)
+		}
+	}, func(bool) { listening <- struct{}{} })
+	<-listening
+
+	a.expect(req{method: "GET", path: "/ada"}, 200)
+	if _, err := db.ExecContext(ctx, "UPDATE projects SET title = 'Renamed' WHERE id = ?", p.ID); err != nil {
+		t.Fatal(err)
+	}
+	// The notification is asynchronous: poll another process's view (no
+	// memo) until the cache no longer has the page.
+	other := secondProcess(t, a, rdb)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		r := other.expect(req{method: "GET", path: "/ada"}, 200)
+		if strings.Contains(string(r.body), "Renamed") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the cached page outlived the change (X-Cache %q)", r.header.Get("X-Cache"))
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }

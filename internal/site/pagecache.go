@@ -3,6 +3,7 @@ package site
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -125,4 +126,26 @@ func (s *Site) InvalidatePages(ctx context.Context, userID int64, handles ...str
 		}
 	}
 	return nil
+}
+
+// PagesChannel is the PostgreSQL notification channel on which the
+// database announces that an owner's pages changed (see migration
+// 20261125000015): the payload is "<user id> <old handle> <new handle>".
+const PagesChannel = "folio_pages"
+
+// HandlePagesNotice drops the pages a PagesChannel notification names.
+func (s *Site) HandlePagesNotice(ctx context.Context, payload string) error {
+	f := strings.Fields(payload)
+	if len(f) != 3 {
+		return fmt.Errorf("site: pages notice %q: want three fields", payload)
+	}
+	id, err := strconv.ParseInt(f[0], 10, 64)
+	if err != nil {
+		return fmt.Errorf("site: pages notice %q: %w", payload, err)
+	}
+	handles := f[1:]
+	if f[1] == f[2] {
+		handles = f[1:2]
+	}
+	return s.InvalidatePages(ctx, id, handles...)
 }

@@ -248,7 +248,7 @@ func (s *Site) memoized(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	return c.Next()
+	return s.opts.RenderLimit.Handler(c)
 }
 
 type portfolioView struct {

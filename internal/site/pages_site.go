@@ -1,6 +1,7 @@
 package site
 
 import (
+	"errors"
 	"net/url"
 	"strings"
 
@@ -8,6 +9,7 @@ import (
 
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/request"
+	"github.com/foliohq/folio/internal/site/sitemap"
 )
 
 func (s *Site) homePage(c *fiber.Ctx) error {
@@ -83,6 +85,15 @@ func (s *Site) refuseSearch(c *fiber.Ctx, reason string) error {
 	return s.render(c, fiber.StatusBadRequest, "explore", exploreView{Error: reason, pageBase: pageBase{Viewer: request.Viewer(c), Meta: pageMeta{
 		Title: "Explore portfolios · Folio", Canonical: s.absolute("explore"), NoIndex: true,
 	}}})
+}
+
+// sitemapFile is /sitemap-{n}.xml (the index, /sitemap.xml, is
+// s.sitemaps.Index).
+func (s *Site) sitemapFile(c *fiber.Ctx) error {
+	if err := s.sitemaps.File(c); !errors.Is(err, sitemap.ErrNoFile) {
+		return err
+	}
+	return s.renderNotFound(c)
 }
 
 func (s *Site) robots(c *fiber.Ctx) error {

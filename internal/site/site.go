@@ -16,6 +16,8 @@ import (
 	"github.com/foliohq/folio/internal/metrics"
 	"github.com/foliohq/folio/internal/ratelimit"
 	"github.com/foliohq/folio/internal/request"
+	"github.com/foliohq/folio/internal/shed"
+	"github.com/foliohq/folio/internal/site/sitemap"
 	"github.com/foliohq/folio/internal/storage"
 )
 
@@ -48,6 +50,11 @@ type Options struct {
 	// SitemapURLs is the most URLs a sitemap file lists; 0: the protocol's
 	// 50,000. Tests set a few to see the split.
 	SitemapURLs int
+	// Overload (see internal/shed): the deadline of a page request (0:
+	// none), and the slots of page renders (cache misses) and of explore
+	// searches (nil: unlimited).
+	RequestTimeout            time.Duration
+	RenderLimit, ExploreLimit *shed.Limiter
 }
 
 // Site is Folio's server-rendered surface: the public pages, the
@@ -57,7 +64,7 @@ type Site struct {
 	log      *slog.Logger
 	pages    map[string]*template.Template
 	memo     *pageMemo
-	sitemaps *sitemaps
+	sitemaps *sitemap.Sitemaps
 	authn    *request.Authenticator
 
 	beacons       *ratelimit.IPWindow
@@ -75,15 +82,13 @@ func New(opts Options) *Site {
 	if opts.BaseURL == nil {
 		opts.BaseURL = &url.URL{Scheme: "http", Host: "localhost:8080"}
 	}
-	if opts.SitemapURLs <= 0 {
-		opts.SitemapURLs = defaultSitemapURLs
-	}
-	return &Site{opts: opts, log: opts.Logger, pages: loadTemplates(), memo: newPageMemo(),
-		sitemaps:  &sitemaps{dir: opts.Directory, maxURLs: opts.SitemapURLs},
+	s := &Site{opts: opts, log: opts.Logger, pages: loadTemplates(), memo: newPageMemo(),
 		authn:     &request.Authenticator{Auth: opts.Auth},
 		beacons:   ratelimit.NewIPWindow(beaconLimit),
 		cspStrict: request.CSP(opts.MediaOrigin, false), cspInlineStyles: request.CSP(opts.MediaOrigin, true),
 	}
+	s.sitemaps = sitemap.New(opts.Directory, opts.SitemapURLs, s.absolute)
+	return s
 }
 
 // ForgetOwner drops an owner's cached pages after a change made through

@@ -1,4 +1,9 @@
-package site
+// Package sitemap serves Folio's sitemap by the protocol: an index at
+// /sitemap.xml and files /sitemap-1.xml, /sitemap-2.xml, ..., each a run of
+// public portfolios by user id of at most 50,000 URLs (a portfolio and
+// its public projects; one portfolio's URLs are never split), with stable
+// bytes, an ETag and Last-Modified, and 304 to a matching client.
+package sitemap
 
 import (
 	"bytes"
@@ -6,6 +11,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/xml"
+	"errors"
 	"net/http"
 	"strconv"
 	"sync"
@@ -17,12 +23,10 @@ import (
 )
 
 // The sitemap protocol allows 50,000 URLs (and 50 MB) per file; past that,
-// an index lists the files. Folio always answers /sitemap.xml with the
-// index, and the files are /sitemap-1.xml, /sitemap-2.xml, ..., each a run
-// of public portfolios by user id, split by URL count (a portfolio and its
-// public projects). A portfolio's URLs are never split across two files.
+// an index lists the files.
 const (
-	defaultSitemapURLs = 50000
+	// DefaultURLs is the most URLs a file lists, the protocol's limit.
+	DefaultURLs = 50000
 	// sitemapTTL is how long a built index or file is served before it is
 	// built again; search engines need nothing fresher.
 	sitemapTTL = 5 * time.Minute
@@ -38,21 +42,34 @@ type sitemapDoc struct {
 	modified time.Time // zero: no Last-Modified
 }
 
-// sitemaps builds and caches the sitemap index and files in the process.
+// Sitemaps builds and caches the sitemap index and files in the process.
 // One build runs at a time; requests during it wait for it rather than
 // each querying the database.
-type sitemaps struct {
+type Sitemaps struct {
 	dir     folio.Directory
 	maxURLs int
+	abs     func(...string) string
 	mu      sync.Mutex
 	built   time.Time
 	starts  []int64 // the first user id of each file
 	docs    map[int]sitemapDoc
 }
 
+// ErrNoFile is File's answer for a file that does not exist.
+var ErrNoFile = errors.New("sitemap: no such file")
+
+// New serves the sitemaps of dir, with files of at most maxURLs URLs (0:
+// DefaultURLs); abs makes the absolute URL of a path.
+func New(dir folio.Directory, maxURLs int, abs func(...string) string) *Sitemaps {
+	if maxURLs <= 0 {
+		maxURLs = DefaultURLs
+	}
+	return &Sitemaps{dir: dir, maxURLs: maxURLs, abs: abs}
+}
+
 // layout answers the first user id of each file, from a fresh split when
 // the cached one is older than sitemapTTL. The caller holds m.mu.
-func (m *sitemaps) layout(ctx context.Context) ([]int64, error) {
+func (m *Sitemaps) layout(ctx context.Context) ([]int64, error) {
 	if m.starts != nil && time.Since(m.built) < sitemapTTL {
 		return m.starts, nil
 	}
@@ -76,7 +93,7 @@ func (m *sitemaps) layout(ctx context.Context) ([]int64, error) {
 }
 
 // index is the sitemap index document.
-func (m *sitemaps) index(ctx context.Context, abs func(...string) string) (sitemapDoc, error) {
+func (m *Sitemaps) index(ctx context.Context) (sitemapDoc, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	starts, err := m.layout(ctx)
@@ -95,7 +112,7 @@ func (m *sitemaps) index(ctx context.Context, abs func(...string) string) (sitem
 		Sitemaps []entry  `xml:"sitemap"`
 	}{NS: sitemapNS}
 	for i := range starts {
-		idx.Sitemaps = append(idx.Sitemaps, entry{Loc: abs("sitemap-" + strconv.Itoa(i+1) + ".xml")})
+		idx.Sitemaps = append(idx.Sitemaps, entry{Loc: m.abs("sitemap-" + strconv.Itoa(i+1) + ".xml")})
 	}
 	d, err := newSitemapDoc(idx, time.Time{})
 	if err == nil {
@@ -105,7 +122,7 @@ func (m *sitemaps) index(ctx context.Context, abs func(...string) string) (sitem
 }
 
 // file is sitemap file n (1-based); ok is false past the last one.
-func (m *sitemaps) file(ctx context.Context, n int, abs func(...string) string) (d sitemapDoc, ok bool, err error) {
+func (m *Sitemaps) file(ctx context.Context, n int) (d sitemapDoc, ok bool, err error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	starts, err := m.layout(ctx)
@@ -133,7 +150,7 @@ func (m *sitemaps) file(ctx context.Context, n int, abs func(...string) string) 
 		URLs    []url    `xml:"url"`
 	}{NS: sitemapNS}
 	if n == 1 {
-		set.URLs = append(set.URLs, url{Loc: abs("/")}, url{Loc: abs("explore")})
+		set.URLs = append(set.URLs, url{Loc: m.abs("/")}, url{Loc: m.abs("explore")})
 	}
 	var modified time.Time
 	for _, e := range entries {
@@ -141,12 +158,12 @@ func (m *sitemaps) file(ctx context.Context, n int, abs func(...string) string) 
 		if mod.After(modified) {
 			modified = mod
 		}
-		set.URLs = append(set.URLs, url{Loc: abs(e.Handle), LastMod: mod.Format(time.RFC3339)})
+		set.URLs = append(set.URLs, url{Loc: m.abs(e.Handle), LastMod: mod.Format(time.RFC3339)})
 		for _, slug := range e.Slugs {
 			if len(set.URLs) >= m.maxURLs {
 				break
 			}
-			set.URLs = append(set.URLs, url{Loc: abs(e.Handle, slug)})
+			set.URLs = append(set.URLs, url{Loc: m.abs(e.Handle, slug)})
 		}
 	}
 	d, err = newSitemapDoc(set, modified)
@@ -168,9 +185,9 @@ func newSitemapDoc(v any, modified time.Time) (sitemapDoc, error) {
 	return sitemapDoc{body: buf.Bytes(), etag: `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`, modified: modified}, nil
 }
 
-// sendSitemap answers a sitemap document, or 304 when the client's copy
+// send answers a sitemap document, or 304 when the client's copy
 // matches by ETag (or, without one, by Last-Modified).
-func sendSitemap(c *fiber.Ctx, d sitemapDoc) error {
+func send(c *fiber.Ctx, d sitemapDoc) error {
 	c.Set(fiber.HeaderContentType, "application/xml; charset=utf-8")
 	c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
 	c.Set(fiber.HeaderETag, d.etag)
@@ -187,26 +204,26 @@ func sendSitemap(c *fiber.Ctx, d sitemapDoc) error {
 	return c.Send(d.body)
 }
 
-// sitemapIndex is /sitemap.xml.
-func (s *Site) sitemapIndex(c *fiber.Ctx) error {
-	d, err := s.sitemaps.index(c.UserContext(), s.absolute)
+// Index answers /sitemap.xml.
+func (m *Sitemaps) Index(c *fiber.Ctx) error {
+	d, err := m.index(c.UserContext())
 	if err != nil {
 		return err
 	}
-	return sendSitemap(c, d)
+	return send(c, d)
 }
 
-// sitemapFile is /sitemap-{n}.xml.
-func (s *Site) sitemapFile(c *fiber.Ctx) error {
+// File answers /sitemap-{n}.xml; ErrNoFile when there is no file n.
+func (m *Sitemaps) File(c *fiber.Ctx) error {
 	n, err := strconv.Atoi(c.Params("n"))
 	if err != nil {
-		return s.renderNotFound(c)
+		return ErrNoFile
 	}
-	d, ok, err := s.sitemaps.file(c.UserContext(), n, s.absolute)
+	d, ok, err := m.file(c.UserContext(), n)
 	if err != nil {
 		return err
 	} else if !ok {
-		return s.renderNotFound(c)
+		return ErrNoFile
 	}
-	return sendSitemap(c, d)
+	return send(c, d)
 }
