@@ -239,6 +239,9 @@ type Portfolio struct {
 	Owner    *User
 	Featured []*Project
 	Others   []*Project
+	// AvatarKey is the public key of the owner's avatar media when it is
+	// ready, else "".
+	AvatarKey string
 }
 
 // ProjectService stores projects. Every method scopes by owner: another

@@ -133,3 +133,22 @@ func TestDatabaseNotificationDropsCachedPages(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+func TestUncachedPortfolioPageRunsThreeQueries(t *testing.T) {
+	t.Parallel()
+	a := newAPI(t, withPages(t))
+	ada := a.signUp("ada")
+	p := a.createProject(ada, map[string]any{"title": "Orders API", "visibility": "public", "demo_url": "https://example.com/"})
+	a.createProject(ada, map[string]any{"title": "Parser", "visibility": "public", "tech_tags": []string{"Rust"}})
+	a.expect(req{method: "PUT", path: "/api/v1/me/featured", token: ada.token, body: map[string]any{"project_ids": []int64{p.ID}}}, 200)
+	queries := &queryCounter{}
+	a.db.AddQueryHook(queries)
+	r := a.expect(req{method: "GET", path: "/ada"}, 200)
+	if r.header.Get("X-Cache") != "miss" || !strings.Contains(string(r.body), "Orders API") || !strings.Contains(string(r.body), "Parser") {
+		t.Fatalf("X-Cache %q", r.header.Get("X-Cache"))
+	}
+	t.Logf("%d queries", queries.n.Load())
+	if n := queries.n.Load(); n > 3 {
+		t.Errorf("an uncached portfolio page ran %d queries, want at most 3", n)
+	}
+}

@@ -260,15 +260,16 @@ type portfolioView struct {
 	Draft            bool
 }
 
-// portfolioPage is /{handle}.
+// portfolioPage is /{handle}. A render reads the owner, projects and
+// avatar in one query, then the projects' media and demo states: three.
 func (s *Site) portfolioPage(c *fiber.Ctx) error {
-	handle := c.Params("handle")
-	owner, err := s.opts.Users.UserByHandle(c.UserContext(), handle)
+	pf, err := s.opts.Projects.Portfolio(c.UserContext(), c.Params("handle"))
 	if folio.ErrorCode(err) == folio.ENOTFOUND {
 		return s.renderNotFound(c)
 	} else if err != nil {
 		return err
 	}
+	owner := pf.Owner
 	path := "/" + owner.Handle
 	if c.Path() != path {
 		return redirectCanonical(c, path)
@@ -276,10 +277,6 @@ func (s *Site) portfolioPage(c *fiber.Ctx) error {
 	c.Locals(pageRefKey, pageRef{ownerID: owner.ID})
 	return s.cached(c, owner, path, func() (string, any, error) {
 		ctx := c.UserContext()
-		pf, err := s.opts.Projects.Portfolio(ctx, owner.Handle)
-		if err != nil {
-			return "", nil, err
-		}
 		others := pf.Others
 		isOwner := request.Viewer(c) != nil && request.Viewer(c).ID == owner.ID
 		if isOwner {
@@ -294,23 +291,18 @@ func (s *Site) portfolioPage(c *fiber.Ctx) error {
 				}
 			}
 		}
-		featured, err := s.cards(ctx, owner, pf.Featured)
+		all, err := s.cards(ctx, owner, append(append([]*folio.Project{}, pf.Featured...), others...))
 		if err != nil {
 			return "", nil, err
 		}
-		rest, err := s.cards(ctx, owner, others)
-		if err != nil {
-			return "", nil, err
-		}
+		featured, rest := all[:len(pf.Featured):len(pf.Featured)], all[len(pf.Featured):]
 		bio, err := s.renderMarkdown(ctx, owner.Bio)
 		if err != nil {
 			return "", nil, err
 		}
 		v := portfolioView{Owner: owner, Bio: bio, Featured: featured, Others: rest, Draft: isOwner && len(others) > len(pf.Others)}
-		if owner.AvatarMediaID != 0 {
-			if m, err := s.opts.Media.MediaByID(ctx, owner.AvatarMediaID); err == nil && m.Status == folio.MediaReady {
-				v.Avatar = "/media/" + m.PublicKey + "/thumbnail"
-			}
+		if pf.AvatarKey != "" {
+			v.Avatar = "/media/" + pf.AvatarKey + "/thumbnail"
 		}
 		desc := owner.Headline
 		if desc == "" {
