@@ -25,7 +25,15 @@ func main() {
 	runs := flag.Int("runs", 50, "runs of each query")
 	checkEvery := flag.Duration("check-every", time.Hour, "interval of the generated demo checks")
 	keep := flag.String("keep", "", "keep the generated database under this name (reused if it exists)")
+	drop := flag.String("drop", "", "only drop this database (one -keep made)")
 	flag.Parse()
+	if *drop != "" {
+		if err := dropDatabase(*drop); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(*users, *runs, *checkEvery, *keep); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
@@ -56,13 +64,13 @@ func run(users, runs int, checkEvery time.Duration, keep string) error {
 		fresh = n == 0
 	}
 	if fresh {
-		if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
+		if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+pgIdent(name)); err != nil {
 			return err
 		}
 	}
 	if keep == "" {
 		defer func() {
-			if _, err := admin.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
+			if _, err := admin.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+pgIdent(name)+" WITH (FORCE)"); err != nil {
 				fmt.Fprintln(os.Stderr, "bench: drop database:", err)
 			}
 		}()
@@ -90,3 +98,23 @@ func run(users, runs int, checkEvery time.Duration, keep string) error {
 	}
 	return measure(ctx, db, runs)
 }
+
+func dropDatabase(name string) error {
+	if !strings.HasPrefix(name, "folio_scale_") {
+		return fmt.Errorf("-drop: the name must start with folio_scale_")
+	}
+	cfg, err := config.Load(os.LookupEnv)
+	if err != nil {
+		return err
+	}
+	admin, err := postgres.Open(context.Background(), cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer admin.Close()
+	_, err = admin.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+pgIdent(name)+" WITH (FORCE)")
+	return err
+}
+
+// pgIdent quotes a database name for SQL.
+func pgIdent(name string) string { return `"` + strings.ReplaceAll(name, `"`, `""`) + `"` }
