@@ -171,11 +171,14 @@ func (a *app) serveHTTP(ctx context.Context) error {
 			a.log.Warn("page cache invalidation failed", "error", err)
 		}
 	}, nil)
-	if err := postgres.Warm(ctx, a.db, a.cfg.DBMaxConns); err != nil {
-		a.log.Warn("database pool not warmed", "error", err)
-	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Listen(a.cfg.HTTPAddr) }()
+	// Warmed beside serving, not before: the port opens at once.
+	go func() {
+		if err := postgres.Warm(listenCtx, a.db, a.cfg.DBMaxConns); err != nil {
+			a.log.Warn("database pool not warmed", "error", err)
+		}
+	}()
 	a.log.Info("http server listening", "addr", a.cfg.HTTPAddr, "base_url", a.cfg.BaseURL.String())
 	select {
 	case err := <-errc:
