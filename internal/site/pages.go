@@ -154,19 +154,21 @@ type shotView struct {
 	Width, Height int
 }
 
-func (s *Site) cards(ctx context.Context, owner *folio.User, ps []*folio.Project) ([]cardView, error) {
+// cards makes the cards of ps, and returns the ready media it read for
+// them, by project id.
+func (s *Site) cards(ctx context.Context, owner *folio.User, ps []*folio.Project) ([]cardView, map[int64][]*folio.Media, error) {
 	ids := make([]int64, len(ps))
 	for i, p := range ps {
 		ids[i] = p.ID
 	}
 	media, err := s.opts.Media.ReadyMedia(ctx, ids)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	states := map[int64]folio.DemoSummary{}
 	if s.opts.Demos != nil {
 		if states, err = s.opts.Demos.DemoStates(ctx, ids); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	out := make([]cardView, len(ps))
@@ -183,7 +185,7 @@ func (s *Site) cards(ctx context.Context, owner *folio.User, ps []*folio.Project
 			out[i].CodeLink = url + "/go/code"
 		}
 	}
-	return out, nil
+	return out, media, nil
 }
 
 // cached renders a page and, for an anonymous visitor, keeps it in the
@@ -291,7 +293,7 @@ func (s *Site) portfolioPage(c *fiber.Ctx) error {
 				}
 			}
 		}
-		all, err := s.cards(ctx, owner, append(append([]*folio.Project{}, pf.Featured...), others...))
+		all, _, err := s.cards(ctx, owner, append(append([]*folio.Project{}, pf.Featured...), others...))
 		if err != nil {
 			return "", nil, err
 		}
@@ -420,11 +422,7 @@ func (s *Site) projectPage(c *fiber.Ctx) error {
 	}
 	c.Locals(pageRefKey, pageRef{ownerID: owner.ID, projectID: p.ID})
 	return s.cached(c, owner, path, func() (string, any, error) {
-		cards, err := s.cards(ctx, owner, []*folio.Project{p})
-		if err != nil {
-			return "", nil, err
-		}
-		media, err := s.opts.Media.ReadyMedia(ctx, []int64{p.ID})
+		cards, media, err := s.cards(ctx, owner, []*folio.Project{p})
 		if err != nil {
 			return "", nil, err
 		}
