@@ -5,7 +5,7 @@ GO ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: dev test stack stack-down build docs docs-check lint bench bench-upload bench-process bench-demo bench-pages bench-analytics bench-csv
+.PHONY: dev test stack stack-down build docs docs-check lint bench bench-upload bench-process bench-demo bench-pages bench-analytics bench-csv bench-scale
 
 ## dev: start the local stack, migrate, seed demo data and run Folio on :8080
 dev: build
@@ -26,7 +26,7 @@ stack-down:
 	@deploy/stack.sh down
 
 ## bench: upload throughput and memory, and processing overhead (minutes)
-bench: bench-upload bench-process bench-demo bench-pages bench-analytics bench-csv
+bench: bench-upload bench-process bench-demo bench-pages bench-analytics bench-csv bench-scale
 bench-upload: build
 	deploy/with-stack.sh $(GO) run ./bench/upload -folio bin/folio -sizes 256,1024
 bench-process:
@@ -35,6 +35,9 @@ bench-pages: build
 	deploy/with-stack.sh bench/pages.sh
 bench-demo:
 	deploy/with-stack.sh $(GO) run ./bench/democheck -checks 2000
+## bench-scale: synthetic portfolios (USERS, default 10000): per-query p50/p99, queries and blocks, then RATE req/s of the public mix for DURATION
+bench-scale: build
+	deploy/with-stack.sh bench/scale.sh
 bench-analytics:
 	deploy/with-stack.sh $(GO) run ./bench/analytics -events 10000000 -owners 1000 -days 90
 # Fails when importing 10,000 CSV rows through the API takes over 5 s.

@@ -23,6 +23,7 @@ import (
 	"github.com/foliohq/folio/internal/queue"
 	"github.com/foliohq/folio/internal/ratelimit"
 	"github.com/foliohq/folio/internal/server"
+	"github.com/foliohq/folio/internal/shed"
 	"github.com/foliohq/folio/internal/storage"
 	"github.com/foliohq/folio/internal/upload"
 	"github.com/foliohq/folio/internal/wire"
@@ -66,7 +67,8 @@ func openApp(ctx context.Context) (*app, error) {
 	if a.errors, err = errtrack.New(cfg.SentryDSN, cfg.Env, version); err != nil {
 		return nil, err
 	}
-	if a.db, err = postgres.Open(ctx, cfg.DatabaseURL); err != nil {
+	pool := postgres.Pool{MaxConns: cfg.DBMaxConns, StatementTimeout: cfg.DBStatementTimeout}
+	if a.db, err = postgres.OpenPool(ctx, cfg.DatabaseURL, pool); err != nil {
 		return nil, err
 	}
 	a.metrics.WatchDB(a.db.DB)
@@ -124,6 +126,9 @@ func (a *app) httpOptions() server.Options {
 		svc := &notify.Service{D: d, Limiter: o.API.Limiter}
 		o.API.Notifications, o.Site.Notifications = svc, svc
 	}
+	o.Site.RequestTimeout = a.cfg.RequestTimeout
+	o.Site.RenderLimit = shed.New(a.cfg.RenderConcurrency, a.cfg.ShedWait)
+	o.Site.ExploreLimit = shed.New(a.cfg.ExploreConcurrency, a.cfg.ShedWait)
 	return o
 }
 

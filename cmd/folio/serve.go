@@ -13,8 +13,10 @@ import (
 	"github.com/foliohq/folio/internal/media"
 	"github.com/foliohq/folio/internal/postgres"
 	"github.com/foliohq/folio/internal/postgres/eventstore"
+	"github.com/foliohq/folio/internal/postgres/listen"
 	"github.com/foliohq/folio/internal/queue"
 	"github.com/foliohq/folio/internal/server"
+	"github.com/foliohq/folio/internal/site"
 	"github.com/foliohq/folio/worker"
 )
 
@@ -168,8 +170,23 @@ func (a *app) serveHTTP(ctx context.Context) error {
 		a.log.Info("analytics are off (FOLIO_ANALYTICS=false): public page visits are not counted")
 	}
 	srv := server.New(opts)
+	// Every change to an owner's pages, by any process, drops them from
+	// the page cache (see site.PagesChannel).
+	listenCtx, stopListening := context.WithCancel(ctx)
+	defer stopListening()
+	go listen.Run(listenCtx, a.cfg.DatabaseURL, site.PagesChannel, a.log, func(payload string) {
+		if err := srv.Site().HandlePagesNotice(listenCtx, payload); err != nil {
+			a.log.Warn("page cache invalidation failed", "error", err)
+		}
+	}, nil)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Listen(a.cfg.HTTPAddr) }()
+	// Warmed beside serving, not before: the port opens at once.
+	go func() {
+		if err := postgres.Warm(listenCtx, a.db, a.cfg.DBMaxConns); err != nil {
+			a.log.Warn("database pool not warmed", "error", err)
+		}
+	}()
 	a.log.Info("http server listening", "addr", a.cfg.HTTPAddr, "base_url", a.cfg.BaseURL.String())
 	select {
 	case err := <-errc:

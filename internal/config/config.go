@@ -74,6 +74,17 @@ type Config struct {
 	// and signs unsubscribe links; nil: a key kept in the database.
 	SecretKey []byte
 
+	// Overload: the database pool's size and statement bound, the deadline
+	// of a public page request, how many page renders (cache misses) and
+	// explore searches run at once, and how long a request waits for a
+	// slot before it is shed with 503 and Retry-After.
+	DBMaxConns         int
+	DBStatementTimeout time.Duration
+	RequestTimeout     time.Duration
+	RenderConcurrency  int
+	ExploreConcurrency int
+	ShedWait           time.Duration
+
 	// DevDemosAddr is where `folio dev` serves the demo portfolio's live
 	// demo apps (loopback); other subcommands ignore it.
 	DevDemosAddr string
@@ -148,6 +159,13 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 
 		AnalyticsRetention: p.days("FOLIO_ANALYTICS_RETENTION", 90),
 		Analytics:          p.boolean("FOLIO_ANALYTICS", true),
+
+		DBMaxConns:         p.count("FOLIO_DB_MAX_CONNS", 20),
+		DBStatementTimeout: p.duration("FOLIO_DB_STATEMENT_TIMEOUT", time.Minute),
+		RequestTimeout:     p.duration("FOLIO_REQUEST_TIMEOUT", 10*time.Second),
+		RenderConcurrency:  p.count("FOLIO_RENDER_CONCURRENCY", 16),
+		ExploreConcurrency: p.count("FOLIO_EXPLORE_CONCURRENCY", 4),
+		ShedWait:           p.duration("FOLIO_SHED_WAIT", 500*time.Millisecond),
 
 		DevDemosAddr: p.listenAddr("FOLIO_DEV_DEMOS_ADDR", "127.0.0.1:8090"),
 		SMTP:         p.smtp("FOLIO_SMTP_URL", "FOLIO_MAIL_FROM"),

@@ -239,6 +239,9 @@ type Portfolio struct {
 	Owner    *User
 	Featured []*Project
 	Others   []*Project
+	// AvatarKey is the public key of the owner's avatar media when it is
+	// ready, else "".
+	AvatarKey string
 }
 
 // ProjectService stores projects. Every method scopes by owner: another
@@ -283,7 +286,25 @@ type Directory interface {
 	// Explore returns portfolios with at least one public project matching
 	// the text (profile or projects) and tag, newest first, below cursor.
 	Explore(ctx context.Context, text, tag string, cursor int64, limit int) (entries []ExploreEntry, next int64, err error)
-	// PublicURLs lists every public portfolio handle with its public
-	// project slugs, for the sitemap.
-	PublicURLs(ctx context.Context, limit int) (map[string][]string, error)
+	// SitemapCounts lists every public portfolio by user id, ascending,
+	// with how many sitemap URLs it has (itself and its public projects),
+	// so the sitemap can be split into files by URL count.
+	SitemapCounts(ctx context.Context) ([]SitemapCount, error)
+	// SitemapEntries lists the public portfolios with user ids in
+	// [from, to) (to 0: no upper bound) by user id, each with its public
+	// project slugs sorted.
+	SitemapEntries(ctx context.Context, from, to int64) ([]SitemapEntry, error)
+}
+
+// SitemapCount is how many sitemap URLs a public portfolio has.
+type SitemapCount struct {
+	UserID int64
+	URLs   int
+}
+
+// SitemapEntry is a public portfolio in the sitemap.
+type SitemapEntry struct {
+	Handle   string
+	Slugs    []string
+	Modified time.Time
 }

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -240,24 +241,60 @@ func (s *ProjectService) SetFeatured(ctx context.Context, ownerID int64, ids []i
 	return out, nil
 }
 
-// Portfolio implements folio.ProjectService.
+// projectJSON is a project as to_jsonb writes it, for queries that bring an
+// owner's projects along in one row.
+type projectJSON struct {
+	ID            int64     `json:"id"`
+	OwnerID       int64     `json:"owner_id"`
+	Slug          string    `json:"slug"`
+	Title         string    `json:"title"`
+	Tagline       string    `json:"tagline"`
+	Description   string    `json:"description"`
+	PitchProblem  string    `json:"pitch_problem"`
+	PitchApproach string    `json:"pitch_approach"`
+	PitchResult   string    `json:"pitch_result"`
+	TechTags      []string  `json:"tech_tags"`
+	DemoURL       string    `json:"demo_url"`
+	RepositoryURL string    `json:"repository_url"`
+	Visibility    string    `json:"visibility"`
+	FeaturedRank  *int16    `json:"featured_rank"`
+	CreatedAt     time.Time `json:"created_at"`
+	UpdatedAt     time.Time `json:"updated_at"`
+}
+
+func (j projectJSON) project() *folio.Project {
+	r := projectRow{ID: j.ID, OwnerID: j.OwnerID, Slug: j.Slug, Title: j.Title, Tagline: j.Tagline, Description: j.Description,
+		PitchProblem: j.PitchProblem, PitchApproach: j.PitchApproach, PitchResult: j.PitchResult, TechTags: j.TechTags,
+		DemoURL: j.DemoURL, RepositoryURL: j.RepositoryURL, Visibility: j.Visibility, CreatedAt: j.CreatedAt, UpdatedAt: j.UpdatedAt}
+	if j.FeaturedRank != nil {
+		r.FeaturedRank = sql.NullInt16{Int16: *j.FeaturedRank, Valid: true}
+	}
+	return r.project()
+}
+
+// Portfolio implements folio.ProjectService. The owner, their public
+// projects in page order and their ready avatar come in one query: a page
+// render is a few round trips, not one per piece.
 func (s *ProjectService) Portfolio(ctx context.Context, handle string) (*folio.Portfolio, error) {
-	owner, err := s.users.UserByHandle(ctx, handle)
+	var row struct {
+		userRow   `bun:",extend"`
+		Projects  []projectJSON `bun:"projects,type:jsonb"`
+		AvatarKey string        `bun:"avatar_key"`
+	}
+	err := s.db.NewRaw(`SELECT u.*,
+		coalesce((SELECT jsonb_agg(to_jsonb(p) - 'search' ORDER BY p.featured_rank ASC NULLS LAST, p.updated_at DESC, p.id DESC)
+			FROM projects p WHERE p.owner_id = u.id AND p.visibility = 'public'), '[]') AS projects,
+		coalesce((SELECT m.public_key FROM media m WHERE m.id = u.avatar_media_id AND m.status = 'ready'), '') AS avatar_key
+		FROM users u WHERE lower(u.handle) = lower(?)`, handle).Scan(ctx, &row)
 	if err != nil {
-		if folio.ErrorCode(err) == folio.ENOTFOUND {
+		if errors.Is(err, sql.ErrNoRows) {
 			err = &folio.Error{Code: folio.ENOTFOUND, Message: fmt.Sprintf("No portfolio has the handle %q.", handle)}
 		}
 		return nil, fmt.Errorf("postgres: portfolio %q: %w", handle, err)
 	}
-	var rows []projectRow
-	if err := s.db.NewSelect().Model(&rows).
-		Where("owner_id = ? AND visibility = ?", owner.ID, folio.VisibilityPublic).
-		OrderExpr("featured_rank ASC NULLS LAST, updated_at DESC, id DESC").Scan(ctx); err != nil {
-		return nil, fmt.Errorf("postgres: portfolio %q: %w", handle, err)
-	}
-	pf := &folio.Portfolio{Owner: owner, Featured: []*folio.Project{}, Others: []*folio.Project{}}
-	for i := range rows {
-		p := rows[i].project()
+	pf := &folio.Portfolio{Owner: row.user(), Featured: []*folio.Project{}, Others: []*folio.Project{}, AvatarKey: row.AvatarKey}
+	for _, j := range row.Projects {
+		p := j.project()
 		if p.FeaturedRank > 0 {
 			pf.Featured = append(pf.Featured, p)
 		} else {
@@ -274,65 +311,6 @@ func (s *ProjectService) ProjectBySlug(ctx context.Context, ownerID int64, slug 
 		return nil, fmt.Errorf("postgres: project %q: %w", slug, notFound(err, msgProjectNotFound))
 	}
 	return row.project(), nil
-}
-
-// Explore implements folio.Directory.
-func (s *ProjectService) Explore(ctx context.Context, text, tag string, cursor int64, limit int) ([]folio.ExploreEntry, int64, error) {
-	var rows []struct {
-		ID          int64    `bun:"id"`
-		Handle      string   `bun:"handle"`
-		DisplayName string   `bun:"display_name"`
-		Headline    string   `bun:"headline"`
-		Tags        []string `bun:"tags,array"`
-	}
-	q := s.db.NewSelect().TableExpr("users AS u").
-		ColumnExpr("u.id, u.handle, u.display_name, u.headline").
-		ColumnExpr(`ARRAY(SELECT DISTINCT t FROM projects p, unnest(p.tech_tags) t
-			WHERE p.owner_id = u.id AND p.visibility = 'public' ORDER BY t LIMIT 8) AS tags`).
-		Where("EXISTS (SELECT 1 FROM projects p WHERE p.owner_id = u.id AND p.visibility = 'public')").
-		OrderExpr("u.id DESC").Limit(int64(limit + 1))
-	if text != "" {
-		q = q.Where(`(u.search @@ plainto_tsquery('simple', ?) OR EXISTS (SELECT 1 FROM projects p
-			WHERE p.owner_id = u.id AND p.visibility = 'public' AND p.search @@ plainto_tsquery('simple', ?)))`, text, text)
-	}
-	if tag != "" {
-		q = q.Where(`EXISTS (SELECT 1 FROM projects p, unnest(p.tech_tags) t
-			WHERE p.owner_id = u.id AND p.visibility = 'public' AND lower(t) = lower(?))`, tag)
-	}
-	if cursor > 0 {
-		q = q.Where("u.id < ?", cursor)
-	}
-	if err := q.Scan(ctx, &rows); err != nil {
-		return nil, 0, fmt.Errorf("postgres: explore: %w", err)
-	}
-	var next int64
-	if len(rows) > limit {
-		rows = rows[:limit]
-		next = rows[limit-1].ID
-	}
-	out := make([]folio.ExploreEntry, len(rows))
-	for i, r := range rows {
-		out[i] = folio.ExploreEntry{UserID: r.ID, Handle: r.Handle, DisplayName: r.DisplayName, Headline: r.Headline, Tags: r.Tags}
-	}
-	return out, next, nil
-}
-
-// PublicURLs implements folio.Directory.
-func (s *ProjectService) PublicURLs(ctx context.Context, limit int) (map[string][]string, error) {
-	var rows []struct {
-		Handle string `bun:"handle"`
-		Slug   string `bun:"slug"`
-	}
-	if err := s.db.NewSelect().TableExpr("projects AS p").Join("JOIN users AS u ON u.id = p.owner_id").
-		ColumnExpr("u.handle, p.slug").Where("p.visibility = 'public'").OrderExpr("u.handle, p.slug").
-		Limit(int64(limit)).Scan(ctx, &rows); err != nil {
-		return nil, fmt.Errorf("postgres: public urls: %w", err)
-	}
-	out := map[string][]string{}
-	for _, r := range rows {
-		out[r.Handle] = append(out[r.Handle], r.Slug)
-	}
-	return out, nil
 }
 
 // RepositoryURL implements folio.ProjectService.

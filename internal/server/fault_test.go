@@ -13,6 +13,7 @@ import (
 
 	"github.com/foliohq/folio/internal/media"
 	"github.com/foliohq/folio/internal/postgres"
+	"github.com/foliohq/folio/internal/postgres/directory"
 	"github.com/foliohq/folio/internal/queue"
 	"github.com/foliohq/folio/internal/ratelimit"
 	"github.com/foliohq/folio/internal/server"
@@ -39,7 +40,7 @@ func TestRedisRestartWhileServing(t *testing.T) {
 	o.Logger = quietLogger
 	o.API.Limits.LoginPerAccountIP = ratelimit.Limit{} // the default
 	servertest.Media(&o, db, store, client, 64<<20, 20<<20)
-	o.Site.Directory, o.Site.Media, o.Site.Store, o.Site.PageCache = postgres.NewProjectService(db), mediaSvc, store, rdb
+	o.Site.Directory, o.Site.Media, o.Site.Store, o.Site.PageCache = directory.New(db), mediaSvc, store, rdb
 	o.API.Demos = postgres.NewDemoService(db)
 	o.Site.Demos = o.API.Demos
 	srv := server.New(o)

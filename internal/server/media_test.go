@@ -22,6 +22,7 @@ import (
 	"github.com/foliohq/folio/internal/media"
 	"github.com/foliohq/folio/internal/metrics"
 	"github.com/foliohq/folio/internal/postgres"
+	"github.com/foliohq/folio/internal/postgres/directory"
 	"github.com/foliohq/folio/internal/queue"
 	"github.com/foliohq/folio/internal/ratelimit"
 	"github.com/foliohq/folio/internal/server"
@@ -78,7 +79,7 @@ func newMediaAPI(t *testing.T, cfg mediaConfig) *mediaAPI {
 	purger := servertest.Media(&o, db, store, client, cfg.video, cfg.image)
 	o.API.Uploads.MaxUploadsPerAccount, o.API.Uploads.MaxUploads = cfg.perAccount, cfg.uploads
 	o.API.Demos = postgres.NewDemoService(db)
-	o.Site.Directory, o.Site.Media, o.Site.Store, o.Site.APIDocs, o.Site.Demos = postgres.NewProjectService(db), mediaSvc, store, o.API.APIDocs, o.API.Demos
+	o.Site.Directory, o.Site.Media, o.Site.Store, o.Site.APIDocs, o.Site.Demos = directory.New(db), mediaSvc, store, o.API.APIDocs, o.API.Demos
 	srv := server.New(o)
 	ffmpeg, ffprobe := testenv.FFmpeg(t)
 	w, err := worker.New(worker.Options{

@@ -150,11 +150,16 @@ func TestPageCacheKeyIsCanonical(t *testing.T) {
 	if n := a.srv.Site().MarkdownRenders() - renders; n != 0 {
 		t.Errorf("spellings of the URL forced %d fresh renders", n)
 	}
-	keys, err := rdb.Keys(context.Background(), "folio:page:*").Result()
+	// One hash per handle, one field per canonical path.
+	keys, err := rdb.Keys(context.Background(), "folio:pages:*").Result()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(keys) != 1 || !strings.HasSuffix(keys[0], ":/ada/nest") {
-		t.Errorf("page cache keys %q, want one, for /ada/nest", keys)
+	fields, err := rdb.HKeys(context.Background(), "folio:pages:ada").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(keys) != 1 || keys[0] != "folio:pages:ada" || len(fields) != 1 || fields[0] != "/ada/nest" {
+		t.Errorf("page cache keys %q, fields %q, want one, for /ada/nest", keys, fields)
 	}
 }

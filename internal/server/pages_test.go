@@ -8,6 +8,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/foliohq/folio/internal/postgres"
+	"github.com/foliohq/folio/internal/postgres/directory"
 	"github.com/foliohq/folio/internal/server"
 	"github.com/foliohq/folio/internal/testenv"
 )
@@ -16,7 +17,7 @@ func withPages(t *testing.T) apiOption {
 	rdb := redis.NewClient(testenv.Redis(t))
 	t.Cleanup(func() { rdb.Close() })
 	return func(o *server.Options, db *bun.DB) {
-		o.Site.Directory = postgres.NewProjectService(db)
+		o.Site.Directory = directory.New(db)
 		o.API.Media = postgres.NewMediaService(db)
 		o.Site.Media = o.API.Media
 		o.API.Demos = postgres.NewDemoService(db)
@@ -126,8 +127,9 @@ func TestPagesSEOAndSitemap(t *testing.T) {
 	if !strings.Contains(home, `"@type":"Person"`) {
 		t.Error("portfolio page lacks Person JSON-LD")
 	}
-	sitemap := string(a.expect(req{method: "GET", path: "/sitemap.xml"}, 200).body)
-	if !strings.Contains(sitemap, "http://localhost:8080/ada/orders-api") || strings.Contains(sitemap, "hidden") {
+	index := string(a.expect(req{method: "GET", path: "/sitemap.xml"}, 200).body)
+	sitemap := string(a.expect(req{method: "GET", path: "/sitemap-1.xml"}, 200).body)
+	if !strings.Contains(index, "<loc>http://localhost:8080/sitemap-1.xml</loc>") || !strings.Contains(sitemap, "http://localhost:8080/ada/orders-api") || strings.Contains(sitemap, "hidden") {
 		t.Errorf("sitemap: %s", sitemap)
 	}
 	robots := string(a.expect(req{method: "GET", path: "/robots.txt"}, 200).body)

@@ -163,10 +163,11 @@ func (s *Server) Listen(addr string) error {
 	return s.Serve(ln)
 }
 
-// Serve serves on ln until Shutdown is called. Connections are tracked so
+// Serve serves on ln until Shutdown is called; accept errors that pass
+// (out of file descriptors) are retried. Connections are tracked so
 // that a request body cut short is told from a complete one.
 func (s *Server) Serve(ln net.Listener) error {
-	return s.app.Listener(trackingListener{ln})
+	return s.app.Listener(trackingListener{retryListener{Listener: ln, log: s.log}})
 }
 
 // Shutdown stops accepting connections and waits for in-flight requests,

@@ -18,9 +18,11 @@ import (
 	"github.com/foliohq/folio/web"
 )
 
-// pageCacheTTL bounds how stale a cached public page may be. Content
-// changes need not wait for it (the cache key holds the owner's content
-// version); only "checked N min ago" ages within it.
+// pageCacheTTL bounds how stale a cached page may be. Content changes
+// need not wait for it (they drop the owner's pages, see pagecache.go, and
+// a share page's key holds the owner's content version); only "checked N
+// min ago" ages within it, and a notification missed while the listener
+// reconnects.
 const pageCacheTTL = time.Minute
 
 // pageMeta is what the layout puts in <head>.
@@ -161,20 +163,21 @@ type shotView struct {
 }
 
 // cards shows projects as cards whose links start with base: the
-// portfolio's path, or a share link's.
-func (s *Site) cards(ctx context.Context, base string, ps []*folio.Project) ([]cardView, error) {
+// portfolio's path, or a share link's. It returns the ready media it read
+// for them too, by project id.
+func (s *Site) cards(ctx context.Context, base string, ps []*folio.Project) ([]cardView, map[int64][]*folio.Media, error) {
 	ids := make([]int64, len(ps))
 	for i, p := range ps {
 		ids[i] = p.ID
 	}
 	media, err := s.opts.Media.ReadyMedia(ctx, ids)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	states := map[int64]folio.DemoSummary{}
 	if s.opts.Demos != nil {
 		if states, err = s.opts.Demos.DemoStates(ctx, ids); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	out := make([]cardView, len(ps))
@@ -191,19 +194,24 @@ func (s *Site) cards(ctx context.Context, base string, ps []*folio.Project) ([]c
 			out[i].CodeLink = url + "/go/code"
 		}
 	}
-	return out, nil
+	return out, media, nil
 }
 
-// cached serves an anonymous visitor's page from Redis when the owner's
-// content version matches, else renders and stores it. The owner's own
-// view (with drafts) is never cached. path is the page's canonical path,
-// built from the handle and slug as stored: every spelling of a URL that
-// reaches here shares one entry, so none forces a fresh render.
+// cached renders a public page and, for an anonymous visitor, keeps it in
+// the memo and in the handle's Redis hash (memoized answers the next visit
+// from either, before any database lookup). The owner's own view (with
+// drafts) is never cached. path is the page's canonical path, built from
+// the handle and slug as stored: every spelling of a URL that reaches here
+// shares one entry, so none forces a fresh render.
 func (s *Site) cached(c *fiber.Ctx, owner *folio.User, path string, build func() (string, any, error)) error {
-	return s.cachedAs(c, owner, path, pageCacheKey(owner, path), build)
+	return s.cachedAs(c, owner, path, "", build)
 }
 
-// cachedAs is cached with the page's memo key and Redis key given.
+// cachedAs is cached with the page's memo key given and, for a page that
+// memoized does not look up (a share link's), its own Redis key: it is
+// looked up here, and holds whatever the page depends on (see
+// shareCacheKey). key "": the page is a public one, stored under its
+// handle with the generation guard (storeRedisPage).
 func (s *Site) cachedAs(c *fiber.Ctx, owner *folio.User, memoKey, key string, build func() (string, any, error)) error {
 	if request.Viewer(c) != nil && request.Viewer(c).ID == owner.ID {
 		c.Set(fiber.HeaderCacheControl, "private, no-store")
@@ -214,7 +222,7 @@ func (s *Site) cachedAs(c *fiber.Ctx, owner *folio.User, memoKey, key string, bu
 		return s.render(c, fiber.StatusOK, name, data)
 	}
 	c.Set(fiber.HeaderCacheControl, "public, max-age=0, must-revalidate")
-	if s.opts.PageCache != nil && request.Viewer(c) == nil {
+	if key != "" && s.opts.PageCache != nil && request.Viewer(c) == nil {
 		if body, err := s.opts.PageCache.Get(c.UserContext(), key).Bytes(); err == nil {
 			ref := servedPage(c, owner)
 			s.memo.Put(memoKey, ref.ownerID, ref.projectID, body)
@@ -231,24 +239,23 @@ func (s *Site) cachedAs(c *fiber.Ctx, owner *folio.User, memoKey, key string, bu
 	if err := s.render(c, fiber.StatusOK, name, data); err != nil {
 		return err
 	}
-	if request.Viewer(c) == nil {
-		ref := servedPage(c, owner)
-		s.memo.Put(memoKey, ref.ownerID, ref.projectID, c.Response().Body())
+	if request.Viewer(c) != nil {
+		return nil
 	}
-	if s.opts.PageCache != nil && request.Viewer(c) == nil {
+	ref := servedPage(c, owner)
+	body := c.Response().Body()
+	s.memo.Put(memoKey, ref.ownerID, ref.projectID, body)
+	if s.opts.PageCache == nil {
+		return nil
+	}
+	if key == "" {
+		s.storeRedisPage(c, owner.Handle, memoKey, ref, body)
+	} else if err := s.opts.PageCache.Set(c.UserContext(), key, body, pageCacheTTL).Err(); err != nil {
 		// A cache that is down must not take the page with it.
-		if err := s.opts.PageCache.Set(c.UserContext(), key, c.Response().Body(), pageCacheTTL).Err(); err != nil {
-			s.log.Warn("page cache unavailable", "error", err, "request_id", request.ID(c))
-		}
-		c.Set("X-Cache", "miss")
+		s.log.Warn("page cache unavailable", "error", err, "request_id", request.ID(c))
 	}
+	c.Set("X-Cache", "miss")
 	return nil
-}
-
-// pageCacheKey is the Redis key of the page at path, the canonical path of
-// one of owner's pages, for the owner's current content.
-func pageCacheKey(owner *folio.User, path string) string {
-	return fmt.Sprintf("folio:page:%d:%d:%s", owner.ID, owner.ContentVersion, path)
 }
 
 // redirectCanonical answers 301 to the canonical path of a page asked for
@@ -262,13 +269,20 @@ func redirectCanonical(c *fiber.Ctx, path string) error {
 }
 
 // memoized answers an anonymous visitor from the in-process memo, which
-// holds pages by canonical path: another spelling goes on to the handler
-// and its redirect.
+// holds pages by canonical path, or else from Redis (see redisPage): both
+// before the handler looks anything up in the database. Another spelling
+// of the path misses both and goes on to the handler and its redirect.
+// What goes on is a render, in one of RenderLimit's slots.
 func (s *Site) memoized(c *fiber.Ctx) error {
-	if request.Viewer(c) == nil && s.serveMemo(c, c.Path(), 0) {
-		return nil
+	if request.Viewer(c) == nil {
+		if s.serveMemo(c, c.Path(), 0) {
+			return nil
+		}
+		if hit, err := s.redisPage(c); hit || err != nil {
+			return err
+		}
 	}
-	return c.Next()
+	return s.opts.RenderLimit.Handler(c)
 }
 
 // serveMemo answers the page memoized under key, if any, as a page
@@ -299,15 +313,16 @@ type portfolioView struct {
 	Note, Heading string
 }
 
-// portfolioPage is /{handle}.
+// portfolioPage is /{handle}. A render reads the owner, projects and
+// avatar in one query, then the projects' media and demo states: three.
 func (s *Site) portfolioPage(c *fiber.Ctx) error {
-	handle := c.Params("handle")
-	owner, err := s.opts.Users.UserByHandle(c.UserContext(), handle)
+	pf, err := s.opts.Projects.Portfolio(c.UserContext(), c.Params("handle"))
 	if folio.ErrorCode(err) == folio.ENOTFOUND {
 		return s.renderNotFound(c)
 	} else if err != nil {
 		return err
 	}
+	owner := pf.Owner
 	path := "/" + owner.Handle
 	if c.Path() != path {
 		return redirectCanonical(c, path)
@@ -315,10 +330,6 @@ func (s *Site) portfolioPage(c *fiber.Ctx) error {
 	c.Locals(pageRefKey, pageRef{ownerID: owner.ID})
 	return s.cached(c, owner, path, func() (string, any, error) {
 		ctx := c.UserContext()
-		pf, err := s.opts.Projects.Portfolio(ctx, owner.Handle)
-		if err != nil {
-			return "", nil, err
-		}
 		others := pf.Others
 		isOwner := request.Viewer(c) != nil && request.Viewer(c).ID == owner.ID
 		if isOwner {
@@ -333,7 +344,7 @@ func (s *Site) portfolioPage(c *fiber.Ctx) error {
 				}
 			}
 		}
-		v, err := s.portfolioView(c, owner, path, pf.Featured, others)
+		v, err := s.portfolioView(c, owner, path, pf.AvatarKey, pf.Featured, others)
 		if err != nil {
 			return "", nil, err
 		}
@@ -344,26 +355,23 @@ func (s *Site) portfolioPage(c *fiber.Ctx) error {
 }
 
 // portfolioView shows owner's profile with featured and other projects,
-// whose pages are under base.
-func (s *Site) portfolioView(c *fiber.Ctx, owner *folio.User, base string, featuredProjects, otherProjects []*folio.Project) (portfolioView, error) {
+// whose pages are under base; avatarKey is the public key of the owner's
+// ready avatar ("": none).
+func (s *Site) portfolioView(c *fiber.Ctx, owner *folio.User, base, avatarKey string, featuredProjects, otherProjects []*folio.Project) (portfolioView, error) {
 	ctx := c.UserContext()
-	featured, err := s.cards(ctx, base, featuredProjects)
+	// One read of media and demo states for all the cards.
+	all, _, err := s.cards(ctx, base, append(append([]*folio.Project{}, featuredProjects...), otherProjects...))
 	if err != nil {
 		return portfolioView{}, err
 	}
-	rest, err := s.cards(ctx, base, otherProjects)
-	if err != nil {
-		return portfolioView{}, err
-	}
+	featured, rest := all[:len(featuredProjects):len(featuredProjects)], all[len(featuredProjects):]
 	bio, err := s.renderMarkdown(ctx, owner.Bio)
 	if err != nil {
 		return portfolioView{}, err
 	}
 	v := portfolioView{Owner: owner, Bio: bio, Featured: featured, Others: rest, Heading: "Featured work"}
-	if owner.AvatarMediaID != 0 {
-		if m, err := s.opts.Media.MediaByID(ctx, owner.AvatarMediaID); err == nil && m.Status == folio.MediaReady {
-			v.Avatar = "/media/" + m.PublicKey + "/thumbnail"
-		}
+	if avatarKey != "" {
+		v.Avatar = "/media/" + avatarKey + "/thumbnail"
 	}
 	desc := owner.Headline
 	if desc == "" {
@@ -490,11 +498,7 @@ func (s *Site) projectPage(c *fiber.Ctx) error {
 // projectView shows one of owner's projects, as a page under base.
 func (s *Site) projectView(c *fiber.Ctx, owner *folio.User, base string, p *folio.Project) (projectView, error) {
 	ctx := c.UserContext()
-	cards, err := s.cards(ctx, base, []*folio.Project{p})
-	if err != nil {
-		return projectView{}, err
-	}
-	media, err := s.opts.Media.ReadyMedia(ctx, []int64{p.ID})
+	cards, media, err := s.cards(ctx, base, []*folio.Project{p})
 	if err != nil {
 		return projectView{}, err
 	}

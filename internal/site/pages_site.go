@@ -1,7 +1,7 @@
 package site
 
 import (
-	"encoding/xml"
+	"errors"
 	"net/url"
 	"strings"
 
@@ -9,6 +9,7 @@ import (
 
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/request"
+	"github.com/foliohq/folio/internal/site/sitemap"
 )
 
 func (s *Site) homePage(c *fiber.Ctx) error {
@@ -86,36 +87,13 @@ func (s *Site) refuseSearch(c *fiber.Ctx, reason string) error {
 	}}})
 }
 
-type sitemapURL struct {
-	Loc string `xml:"loc"`
-}
-
-type sitemapSet struct {
-	XMLName xml.Name     `xml:"urlset"`
-	NS      string       `xml:"xmlns,attr"`
-	URLs    []sitemapURL `xml:"url"`
-}
-
-// sitemap lists every public portfolio and project.
-func (s *Site) sitemap(c *fiber.Ctx) error {
-	urls, err := s.opts.Directory.PublicURLs(c.UserContext(), 49000)
-	if err != nil {
+// sitemapFile is /sitemap-{n}.xml (the index, /sitemap.xml, is
+// s.sitemaps.Index).
+func (s *Site) sitemapFile(c *fiber.Ctx) error {
+	if err := s.sitemaps.File(c); !errors.Is(err, sitemap.ErrNoFile) {
 		return err
 	}
-	set := sitemapSet{NS: "http://www.sitemaps.org/schemas/sitemap/0.9", URLs: []sitemapURL{{Loc: s.absolute("/")}, {Loc: s.absolute("explore")}}}
-	for handle, slugs := range urls {
-		set.URLs = append(set.URLs, sitemapURL{Loc: s.absolute(handle)})
-		for _, slug := range slugs {
-			set.URLs = append(set.URLs, sitemapURL{Loc: s.absolute(handle, slug)})
-		}
-	}
-	out, err := xml.MarshalIndent(set, "", "  ")
-	if err != nil {
-		return err
-	}
-	c.Set(fiber.HeaderContentType, "application/xml; charset=utf-8")
-	c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
-	return c.Send(append([]byte(xml.Header), out...))
+	return s.renderNotFound(c)
 }
 
 func (s *Site) robots(c *fiber.Ctx) error {

@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/foliohq/folio/internal/request"
+	"github.com/foliohq/folio/internal/shed"
 	"github.com/foliohq/folio/internal/site/accountpages"
 )
 
@@ -27,10 +28,14 @@ func (s *Site) Routes(r fiber.Router) {
 	// Pages. The visitor may be signed in (session cookie), which shows the
 	// owner their drafts; every page answers 304 to a matching ETag and
 	// may load only its own scripts and styles.
-	pages := r.Group("", request.WithCSP(s.cspStrict), public, request.WithETag, s.authn.Authenticate)
+	// Every page has a deadline; explore searches and page renders (cache
+	// misses, see memoized) have bounded slots, and are shed with 503 when
+	// none frees up soon.
+	pages := r.Group("", request.WithCSP(s.cspStrict), public, shed.Deadline(s.opts.RequestTimeout), request.WithETag, s.authn.Authenticate)
 	pages.Get("/", s.homePage)
-	pages.Get("/explore", s.explorePage)
-	pages.Get("/sitemap.xml", s.sitemap)
+	pages.Get("/explore", s.opts.ExploreLimit.Handler, s.explorePage)
+	pages.Get("/sitemap.xml", s.sitemaps.Index)
+	pages.Get("/sitemap-:n.xml", s.sitemapFile)
 	pages.Get("/robots.txt", s.robots)
 	pages.Get("/login", s.loginPage)
 	pages.Get("/register", s.registerPage)

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -156,7 +157,7 @@ func (s *Site) sharePage(c *fiber.Ctx) error {
 		if err != nil {
 			return "", nil, err
 		}
-		v, err := s.portfolioView(c, owner, path, projects, nil)
+		v, err := s.portfolioView(c, owner, path, s.avatarKey(c.UserContext(), owner), projects, nil)
 		if err != nil {
 			return "", nil, err
 		}
@@ -165,6 +166,18 @@ func (s *Site) sharePage(c *fiber.Ctx) error {
 		sharedMeta(&v.pageBase, link)
 		return "portfolio", v, nil
 	})
+}
+
+// avatarKey is the public key of owner's avatar when it is ready, else "".
+func (s *Site) avatarKey(ctx context.Context, owner *folio.User) string {
+	if owner.AvatarMediaID == 0 {
+		return ""
+	}
+	m, err := s.opts.Media.MediaByID(ctx, owner.AvatarMediaID)
+	if err != nil || m.Status != folio.MediaReady {
+		return ""
+	}
+	return m.PublicKey
 }
 
 // sharedProject finds the project of /s/{token}/{project}: one the link

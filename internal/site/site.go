@@ -2,10 +2,12 @@ package site
 
 import (
 	"context"
+	"errors"
 	"html/template"
 	"log/slog"
 	"net/url"
 	"sync/atomic"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -16,7 +18,9 @@ import (
 	"github.com/foliohq/folio/internal/notify"
 	"github.com/foliohq/folio/internal/ratelimit"
 	"github.com/foliohq/folio/internal/request"
+	"github.com/foliohq/folio/internal/shed"
 	"github.com/foliohq/folio/internal/site/memo"
+	"github.com/foliohq/folio/internal/site/sitemap"
 	"github.com/foliohq/folio/internal/storage"
 )
 
@@ -55,17 +59,26 @@ type Options struct {
 	// Notifications back the settings page and unsubscribe links; nil:
 	// neither exists.
 	Notifications *notify.Service
+	// SitemapURLs is the most URLs a sitemap file lists; 0: the protocol's
+	// 50,000. Tests set a few to see the split.
+	SitemapURLs int
+	// Overload (see internal/shed): the deadline of a page request (0:
+	// none), and the slots of page renders (cache misses) and of explore
+	// searches (nil: unlimited).
+	RequestTimeout            time.Duration
+	RenderLimit, ExploreLimit *shed.Limiter
 }
 
 // Site is Folio's server-rendered surface: the public pages, the
 // dashboard's pages, the sitemap, static assets and renditions.
 type Site struct {
-	opts  Options
-	log   *slog.Logger
-	pages map[string]*template.Template
-	memo  *memo.Memo
-	links *memo.Links
-	authn *request.Authenticator
+	opts     Options
+	log      *slog.Logger
+	pages    map[string]*template.Template
+	memo     *memo.Memo
+	links    *memo.Links
+	sitemaps *sitemap.Sitemaps
+	authn    *request.Authenticator
 
 	beacons       *ratelimit.IPWindow
 	beaconTargets beaconTargets
@@ -90,20 +103,32 @@ func New(opts Options) *Site {
 	if opts.ShareLinks != nil {
 		s.links = &memo.Links{Active: opts.ShareLinks.ActiveShareLink}
 	}
+	s.sitemaps = sitemap.New(opts.Directory, opts.SitemapURLs, s.absolute)
 	// A form the owner posts to the site (a revoked share link, say)
 	// changes their pages as an API call does.
 	s.authn.Changed = s.ForgetOwner
 	return s
 }
 
-// ForgetOwner drops this process's memo of an owner's pages and share
-// links, after a change made through this replica (the owner's content
-// version takes care of the Redis cache, and the other replicas ask again
-// within a second).
+// ForgetOwner drops an owner's cached pages and share links after a
+// change made through this process, before the response is sent: the
+// owner's next view (and a revoked link's) is fresh without waiting for
+// the database's notification, which other processes act on (see
+// InvalidatePages; a share link change sends none, so other processes
+// see it within memo.TTL).
 func (s *Site) ForgetOwner(userID int64) {
-	s.memo.Forget(userID)
-	if s.links != nil {
-		s.links.Forget(userID)
+	s.forgetLocal(userID)
+	if s.opts.PageCache == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	handle, err := s.opts.PageCache.Get(ctx, pageOwnerKey(userID)).Result()
+	if err == nil {
+		err = s.InvalidatePages(ctx, userID, handle)
+	}
+	if err != nil && !errors.Is(err, redis.Nil) {
+		s.log.Warn("page cache unavailable", "error", err)
 	}
 }
 

@@ -19,6 +19,7 @@ import (
 	"github.com/foliohq/folio/internal/metrics"
 	"github.com/foliohq/folio/internal/postgres"
 	"github.com/foliohq/folio/internal/postgres/accountstore"
+	"github.com/foliohq/folio/internal/postgres/directory"
 	"github.com/foliohq/folio/internal/postgres/jobsearch"
 	"github.com/foliohq/folio/internal/project"
 	"github.com/foliohq/folio/internal/purge"
@@ -103,7 +104,7 @@ func HTTPOptions(p Pools, s Settings) server.Options {
 				Projects: projects},
 		},
 		Site: site.Options{
-			Users: users, Projects: projects, Directory: projects,
+			Users: users, Projects: projects, Directory: directory.New(p.DB),
 			Media: media, Store: p.Store, APIDocs: apiDocs, Demos: demos,
 			PageCache:  p.Redis,
 			ShareLinks: jobs,

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Loads synthetic portfolios into a database of its own (bench/scale), then
+# serves them from `folio serve` on loopback and sends the public mix of
+# issue 19 at a fixed rate with vegeta (bench/mixed), cold cache at start.
+# Prints the per-query table and the mixed-load result; drops the database.
+# Run with `make bench-scale`; USERS (10000), RATE (500) and DURATION (10m)
+# change the run.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+USERS=${USERS:-10000}
+RATE=${RATE:-500}
+DURATION=${DURATION:-10m}
+DB=folio_scale_bench_$$
+# A Redis database of the bench's own (claimed like the tests' testenv),
+# emptied before and after, so the run starts with a cold page cache.
+REDIS_DB=1022
+work=$(mktemp -d)
+cleanup() {
+	kill $(jobs -p) 2>/dev/null || true
+	wait 2>/dev/null || true
+	go run "$ROOT/bench/scale" -drop "$DB" || true
+	redis-cli -u "$FOLIO_REDIS_URL" -n "$REDIS_DB" FLUSHDB >/dev/null || true
+	redis-cli -u "$FOLIO_REDIS_URL" DEL "testenv:redis-db:$REDIS_DB" >/dev/null || true
+	rm -rf "$work"
+}
+trap cleanup EXIT
+if [ "$(redis-cli -u "$FOLIO_REDIS_URL" SET "testenv:redis-db:$REDIS_DB" bench NX EX 7200)" != "OK" ]; then
+	echo "bench: Redis database $REDIS_DB is in use" >&2; exit 1
+fi
+redis-cli -u "$FOLIO_REDIS_URL" -n "$REDIS_DB" FLUSHDB >/dev/null
+
+go run "$ROOT/bench/scale" -users "$USERS" -keep "$DB"
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+PORT=$(free_port)
+DB_URL=$(python3 -c 'import sys, urllib.parse as u; p=u.urlsplit(sys.argv[1]); print(u.urlunsplit(p._replace(path="/"+sys.argv[2])))' "$FOLIO_DATABASE_URL" "$DB")
+REDIS_URL=$(python3 -c 'import sys, urllib.parse as u; p=u.urlsplit(sys.argv[1]); print(u.urlunsplit(p._replace(path="/"+sys.argv[2])))' "$FOLIO_REDIS_URL" "$REDIS_DB")
+FOLIO_DATABASE_URL=$DB_URL FOLIO_REDIS_URL=$REDIS_URL FOLIO_HTTP_ADDR=127.0.0.1:$PORT FOLIO_METRICS_ADDR=127.0.0.1:0 \
+	FOLIO_PUBLIC_RATE_LIMIT=100000000 "$ROOT/bin/folio" serve 2>"$work/serve.log" &
+until curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null; do sleep 0.1; done
+go run "$ROOT/bench/mixed" -url "http://127.0.0.1:$PORT" -users "$USERS" -rate "$RATE" -duration "$DURATION"

@@ -1,0 +1,154 @@
+package server_test
+
+import (
+	"context"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/uptrace/bun"
+
+	"github.com/foliohq/folio/internal/postgres"
+	"github.com/foliohq/folio/internal/postgres/directory"
+	"github.com/foliohq/folio/internal/postgres/listen"
+	"github.com/foliohq/folio/internal/server"
+	"github.com/foliohq/folio/internal/server/servertest"
+	"github.com/foliohq/folio/internal/site"
+	"github.com/foliohq/folio/internal/testenv"
+	"github.com/foliohq/folio/migrations"
+)
+
+// queryCounter counts the queries bun runs.
+type queryCounter struct{ n atomic.Int64 }
+
+func (q *queryCounter) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context {
+	return ctx
+}
+func (q *queryCounter) AfterQuery(context.Context, *bun.QueryEvent) { q.n.Add(1) }
+
+// secondProcess is another Folio process on a's database and the given
+// Redis: its memo is empty, so it sees only what Redis holds.
+func secondProcess(t *testing.T, a *harness, rdb *redis.Client) *harness {
+	o := servertest.Options(a.db, rdb)
+	o.Logger, o.PublicLimit = quietLogger, servertest.Plenty
+	o.Site.Directory = directory.New(a.db)
+	o.API.Media = postgres.NewMediaService(a.db)
+	o.Site.Media = o.API.Media
+	o.API.Demos = postgres.NewDemoService(a.db)
+	o.Site.Demos = o.API.Demos
+	o.Site.PageCache = rdb
+	return &harness{t: t, srv: server.New(o), db: a.db}
+}
+
+func TestRedisPageHitTouchesNoDatabase(t *testing.T) {
+	t.Parallel()
+	rdb := redis.NewClient(testenv.Redis(t))
+	t.Cleanup(func() { rdb.Close() })
+	a := newAPI(t, withPages(t), func(o *server.Options, _ *bun.DB) { o.Site.PageCache = rdb })
+	ada := a.signUp("ada")
+	p := a.createProject(ada, map[string]any{"title": "Orders API", "visibility": "public"})
+	queries := &queryCounter{}
+	a.db.AddQueryHook(queries)
+
+	for _, path := range []string{"/ada", "/ada/" + p.Slug} {
+		if r := a.expect(req{method: "GET", path: path}, 200); r.header.Get("X-Cache") != "miss" {
+			t.Fatalf("%s first view: X-Cache %q", path, r.header.Get("X-Cache"))
+		}
+		other := secondProcess(t, a, rdb)
+		before := queries.n.Load()
+		r := other.expect(req{method: "GET", path: path}, 200)
+		if r.header.Get("X-Cache") != "hit" || !strings.Contains(string(r.body), "Orders API") {
+			t.Errorf("%s from another process: X-Cache %q", path, r.header.Get("X-Cache"))
+		}
+		if n := queries.n.Load() - before; n != 0 {
+			t.Errorf("%s answered from Redis ran %d database queries, want none", path, n)
+		}
+		// Another spelling is not cached: the handler redirects it.
+		if r := other.do(req{method: "GET", path: strings.ToUpper(path)}); r.status != 301 {
+			t.Errorf("%s: %d, want a redirect", strings.ToUpper(path), r.status)
+		}
+	}
+
+	// The database's notification (here called directly) drops the pages
+	// everywhere; the next view renders afresh.
+	other := secondProcess(t, a, rdb)
+	if _, err := a.db.ExecContext(context.Background(), "UPDATE projects SET title = 'Renamed' WHERE id = ?", p.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := other.srv.Site().InvalidatePages(context.Background(), ada.id, "ada"); err != nil {
+		t.Fatal(err)
+	}
+	if r := other.expect(req{method: "GET", path: "/ada"}, 200); r.header.Get("X-Cache") != "miss" || !strings.Contains(string(r.body), "Renamed") {
+		t.Errorf("after invalidation: X-Cache %q", r.header.Get("X-Cache"))
+	}
+}
+
+// Any writer's change (here plain SQL, as the worker's would be) reaches
+// the page cache through PostgreSQL's notification.
+func TestDatabaseNotificationDropsCachedPages(t *testing.T) {
+	t.Parallel()
+	dsn := testenv.DatabaseURL(t)
+	db, err := postgres.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := postgres.Migrate(context.Background(), db, migrations.FS); err != nil {
+		t.Fatal(err)
+	}
+	rdb := redis.NewClient(testenv.Redis(t))
+	t.Cleanup(func() { rdb.Close() })
+	a := secondProcess(t, &harness{t: t, db: db}, rdb)
+	ada := a.signUp("ada")
+	p := a.createProject(ada, map[string]any{"title": "Orders API", "visibility": "public"})
+
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	listening := make(chan struct{}, 1)
+	go listen.Run(ctx, dsn, site.PagesChannel, quietLogger, func(payload string) {
+		if err := a.srv.Site().HandlePagesNotice(ctx, payload); err != nil {
+			t.Errorf("notice %q: %v", payload, err)
+		}
+	}, func(bool) { listening <- struct{}{} })
+	<-listening
+
+	a.expect(req{method: "GET", path: "/ada"}, 200)
+	if _, err := db.ExecContext(ctx, "UPDATE projects SET title = 'Renamed' WHERE id = ?", p.ID); err != nil {
+		t.Fatal(err)
+	}
+	// The notification is asynchronous: poll another process's view (no
+	// memo) until the cache no longer has the page.
+	other := secondProcess(t, a, rdb)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		r := other.expect(req{method: "GET", path: "/ada"}, 200)
+		if strings.Contains(string(r.body), "Renamed") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the cached page outlived the change (X-Cache %q)", r.header.Get("X-Cache"))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestUncachedPortfolioPageRunsThreeQueries(t *testing.T) {
+	t.Parallel()
+	a := newAPI(t, withPages(t))
+	ada := a.signUp("ada")
+	p := a.createProject(ada, map[string]any{"title": "Orders API", "visibility": "public", "demo_url": "https://example.com/"})
+	a.createProject(ada, map[string]any{"title": "Parser", "visibility": "public", "tech_tags": []string{"Rust"}})
+	a.expect(req{method: "PUT", path: "/api/v1/me/featured", token: ada.token, body: map[string]any{"project_ids": []int64{p.ID}}}, 200)
+	queries := &queryCounter{}
+	a.db.AddQueryHook(queries)
+	r := a.expect(req{method: "GET", path: "/ada"}, 200)
+	if r.header.Get("X-Cache") != "miss" || !strings.Contains(string(r.body), "Orders API") || !strings.Contains(string(r.body), "Parser") {
+		t.Fatalf("X-Cache %q", r.header.Get("X-Cache"))
+	}
+	t.Logf("%d queries", queries.n.Load())
+	if n := queries.n.Load(); n > 3 {
+		t.Errorf("an uncached portfolio page ran %d queries, want at most 3", n)
+	}
+}
