@@ -1,55 +1,23 @@
 package site
 
 import (
-	"bytes"
 	"context"
-	"fmt"
-	"strconv"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/redis/go-redis/v9"
 
+	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/request"
+	"github.com/foliohq/folio/internal/site/pagecache"
 )
 
-// The Redis page cache is keyed by what the URL alone tells, so that a hit
-// needs no database: one hash per handle (lower-cased, as the first path
-// segment), a field per canonical path. Its "_gen" field counts the
-// invalidations: a render stores its page only when the generation it saw
-// before reading the database is still current, so a page rendered from
-// data that changed meanwhile is dropped instead of cached.
-//
-// Pages are invalidated by dropping the handle's hash (and bumping _gen):
-// at once by the process that served an owner's change (ForgetOwner), and
-// by every serving process on PostgreSQL's "folio_pages" notification,
-// which the database sends whenever an owner's content version moves,
-// whoever made the change (see InvalidatePages). pageCacheTTL bounds the
-// rest (a notification missed while a listener reconnects).
-const genField = "_gen"
-
-func pagesKey(handle string) string    { return "folio:pages:" + strings.ToLower(handle) }
-func pageOwnerKey(userID int64) string { return "folio:pageowner:" + strconv.FormatInt(userID, 10) }
-
-// storePage sets the field when the generation is still gen; the hash
-// lives pageCacheTTL from its first page.
-var storePage = redis.NewScript(`
-local g = redis.call('HGET', KEYS[1], '_gen') or ''
-if g ~= ARGV[1] then return 0 end
-redis.call('HSET', KEYS[1], ARGV[2], ARGV[3])
-redis.call('EXPIRE', KEYS[1], ARGV[4], 'NX')
-return 1`)
-
-// dropPages empties a handle's hash and bumps its generation.
-var dropPages = redis.NewScript(`
-local g = tonumber(redis.call('HGET', KEYS[1], '_gen') or '0')
-redis.call('DEL', KEYS[1])
-redis.call('HSET', KEYS[1], '_gen', g + 1)
-redis.call('EXPIRE', KEYS[1], ARGV[1])
-return g + 1`)
+// PagesChannel is the PostgreSQL channel of the notifications to pass to
+// HandlePagesNotice (the Redis page cache is internal/site/pagecache).
+const PagesChannel = pagecache.Channel
 
 // pageGenKey holds the generation seen at the cache check, for the store.
 const pageGenKey = "page_gen"
+
+func (s *Site) pageCache() pagecache.Cache { return pagecache.Cache{R: s.opts.PageCache} }
 
 // redisPage answers an anonymous visitor from the Redis cache, before any
 // handler looks the handle up. A miss leaves the generation it saw for
@@ -59,35 +27,24 @@ func (s *Site) redisPage(c *fiber.Ctx) (bool, error) {
 		return false, nil
 	}
 	path := c.Path()
-	handle, _, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/")
-	vals, err := s.opts.PageCache.HMGet(c.UserContext(), pagesKey(handle), path, genField).Result()
+	p, gen, ok, err := s.pageCache().Get(c.UserContext(), path)
 	if err != nil {
 		// A cache that is down must not take the page with it.
 		s.log.Warn("page cache unavailable", "error", err, "request_id", request.ID(c))
 		return false, nil
 	}
-	gen, _ := vals[1].(string)
 	c.Locals(pageGenKey, gen)
-	entry, ok := vals[0].(string)
 	if !ok {
 		return false, nil
 	}
-	// An entry is "<owner id> <project id>\n<page>".
-	head, body, ok := strings.Cut(entry, "\n")
-	owner, project, _ := strings.Cut(head, " ")
-	ownerID, err1 := strconv.ParseInt(owner, 10, 64)
-	projectID, err2 := strconv.ParseInt(project, 10, 64)
-	if !ok || err1 != nil || err2 != nil {
-		return false, nil
-	}
-	ref := pageRef{ownerID: ownerID, projectID: projectID}
+	ref := pageRef{ownerID: p.OwnerID, projectID: p.ProjectID}
 	c.Locals(pageRefKey, ref)
-	s.memo.Put(path, ref.ownerID, ref.projectID, []byte(body))
+	s.memo.Put(path, ref.ownerID, ref.projectID, []byte(p.Body))
 	c.Set(fiber.HeaderCacheControl, "public, max-age=0, must-revalidate")
 	c.Set("X-Cache", "hit")
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
 	c.Vary(fiber.HeaderCookie)
-	return true, c.SendString(body)
+	return true, c.SendString(p.Body)
 }
 
 // storeRedisPage caches the page just rendered at path, unless the owner's
@@ -97,17 +54,9 @@ func (s *Site) storeRedisPage(c *fiber.Ctx, handle, path string, ref pageRef, bo
 	if !ok {
 		return // not looked up (a signed-in visitor's view)
 	}
-	var entry bytes.Buffer
-	entry.WriteString(strconv.FormatInt(ref.ownerID, 10) + " " + strconv.FormatInt(ref.projectID, 10) + "\n")
-	entry.Write(body)
-	ctx := c.UserContext()
-	ttl := strconv.Itoa(int(pageCacheTTL.Seconds()))
-	if err := storePage.Run(ctx, s.opts.PageCache, []string{pagesKey(handle)}, gen, path, entry.Bytes(), ttl).Err(); err != nil {
+	if err := s.pageCache().Put(c.UserContext(), handle, path, gen, ref.ownerID, ref.projectID, body); err != nil {
 		s.log.Warn("page cache unavailable", "error", err, "request_id", request.ID(c))
-		return
 	}
-	// Where ForgetOwner finds the owner's pages by user id.
-	s.opts.PageCache.Set(ctx, pageOwnerKey(ref.ownerID), strings.ToLower(handle), pageCacheTTL)
 }
 
 // InvalidatePages drops the cached pages of an owner, under each of the
@@ -121,33 +70,14 @@ func (s *Site) InvalidatePages(ctx context.Context, userID int64, handles ...str
 	if s.opts.PageCache == nil {
 		return nil
 	}
-	ttl := strconv.Itoa(int(pageCacheTTL.Seconds()))
-	for _, h := range handles {
-		if err := dropPages.Run(ctx, s.opts.PageCache, []string{pagesKey(h)}, ttl).Err(); err != nil {
-			return err
-		}
-	}
-	return nil
+	return s.pageCache().Drop(ctx, handles...)
 }
-
-// PagesChannel is the PostgreSQL notification channel on which the
-// database announces that an owner's pages changed (see migration
-// 20261125000015): the payload is "<user id> <old handle> <new handle>".
-const PagesChannel = "folio_pages"
 
 // HandlePagesNotice drops the pages a PagesChannel notification names.
 func (s *Site) HandlePagesNotice(ctx context.Context, payload string) error {
-	f := strings.Fields(payload)
-	if len(f) != 3 {
-		return fmt.Errorf("site: pages notice %q: want three fields", payload)
-	}
-	id, err := strconv.ParseInt(f[0], 10, 64)
+	id, handles, err := pagecache.ParseNotice(payload)
 	if err != nil {
-		return fmt.Errorf("site: pages notice %q: %w", payload, err)
-	}
-	handles := f[1:]
-	if f[1] == f[2] {
-		handles = f[1:2]
+		return err
 	}
 	return s.InvalidatePages(ctx, id, handles...)
 }
@@ -159,4 +89,108 @@ func (s *Site) forgetLocal(userID int64) {
 	if s.links != nil {
 		s.links.Forget(userID)
 	}
+}
+
+// cached renders a public page and, for an anonymous visitor, keeps it in
+// the memo and in the handle's Redis hash (memoized answers the next visit
+// from either, before any database lookup). The owner's own view (with
+// drafts) is never cached. path is the page's canonical path, built from
+// the handle and slug as stored: every spelling of a URL that reaches here
+// shares one entry, so none forces a fresh render.
+func (s *Site) cached(c *fiber.Ctx, owner *folio.User, path string, build func() (string, any, error)) error {
+	return s.cachedAs(c, owner, path, "", build)
+}
+
+// cachedAs is cached with the page's memo key given and, for a page that
+// memoized does not look up (a share link's), its own Redis key: it is
+// looked up here, and holds whatever the page depends on (see
+// shareCacheKey). key "": the page is a public one, stored under its
+// handle with the generation guard (storeRedisPage).
+func (s *Site) cachedAs(c *fiber.Ctx, owner *folio.User, memoKey, key string, build func() (string, any, error)) error {
+	if request.Viewer(c) != nil && request.Viewer(c).ID == owner.ID {
+		c.Set(fiber.HeaderCacheControl, "private, no-store")
+		name, data, err := build()
+		if err != nil {
+			return err
+		}
+		return s.render(c, fiber.StatusOK, name, data)
+	}
+	c.Set(fiber.HeaderCacheControl, "public, max-age=0, must-revalidate")
+	if key != "" && s.opts.PageCache != nil && request.Viewer(c) == nil {
+		if body, err := s.opts.PageCache.Get(c.UserContext(), key).Bytes(); err == nil {
+			ref := servedPage(c, owner)
+			s.memo.Put(memoKey, ref.ownerID, ref.projectID, body)
+			c.Set("X-Cache", "hit")
+			c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+			c.Vary(fiber.HeaderCookie)
+			return c.Send(body)
+		}
+	}
+	name, data, err := build()
+	if err != nil {
+		return err
+	}
+	if err := s.render(c, fiber.StatusOK, name, data); err != nil {
+		return err
+	}
+	if request.Viewer(c) != nil {
+		return nil
+	}
+	ref := servedPage(c, owner)
+	body := c.Response().Body()
+	s.memo.Put(memoKey, ref.ownerID, ref.projectID, body)
+	if s.opts.PageCache == nil {
+		return nil
+	}
+	if key == "" {
+		s.storeRedisPage(c, owner.Handle, memoKey, ref, body)
+	} else if err := s.opts.PageCache.Set(c.UserContext(), key, body, pagecache.TTL).Err(); err != nil {
+		// A cache that is down must not take the page with it.
+		s.log.Warn("page cache unavailable", "error", err, "request_id", request.ID(c))
+	}
+	c.Set("X-Cache", "miss")
+	return nil
+}
+
+// redirectCanonical answers 301 to the canonical path of a page asked for
+// by another spelling (a handle or slug in capitals, a trailing slash),
+// keeping the query string.
+func redirectCanonical(c *fiber.Ctx, path string) error {
+	if q := c.Request().URI().QueryString(); len(q) > 0 {
+		path += "?" + string(q)
+	}
+	return c.Redirect(path, fiber.StatusMovedPermanently)
+}
+
+// memoized answers an anonymous visitor from the in-process memo, which
+// holds pages by canonical path, or else from Redis (see redisPage): both
+// before the handler looks anything up in the database. Another spelling
+// of the path misses both and goes on to the handler and its redirect.
+// What goes on is a render, in one of RenderLimit's slots.
+func (s *Site) memoized(c *fiber.Ctx) error {
+	if request.Viewer(c) == nil {
+		if s.serveMemo(c, c.Path(), 0) {
+			return nil
+		}
+		if hit, err := s.redisPage(c); hit || err != nil {
+			return err
+		}
+	}
+	return s.opts.RenderLimit.Handler(c)
+}
+
+// serveMemo answers the page memoized under key, if any, as a page
+// reached through shareLinkID (0: a public page).
+func (s *Site) serveMemo(c *fiber.Ctx, key string, shareLinkID int64) bool {
+	e, ok := s.memo.Get(key)
+	if !ok {
+		return false
+	}
+	c.Locals(pageRefKey, pageRef{ownerID: e.OwnerID, projectID: e.ProjectID, shareLinkID: shareLinkID})
+	c.Set(fiber.HeaderCacheControl, "public, max-age=0, must-revalidate")
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	c.Set("X-Cache", "memo")
+	c.Vary(fiber.HeaderCookie)
+	_ = c.Send(e.Body)
+	return true
 }

@@ -18,13 +18,6 @@ import (
 	"github.com/foliohq/folio/web"
 )
 
-// pageCacheTTL bounds how stale a cached page may be. Content changes
-// need not wait for it (they drop the owner's pages, see pagecache.go, and
-// a share page's key holds the owner's content version); only "checked N
-// min ago" ages within it, and a notification missed while the listener
-// reconnects.
-const pageCacheTTL = time.Minute
-
 // pageMeta is what the layout puts in <head>.
 type pageMeta struct {
 	Title, Description, Canonical, Image, OGType string
@@ -195,110 +188,6 @@ func (s *Site) cards(ctx context.Context, base string, ps []*folio.Project) ([]c
 		}
 	}
 	return out, media, nil
-}
-
-// cached renders a public page and, for an anonymous visitor, keeps it in
-// the memo and in the handle's Redis hash (memoized answers the next visit
-// from either, before any database lookup). The owner's own view (with
-// drafts) is never cached. path is the page's canonical path, built from
-// the handle and slug as stored: every spelling of a URL that reaches here
-// shares one entry, so none forces a fresh render.
-func (s *Site) cached(c *fiber.Ctx, owner *folio.User, path string, build func() (string, any, error)) error {
-	return s.cachedAs(c, owner, path, "", build)
-}
-
-// cachedAs is cached with the page's memo key given and, for a page that
-// memoized does not look up (a share link's), its own Redis key: it is
-// looked up here, and holds whatever the page depends on (see
-// shareCacheKey). key "": the page is a public one, stored under its
-// handle with the generation guard (storeRedisPage).
-func (s *Site) cachedAs(c *fiber.Ctx, owner *folio.User, memoKey, key string, build func() (string, any, error)) error {
-	if request.Viewer(c) != nil && request.Viewer(c).ID == owner.ID {
-		c.Set(fiber.HeaderCacheControl, "private, no-store")
-		name, data, err := build()
-		if err != nil {
-			return err
-		}
-		return s.render(c, fiber.StatusOK, name, data)
-	}
-	c.Set(fiber.HeaderCacheControl, "public, max-age=0, must-revalidate")
-	if key != "" && s.opts.PageCache != nil && request.Viewer(c) == nil {
-		if body, err := s.opts.PageCache.Get(c.UserContext(), key).Bytes(); err == nil {
-			ref := servedPage(c, owner)
-			s.memo.Put(memoKey, ref.ownerID, ref.projectID, body)
-			c.Set("X-Cache", "hit")
-			c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-			c.Vary(fiber.HeaderCookie)
-			return c.Send(body)
-		}
-	}
-	name, data, err := build()
-	if err != nil {
-		return err
-	}
-	if err := s.render(c, fiber.StatusOK, name, data); err != nil {
-		return err
-	}
-	if request.Viewer(c) != nil {
-		return nil
-	}
-	ref := servedPage(c, owner)
-	body := c.Response().Body()
-	s.memo.Put(memoKey, ref.ownerID, ref.projectID, body)
-	if s.opts.PageCache == nil {
-		return nil
-	}
-	if key == "" {
-		s.storeRedisPage(c, owner.Handle, memoKey, ref, body)
-	} else if err := s.opts.PageCache.Set(c.UserContext(), key, body, pageCacheTTL).Err(); err != nil {
-		// A cache that is down must not take the page with it.
-		s.log.Warn("page cache unavailable", "error", err, "request_id", request.ID(c))
-	}
-	c.Set("X-Cache", "miss")
-	return nil
-}
-
-// redirectCanonical answers 301 to the canonical path of a page asked for
-// by another spelling (a handle or slug in capitals, a trailing slash),
-// keeping the query string.
-func redirectCanonical(c *fiber.Ctx, path string) error {
-	if q := c.Request().URI().QueryString(); len(q) > 0 {
-		path += "?" + string(q)
-	}
-	return c.Redirect(path, fiber.StatusMovedPermanently)
-}
-
-// memoized answers an anonymous visitor from the in-process memo, which
-// holds pages by canonical path, or else from Redis (see redisPage): both
-// before the handler looks anything up in the database. Another spelling
-// of the path misses both and goes on to the handler and its redirect.
-// What goes on is a render, in one of RenderLimit's slots.
-func (s *Site) memoized(c *fiber.Ctx) error {
-	if request.Viewer(c) == nil {
-		if s.serveMemo(c, c.Path(), 0) {
-			return nil
-		}
-		if hit, err := s.redisPage(c); hit || err != nil {
-			return err
-		}
-	}
-	return s.opts.RenderLimit.Handler(c)
-}
-
-// serveMemo answers the page memoized under key, if any, as a page
-// reached through shareLinkID (0: a public page).
-func (s *Site) serveMemo(c *fiber.Ctx, key string, shareLinkID int64) bool {
-	e, ok := s.memo.Get(key)
-	if !ok {
-		return false
-	}
-	c.Locals(pageRefKey, pageRef{ownerID: e.OwnerID, projectID: e.ProjectID, shareLinkID: shareLinkID})
-	c.Set(fiber.HeaderCacheControl, "public, max-age=0, must-revalidate")
-	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	c.Set("X-Cache", "memo")
-	c.Vary(fiber.HeaderCookie)
-	_ = c.Send(e.Body)
-	return true
 }
 
 type portfolioView struct {

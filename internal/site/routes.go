@@ -63,16 +63,17 @@ func (s *Site) Routes(r fiber.Router) {
 	pages.Get("/s/:token", shared, s.countView, s.sharePage)
 	pages.Get("/s/:token/:project", shared, request.WithCSP(s.cspInlineStyles), s.countView, s.shareProjectPage)
 	pages.Get("/s/:token/:project/go/:target", shared, s.shareOutbound)
-	pages.Get("/dashboard/notifications", s.notificationsPage)
-	pages.Get("/unsubscribe/:token", s.unsubscribePage)
+	np := s.notifyPages()
+	pages.Get("/dashboard/notifications", np.SettingsPage)
+	pages.Get("/unsubscribe/:token", np.UnsubscribePage)
 	// Forms that work without JavaScript: the dashboard's carry the
 	// session's CSRF token in a field; the unsubscribe POST (RFC 8058, sent
 	// by mail clients) needs no login, its signed token is the permission.
-	pages.Post("/dashboard/notifications", s.saveNotifications)
-	pages.Post("/dashboard/notifications/webhooks", s.addWebhookForm)
-	pages.Post("/dashboard/notifications/webhooks/:id/test", s.testWebhookForm)
-	pages.Post("/dashboard/notifications/webhooks/:id/delete", s.deleteWebhookForm)
-	pages.Post("/unsubscribe/:token", s.unsubscribe)
+	pages.Post("/dashboard/notifications", np.SavePreferences)
+	pages.Post("/dashboard/notifications/webhooks", np.AddWebhook)
+	pages.Post("/dashboard/notifications/webhooks/:id/test", np.TestWebhook)
+	pages.Post("/dashboard/notifications/webhooks/:id/delete", np.DeleteWebhook)
+	pages.Post("/unsubscribe/:token", np.Unsubscribe)
 	// Last: a handle or project slug may be any word the routes above do
 	// not take (handles cannot be those words; see folio.IsReservedHandle).
 	// A project page embeds its API docs, whose viewer sets inline styles.

@@ -2,7 +2,6 @@ package site
 
 import (
 	"context"
-	"errors"
 	"html/template"
 	"log/slog"
 	"net/url"
@@ -123,11 +122,7 @@ func (s *Site) ForgetOwner(userID int64) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	handle, err := s.opts.PageCache.Get(ctx, pageOwnerKey(userID)).Result()
-	if err == nil {
-		err = s.InvalidatePages(ctx, userID, handle)
-	}
-	if err != nil && !errors.Is(err, redis.Nil) {
+	if err := s.pageCache().Forget(ctx, userID); err != nil {
 		s.log.Warn("page cache unavailable", "error", err)
 	}
 }

@@ -1,0 +1,249 @@
+// Package notifypages serves the site's notification pages: the owner's
+// settings (/dashboard/notifications: preferences, webhooks, recent
+// deliveries) with their plain forms, which carry the session's CSRF token
+// in a field, and the unsubscribe page of mail links, whose signed token
+// is the permission. The routes are listed in the site's route table
+// (internal/site/routes.go).
+package notifypages
+
+import (
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/foliohq/folio/internal/auth"
+	"github.com/foliohq/folio/internal/folio"
+	"github.com/foliohq/folio/internal/notify"
+	"github.com/foliohq/folio/internal/request"
+)
+
+// Pages serves the notification pages.
+type Pages struct {
+	// Notifications backs them; nil: the settings page is a 404 and no
+	// unsubscribe token is valid.
+	Notifications *notify.Service
+	// RenderSettings and RenderUnsubscribe answer the pages in the site's
+	// layout; NotFound its 404 page.
+	RenderSettings    func(c *fiber.Ctx, status int, v SettingsView) error
+	RenderUnsubscribe func(c *fiber.Ctx, status int, v UnsubscribeView) error
+	NotFound          func(c *fiber.Ctx) error
+}
+
+// kindLabels name the kinds in the settings and the unsubscribe page.
+var kindLabels = map[folio.NotificationKind]string{
+	folio.NotifyDemoDown:        "A live demo goes down",
+	folio.NotifyDemoRecovered:   "A live demo is back up",
+	folio.NotifyMediaFailed:     "A screencast could not be processed",
+	folio.NotifyMediaReady:      "A screencast is ready",
+	folio.NotifyShareLinkOpened: "A share link is opened for the first time",
+	folio.NotifyFollowUpsDue:    "Follow-ups due today",
+	folio.NotifyWeeklyDigest:    "Weekly digest of your visitors",
+}
+
+// PrefRow is a kind's row of the preferences form.
+type PrefRow struct {
+	Kind, Label    string
+	Email, Webhook bool
+}
+
+// SettingsView is what the settings page shows; the site renders it in
+// its layout (web/templates/notifications.html).
+type SettingsView struct {
+	User       *folio.User
+	CSRF       string
+	Settings   folio.NotificationSettings
+	EmailNote  string
+	Prefs      []PrefRow
+	Webhooks   []*folio.Webhook
+	Deliveries []folio.Delivery
+	// Secret is the new webhook's, shown this once.
+	Secret  string
+	Message string
+	Error   string
+}
+
+// SettingsPage (/dashboard/notifications) shows the settings, webhooks and recent deliveries;
+// the form handlers render it again with their outcome.
+func (p *Pages) SettingsPage(c *fiber.Ctx) error {
+	return p.renderSettings(c, fiber.StatusOK, SettingsView{})
+}
+
+func (p *Pages) renderSettings(c *fiber.Ctx, status int, v SettingsView) error {
+	u := request.Viewer(c)
+	if u == nil {
+		return c.Redirect("/login")
+	}
+	if p.Notifications == nil {
+		return p.NotFound(c)
+	}
+	ctx, svc := c.UserContext(), p.Notifications
+	var err error
+	if v.Settings, err = svc.Settings(ctx, u.ID); err != nil {
+		return err
+	}
+	if v.Webhooks, err = svc.Webhooks(ctx, u.ID); err != nil {
+		return err
+	}
+	if v.Deliveries, err = svc.Deliveries(ctx, u.ID, 30); err != nil {
+		return err
+	}
+	byKind := map[folio.NotificationKind]*PrefRow{}
+	for _, p := range v.Settings.Preferences {
+		row, ok := byKind[p.Kind]
+		if !ok {
+			v.Prefs = append(v.Prefs, PrefRow{Kind: string(p.Kind), Label: kindLabels[p.Kind]})
+			row = &v.Prefs[len(v.Prefs)-1]
+			byKind[p.Kind] = row
+		}
+		if p.Channel == folio.ChannelEmail {
+			row.Email = p.Enabled
+		} else {
+			row.Webhook = p.Enabled
+		}
+	}
+	v.User, v.EmailNote = u, notify.EmailNote(v.Settings)
+	v.CSRF = request.Identity(c).Session.CSRFToken
+	return p.RenderSettings(c, status, v)
+}
+
+// formOwner is the signed-in owner of a dashboard form, whose hidden csrf
+// field must match the session's token (a cross-site form cannot know it).
+func (p *Pages) formOwner(c *fiber.Ctx) (*folio.User, error) {
+	id := request.Identity(c)
+	if id == nil || id.Session == nil {
+		return nil, c.Redirect("/login", fiber.StatusSeeOther)
+	}
+	if !auth.CSRFValid(id.Session, c.FormValue("csrf")) {
+		return nil, &folio.Error{Code: request.CodeCSRF, Message: "This form is stale; reload the page and try again."}
+	}
+	if p.Notifications == nil {
+		return nil, folio.Errorf(folio.ENOTFOUND, "Notifications are not set up on this instance.")
+	}
+	return id.User, nil
+}
+
+// SavePreferences stores the preferences form: a ticked box is on, an
+// unticked one off.
+func (p *Pages) SavePreferences(c *fiber.Ctx) error {
+	u, err := p.formOwner(c)
+	if u == nil {
+		return err
+	}
+	ps := make([]folio.NotificationPreference, 0, 2*len(folio.OwnerKinds))
+	for _, k := range folio.OwnerKinds {
+		for _, ch := range []folio.NotificationChannel{folio.ChannelEmail, folio.ChannelWebhook} {
+			ps = append(ps, folio.NotificationPreference{Kind: k, Channel: ch, Enabled: c.FormValue(string(ch)+":"+string(k)) == "on"})
+		}
+	}
+	if err := p.Notifications.SetPreferences(c.UserContext(), u.ID, ps); err != nil {
+		return err
+	}
+	return p.renderSettings(c, fiber.StatusOK, SettingsView{Message: "Preferences saved."})
+}
+
+// AddWebhook adds an endpoint and shows its secret once.
+func (p *Pages) AddWebhook(c *fiber.Ctx) error {
+	u, err := p.formOwner(c)
+	if u == nil {
+		return err
+	}
+	w, secret, err := p.Notifications.AddWebhook(c.UserContext(), u.ID, c.FormValue("url"),
+		folio.WebhookFormat(c.FormValue("format")), c.FormValue("description"))
+	if err != nil {
+		return p.formError(c, err)
+	}
+	return p.renderSettings(c, fiber.StatusOK, SettingsView{Secret: secret,
+		Message: "Webhook added: " + w.URL + ". Copy its signing secret now; it is not shown again."})
+}
+
+// formError renders a refusal the owner can act on within the page.
+func (p *Pages) formError(c *fiber.Ctx, err error) error {
+	code := folio.ErrorCode(err)
+	if code == folio.EINTERNAL {
+		return err
+	}
+	msg := folio.ErrorMessage(err)
+	var fe *folio.Error
+	if e, ok := err.(*folio.Error); ok {
+		fe = e
+	}
+	if fe != nil {
+		for _, f := range fe.Fields {
+			msg += " " + f.Message
+		}
+	}
+	status := fiber.StatusUnprocessableEntity
+	if code == folio.ENOTFOUND {
+		status = fiber.StatusNotFound
+	}
+	return p.renderSettings(c, status, SettingsView{Error: msg})
+}
+
+func (p *Pages) webhookAction(c *fiber.Ctx, test bool) error {
+	u, err := p.formOwner(c)
+	if u == nil {
+		return err
+	}
+	id, perr := strconv.ParseInt(c.Params("id"), 10, 64)
+	if perr != nil || id <= 0 {
+		return p.formError(c, folio.Errorf(folio.ENOTFOUND, "Webhook not found."))
+	}
+	svc := p.Notifications
+	if test {
+		if err := svc.TestWebhook(c.UserContext(), u.ID, id); err != nil {
+			return p.formError(c, err)
+		}
+		return p.renderSettings(c, fiber.StatusOK, SettingsView{Message: "Test message delivered."})
+	}
+	if err := svc.DeleteWebhook(c.UserContext(), u.ID, id); err != nil {
+		return p.formError(c, err)
+	}
+	return p.renderSettings(c, fiber.StatusOK, SettingsView{Message: "Webhook deleted."})
+}
+
+// TestWebhook sends a test message to a webhook.
+func (p *Pages) TestWebhook(c *fiber.Ctx) error { return p.webhookAction(c, true) }
+
+// DeleteWebhook deletes a webhook.
+func (p *Pages) DeleteWebhook(c *fiber.Ctx) error { return p.webhookAction(c, false) }
+
+// UnsubscribeView is what the unsubscribe page shows
+// (web/templates/unsubscribe.html).
+type UnsubscribeView struct {
+	Token, Label string
+	Valid, Done  bool
+}
+
+// UnsubscribePage asks to confirm: a GET never unsubscribes, since mail
+// scanners follow links.
+func (p *Pages) UnsubscribePage(c *fiber.Ctx) error {
+	v := UnsubscribeView{Token: c.Params("token")}
+	if p.Notifications != nil {
+		kind, ok := p.Notifications.UnsubscribeKind(v.Token)
+		v.Valid, v.Label = ok, kindLabels[kind]
+	}
+	status := fiber.StatusOK
+	if !v.Valid {
+		status = fiber.StatusNotFound
+	}
+	return p.RenderUnsubscribe(c, status, v)
+}
+
+// Unsubscribe is the one-click unsubscribe of RFC 8058 (the mail client
+// POSTs List-Unsubscribe=One-Click) and the confirm page's button alike:
+// the signed token turns that kind of email off, without a login.
+func (p *Pages) Unsubscribe(c *fiber.Ctx) error {
+	v := UnsubscribeView{Token: c.Params("token")}
+	if p.Notifications != nil {
+		kind, ok, err := p.Notifications.Unsubscribe(c.UserContext(), v.Token)
+		if err != nil {
+			return err
+		}
+		v.Valid, v.Done, v.Label = ok, ok, kindLabels[kind]
+	}
+	status := fiber.StatusOK
+	if !v.Valid {
+		status = fiber.StatusNotFound
+	}
+	return p.RenderUnsubscribe(c, status, v)
+}
