@@ -340,3 +340,28 @@ func TestSharePageCacheYieldsToEditsAndRevocation(t *testing.T) {
 		t.Errorf("the public page after revocation: %d", r.status)
 	}
 }
+
+// An owner's change made through another replica reaches this one as a
+// folio_pages notification, which drops the shared pages this one
+// memoized as well as the public ones: the next view is fresh at once,
+// not up to the memo's second later.
+func TestPagesNotificationDropsMemoizedSharePages(t *testing.T) {
+	t.Parallel()
+	st := newShareSetup(t)
+	a := st.a
+	link := st.share(t, "Note", st.unlisted)
+	base := "/s/" + link.Token
+	if page := string(a.expect(req{method: "GET", path: base}, 200).body); !strings.Contains(page, st.unlisted.title) {
+		t.Fatal("the shared page does not show its project")
+	}
+	ctx := context.Background()
+	if _, err := a.db.ExecContext(ctx, "UPDATE projects SET title = 'Renamed Payments' WHERE id = ?", st.unlisted.id); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.srv.Site().HandlePagesNotice(ctx, itoa(st.ada.id)+" ada ada"); err != nil {
+		t.Fatal(err)
+	}
+	if page := string(a.expect(req{method: "GET", path: base}, 200).body); !strings.Contains(page, "Renamed Payments") {
+		t.Error("the shared page is still the one memoized before the notification")
+	}
+}
