@@ -16,6 +16,32 @@ import (
 // database, Redis and bucket. `make test` installs Chromium and the
 // script's one dependency; run it directly with deploy/browser-deps.sh.
 func TestBrowserFlow(t *testing.T) {
+	b := startBrowserStack(t)
+	testenv.FFmpeg(t)
+	b.run(t, "flow.mjs", "VIDEO_FILE="+testenv.Video(t, 640, 360, 4),
+		"SPEC_FILE="+filepath.Join(b.root, "internal/apidocs/testdata/specs/petstore-v2.yaml"))
+}
+
+// TestBrowserAccountFlow runs web/e2e/account.mjs in headless Chromium
+// against a real `folio dev` that mails through the stack's Mailpit: the
+// owner verifies the address, sets notification preferences, resets the
+// password from the mailed link and logs in with the new one.
+func TestBrowserAccountFlow(t *testing.T) {
+	mp := testenv.Mailpit(t)
+	b := startBrowserStack(t, "FOLIO_SMTP_URL="+mp.SMTPURL, "FOLIO_MAIL_FROM=Folio <folio@folio.test>")
+	b.run(t, "account.mjs", "MAILPIT_URL="+mp.APIURL, "MAIL_ADDRESS="+mp.Address("browser"))
+}
+
+// browserStack is a `folio dev` ready for a browser script.
+type browserStack struct {
+	node, chromium, root, base string
+	app                        *proc
+}
+
+// startBrowserStack checks the browser's tools, then starts `folio dev`
+// with env added and waits until it is ready.
+func startBrowserStack(t *testing.T, env ...string) *browserStack {
+	t.Helper()
 	node, err := exec.LookPath("node")
 	if err != nil {
 		t.Fatal("node is not installed; install Node.js 20, then run deploy/browser-deps.sh")
@@ -31,11 +57,9 @@ func TestBrowserFlow(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(root, "web/e2e/node_modules/playwright-core")); err != nil {
 		t.Fatal("playwright-core is not installed; run deploy/browser-deps.sh")
 	}
-	testenv.FFmpeg(t)
-
 	st := newStack(t, 5*time.Second)
 	base := "http://" + st.httpAddr
-	st.env = append(st.env, "FOLIO_BASE_URL="+base, "FOLIO_ENV=dev")
+	st.env = append(append(st.env, "FOLIO_BASE_URL="+base, "FOLIO_ENV=dev"), env...)
 	app := st.start(t, "dev")
 	// A generous deadline: on a busy machine `folio dev` migrates and
 	// seeds for a while; its output says why when it never gets ready.
@@ -50,16 +74,19 @@ func TestBrowserFlow(t *testing.T) {
 			t.Fatalf("folio dev was not ready within 90s\n--- folio dev output ---\n%s", app.output)
 		}
 	}
+	return &browserStack{node: node, chromium: chromium, root: root, base: base, app: app}
+}
 
-	artifacts := filepath.Join(root, ".data", "e2e")
-	cmd := exec.Command(node, filepath.Join(root, "web/e2e/flow.mjs"))
-	cmd.Dir = filepath.Join(root, "web/e2e")
-	cmd.Env = append(os.Environ(), "BASE_URL="+base, "VIDEO_FILE="+testenv.Video(t, 640, 360, 4),
-		"SPEC_FILE="+filepath.Join(root, "internal/apidocs/testdata/specs/petstore-v2.yaml"),
-		"ARTIFACTS="+artifacts, "CHROMIUM="+chromium)
+// run runs web/e2e/script with env added; screenshots go to .data/e2e.
+func (b *browserStack) run(t *testing.T, script string, env ...string) {
+	t.Helper()
+	artifacts := filepath.Join(b.root, ".data", "e2e")
+	cmd := exec.Command(b.node, filepath.Join(b.root, "web/e2e", script))
+	cmd.Dir = filepath.Join(b.root, "web/e2e")
+	cmd.Env = append(append(os.Environ(), "BASE_URL="+b.base, "ARTIFACTS="+artifacts, "CHROMIUM="+b.chromium), env...)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
-		t.Fatalf("browser flow failed: %v\n%s\n--- folio dev output ---\n%s", err, out, app.output)
+		t.Fatalf("%s failed: %v\n%s\n--- folio dev output ---\n%s", script, err, out, b.app.output)
 	}
 	t.Logf("%s\nscreenshots in %s", out, artifacts)
 }

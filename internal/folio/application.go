@@ -266,8 +266,9 @@ type ApplicationService interface {
 	Application(ctx context.Context, ownerID, id int64) (*Application, error)
 	// Applications lists ownerID's applications newest first.
 	Applications(ctx context.Context, ownerID int64, f ApplicationFilter) (ApplicationPage, error)
-	// DueApplications lists ownerID's applications with a next step due on
-	// or before day, or an interview from day on, soonest first, at most limit.
+	// DueApplications lists ownerID's open applications (not accepted,
+	// rejected or withdrawn) with a next step due on or before day (UTC),
+	// or an interview on day, soonest first, at most limit.
 	DueApplications(ctx context.Context, ownerID int64, day time.Time, limit int) ([]*Application, error)
 	// ScheduledApplications lists ownerID's applications with a next-step
 	// due date or an interview time (the calendar feed), newest first, at

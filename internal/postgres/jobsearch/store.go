@@ -359,7 +359,9 @@ func (s *Store) DueApplications(ctx context.Context, ownerID int64, d time.Time,
 	var rows []applicationRow
 	err := s.db.NewSelect().Model(&rows).
 		Where("owner_id = ?", ownerID).
-		Where("(next_step_due <= ?::date OR interview_at >= ?)", d.Format(time.DateOnly), d).
+		// Closed applications nag no more; an interview is due on its day.
+		Where("status NOT IN ('accepted', 'rejected', 'withdrawn')").
+		Where("(next_step_due <= ?::date OR (interview_at >= ? AND interview_at < ?))", d.Format(time.DateOnly), d, d.AddDate(0, 0, 1)).
 		OrderExpr("least(next_step_due, (interview_at AT TIME ZONE 'UTC')::date), id").
 		Limit(int64(limit)).Scan(ctx)
 	if err != nil {

@@ -361,8 +361,14 @@ func TestDueAndScheduledApplications(t *testing.T) {
 	mk(ada, "overdue", today.AddDate(0, 0, -2), time.Time{})
 	mk(ada, "today", today, time.Time{})
 	mk(ada, "later", today.AddDate(0, 0, 3), time.Time{})
-	mk(ada, "interview", time.Time{}, today.Add(26*time.Hour))
+	mk(ada, "interview", time.Time{}, today.Add(15*time.Hour))
+	mk(ada, "interview tomorrow", time.Time{}, today.Add(26*time.Hour))
 	mk(ada, "none", time.Time{}, time.Time{})
+	rejected := folio.StatusRejected
+	closed := "closed"
+	if _, err := s.CreateApplication(ctx, ada, folio.ApplicationInput{Company: &closed, Status: &rejected, NextStepDue: &today}); err != nil {
+		t.Fatal(err)
+	}
 	mk(bob, "bobs", today, time.Time{})
 	due, err := s.DueApplications(ctx, ada, today.Add(13*time.Hour), 10)
 	if err != nil {
@@ -376,7 +382,7 @@ func TestDueAndScheduledApplications(t *testing.T) {
 		t.Fatalf("due = %v", names)
 	}
 	sched, err := s.ScheduledApplications(ctx, ada, 100)
-	if err != nil || len(sched) != 4 {
-		t.Fatalf("scheduled = %d, %v; want 4", len(sched), err)
+	if err != nil || len(sched) != 6 {
+		t.Fatalf("scheduled = %d, %v; want 6", len(sched), err)
 	}
 }

@@ -87,13 +87,13 @@ func (p *Pages) Routes(r fiber.Router) {
 	r.Post("/dashboard/applications/import", form(p.importCSV)...)
 	r.Post("/dashboard/calendar", form(p.rotateCalendar)...)
 	r.Post("/dashboard/calendar/revoke", form(p.revokeCalendar)...)
-	r.Get("/dashboard/applications/:id", page(p.detailPage)...)
-	r.Post("/dashboard/applications/:id", form(p.update)...)
-	r.Post("/dashboard/applications/:id/status", form(p.setStatus)...)
-	r.Post("/dashboard/applications/:id/notes", form(p.addNote)...)
-	r.Post("/dashboard/applications/:id/delete", form(p.delete)...)
-	r.Post("/dashboard/applications/:id/share-links", form(p.createShareLink)...)
-	r.Post("/dashboard/applications/:id/share-links/:link/revoke", form(p.revokeShareLink)...)
+	r.Get("/dashboard/applications/:id", page(p.owned(p.detailPage))...)
+	r.Post("/dashboard/applications/:id", form(p.owned(p.update))...)
+	r.Post("/dashboard/applications/:id/status", form(p.owned(p.setStatus))...)
+	r.Post("/dashboard/applications/:id/notes", form(p.owned(p.addNote))...)
+	r.Post("/dashboard/applications/:id/delete", form(p.owned(p.delete))...)
+	r.Post("/dashboard/applications/:id/share-links", form(p.owned(p.createShareLink))...)
+	r.Post("/dashboard/applications/:id/share-links/:link/revoke", form(p.owned(p.revokeShareLink))...)
 }
 
 // signedIn sends anonymous visitors to the login page.

@@ -17,13 +17,7 @@ import (
 
 // createShareLink makes a tailored link: the projects given a position, in
 // that order, the note and the expiry.
-func (p *Pages) createShareLink(c *fiber.Ctx) error {
-	a, err := p.application(c)
-	if folio.ErrorCode(err) == folio.ENOTFOUND {
-		return p.notFound(c)
-	} else if err != nil {
-		return err
-	}
+func (p *Pages) createShareLink(c *fiber.Ctx, a *folio.Application) error {
 	in, bad := readLinkForm(c)
 	if len(bad) == 0 {
 		_, err := p.opts.ShareLinks.CreateShareLink(c.UserContext(), a.OwnerID, a.ID, in)
@@ -88,13 +82,7 @@ func readLinkForm(c *fiber.Ctx) (folio.ShareLinkInput, []folio.FieldError) {
 	return in, bad
 }
 
-func (p *Pages) revokeShareLink(c *fiber.Ctx) error {
-	a, err := p.application(c)
-	if folio.ErrorCode(err) == folio.ENOTFOUND {
-		return p.notFound(c)
-	} else if err != nil {
-		return err
-	}
+func (p *Pages) revokeShareLink(c *fiber.Ctx, a *folio.Application) error {
 	id, ok := request.ParseID(c.Params("link"))
 	if !ok {
 		return p.notFound(c)

@@ -197,22 +197,25 @@ func (p *Pages) create(c *fiber.Ctx) error {
 	return p.render(c, fiber.StatusUnprocessableEntity, "application", v)
 }
 
-// application is the owner's application named by the path, or a 404 page.
-func (p *Pages) application(c *fiber.Ctx) (*folio.Application, error) {
-	id, ok := request.ParseID(c.Params("id"))
-	if !ok {
-		return nil, folio.Errorf(folio.ENOTFOUND, "Not found.")
+// owned runs h with the signed-in owner's application named by the path;
+// any other id, another owner's included, is the 404 page.
+func (p *Pages) owned(h func(*fiber.Ctx, *folio.Application) error) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, ok := request.ParseID(c.Params("id"))
+		if !ok {
+			return p.notFound(c)
+		}
+		a, err := p.opts.Applications.Application(c.UserContext(), request.User(c).ID, id)
+		if folio.ErrorCode(err) == folio.ENOTFOUND {
+			return p.notFound(c)
+		} else if err != nil {
+			return err
+		}
+		return h(c, a)
 	}
-	return p.opts.Applications.Application(c.UserContext(), request.User(c).ID, id)
 }
 
-func (p *Pages) detailPage(c *fiber.Ctx) error {
-	a, err := p.application(c)
-	if folio.ErrorCode(err) == folio.ENOTFOUND {
-		return p.notFound(c)
-	} else if err != nil {
-		return err
-	}
+func (p *Pages) detailPage(c *fiber.Ctx, a *folio.Application) error {
 	v, err := p.detailView(c, a)
 	if err != nil {
 		return err
@@ -302,13 +305,7 @@ func projectIDs(ps []*folio.Project) []int64 {
 	return ids
 }
 
-func (p *Pages) update(c *fiber.Ctx) error {
-	a, err := p.application(c)
-	if folio.ErrorCode(err) == folio.ENOTFOUND {
-		return p.notFound(c)
-	} else if err != nil {
-		return err
-	}
+func (p *Pages) update(c *fiber.Ctx, a *folio.Application) error {
 	v, err := p.detailView(c, a)
 	if err != nil {
 		return err
@@ -346,13 +343,7 @@ func (p *Pages) detailPath(id int64) string {
 
 // setStatus is the board's one-field form; it returns to where it was
 // posted from (the board, the table or the application).
-func (p *Pages) setStatus(c *fiber.Ctx) error {
-	a, err := p.application(c)
-	if folio.ErrorCode(err) == folio.ENOTFOUND {
-		return p.notFound(c)
-	} else if err != nil {
-		return err
-	}
+func (p *Pages) setStatus(c *fiber.Ctx, a *folio.Application) error {
 	status := folio.ApplicationStatus(c.FormValue("status"))
 	if _, err := p.opts.Applications.UpdateApplication(c.UserContext(), a.OwnerID, a.ID, folio.ApplicationInput{Status: &status}); err != nil {
 		if _, ok := fieldErrors(err); ok {
@@ -372,13 +363,7 @@ func (p *Pages) back(c *fiber.Ctx, def string) string {
 	return def
 }
 
-func (p *Pages) addNote(c *fiber.Ctx) error {
-	a, err := p.application(c)
-	if folio.ErrorCode(err) == folio.ENOTFOUND {
-		return p.notFound(c)
-	} else if err != nil {
-		return err
-	}
+func (p *Pages) addNote(c *fiber.Ctx, a *folio.Application) error {
 	if body := strings.TrimSpace(c.FormValue("note")); body != "" {
 		if _, err := p.opts.Applications.AddApplicationNote(c.UserContext(), a.OwnerID, a.ID, body); err != nil {
 			if bad, ok := fieldErrors(err); ok {
@@ -395,13 +380,7 @@ func (p *Pages) addNote(c *fiber.Ctx) error {
 	return c.Redirect(p.detailPath(a.ID)+"#timeline", fiber.StatusSeeOther)
 }
 
-func (p *Pages) delete(c *fiber.Ctx) error {
-	a, err := p.application(c)
-	if folio.ErrorCode(err) == folio.ENOTFOUND {
-		return p.notFound(c)
-	} else if err != nil {
-		return err
-	}
+func (p *Pages) delete(c *fiber.Ctx, a *folio.Application) error {
 	if err := p.opts.Applications.DeleteApplication(c.UserContext(), a.OwnerID, a.ID); err != nil {
 		return err
 	}
