@@ -63,10 +63,10 @@ func (s *API) register(c *fiber.Ctx) error {
 	if err := s.intake.DecodeJSON(c, &req); err != nil {
 		return err
 	}
-	if err := s.rateLimit(c, "register:ip:"+c.IP(), s.opts.Limits.RegisterPerIP); err != nil {
+	if err := request.Allow(c, s.opts.Limiter, "register:ip:"+c.IP(), s.opts.Limits.RegisterPerIP); err != nil {
 		return err
 	}
-	if err := s.rateLimit(c, "register:account:"+strings.ToLower(strings.TrimSpace(req.Email)), s.opts.Limits.RegisterPerAccount); err != nil {
+	if err := request.Allow(c, s.opts.Limiter, "register:account:"+strings.ToLower(strings.TrimSpace(req.Email)), s.opts.Limits.RegisterPerAccount); err != nil {
 		return err
 	}
 	r := folio.Registration{Email: req.Email, Password: req.Password, Handle: req.Handle, DisplayName: req.DisplayName}
@@ -95,15 +95,15 @@ func (s *API) login(c *fiber.Ctx) error {
 	if err := s.intake.DecodeJSON(c, &req); err != nil {
 		return err
 	}
-	if err := s.rateLimit(c, "login:ip:"+c.IP(), s.opts.Limits.LoginPerIP); err != nil {
+	if err := request.Allow(c, s.opts.Limiter, "login:ip:"+c.IP(), s.opts.Limits.LoginPerIP); err != nil {
 		return err
 	}
 	account := strings.ToLower(strings.TrimSpace(req.Email))
 	failedHere, failedAnywhere := "login:failed:"+account+"|"+c.IP(), "login:failed:"+account
-	if err := s.checkLimit(c, failedHere, s.opts.Limits.LoginPerAccountIP); err != nil {
+	if err := request.CheckLimit(c, s.opts.Limiter, failedHere, s.opts.Limits.LoginPerAccountIP); err != nil {
 		return err
 	}
-	if err := s.checkLimit(c, failedAnywhere, s.opts.Limits.LoginPerAccount); err != nil {
+	if err := request.CheckLimit(c, s.opts.Limiter, failedAnywhere, s.opts.Limits.LoginPerAccount); err != nil {
 		known, kerr := s.opts.Auth.IsKnownDevice(c.UserContext(), req.Email, c.Cookies(request.DeviceCookie))
 		if kerr != nil {
 			return kerr
@@ -113,10 +113,10 @@ func (s *API) login(c *fiber.Ctx) error {
 	}
 	token, sess, u, err := s.opts.Auth.Login(c.UserContext(), req.Email, req.Password)
 	if folio.ErrorCode(err) == folio.EUNAUTHORIZED {
-		if cerr := s.countFailure(c, failedHere, s.opts.Limits.LoginPerAccountIP); cerr != nil {
+		if cerr := request.CountFailure(c, s.opts.Limiter, failedHere, s.opts.Limits.LoginPerAccountIP); cerr != nil {
 			return cerr
 		}
-		if cerr := s.countFailure(c, failedAnywhere, s.opts.Limits.LoginPerAccount); cerr != nil {
+		if cerr := request.CountFailure(c, s.opts.Limiter, failedAnywhere, s.opts.Limits.LoginPerAccount); cerr != nil {
 			return cerr
 		}
 		return err

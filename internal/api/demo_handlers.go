@@ -118,7 +118,7 @@ func (s *API) checkDemoNow(c *fiber.Ctx) error {
 	}
 	// After the ownership check, and keyed by the project, never by the
 	// text of the path.
-	if err := s.rateLimit(c, "demo:check:project:"+strconv.FormatInt(p.ID, 10), checkNowLimit); err != nil {
+	if err := request.Allow(c, s.opts.Limiter, "demo:check:project:"+strconv.FormatInt(p.ID, 10), checkNowLimit); err != nil {
 		return err
 	}
 	check, err := s.opts.DemoChecker.CheckNow(c.UserContext(), request.User(c).ID, p.ID)

@@ -1,13 +1,9 @@
 package api
 
 import (
-	"fmt"
 	"time"
 
-	"github.com/gofiber/fiber/v2"
-
 	"github.com/foliohq/folio/internal/ratelimit"
-	"github.com/foliohq/folio/internal/request"
 )
 
 // Limits are the rate limits of the endpoints that guess passwords or make
@@ -54,38 +50,4 @@ func (l Limits) withDefaults() Limits {
 		}
 	}
 	return l
-}
-
-// rateLimit counts one attempt against key and refuses with 429 and
-// Retry-After when the limit is spent.
-func (s *API) rateLimit(c *fiber.Ctx, key string, lim ratelimit.Limit) error {
-	allowed, retryAfter, err := s.opts.Limiter.Allow(c.UserContext(), key, lim)
-	if err != nil {
-		return fmt.Errorf("rate limit %s: %w", key, err)
-	}
-	if !allowed {
-		return request.TooMany(c, retryAfter)
-	}
-	return nil
-}
-
-// checkLimit refuses with 429 and Retry-After when the limit on key is
-// spent, without counting this attempt; countFailure counts one.
-func (s *API) checkLimit(c *fiber.Ctx, key string, lim ratelimit.Limit) error {
-	allowed, retryAfter, err := s.opts.Limiter.Check(c.UserContext(), key, lim)
-	if err != nil {
-		return fmt.Errorf("rate limit %s: %w", key, err)
-	}
-	if !allowed {
-		return request.TooMany(c, retryAfter)
-	}
-	return nil
-}
-
-// countFailure counts one failed attempt against key; see checkLimit.
-func (s *API) countFailure(c *fiber.Ctx, key string, lim ratelimit.Limit) error {
-	if err := s.opts.Limiter.Count(c.UserContext(), key, lim); err != nil {
-		return fmt.Errorf("rate limit %s: %w", key, err)
-	}
-	return nil
 }

@@ -41,14 +41,14 @@ func (s *API) changePassword(c *fiber.Ctx) error {
 	}
 	// A stolen session must not become a way to guess the password.
 	key := "password:failed:" + strconv.FormatInt(request.User(c).ID, 10)
-	if err := s.checkLimit(c, key, s.opts.Limits.LoginPerAccountIP); err != nil {
+	if err := request.CheckLimit(c, s.opts.Limiter, key, s.opts.Limits.LoginPerAccountIP); err != nil {
 		return err
 	}
 	err := s.opts.Auth.ChangePassword(c.UserContext(), request.Identity(c), auth.PasswordChange{
 		Current: req.CurrentPassword, New: req.NewPassword, RevokeAPITokens: req.RevokeAPITokens,
 	})
 	if errors.Is(err, auth.ErrWrongPassword) {
-		if cerr := s.countFailure(c, key, s.opts.Limits.LoginPerAccountIP); cerr != nil {
+		if cerr := request.CountFailure(c, s.opts.Limiter, key, s.opts.Limits.LoginPerAccountIP); cerr != nil {
 			return cerr
 		}
 	}

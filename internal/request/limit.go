@@ -33,3 +33,38 @@ func PerIP(w *ratelimit.IPWindow) fiber.Handler {
 		return c.Next()
 	}
 }
+
+// Allow counts one attempt against key and refuses with 429 and
+// Retry-After when the limit is spent.
+func Allow(c *fiber.Ctx, l *ratelimit.Limiter, key string, lim ratelimit.Limit) error {
+	allowed, retryAfter, err := l.Allow(c.UserContext(), key, lim)
+	if err != nil {
+		return fmt.Errorf("rate limit %s: %w", key, err)
+	}
+	if !allowed {
+		return TooMany(c, retryAfter)
+	}
+	return nil
+}
+
+// CheckLimit refuses with 429 and Retry-After when the limit on key is
+// spent, without counting this attempt; CountFailure counts one. Together
+// they limit failures only (wrong passwords), not every attempt.
+func CheckLimit(c *fiber.Ctx, l *ratelimit.Limiter, key string, lim ratelimit.Limit) error {
+	allowed, retryAfter, err := l.Check(c.UserContext(), key, lim)
+	if err != nil {
+		return fmt.Errorf("rate limit %s: %w", key, err)
+	}
+	if !allowed {
+		return TooMany(c, retryAfter)
+	}
+	return nil
+}
+
+// CountFailure counts one failed attempt against key; see CheckLimit.
+func CountFailure(c *fiber.Ctx, l *ratelimit.Limiter, key string, lim ratelimit.Limit) error {
+	if err := l.Count(c.UserContext(), key, lim); err != nil {
+		return fmt.Errorf("rate limit %s: %w", key, err)
+	}
+	return nil
+}
