@@ -7,6 +7,7 @@ import (
 	"os/exec"
 
 	"github.com/foliohq/folio/internal/postgres"
+	"github.com/foliohq/folio/internal/postgres/jobsearch"
 	"github.com/foliohq/folio/internal/seed"
 )
 
@@ -31,7 +32,7 @@ func runSeed(ctx context.Context, _ []string, stdout io.Writer) error {
 	}
 	opts := a.httpOptions()
 	links := seed.Links{Folio: a.cfg.BaseURL.String(), Apps: "http://" + a.cfg.DevDemosAddr}
-	created, err := seed.Load(ctx, opts.Auth, opts.API.Projects, media, links)
+	created, err := seed.Load(ctx, opts.Auth, opts.API.Projects, media, jobsearch.New(a.db), links)
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/foliohq/folio/docs"
 	"github.com/foliohq/folio/internal/apidocs"
@@ -115,9 +116,17 @@ type Media struct {
 	Docs    folio.APIDocsService // nil: no API docs
 }
 
+// JobSearch is what the demo's job search is made with.
+type JobSearch interface {
+	CreateApplication(ctx context.Context, ownerID int64, in folio.ApplicationInput) (*folio.Application, error)
+	CreateShareLink(ctx context.Context, ownerID, applicationID int64, in folio.ShareLinkInput) (*folio.ShareLink, error)
+}
+
 // Load creates the demo account and its projects, with live demos at
-// links, unless the account exists. It reports whether it created anything.
-func Load(ctx context.Context, a *auth.Service, projects folio.ProjectService, media *Media, links Links) (bool, error) {
+// links, and with jobs (nil: none) three applications, one of them with a
+// tailored share link, unless the account exists. It reports whether it
+// created anything.
+func Load(ctx context.Context, a *auth.Service, projects folio.ProjectService, media *Media, jobs JobSearch, links Links) (bool, error) {
 	if _, err := a.Users.UserByHandle(ctx, DemoHandle); err == nil {
 		return false, nil
 	} else if folio.ErrorCode(err) != folio.ENOTFOUND {
@@ -161,7 +170,47 @@ func Load(ctx context.Context, a *auth.Service, projects folio.ProjectService, m
 	if _, err := projects.SetFeatured(ctx, u.ID, featured); err != nil {
 		return false, err
 	}
+	if jobs != nil {
+		if err := loadApplications(ctx, jobs, u.ID, featured); err != nil {
+			return false, fmt.Errorf("seed applications: %w", err)
+		}
+	}
 	return true, nil
+}
+
+// loadApplications gives the demo a job search in progress: an interview
+// coming up with a share link featuring two projects, a follow-up due
+// today and a wish.
+func loadApplications(ctx context.Context, jobs JobSearch, ownerID int64, featured []int64) error {
+	y, m, d := time.Now().UTC().Date()
+	today := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	at := func(days, hour int) *time.Time {
+		t := today.AddDate(0, 0, days).Add(time.Duration(hour) * time.Hour)
+		return &t
+	}
+	str := func(s string) *string { return &s }
+	status := func(s folio.ApplicationStatus) *folio.ApplicationStatus { return &s }
+	projects := featured[:min(2, len(featured))]
+	acme := folio.ApplicationInput{Company: str("Acme Payments"), Role: str("Senior backend engineer"),
+		PostingURL: str("https://example.com/jobs/backend"), AppliedOn: at(-12, 0), Status: status(folio.StatusInterview),
+		NextStep: str("Prepare the system design round"), NextStepDue: at(1, 0), InterviewAt: at(3, 14),
+		Contacts: &[]folio.Contact{{Name: "Wile E. Coyote", Email: "hiring@example.com"}},
+		Notes:    str("Payments team, **remote** in Europe. They asked about idempotency keys."), ProjectIDs: &projects}
+	globex := folio.ApplicationInput{Company: str("Globex"), Role: str("Platform engineer"), AppliedOn: at(-5, 0),
+		Status: status(folio.StatusApplied), NextStep: str("Follow up with the recruiter"), NextStepDue: at(0, 0)}
+	initech := folio.ApplicationInput{Company: str("Initech"), Role: str("Go developer"), Status: status(folio.StatusWishlist)}
+	a, err := jobs.CreateApplication(ctx, ownerID, acme)
+	if err != nil {
+		return err
+	}
+	for _, in := range []folio.ApplicationInput{globex, initech} {
+		if _, err := jobs.CreateApplication(ctx, ownerID, in); err != nil {
+			return err
+		}
+	}
+	_, err = jobs.CreateShareLink(ctx, ownerID, a.ID, folio.ShareLinkInput{Label: str("Hiring manager"), ProjectIDs: &projects,
+		Note: str("Hello Acme team — these two are closest to your payments work.")})
+	return err
 }
 
 // add generates a screencast (a test pattern with the project's name on

@@ -3,11 +3,14 @@ package seed_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/hibiken/asynq"
 
 	"github.com/foliohq/folio/internal/auth"
+	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/postgres"
+	"github.com/foliohq/folio/internal/postgres/jobsearch"
 	"github.com/foliohq/folio/internal/seed"
 	"github.com/foliohq/folio/internal/testenv"
 	"github.com/foliohq/folio/internal/upload"
@@ -27,8 +30,9 @@ func TestLoadIsIdempotent(t *testing.T) {
 	store := testenv.Store(t)
 	uploads := &upload.Service{Media: mediaSvc, Projects: projects, Store: store, Queue: client, MaxVideoBytes: 1 << 30, MaxImageBytes: 50 << 20}
 	media := &seed.Media{FFmpeg: ffmpeg, Uploads: uploads, Store: store, Queue: client, Docs: postgres.NewAPIDocsService(db)}
+	jobs := jobsearch.New(db)
 	for i, want := range []bool{true, false} {
-		created, err := seed.Load(ctx, a, projects, media, seed.DefaultLinks)
+		created, err := seed.Load(ctx, a, projects, media, jobs, seed.DefaultLinks)
 		if err != nil || created != want {
 			t.Fatalf("load %d: created=%v err=%v, want created=%v", i, created, err, want)
 		}
@@ -56,5 +60,27 @@ func TestLoadIsIdempotent(t *testing.T) {
 	}
 	if _, _, _, err := a.Login(ctx, seed.DemoEmail, seed.DemoPassword); err != nil {
 		t.Errorf("demo login: %v", err)
+	}
+	// A job search in progress: three applications once, one of them due
+	// today, and a share link featuring two of the featured projects.
+	u, err := a.Users.UserByHandle(ctx, seed.DemoHandle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	apps, err := jobs.Applications(ctx, u.ID, folio.ApplicationFilter{Limit: 10})
+	if err != nil || len(apps.Applications) != 3 {
+		t.Fatalf("demo applications: %d, %v; want 3", len(apps.Applications), err)
+	}
+	due, err := jobs.DueApplications(ctx, u.ID, time.Now(), 10)
+	if err != nil || len(due) != 1 || due[0].Company != "Globex" {
+		t.Errorf("due today: %v, %v; want Globex", due, err)
+	}
+	acme := apps.Applications[2]
+	links, err := jobs.ShareLinks(ctx, u.ID, acme.ID)
+	if err != nil || len(links) != 1 || len(links[0].ProjectIDs) != 2 || links[0].ProjectIDs[0] != pf.Featured[0].ID {
+		t.Fatalf("Acme's share link: %+v, %v", links, err)
+	}
+	if _, err := jobs.ActiveShareLink(ctx, links[0].Token); err != nil {
+		t.Errorf("the demo share link does not open: %v", err)
 	}
 }
