@@ -6,15 +6,12 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"math"
 	mrand "math/rand/v2"
-	"net/url"
 	"os"
 	"runtime"
 	"slices"
@@ -23,12 +20,11 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/uptrace/bun"
 
+	"github.com/foliohq/folio/bench/scratch"
 	"github.com/foliohq/folio/internal/analytics"
 	"github.com/foliohq/folio/internal/config"
 	"github.com/foliohq/folio/internal/folio"
-	"github.com/foliohq/folio/internal/postgres"
 	"github.com/foliohq/folio/internal/postgres/eventstore"
-	"github.com/foliohq/folio/migrations"
 )
 
 func main() {
@@ -51,7 +47,7 @@ func run(events, owners, days, queries, rate, seconds int) error {
 	if err != nil {
 		return err
 	}
-	db, cleanup, err := scratchDatabase(ctx, cfg.DatabaseURL)
+	db, cleanup, err := scratch.Database(ctx, cfg.DatabaseURL, "analytics")
 	if err != nil {
 		return err
 	}
@@ -88,39 +84,6 @@ func run(events, owners, days, queries, rate, seconds int) error {
 func pct(sorted []time.Duration, p float64) time.Duration {
 	i := int(math.Ceil(p/100*float64(len(sorted)))) - 1
 	return sorted[max(i, 0)].Round(time.Microsecond)
-}
-
-// scratchDatabase creates a migrated database of its own next to the
-// configured one.
-func scratchDatabase(ctx context.Context, dsn string) (*bun.DB, func(), error) {
-	admin, err := postgres.Open(ctx, dsn)
-	if err != nil {
-		return nil, nil, err
-	}
-	var b [4]byte
-	_, _ = rand.Read(b[:])
-	name := "folio_bench_analytics_" + hex.EncodeToString(b[:])
-	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
-		admin.Close()
-		return nil, nil, err
-	}
-	u, _ := url.Parse(dsn)
-	u.Path = "/" + name
-	db, err := postgres.Open(ctx, u.String())
-	if err != nil {
-		admin.Close()
-		return nil, nil, err
-	}
-	if _, err := postgres.Migrate(ctx, db, migrations.FS); err != nil {
-		db.Close()
-		admin.Close()
-		return nil, nil, err
-	}
-	return db, func() {
-		db.Close()
-		_, _ = admin.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
-		admin.Close()
-	}, nil
 }
 
 // generate makes owners with five projects each and events spread over

@@ -9,8 +9,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -18,20 +16,17 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
-	"github.com/uptrace/bun"
 
+	"github.com/foliohq/folio/bench/scratch"
 	"github.com/foliohq/folio/internal/config"
-	"github.com/foliohq/folio/internal/postgres"
 	"github.com/foliohq/folio/internal/server"
 	"github.com/foliohq/folio/internal/server/servertest"
-	"github.com/foliohq/folio/migrations"
 )
 
 func main() {
@@ -51,7 +46,7 @@ func run(rows, runs int, limit time.Duration) error {
 	if err != nil {
 		return err
 	}
-	db, cleanup, err := scratchDatabase(ctx, cfg.DatabaseURL)
+	db, cleanup, err := scratch.Database(ctx, cfg.DatabaseURL, "csv")
 	if err != nil {
 		return err
 	}
@@ -165,37 +160,4 @@ func post(u, token, contentType string, body any, want int) ([]byte, error) {
 		return nil, fmt.Errorf("POST %s: %d: %.500s", u, resp.StatusCode, out)
 	}
 	return out, nil
-}
-
-// scratchDatabase creates a migrated database of its own next to the
-// configured one.
-func scratchDatabase(ctx context.Context, dsn string) (*bun.DB, func(), error) {
-	admin, err := postgres.Open(ctx, dsn)
-	if err != nil {
-		return nil, nil, err
-	}
-	var b [4]byte
-	_, _ = rand.Read(b[:])
-	name := "folio_bench_csv_" + hex.EncodeToString(b[:])
-	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
-		admin.Close()
-		return nil, nil, err
-	}
-	u, _ := url.Parse(dsn)
-	u.Path = "/" + name
-	db, err := postgres.Open(ctx, u.String())
-	if err != nil {
-		admin.Close()
-		return nil, nil, err
-	}
-	if _, err := postgres.Migrate(ctx, db, migrations.FS); err != nil {
-		db.Close()
-		admin.Close()
-		return nil, nil, err
-	}
-	return db, func() {
-		db.Close()
-		_, _ = admin.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
-		admin.Close()
-	}, nil
 }

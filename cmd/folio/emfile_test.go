@@ -19,17 +19,7 @@ func TestServeSurvivesRunningOutOfFileDescriptors(t *testing.T) {
 	}
 	st := newStack(t, time.Second)
 	st.env = append(st.env, "FOLIO_DB_MAX_CONNS=4", "FOLIO_ANALYTICS=false")
-	p := &proc{cmd: exec.Command(prlimit, "--nofile=64:64", folioBinary(t), "serve"), output: &syncBuffer{}, done: make(chan error, 1)}
-	p.cmd.Env = st.env
-	p.cmd.Stdout, p.cmd.Stderr = p.output, p.output
-	if err := p.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { p.done <- p.cmd.Wait() }()
-	t.Cleanup(func() {
-		_ = p.cmd.Process.Kill()
-		<-p.done
-	})
+	p := st.startCmd(t, exec.Command(prlimit, "--nofile=64:64", folioBinary(t), "serve"))
 	ready := func() bool {
 		resp, err := http.Get("http://" + st.httpAddr + "/readyz")
 		if err != nil {

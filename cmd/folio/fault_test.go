@@ -131,7 +131,14 @@ type proc struct {
 
 func (st *stack) start(t *testing.T, args ...string) *proc {
 	t.Helper()
-	p := &proc{cmd: exec.Command(folioBinary(t), args...), output: &syncBuffer{}, done: make(chan error, 1)}
+	return st.startCmd(t, exec.Command(folioBinary(t), args...))
+}
+
+// startCmd runs cmd (folio, or a wrapper around it) with the stack's
+// environment until the test ends.
+func (st *stack) startCmd(t *testing.T, cmd *exec.Cmd) *proc {
+	t.Helper()
+	p := &proc{cmd: cmd, output: &syncBuffer{}, done: make(chan error, 1)}
 	p.cmd.Env = st.env
 	p.cmd.Stdout, p.cmd.Stderr = p.output, p.output
 	if err := p.cmd.Start(); err != nil {
