@@ -18,29 +18,12 @@ import (
 	"github.com/foliohq/folio/web"
 )
 
-// pageMeta is what the layout puts in <head>.
-type pageMeta struct {
-	Title, Description, Canonical, Image, OGType string
-	NoIndex                                      bool
-	// NoReferrer repeats the Referrer-Policy header in the page, so that a
-	// saved copy of a shared page does not leak its address either.
-	NoReferrer bool
-	JSONLD     any
-}
-
-// pageBase is what every page template gets.
-type pageBase struct {
-	Meta    pageMeta
-	Viewer  *folio.User
-	Scripts []string
-	Styles  []string
-	// Analytics names a public page ("handle" or "handle/slug") for the
-	// beacon script, which then reports plays and API-docs opens.
-	Analytics string
-	// Share is the token of the share link the page was opened through,
-	// which the beacon script posts with its reports.
-	Share string
-}
+// pageBase and pageMeta are what the layout reads (web.Page); every page
+// template gets them.
+type (
+	pageBase = web.Page
+	pageMeta = web.PageMeta
+)
 
 type badgeView struct{ State, Label, Title, Ago string }
 

@@ -137,27 +137,15 @@ func formValue(c *fiber.Ctx, name string) string {
 	return ""
 }
 
-// pageBase has every field web/templates/layout.html reads (the site's
-// pages have the same; a field missing here fails every test that renders
-// these pages).
+// pageBase is the layout's data and the session's CSRF token, which every
+// form of these pages carries.
 type pageBase struct {
-	Meta      pageMeta
-	Viewer    *folio.User
-	Scripts   []string
-	Styles    []string
-	Analytics string
-	Share     string
-	CSRF      string
-}
-
-type pageMeta struct {
-	Title, Description, Canonical, OGType, Image string
-	JSONLD                                       any
-	NoIndex, NoReferrer                          bool
+	web.Page
+	CSRF string
 }
 
 func (p *Pages) base(c *fiber.Ctx, title string) pageBase {
-	b := pageBase{Meta: pageMeta{Title: title + " · Folio", NoIndex: true}}
+	b := pageBase{Page: web.Page{Meta: web.PageMeta{Title: title + " · Folio", NoIndex: true}}}
 	if id := request.Identity(c); id != nil {
 		b.Viewer = id.User
 		if id.Session != nil {

@@ -1,0 +1,28 @@
+package web
+
+import "github.com/foliohq/folio/internal/folio"
+
+// PageMeta is what the layout (templates/layout.html) puts in <head>.
+type PageMeta struct {
+	Title, Description, Canonical, Image, OGType string
+	NoIndex                                      bool
+	// NoReferrer repeats the Referrer-Policy header in the page, so that a
+	// saved copy of a shared page does not leak its address either.
+	NoReferrer bool
+	JSONLD     any
+}
+
+// Page is what the layout reads; every page's data embeds it, so a field
+// the layout gains is there for every page.
+type Page struct {
+	Meta    PageMeta
+	Viewer  *folio.User
+	Scripts []string
+	Styles  []string
+	// Analytics names a public page ("handle" or "handle/slug") for the
+	// beacon script, which then reports plays and API-docs opens.
+	Analytics string
+	// Share is the token of the share link the page was opened through,
+	// which the beacon script posts with its reports.
+	Share string
+}
