@@ -33,7 +33,6 @@ type userRow struct {
 	EmailVerifiedAt time.Time `bun:"email_verified_at,nullzero"`
 	// Maintained by triggers: inserted as DEFAULT, never in an update list.
 	ContentVersion int64     `bun:"content_version,nullzero,default:0"`
-	Search         string    `bun:"search,scanonly"`
 	CreatedAt      time.Time `bun:"created_at,nullzero,default:now()"`
 	UpdatedAt      time.Time `bun:"updated_at,nullzero,default:now()"`
 }
