@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Local stack without Docker: PostgreSQL, Redis, MinIO and Mailpit (a mail
+# Local stack without Docker: PostgreSQL (and a streaming replica of it, for
+# the read-replica tests), Redis, MinIO and Mailpit (a mail
 # server that keeps every message for reading in its web UI) on loopback, on
 # non-standard ports so they never collide with a system-wide install, with
 # their data under .data/ in the checkout.
@@ -12,7 +13,7 @@
 #   deploy/stack.sh env     print the FOLIO_* variables for this stack
 #
 # Ports and the data folder can be moved with FOLIO_STACK_DIR,
-# FOLIO_STACK_PG_PORT, FOLIO_STACK_REDIS_PORT, FOLIO_STACK_MINIO_PORT,
+# FOLIO_STACK_PG_PORT, FOLIO_STACK_PG_REPLICA_PORT, FOLIO_STACK_REDIS_PORT, FOLIO_STACK_MINIO_PORT,
 # FOLIO_STACK_MAILPIT_SMTP_PORT and FOLIO_STACK_MAILPIT_PORT (its web UI
 # and API).
 set -euo pipefail
@@ -20,6 +21,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 DATA=${FOLIO_STACK_DIR:-$ROOT/.data}
 PG_PORT=${FOLIO_STACK_PG_PORT:-55432}
+PG_REPLICA_PORT=${FOLIO_STACK_PG_REPLICA_PORT:-$((PG_PORT + 1))}
 REDIS_PORT=${FOLIO_STACK_REDIS_PORT:-56379}
 MINIO_PORT=${FOLIO_STACK_MINIO_PORT:-59000}
 MINIO_CONSOLE_PORT=$((MINIO_PORT + 1))
@@ -188,7 +190,7 @@ pg_up() {
 		# synchronous_commit=off trades the last few ms of commits on a host
 		# crash for speed, which suits a development stack.
 		as_pg "$bin/pg_ctl" -D "$home/data" -l "$home/postgres.log" -w -t 30 start -o \
-			"-p $PG_PORT -k $home/sock -c listen_addresses=127.0.0.1 -c max_connections=400 -c synchronous_commit=off" >/dev/null ||
+			"-p $PG_PORT -k $home/sock -c listen_addresses=127.0.0.1 -c max_connections=400 -c synchronous_commit=off -c wal_keep_size=512MB" >/dev/null ||
 			die "postgres did not start; see $home/postgres.log"
 		say "postgres started on 127.0.0.1:$PG_PORT"
 	fi
@@ -197,6 +199,37 @@ pg_up() {
 		"SELECT 1 FROM pg_database WHERE datname = '$DB_NAME'" | grep -q 1; then
 		PGPASSWORD=$DB_PASSWORD "$bin/createdb" -h 127.0.0.1 -p "$PG_PORT" -U "$DB_USER" "$DB_NAME"
 	fi
+}
+
+# The replica is a copy made by pg_basebackup that follows the primary's
+# WAL stream (hot standby, read-only). It is disposable: when it is not
+# running it is made afresh, so a replica left behind while the stack was
+# down never needs repairing. wal_keep_size above lets it catch up after a
+# pause without a replication slot, which would keep WAL forever for a
+# replica that is gone.
+pg_replica_up() {
+	local bin home dir
+	bin=$(pg_bindir)
+	home=$(pg_home)
+	dir=$home/replica
+	if [ -f "$dir/PG_VERSION" ] && as_pg "$bin/pg_ctl" status -D "$dir" >/dev/null 2>&1; then
+		say "postgres replica already running on 127.0.0.1:$PG_REPLICA_PORT"
+		return
+	fi
+	as_pg rm -rf "$dir"
+	local pass=$home/pgpass
+	printf '127.0.0.1:%s:*:%s:%s\n' "$PG_PORT" "$DB_USER" "$DB_PASSWORD" >"$pass"
+	chmod 600 "$pass"
+	if is_root; then chown postgres: "$pass"; fi
+	as_pg env PGPASSFILE="$pass" "$bin/pg_basebackup" -h 127.0.0.1 -p "$PG_PORT" -U "$DB_USER" \
+		-D "$dir" -R -X stream -c fast >"$LOG/pg_basebackup.log" 2>&1 ||
+		die "pg_basebackup failed; see $LOG/pg_basebackup.log"
+	# The copy's connection string names the password file, which stays.
+	as_pg "$bin/pg_ctl" -D "$dir" -l "$home/replica.log" -w -t 30 start -o \
+		"-p $PG_REPLICA_PORT -k $home/sock -c listen_addresses=127.0.0.1 -c max_connections=400 -c hot_standby_feedback=on" >/dev/null ||
+		die "postgres replica did not start; see $home/replica.log"
+	wait_for "postgres replica" "$home/replica.log" "$bin/pg_isready" -q -h 127.0.0.1 -p "$PG_REPLICA_PORT"
+	say "postgres replica started on 127.0.0.1:$PG_REPLICA_PORT"
 }
 
 redis_running() { redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG; }
@@ -275,6 +308,7 @@ mailpit_up() {
 print_env() {
 	cat <<ENV
 FOLIO_DATABASE_URL=postgres://$DB_USER:$DB_PASSWORD@127.0.0.1:$PG_PORT/$DB_NAME?sslmode=disable
+FOLIO_STACK_REPLICA_ADDR=127.0.0.1:$PG_REPLICA_PORT
 FOLIO_REDIS_URL=redis://127.0.0.1:$REDIS_PORT/0
 FOLIO_S3_ENDPOINT=127.0.0.1:$MINIO_PORT
 FOLIO_S3_ACCESS_KEY=$S3_ACCESS_KEY
@@ -291,6 +325,7 @@ up() {
 	mkdir -p "$DATA" "$LOG" "$RUN"
 	install_missing
 	pg_up
+	pg_replica_up
 	redis_up
 	minio_up
 	mailpit_up
@@ -303,6 +338,9 @@ down() {
 	local bin home
 	home=$(readlink -f "$DATA/postgres" 2>/dev/null || echo "$DATA/postgres")
 	bin=$(pg_bindir || true)
+	if [ -n "$bin" ] && [ -f "$home/replica/PG_VERSION" ] && as_pg "$bin/pg_ctl" status -D "$home/replica" >/dev/null 2>&1; then
+		as_pg "$bin/pg_ctl" -D "$home/replica" -m fast -w stop >/dev/null && say "postgres replica stopped"
+	fi
 	if [ -n "$bin" ] && pg_running "$bin" "$home"; then
 		as_pg "$bin/pg_ctl" -D "$home/data" -m fast -w stop >/dev/null && say "postgres stopped"
 	fi
@@ -328,6 +366,7 @@ status() {
 	local bin
 	bin=$(pg_bindir || true)
 	if [ -n "$bin" ] && pg_running "$bin" "$(readlink -f "$DATA/postgres" 2>/dev/null || echo "$DATA/postgres")"; then say "postgres: running on :$PG_PORT"; else say "postgres: stopped"; fi
+	if [ -n "$bin" ] && as_pg "$bin/pg_ctl" status -D "$(readlink -f "$DATA/postgres" 2>/dev/null || echo "$DATA/postgres")/replica" >/dev/null 2>&1; then say "postgres replica: running on :$PG_REPLICA_PORT"; else say "postgres replica: stopped"; fi
 	if redis_running; then say "redis: running on :$REDIS_PORT"; else say "redis: stopped"; fi
 	if minio_running; then say "minio: running on :$MINIO_PORT"; else say "minio: stopped"; fi
 	if mailpit_running; then say "mailpit: running, SMTP on :$MAILPIT_SMTP_PORT, mail at http://127.0.0.1:$MAILPIT_PORT"; else say "mailpit: stopped"; fi

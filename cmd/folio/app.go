@@ -19,6 +19,7 @@ import (
 	"github.com/foliohq/folio/internal/metrics"
 	"github.com/foliohq/folio/internal/notify"
 	"github.com/foliohq/folio/internal/postgres"
+	"github.com/foliohq/folio/internal/postgres/replicas"
 	"github.com/foliohq/folio/internal/purge"
 	"github.com/foliohq/folio/internal/queue"
 	"github.com/foliohq/folio/internal/ratelimit"
@@ -42,6 +43,8 @@ type app struct {
 	queue   *asynq.Client
 	metrics *metrics.Metrics
 	errors  *errtrack.Tracker
+	// replicas answer anonymous page reads; opened by serveHTTP only.
+	replicas *replicas.Set
 	// deliverer is the notification outbox's, made by notifier.
 	deliverer *notify.Deliverer
 }
@@ -133,7 +136,7 @@ func (a *app) httpOptions() server.Options {
 }
 
 func (a *app) pools() wire.Pools {
-	return wire.Pools{DB: a.db, Redis: a.redis, Store: a.store, Queue: a.queue, Logger: a.log, Metrics: a.metrics}
+	return wire.Pools{DB: a.db, Redis: a.redis, Store: a.store, Queue: a.queue, Logger: a.log, Metrics: a.metrics, Replicas: a.replicas}
 }
 
 func (a *app) settings() wire.Settings {

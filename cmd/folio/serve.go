@@ -14,6 +14,7 @@ import (
 	"github.com/foliohq/folio/internal/postgres"
 	"github.com/foliohq/folio/internal/postgres/eventstore"
 	"github.com/foliohq/folio/internal/postgres/listen"
+	"github.com/foliohq/folio/internal/postgres/replicas"
 	"github.com/foliohq/folio/internal/queue"
 	"github.com/foliohq/folio/internal/server"
 	"github.com/foliohq/folio/internal/site"
@@ -154,6 +155,20 @@ func (a *app) newWorker() (*worker.Worker, error) {
 // serveHTTP serves until ctx is cancelled (a signal), then stops accepting
 // and drains in-flight requests for up to the shutdown timeout.
 func (a *app) serveHTTP(ctx context.Context) error {
+	if len(a.cfg.DatabaseReplicaURLs) > 0 {
+		set, err := replicas.Open(ctx, a.db, replicas.Options{
+			URLs:   a.cfg.DatabaseReplicaURLs,
+			Pool:   postgres.Pool{MaxConns: a.cfg.DBMaxConns, StatementTimeout: a.cfg.DBStatementTimeout},
+			MaxLag: a.cfg.DatabaseReplicaMaxLag, Logger: a.log,
+		})
+		if err != nil {
+			return err
+		}
+		defer set.Close()
+		go set.Run(ctx)
+		a.replicas = set
+		a.log.Info("read replicas", "count", set.Len(), "max_lag", a.cfg.DatabaseReplicaMaxLag)
+	}
 	opts := a.httpOptions()
 	var recorder *analytics.Recorder
 	if a.cfg.Analytics {

@@ -80,10 +80,15 @@ type Config struct {
 	// slot before it is shed with 503 and Retry-After.
 	DBMaxConns         int
 	DBStatementTimeout time.Duration
-	RequestTimeout     time.Duration
-	RenderConcurrency  int
-	ExploreConcurrency int
-	ShedWait           time.Duration
+	// Read replicas (streaming standbys) that may answer anonymous
+	// visitors' page reads, and how far behind the primary one may be
+	// before it is taken out of rotation.
+	DatabaseReplicaURLs   []string
+	DatabaseReplicaMaxLag time.Duration
+	RequestTimeout        time.Duration
+	RenderConcurrency     int
+	ExploreConcurrency    int
+	ShedWait              time.Duration
 
 	// DevDemosAddr is where `folio dev` serves the demo portfolio's live
 	// demo apps (loopback); other subcommands ignore it.
@@ -160,12 +165,14 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		AnalyticsRetention: p.days("FOLIO_ANALYTICS_RETENTION", 90),
 		Analytics:          p.boolean("FOLIO_ANALYTICS", true),
 
-		DBMaxConns:         p.count("FOLIO_DB_MAX_CONNS", 20),
-		DBStatementTimeout: p.duration("FOLIO_DB_STATEMENT_TIMEOUT", time.Minute),
-		RequestTimeout:     p.duration("FOLIO_REQUEST_TIMEOUT", 10*time.Second),
-		RenderConcurrency:  p.count("FOLIO_RENDER_CONCURRENCY", 16),
-		ExploreConcurrency: p.count("FOLIO_EXPLORE_CONCURRENCY", 4),
-		ShedWait:           p.duration("FOLIO_SHED_WAIT", 500*time.Millisecond),
+		DBMaxConns:            p.count("FOLIO_DB_MAX_CONNS", 20),
+		DBStatementTimeout:    p.duration("FOLIO_DB_STATEMENT_TIMEOUT", time.Minute),
+		DatabaseReplicaURLs:   p.postgresURLs("FOLIO_DATABASE_REPLICA_URLS"),
+		DatabaseReplicaMaxLag: p.duration("FOLIO_DATABASE_REPLICA_MAX_LAG", 5*time.Second),
+		RequestTimeout:        p.duration("FOLIO_REQUEST_TIMEOUT", 10*time.Second),
+		RenderConcurrency:     p.count("FOLIO_RENDER_CONCURRENCY", 16),
+		ExploreConcurrency:    p.count("FOLIO_EXPLORE_CONCURRENCY", 4),
+		ShedWait:              p.duration("FOLIO_SHED_WAIT", 500*time.Millisecond),
 
 		DevDemosAddr: p.listenAddr("FOLIO_DEV_DEMOS_ADDR", "127.0.0.1:8090"),
 		SMTP:         p.smtp("FOLIO_SMTP_URL", "FOLIO_MAIL_FROM"),
@@ -267,6 +274,23 @@ func (p *parser) postgresURL(name string) string {
 		p.fail(name, "must be a postgres://user:password@host:port/database URL")
 	}
 	return v
+}
+
+// postgresURLs reads a comma-separated list of postgres:// URLs; unset: none.
+func (p *parser) postgresURLs(name string) []string {
+	var out []string
+	for _, v := range strings.Split(p.value(name, ""), ",") {
+		if v = strings.TrimSpace(v); v == "" {
+			continue
+		}
+		u, err := url.Parse(v)
+		if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") || u.Host == "" || strings.Trim(u.Path, "/") == "" {
+			p.fail(name, "must be comma-separated postgres://user:password@host:port/database URLs")
+			return nil
+		}
+		out = append(out, v)
+	}
+	return out
 }
 
 func (p *parser) redisURL(name string) string {

@@ -37,6 +37,22 @@ func Open(ctx context.Context, dsn string) (*bun.DB, error) { return OpenPool(ct
 // "exec" mode sends parse, bind and execute at once: one round trip. A
 // default_query_exec_mode in the DSN wins.
 func OpenPool(ctx context.Context, dsn string, p Pool) (*bun.DB, error) {
+	db, err := OpenLazy(dsn, p)
+	if err != nil {
+		return nil, err
+	}
+	pingCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := db.PingContext(pingCtx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("postgres: connect: %w", err)
+	}
+	return db, nil
+}
+
+// OpenLazy is OpenPool without the check: it connects on first use, for a
+// server that may be down now and come back later (a read replica).
+func OpenLazy(dsn string, p Pool) (*bun.DB, error) {
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: open: %w", err)
@@ -56,14 +72,7 @@ func OpenPool(ctx context.Context, dsn string, p Pool) (*bun.DB, error) {
 	sqldb.SetMaxOpenConns(p.MaxConns)
 	sqldb.SetMaxIdleConns(p.MaxConns)
 	sqldb.SetConnMaxIdleTime(5 * time.Minute)
-	db := bun.NewDB(sqldb, pgdialect.New())
-	pingCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
-	if err := db.PingContext(pingCtx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("postgres: connect: %w", err)
-	}
-	return db, nil
+	return bun.NewDB(sqldb, pgdialect.New()), nil
 }
 
 // Warm opens up to n connections now and returns them to the pool, where

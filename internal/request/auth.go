@@ -7,6 +7,7 @@ import (
 
 	"github.com/foliohq/folio/internal/auth"
 	"github.com/foliohq/folio/internal/folio"
+	"github.com/foliohq/folio/internal/readpref"
 )
 
 // The cookies and header of a browser session.
@@ -142,4 +143,14 @@ func Viewer(c *fiber.Ctx) *folio.User {
 		return id.User
 	}
 	return nil
+}
+
+// VisitorsReadReplicas lets an anonymous visitor's reads be answered by a
+// read replica (see internal/readpref). A signed-in request, the owner's
+// above all, keeps reading the primary and so sees its own last write.
+func VisitorsReadReplicas(c *fiber.Ctx) error {
+	if Viewer(c) == nil {
+		c.SetUserContext(readpref.Replica(c.UserContext()))
+	}
+	return c.Next()
 }

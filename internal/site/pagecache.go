@@ -17,7 +17,9 @@ const PagesChannel = pagecache.Channel
 // pageGenKey holds the generation seen at the cache check, for the store.
 const pageGenKey = "page_gen"
 
-func (s *Site) pageCache() pagecache.Cache { return pagecache.Cache{R: s.opts.PageCache} }
+func (s *Site) pageCache() pagecache.Cache {
+	return pagecache.Cache{R: s.opts.PageCache, Settle: s.opts.ReplicaSettle}
+}
 
 // redisPage answers an anonymous visitor from the Redis cache, before any
 // handler looks the handle up. A miss leaves the generation it saw for

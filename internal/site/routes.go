@@ -20,7 +20,7 @@ func (s *Site) Routes(r fiber.Router) {
 
 	// Rendition bytes by the media's public key: to anyone while in use on
 	// a page they may open, else to the owner (cookie or bearer) alone.
-	r.Get("/media/:key/:name", public, s.authn.Authenticate, s.serveRendition)
+	r.Get("/media/:key/:name", public, s.authn.Authenticate, request.VisitorsReadReplicas, s.serveRendition)
 
 	// The page script's reports of plays and API-docs opens: 204 always.
 	r.Post("/beacon", s.authn.Authenticate, s.beacon)
@@ -31,7 +31,7 @@ func (s *Site) Routes(r fiber.Router) {
 	// Every page has a deadline; explore searches and page renders (cache
 	// misses, see memoized) have bounded slots, and are shed with 503 when
 	// none frees up soon.
-	pages := r.Group("", request.WithCSP(s.cspStrict), public, shed.Deadline(s.opts.RequestTimeout), request.WithETag, s.authn.Authenticate)
+	pages := r.Group("", request.WithCSP(s.cspStrict), public, shed.Deadline(s.opts.RequestTimeout), request.WithETag, s.authn.Authenticate, request.VisitorsReadReplicas)
 	pages.Get("/", s.homePage)
 	pages.Get("/explore", s.opts.ExploreLimit.Handler, s.explorePage)
 	pages.Get("/sitemap.xml", s.sitemaps.Index)

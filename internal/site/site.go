@@ -66,6 +66,9 @@ type Options struct {
 	// searches (nil: unlimited).
 	RequestTimeout            time.Duration
 	RenderLimit, ExploreLimit *shed.Limiter
+	// ReplicaSettle is how long after a change a read replica may still
+	// show the old data (0: no replicas); pages are not cached within it.
+	ReplicaSettle time.Duration
 }
 
 // Site is Folio's server-rendered surface: the public pages, the

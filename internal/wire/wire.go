@@ -21,6 +21,7 @@ import (
 	"github.com/foliohq/folio/internal/postgres/accountstore"
 	"github.com/foliohq/folio/internal/postgres/directory"
 	"github.com/foliohq/folio/internal/postgres/jobsearch"
+	"github.com/foliohq/folio/internal/postgres/replicas"
 	"github.com/foliohq/folio/internal/project"
 	"github.com/foliohq/folio/internal/purge"
 	"github.com/foliohq/folio/internal/queue"
@@ -40,6 +41,9 @@ type Pools struct {
 	Queue   queue.Enqueuer   // nil: a client on Redis
 	Logger  *slog.Logger     // nil: slog.Default()
 	Metrics *metrics.Metrics // nil: none
+	// Replicas may answer anonymous visitors' page reads; nil or empty:
+	// every read goes to DB.
+	Replicas *replicas.Set
 }
 
 // Settings are the few choices that differ between deployments and tests.
@@ -114,12 +118,26 @@ func HTTPOptions(p Pools, s Settings) server.Options {
 			Transfer: &jobfiles.Transfer{Applications: jobs, Projects: projects},
 		},
 	}
+	if r := p.Replicas; r != nil && r.Len() > 0 {
+		ReadReplicas(&o, r)
+	}
 	if p.Store != nil {
 		uploads := Uploads(p, s)
 		o.API.Uploads = uploads
 		o.API.DocsRequests = &apidocs.Requester{Docs: apiDocs, Store: p.Store, Queue: queueOf(p), Gate: uploads}
 	}
 	return o
+}
+
+// ReadReplicas lets r's replicas answer the site's reads for anonymous
+// visitors. Only the site's: the API and the dashboard serve owners, who
+// must see their own writes, and readpref keeps even the site's signed-in
+// requests on the primary.
+func ReadReplicas(o *server.Options, r *replicas.Set) {
+	o.Site.Users, o.Site.Projects = replicas.NewUsers(o.Site.Users, r), replicas.NewProjects(o.Site.Projects, r)
+	o.Site.Directory, o.Site.Media = replicas.NewDirectory(o.Site.Directory, r), replicas.NewMedia(o.Site.Media, r)
+	o.Site.APIDocs, o.Site.Demos = replicas.NewAPIDocs(o.Site.APIDocs, r), replicas.NewDemos(o.Site.Demos, r)
+	o.Site.ReplicaSettle = r.Settle()
 }
 
 func queueOf(p Pools) queue.Enqueuer {

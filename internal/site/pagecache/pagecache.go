@@ -46,20 +46,30 @@ func handleOf(path string) string {
 	return h
 }
 
-// storePage sets the field when the generation is still gen; the hash
+// storePage sets the field when the generation is still gen and the last
+// invalidation (its "_at", in ms) is at least ARGV[5] ms old; the hash
 // lives TTL from its first page.
 var storePage = redis.NewScript(`
-local g = redis.call('HGET', KEYS[1], '_gen') or ''
+local v = redis.call('HMGET', KEYS[1], '_gen', '_at')
+local g = v[1] or ''
 if g ~= ARGV[1] then return 0 end
+local settle = tonumber(ARGV[5])
+if settle > 0 and v[2] then
+  local t = redis.call('TIME')
+  local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  if now - tonumber(v[2]) < settle then return 0 end
+end
 redis.call('HSET', KEYS[1], ARGV[2], ARGV[3])
 redis.call('EXPIRE', KEYS[1], ARGV[4], 'NX')
 return 1`)
 
-// dropPages empties a handle's hash and bumps its generation.
+// dropPages empties a handle's hash, bumps its generation and notes when
+// (Redis's clock, in ms, so that every process measures from the same one).
 var dropPages = redis.NewScript(`
 local g = tonumber(redis.call('HGET', KEYS[1], '_gen') or '0')
+local t = redis.call('TIME')
 redis.call('DEL', KEYS[1])
-redis.call('HSET', KEYS[1], '_gen', g + 1)
+redis.call('HSET', KEYS[1], '_gen', g + 1, '_at', tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000))
 redis.call('EXPIRE', KEYS[1], ARGV[1])
 return g + 1`)
 
@@ -70,7 +80,14 @@ type Page struct {
 }
 
 // Cache is the page cache in one Redis.
-type Cache struct{ R *redis.Client }
+type Cache struct {
+	R *redis.Client
+	// Settle: a page is not stored within this long of its handle's last
+	// invalidation. With read replicas a page rendered just after a change
+	// may have been read from a replica that has not replayed it yet;
+	// cached, it would outlive the change until TTL. 0: no wait.
+	Settle time.Duration
+}
 
 // Get answers the page at path (a canonical path, its first segment the
 // handle) and the handle's generation, which Put of a page rendered after
@@ -102,7 +119,7 @@ func (c Cache) Put(ctx context.Context, handle, path, gen string, ownerID, proje
 	var entry bytes.Buffer
 	entry.WriteString(strconv.FormatInt(ownerID, 10) + " " + strconv.FormatInt(projectID, 10) + "\n")
 	entry.Write(body)
-	if err := storePage.Run(ctx, c.R, []string{pagesKey(handle)}, gen, path, entry.Bytes(), ttlArg()).Err(); err != nil {
+	if err := storePage.Run(ctx, c.R, []string{pagesKey(handle)}, gen, path, entry.Bytes(), ttlArg(), c.Settle.Milliseconds()).Err(); err != nil {
 		return err
 	}
 	// Where Forget finds the owner's pages by user id.
