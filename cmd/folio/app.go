@@ -75,12 +75,21 @@ func openApp(ctx context.Context) (*app, error) {
 		return nil, err
 	}
 	a.metrics.WatchDB(a.db.DB)
-	redisOpts, err := cfg.RedisOptions()
-	if err != nil {
+	// With Sentinel the client asks the sentinels for the master and
+	// follows it through a failover.
+	if failover, err := cfg.RedisFailover(); err != nil {
 		a.Close()
 		return nil, err
+	} else if failover != nil {
+		a.redis = redis.NewFailoverClient(failover)
+	} else {
+		redisOpts, err := cfg.RedisOptions()
+		if err != nil {
+			a.Close()
+			return nil, err
+		}
+		a.redis = redis.NewClient(redisOpts)
 	}
-	a.redis = redis.NewClient(redisOpts)
 	a.queue = asynq.NewClientFromRedisClient(a.redis)
 	a.store, err = storage.New(storage.Options{
 		Endpoint: cfg.S3Endpoint, AccessKey: cfg.S3AccessKey, SecretKey: cfg.S3SecretKey,
@@ -169,6 +178,9 @@ func (a *app) purger() *purge.Purger { return wire.Purger(a.pools()) }
 func (a *app) uploads() *upload.Service { return wire.Uploads(a.pools(), a.settings()) }
 
 func (a *app) asynqRedis() asynq.RedisConnOpt {
+	if failover, _ := a.cfg.RedisFailover(); failover != nil {
+		return queue.FailoverConnOpt(failover)
+	}
 	opts, _ := a.cfg.RedisOptions()
 	return queue.RedisConnOpt(opts)
 }

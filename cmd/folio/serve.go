@@ -118,7 +118,6 @@ func (a *app) newWorker() (*worker.Worker, error) {
 	if err != nil {
 		return nil, errors.New("ffprobe is not on the PATH; it comes with ffmpeg")
 	}
-	redisOpts, _ := a.cfg.RedisOptions()
 	notifyHandlers, err := a.notifyHandlers(context.Background())
 	if err != nil {
 		return nil, err
@@ -126,7 +125,7 @@ func (a *app) newWorker() (*worker.Worker, error) {
 	return worker.New(worker.Options{
 		Notify:          notifyHandlers,
 		Analytics:       &worker.AnalyticsHandlers{Events: eventstore.New(a.db), Retention: a.cfg.AnalyticsRetention, Logger: a.log},
-		Redis:           queue.RedisConnOpt(redisOpts),
+		Redis:           a.asynqRedis(),
 		Logger:          a.log,
 		Concurrency:     a.cfg.WorkerConcurrency,
 		ShutdownTimeout: a.cfg.ShutdownTimeout,

@@ -101,6 +101,18 @@ func (c Config) RedisOptions() (*redis.Options, error) {
 	return redis.ParseURL(c.RedisURL)
 }
 
+// RedisFailover returns the Sentinel options when RedisURL names a master
+// (redis://sentinel-1:26379?master_name=folio&addr=sentinel-2:26379&...),
+// and nil for a plain Redis URL. With Sentinel, clients follow the master
+// through a failover: the user and password in the URL are the
+// sentinels', the query's password and db the master's.
+func (c Config) RedisFailover() (*redis.FailoverOptions, error) {
+	if !isSentinelURL(c.RedisURL) {
+		return nil, nil
+	}
+	return redis.ParseFailoverURL(c.RedisURL)
+}
+
 // IsDev reports whether Folio runs for local development.
 func (c Config) IsDev() bool { return c.Env == "dev" }
 
@@ -298,10 +310,20 @@ func (p *parser) redisURL(name string) string {
 	if v == "" {
 		return ""
 	}
-	if _, err := redis.ParseURL(v); err != nil {
+	if isSentinelURL(v) {
+		if _, err := redis.ParseFailoverURL(v); err != nil {
+			p.fail(name, "names a Sentinel master but is not redis://sentinel:26379?master_name=NAME&addr=sentinel2:26379&password=PW&db=N: %v", err)
+		}
+	} else if _, err := redis.ParseURL(v); err != nil {
 		p.fail(name, "must be a redis:// or rediss:// URL")
 	}
 	return v
+}
+
+// isSentinelURL tells a Sentinel URL (it names the master) from a plain one.
+func isSentinelURL(v string) bool {
+	u, err := url.Parse(v)
+	return err == nil && u.Query().Has("master_name")
 }
 
 // bucketName follows the S3 naming rules MinIO enforces.

@@ -68,6 +68,8 @@ func TestLoadEachVariable(t *testing.T) {
 		{"FOLIO_DATABASE_REPLICA_MAX_LAG", "0s", true},
 		{"FOLIO_REDIS_URL", "rediss://:pw@cache:6380/2", false},
 		{"FOLIO_REDIS_URL", "http://cache", true},
+		{"FOLIO_REDIS_URL", "redis://sentinel-1:26379?master_name=folio&addr=sentinel-2:26379&password=pw&db=2", false},
+		{"FOLIO_REDIS_URL", "redis://sentinel-1:26379?master_name=folio&colour=blue", true},
 		{"FOLIO_S3_ENDPOINT", "minio:9000", false},
 		{"FOLIO_S3_ENDPOINT", "http://minio:9000", true},
 		{"FOLIO_S3_ENDPOINT", "minio", true},

@@ -30,3 +30,20 @@ func RedisConnOpt(opt *redis.Options) asynq.RedisClientOpt {
 		TLSConfig: opt.TLSConfig,
 	}
 }
+
+// FailoverConnOpt is asynq's connection through Redis Sentinel, from the
+// go-redis failover options: asynq's clients and servers follow the
+// master through a failover as the app's own client does.
+func FailoverConnOpt(opt *redis.FailoverOptions) asynq.RedisFailoverClientOpt {
+	return asynq.RedisFailoverClientOpt{
+		MasterName:       opt.MasterName,
+		SentinelAddrs:    opt.SentinelAddrs,
+		SentinelUsername: opt.SentinelUsername,
+		SentinelPassword: opt.SentinelPassword,
+		Username:         opt.Username,
+		Password:         opt.Password,
+		DB:               opt.DB,
+		PoolSize:         opt.PoolSize,
+		TLSConfig:        opt.TLSConfig,
+	}
+}

@@ -269,6 +269,7 @@ func Store(t testing.TB) *storage.Store {
 type PrivateRedis struct {
 	Addr string
 	dir  string
+	args []string // more server arguments (StartRedisReplica's replicaof)
 	cmd  *exec.Cmd
 	t    testing.TB
 }
@@ -296,7 +297,8 @@ func (r *PrivateRedis) Start() {
 		r.t.Fatalf("testenv: redis-server is not installed; %s", startHint)
 	}
 	_, port, _ := net.SplitHostPort(r.Addr)
-	r.cmd = exec.Command(bin, "--bind", "127.0.0.1", "--port", port, "--dir", r.dir, "--save", "", "--appendonly", "no")
+	args := append([]string{"--bind", "127.0.0.1", "--port", port, "--dir", r.dir, "--save", "", "--appendonly", "no"}, r.args...)
+	r.cmd = exec.Command(bin, args...)
 	if err := r.cmd.Start(); err != nil {
 		r.t.Fatal(err)
 	}
