@@ -124,10 +124,10 @@ func TestReadmeRules(t *testing.T) {
 	// Demo rules: a link named so, a bare URL after "Demo:", never the
 	// repository itself.
 	for src, want := range map[string]string{
-		"# T\n\nTag.\n\n[Live demo](https://demo.example.com/)":                 "https://demo.example.com/",
-		"# T\n\nTag.\n\nDemo: https://d.example.com":                            "https://d.example.com",
-		"# T\n\nTag.\n\n[Demo](https://github.com/a/b#demo)":                    "",
-		"# T\n\nTag.\n\n[documentation](https://docs.example.com)":              "",
+		"# T\n\nTag.\n\n[Live demo](https://demo.example.com/)":                "https://demo.example.com/",
+		"# T\n\nTag.\n\nDemo: https://d.example.com":                           "https://d.example.com",
+		"# T\n\nTag.\n\n[Demo](https://github.com/a/b#demo)":                   "",
+		"# T\n\nTag.\n\n[documentation](https://docs.example.com)":             "",
 		"# T\n\nTry it: [here](https://try.example.com) or [there](https://x)": "https://try.example.com",
 	} {
 		if got := parseReadme([]byte(src), "https://github.com/a/b", forgeOf("https://github.com/a/b", "main")).Demo; got != want {
