@@ -20,14 +20,14 @@ import (
 	"github.com/foliohq/folio/internal/ratelimit"
 )
 
-// Quotas per owner: an import clones and reads a repository of up to
-// apidocs.DefaultCloneLimits.Bytes, as costly as an API-docs job.
+// Default quotas per owner: an import clones and reads a repository of up
+// to apidocs.DefaultCloneLimits.Bytes, as costly as an API-docs job.
 var (
-	// PerHour is how many imports an owner may start in an hour.
-	PerHour = ratelimit.Limit{Rate: 10, Period: time.Hour}
-	// MaxActive is how many of an owner's imports may be queued or
+	// DefaultPerHour is how many imports an owner may start in an hour.
+	DefaultPerHour = ratelimit.Limit{Rate: 10, Period: time.Hour}
+	// DefaultMaxActive is how many of an owner's imports may be queued or
 	// running at once.
-	MaxActive = 3
+	DefaultMaxActive = 3
 )
 
 // DefaultTimeout bounds a whole import, clone included.
@@ -35,10 +35,17 @@ const DefaultTimeout = 4 * time.Minute
 
 // TooManyError refuses an import over the hourly limit; RetryAfter says
 // when the next one fits.
-type TooManyError struct{ RetryAfter time.Duration }
+type TooManyError struct {
+	Limit      ratelimit.Limit
+	RetryAfter time.Duration
+}
 
 func (e *TooManyError) Error() string {
-	return fmt.Sprintf("You started %d imports in the last hour; try again in %s.", PerHour.Rate, e.RetryAfter.Round(time.Second))
+	period := "the last " + e.Limit.Period.String()
+	if e.Limit.Period == time.Hour {
+		period = "the last hour"
+	}
+	return fmt.Sprintf("You started %d imports in %s; try again in %s.", e.Limit.Rate, period, e.RetryAfter.Round(time.Second))
 }
 
 // Service runs imports: Start and Import for the API and the dashboard,
@@ -47,7 +54,10 @@ func (e *TooManyError) Error() string {
 type Service struct {
 	Imports Store
 	Queue   queue.Enqueuer
-	Limiter *ratelimit.Limiter // nil: no hourly limit (tests)
+	Limiter *ratelimit.Limiter // nil: no hourly limit
+	// PerHour and MaxActive are the owner's quotas (zero: the defaults).
+	PerHour   ratelimit.Limit
+	MaxActive int
 
 	Projects folio.ProjectService
 	// Docs hands a found OpenAPI document or swag-annotated source to
@@ -63,23 +73,31 @@ type Service struct {
 
 // Start validates repoURL, counts the import against the owner's quotas,
 // records it and queues its job. EINVALID for a URL that is not a plain
-// http(s) URL; *TooManyError over the hourly limit; ETOOMANY when
-// MaxActive imports are still running.
+// http(s) URL; *TooManyError over the hourly limit (PerHour); ETOOMANY
+// when MaxActive imports are still queued or running.
 func (s *Service) Start(ctx context.Context, ownerID int64, repoURL, requestID string) (*Import, error) {
 	repoURL = strings.TrimSpace(repoURL)
 	if err := validateRepoURL(repoURL); err != nil {
 		return nil, err
 	}
 	if s.Limiter != nil {
-		ok, retry, err := s.Limiter.Allow(ctx, "repoimport:owner:"+strconv.FormatInt(ownerID, 10), PerHour)
+		lim := s.PerHour
+		if lim.Rate == 0 {
+			lim = DefaultPerHour
+		}
+		ok, retry, err := s.Limiter.Allow(ctx, "repoimport:owner:"+strconv.FormatInt(ownerID, 10), lim)
 		if err != nil {
 			return nil, fmt.Errorf("repoimport: rate limit: %w", err)
 		}
 		if !ok {
-			return nil, &TooManyError{RetryAfter: retry}
+			return nil, &TooManyError{Limit: lim, RetryAfter: retry}
 		}
 	}
-	imp, err := s.Imports.CreateImport(ctx, ownerID, repoURL, MaxActive)
+	maxActive := s.MaxActive
+	if maxActive == 0 {
+		maxActive = DefaultMaxActive
+	}
+	imp, err := s.Imports.CreateImport(ctx, ownerID, repoURL, maxActive)
 	if err != nil {
 		return nil, err
 	}
