@@ -181,3 +181,50 @@ func TestCodeLink(t *testing.T) {
 		}
 	}
 }
+
+func TestLicenseRules(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "LICENSE"), []byte("All rights reserved. Write to me before you use this.\n"), 0o600)
+	os.WriteFile(filepath.Join(dir, "package.json"), []byte(`{"license": "see LICENSE file", "homepage": "https://github.com/a/b#readme"}`), 0o600)
+	a, err := Analyze(dir, "https://github.com/a/b.git", "main", DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Not a license text, not an SPDX expression, a homepage that is the
+	// repository itself: none is shown.
+	if a.License != "" || a.Homepage != "" {
+		t.Errorf("license %q homepage %q", a.License, a.Homepage)
+	}
+	os.WriteFile(filepath.Join(dir, "package.json"), []byte(`{"license": "(MIT OR Apache-2.0)"}`), 0o600)
+	os.WriteFile(filepath.Join(dir, "COPYING"), mustRead(t, filepath.Join("testdata", "py-lib", "LICENSE")), 0o600)
+	if a, _ := Analyze(dir, "https://github.com/a/b.git", "main", DefaultLimits); a.License != "ISC" {
+		t.Errorf("COPYING with the ISC text: %q", a.License)
+	}
+	os.Remove(filepath.Join(dir, "COPYING"))
+	if a, _ := Analyze(dir, "https://github.com/a/b.git", "main", DefaultLimits); a.License != "(MIT OR Apache-2.0)" {
+		t.Errorf("license from package.json: %q", a.License)
+	}
+}
+
+func mustRead(t *testing.T, p string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// BenchmarkAnalyze reads the Go sample (README, languages, license,
+// manifests, swag annotations), the license scanner compiled already.
+func BenchmarkAnalyze(b *testing.B) {
+	dir := filepath.Join("testdata", "go-service")
+	if _, err := Analyze(dir, "https://github.com/ada/orders-api", "main", DefaultLimits); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := Analyze(dir, "https://github.com/ada/orders-api", "main", DefaultLimits); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
