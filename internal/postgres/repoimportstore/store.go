@@ -20,6 +20,11 @@ import (
 
 const msgImportNotFound = "Import not found."
 
+// keep is how many imports an owner's history holds: a new import drops
+// the oldest finished ones beyond it, so the table stays bounded however
+// long an account lives.
+const keep = 50
+
 // maxNotes and maxNote bound what an import records of its notes.
 const (
 	maxNotes = 10
@@ -72,7 +77,8 @@ func notFound(err error) error {
 
 // CreateImport implements repoimport.Store. The owner's row is locked
 // while the active imports are counted, so that two requests at once
-// cannot both take the last slot.
+// cannot both take the last slot; finished imports beyond the latest
+// keep are deleted.
 func (s *Store) CreateImport(ctx context.Context, ownerID int64, repositoryURL string, maxActive int) (*repoimport.Import, error) {
 	row := &importRow{OwnerID: ownerID, RepositoryURL: repositoryURL, Status: string(repoimport.StatusQueued),
 		Languages: []repoimport.Language{}, Notes: []string{}}
@@ -89,7 +95,13 @@ func (s *Store) CreateImport(ctx context.Context, ownerID int64, repositoryURL s
 		if active >= int64(maxActive) {
 			return folio.Errorf(folio.ETOOMANY, "You have %d imports in progress; wait for one to finish.", active)
 		}
-		_, err = tx.NewInsert().Model(row).ExcludeColumn("id", "finished_at").Returning("*").Exec(ctx)
+		if _, err := tx.NewInsert().Model(row).ExcludeColumn("id", "finished_at").Returning("*").Exec(ctx); err != nil {
+			return err
+		}
+		_, err = tx.NewDelete().Model((*importRow)(nil)).
+			Where("owner_id = ? AND status IN (?, ?)", ownerID, repoimport.StatusDone, repoimport.StatusFailed).
+			Where("id < (SELECT min(id) FROM (SELECT id FROM repository_imports WHERE owner_id = ? ORDER BY id DESC LIMIT ?) AS latest)", ownerID, keep).
+			Exec(ctx)
 		return err
 	})
 	if err != nil {
