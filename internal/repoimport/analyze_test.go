@@ -228,3 +228,25 @@ func BenchmarkAnalyze(b *testing.B) {
 		}
 	}
 }
+
+func TestForgeRules(t *testing.T) {
+	for _, tc := range []struct{ repo, image, link string }{
+		{"https://github.com/o/r.git", "https://raw.githubusercontent.com/o/r/dev/a/b.png", "https://github.com/o/r/blob/dev/docs/x.md"},
+		{"https://gitlab.com/g/sub/r", "https://gitlab.com/g/sub/r/-/raw/dev/a/b.png", "https://gitlab.com/g/sub/r/-/blob/dev/docs/x.md"},
+		{"https://codeberg.org/o/r", "https://codeberg.org/o/r/raw/branch/dev/a/b.png", "https://codeberg.org/o/r/src/branch/dev/docs/x.md"},
+		{"https://bitbucket.org/o/r.git", "https://bitbucket.org/o/r/raw/dev/a/b.png", "https://bitbucket.org/o/r/src/dev/docs/x.md"},
+		{"https://github.com/o/r/tree/x", "", ""}, // not a repository's URL: nothing guessed
+		{"https://git.example.com/o/r", "", ""},
+	} {
+		f := forgeOf(tc.repo, "dev")
+		if got := f.absolute("./a/b.png?raw=true", true); got != tc.image {
+			t.Errorf("%s image: %q, want %q", tc.repo, got, tc.image)
+		}
+		if got := f.absolute("/docs/x.md", false); got != tc.link {
+			t.Errorf("%s link: %q, want %q", tc.repo, got, tc.link)
+		}
+		if got := f.absolute("../../etc/passwd", false); got != "" {
+			t.Errorf("%s: a path out of the repository became %q", tc.repo, got)
+		}
+	}
+}
