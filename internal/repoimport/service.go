@@ -30,6 +30,10 @@ var (
 	DefaultMaxActive = 3
 )
 
+// MaxHistory is how many imports an owner's history keeps (the store
+// drops older finished ones).
+const MaxHistory = 50
+
 // DefaultTimeout bounds a whole import, clone included.
 const DefaultTimeout = 4 * time.Minute
 

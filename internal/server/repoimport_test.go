@@ -213,6 +213,16 @@ func TestRepositoryImportMakesDraftsFromGoTypeScriptAndPython(t *testing.T) {
 	assertProblem(t, a.do(req{method: "GET", path: "/api/v1/repository-imports/99999999", token: ada.token}), 404, "not_found")
 	assertProblem(t, a.do(req{method: "GET", path: fmt.Sprintf("/api/v1/repository-imports/%d", ids["go-service"])}), 401, "unauthorized")
 
+	// The list is the caller's own.
+	var list struct{ Imports []map[string]any }
+	json.Unmarshal(a.expect(req{method: "GET", path: "/api/v1/repository-imports", token: ada.token}, 200).body, &list)
+	if len(list.Imports) != 3 || id(list.Imports[0]) != ids["py-lib"] {
+		t.Errorf("ada's list: %v", list.Imports)
+	}
+	if r := a.expect(req{method: "GET", path: "/api/v1/repository-imports", token: bob.token}, 200); !strings.Contains(string(r.body), `"imports":[]`) {
+		t.Errorf("bob's list: %s", r.body)
+	}
+
 	// A repository that cannot be cloned fails with a reason.
 	failed := a.wait(ada, id(a.start(ada, git+"/missing.git")))
 	if failed["status"] != "failed" || !strings.Contains(fmt.Sprint(failed["error"]), "could not be cloned") || failed["project_id"] != nil {

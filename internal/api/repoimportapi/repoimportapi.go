@@ -73,6 +73,12 @@ func Response(imp *repoimport.Import) ImportResponse {
 	return r
 }
 
+// ListResponse is the caller's latest imports, newest first. Folio keeps
+// an owner's latest 50, so the list needs no pages.
+type ListResponse struct {
+	Imports []ImportResponse `json:"imports"`
+}
+
 type handlers struct {
 	svc    *repoimport.Service
 	intake body.Intake
@@ -82,6 +88,7 @@ type handlers struct {
 // idempotent (Idempotency-Key). Without a service they answer 404.
 func Routes(v1 fiber.Router, signedIn, idempotent fiber.Handler, svc *repoimport.Service, intake body.Intake) {
 	h := &handlers{svc: svc, intake: intake}
+	v1.Get("/repository-imports", signedIn, h.available, h.list)
 	v1.Post("/repository-imports", signedIn, h.available, idempotent, h.create)
 	v1.Get("/repository-imports/:id", signedIn, h.available, h.get)
 }
@@ -120,6 +127,28 @@ func (h *handlers) create(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderLocation, "/api/v1/repository-imports/"+strconv.FormatInt(imp.ID, 10))
 	return c.Status(fiber.StatusAccepted).JSON(Response(imp))
+}
+
+// list lists the caller's imports.
+//
+//	@Summary	Repository imports
+//	@Tags		projects
+//	@Security	BearerAuth
+//	@Produce	json
+//	@Success	200	{object}	ListResponse
+//	@Failure	401	{object}	api.Problem
+//	@Router		/api/v1/repository-imports [get]
+func (h *handlers) list(c *fiber.Ctx) error {
+	imps, err := h.svc.Recent(c.UserContext(), request.User(c).ID, repoimport.MaxHistory)
+	if err != nil {
+		return err
+	}
+	out := ListResponse{Imports: make([]ImportResponse, 0, len(imps))}
+	for _, imp := range imps {
+		out.Imports = append(out.Imports, Response(imp))
+	}
+	c.Set(fiber.HeaderCacheControl, "no-cache")
+	return c.JSON(out)
 }
 
 // get reports an import.

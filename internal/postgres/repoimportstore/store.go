@@ -23,7 +23,7 @@ const msgImportNotFound = "Import not found."
 // keep is how many imports an owner's history holds: a new import drops
 // the oldest finished ones beyond it, so the table stays bounded however
 // long an account lives.
-const keep = 50
+const keep = repoimport.MaxHistory
 
 // maxNotes and maxNote bound what an import records of its notes.
 const (
