@@ -37,6 +37,9 @@ type Options struct {
 	DemoConcurrency int
 	Metrics         *metrics.Metrics  // nil: none
 	Errors          *errtrack.Tracker // nil: failures are only logged
+	// RepoImport makes draft projects from repositories; nil: imports
+	// stay queued.
+	RepoImport *RepoImportHandlers
 }
 
 // Worker processes tasks and runs the periodic scheduler until Shutdown.
@@ -110,6 +113,9 @@ func New(opts Options) (*Worker, error) {
 	}
 	if opts.APIDocs != nil {
 		w.mux.HandleFunc(queue.TypeAPIDocsGenerate, opts.APIDocs.HandleAPIDocsGenerate)
+	}
+	if opts.RepoImport != nil {
+		w.mux.HandleFunc(queue.TypeRepoImport, opts.RepoImport.HandleRepoImport)
 	}
 	if opts.Analytics != nil {
 		w.mux.HandleFunc(queue.TypeAnalyticsMaintain, opts.Analytics.HandleAnalyticsMaintain)

@@ -18,6 +18,7 @@ import (
 	"github.com/foliohq/folio/internal/queue"
 	"github.com/foliohq/folio/internal/server"
 	"github.com/foliohq/folio/internal/site"
+	"github.com/foliohq/folio/internal/wire"
 	"github.com/foliohq/folio/worker"
 )
 
@@ -109,6 +110,13 @@ func (a *app) apiDocsHandlers() *worker.APIDocsHandlers {
 	}
 }
 
+// repoImportHandlers run imports with the same git and clone limits as
+// the API docs' repository sources.
+func (a *app) repoImportHandlers() *worker.RepoImportHandlers {
+	docs := a.apiDocsHandlers()
+	return &worker.RepoImportHandlers{Imports: wire.RepoImports(a.pools(), docs.Git, docs.Clone)}
+}
+
 func (a *app) newWorker() (*worker.Worker, error) {
 	ffmpeg, err := exec.LookPath("ffmpeg")
 	if err != nil {
@@ -136,6 +144,7 @@ func (a *app) newWorker() (*worker.Worker, error) {
 			Interval: a.cfg.DemoCheckInterval, Metrics: a.metrics,
 		},
 		APIDocs:         a.apiDocsHandlers(),
+		RepoImport:      a.repoImportHandlers(),
 		Objects:         &worker.ObjectHandlers{Purger: a.purger()},
 		DemoConcurrency: a.cfg.DemoCheckConcurrency,
 		Media: &worker.MediaHandlers{

@@ -16,6 +16,7 @@ import (
 	"github.com/foliohq/folio/internal/notify"
 	"github.com/foliohq/folio/internal/project"
 	"github.com/foliohq/folio/internal/ratelimit"
+	"github.com/foliohq/folio/internal/repoimport"
 	"github.com/foliohq/folio/internal/request"
 	"github.com/foliohq/folio/internal/request/body"
 	"github.com/foliohq/folio/internal/upload"
@@ -68,6 +69,7 @@ type Options struct {
 	JobSearch    applications.Services // applications, share links, the calendar feed
 	// Notifications are the settings and webhooks; nil: their routes answer 404.
 	Notifications *notify.Service
+	RepoImports   *repoimport.Service // new projects from repositories; nil: 404
 }
 
 // API is Folio's JSON API under /api/v1, and the API's own OpenAPI

@@ -6,6 +6,7 @@ import (
 	"github.com/foliohq/folio/internal/api/accountapi"
 	"github.com/foliohq/folio/internal/api/notifications"
 	"github.com/foliohq/folio/internal/api/preview"
+	"github.com/foliohq/folio/internal/api/repoimportapi"
 	"github.com/foliohq/folio/internal/api/stats"
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/request"
@@ -100,6 +101,7 @@ func (s *API) Routes(r fiber.Router) {
 	v1.Post("/preview", signedIn, preview.Handler(s.intake))
 	v1.Post("/preview", signedIn, preview.Handler(s.intake))
 	notifications.Routes(v1, signedIn, s.opts.Notifications, s.intake)
+	repoimportapi.Routes(v1, signedIn, s.idempotent.Handle, s.opts.RepoImports, s.intake)
 
 	// Unknown API paths answer problem+json rather than falling through to pages.
 	v1.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })

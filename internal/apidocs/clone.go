@@ -182,20 +182,49 @@ func firstLine(s string) string {
 	return fmt.Sprintf("%.200s", s)
 }
 
+// SpecFiles are where a repository's OpenAPI or Swagger document is
+// looked for, in order.
+var SpecFiles = []string{"openapi.json", "openapi.yaml", "openapi.yml", "swagger.json", "swagger.yaml", "swagger.yml",
+	"docs/openapi.json", "docs/openapi.yaml", "docs/swagger.json", "docs/swagger.yaml", "api/openapi.yaml", "api/openapi.json"}
+
+// FindSpec returns the path, relative to dir, of the first of SpecFiles
+// that is a regular file in dir, or "" when none is.
+func FindSpec(dir string) string {
+	for _, name := range SpecFiles {
+		info, err := os.Lstat(filepath.Join(dir, filepath.FromSlash(name)))
+		if err == nil && info.Mode().IsRegular() {
+			return name
+		}
+	}
+	return ""
+}
+
+// ReadSpec reads the spec file name (see FindSpec) of dir, refusing one
+// over MaxSpecBytes.
+func ReadSpec(dir, name string) ([]byte, error) {
+	p := filepath.Join(dir, filepath.FromSlash(name))
+	info, err := os.Lstat(p)
+	if err != nil {
+		return nil, err
+	}
+	if info.Size() > MaxSpecBytes {
+		return nil, bad("%s is larger than %d MB", name, MaxSpecBytes>>20)
+	}
+	return os.ReadFile(p)
+}
+
+// HasAnnotations reports whether Go source in dir carries swag's general
+// annotations (// @title), which FromSource needs.
+func HasAnnotations(dir string) bool {
+	_, err := findGeneralInfo(dir)
+	return err == nil
+}
+
 // FromRepository finds an OpenAPI or Swagger file in a cloned repository,
 // or else generates one from swag annotations.
 func FromRepository(ctx context.Context, dir, workDir string) (*Document, error) {
-	for _, name := range []string{"openapi.json", "openapi.yaml", "openapi.yml", "swagger.json", "swagger.yaml", "swagger.yml",
-		"docs/openapi.json", "docs/openapi.yaml", "docs/swagger.json", "docs/swagger.yaml", "api/openapi.yaml", "api/openapi.json"} {
-		p := filepath.Join(dir, name)
-		info, err := os.Lstat(p)
-		if err != nil || !info.Mode().IsRegular() {
-			continue
-		}
-		if info.Size() > MaxSpecBytes {
-			return nil, bad("%s is larger than %d MB", name, MaxSpecBytes>>20)
-		}
-		data, err := os.ReadFile(p)
+	if name := FindSpec(dir); name != "" {
+		data, err := ReadSpec(dir, name)
 		if err != nil {
 			return nil, err
 		}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer"
@@ -81,6 +82,11 @@ func Render(src string) template.HTML {
 	out, _ := convert(context.Background(), []byte(src))
 	return out
 }
+
+// Parse returns the syntax tree of src under Render's bounds, for code
+// that reads Markdown rather than shows it (a repository's README). The
+// caller bounds src itself: Parse reads it whole, whatever its length.
+func Parse(src []byte) ast.Node { return md.Parser().Parse(text.NewReader(src)) }
 
 // RenderContext is Render for a caller that waits with a deadline: it
 // returns ctx.Err() as soon as ctx ends. goldmark cannot be interrupted,

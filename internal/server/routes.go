@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
 
 	"github.com/foliohq/folio/internal/request"
+	"github.com/foliohq/folio/internal/site/repoimportpages"
 )
 
 // routes is the table of contents of the server: its own routes, then the
@@ -25,5 +26,6 @@ func (s *Server) routes() {
 	if s.jobs != nil {
 		s.jobs.Routes(s.app)
 	}
+	repoimportpages.Mount(s.app, repoimportpages.Options{Imports: s.opts.API.RepoImports, Auth: s.opts.Auth, Logger: s.log})
 	s.site.Routes(s.app)
 }

@@ -22,10 +22,12 @@ import (
 	"github.com/foliohq/folio/internal/postgres/directory"
 	"github.com/foliohq/folio/internal/postgres/jobsearch"
 	"github.com/foliohq/folio/internal/postgres/replicas"
+	"github.com/foliohq/folio/internal/postgres/repoimportstore"
 	"github.com/foliohq/folio/internal/project"
 	"github.com/foliohq/folio/internal/purge"
 	"github.com/foliohq/folio/internal/queue"
 	"github.com/foliohq/folio/internal/ratelimit"
+	"github.com/foliohq/folio/internal/repoimport"
 	"github.com/foliohq/folio/internal/server"
 	"github.com/foliohq/folio/internal/site"
 	jobpages "github.com/foliohq/folio/internal/site/applications"
@@ -71,6 +73,22 @@ func Uploads(p Pools, s Settings) *upload.Service {
 	}
 }
 
+// RepoImports is the repository import workflow. The API's and the
+// site's side (Start, Import) needs only the pools; the worker's (Run)
+// also git and its clone limits, and a store for the API descriptions it
+// hands on.
+func RepoImports(p Pools, git string, clone apidocs.CloneLimits) *repoimport.Service {
+	svc := &repoimport.Service{Imports: repoimportstore.New(p.DB), Queue: queueOf(p), Projects: postgres.NewProjectService(p.DB),
+		Git: git, Clone: clone, Logger: loggerOf(p)}
+	if p.Redis != nil {
+		svc.Limiter = ratelimit.New(p.Redis)
+	}
+	if p.Store != nil {
+		svc.Docs = &apidocs.Requester{Docs: postgres.NewAPIDocsService(p.DB), Store: p.Store, Queue: queueOf(p)}
+	}
+	return svc
+}
+
 // HTTPOptions wires the API's and the site's services to p. The caller
 // sets what belongs to its process: addresses, timeouts, health checks,
 // the queue UI, the demo checker, analytics.
@@ -104,6 +122,7 @@ func HTTPOptions(p Pools, s Settings) server.Options {
 			ProjectDeletes: &project.Service{Purger: Purger(p)},
 			APIDocs:        apiDocs,
 			Demos:          demos,
+			RepoImports:    RepoImports(p, "", apidocs.CloneLimits{}),
 			JobSearch: applications.Services{Applications: jobs, ShareLinks: jobs, Calendar: jobs,
 				Projects: projects},
 		},

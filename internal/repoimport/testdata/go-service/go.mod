@@ -1,0 +1,3 @@
+module github.com/ada/orders-api
+
+go 1.22
