@@ -38,6 +38,7 @@ type mediaAPI struct {
 	*harness
 	store     *storage.Store
 	inspector *asynq.Inspector
+	rdb       *redis.Client
 	base      string
 }
 
@@ -99,7 +100,7 @@ func newMediaAPI(t *testing.T, cfg mediaConfig) *mediaAPI {
 	t.Cleanup(w.Shutdown)
 	inspector := asynq.NewInspector(asynqRedis)
 	t.Cleanup(func() { inspector.Close() })
-	m := &mediaAPI{harness: &harness{t: t, srv: srv, db: db}, store: store, inspector: inspector}
+	m := &mediaAPI{harness: &harness{t: t, srv: srv, db: db}, store: store, inspector: inspector, rdb: rdb}
 	m.base = m.listen()
 	return m
 }

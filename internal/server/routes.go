@@ -1,6 +1,8 @@
 package server
 
 import (
+	"github.com/foliohq/folio/internal/api/archiveapi"
+	"github.com/foliohq/folio/internal/request/body"
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
 
 	"github.com/foliohq/folio/internal/request"
@@ -12,6 +14,10 @@ func (s *Server) routes() {
 	s.app.Get("/healthz", s.healthz)
 	s.app.Get("/readyz", s.readyz)
 
+	// Before the API, whose /api/v1 catch-all answers 404.
+	if s.data != nil {
+		archiveapi.Handlers{Deletion: s.opts.AccountData.Deletion, Intake: s.intake()}.Routes(s.app, s.authn)
+	}
 	s.api.Routes(s.app)
 
 	// The queue UI, read-only, for administrators; it sets inline styles.
@@ -25,5 +31,13 @@ func (s *Server) routes() {
 	if s.jobs != nil {
 		s.jobs.Routes(s.app)
 	}
+	if s.data != nil {
+		s.data.Routes(s.app)
+	}
 	s.site.Routes(s.app)
+}
+
+// intake reads the bodies of the routes mounted here as the API reads its own.
+func (s *Server) intake() body.Intake {
+	return body.Intake{MaxBytes: s.opts.MaxBodyBytes, ReadTimeout: s.opts.ReadTimeout, IdleTimeout: s.opts.BodyIdleTimeout}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/foliohq/folio/internal/account"
+	"github.com/foliohq/folio/internal/accountdelete"
 	"github.com/foliohq/folio/internal/api"
 	"github.com/foliohq/folio/internal/api/applications"
 	"github.com/foliohq/folio/internal/apidocs"
@@ -18,6 +19,7 @@ import (
 	jobfiles "github.com/foliohq/folio/internal/jobsearch"
 	"github.com/foliohq/folio/internal/metrics"
 	"github.com/foliohq/folio/internal/postgres"
+	"github.com/foliohq/folio/internal/postgres/accountdeletion"
 	"github.com/foliohq/folio/internal/postgres/accountstore"
 	"github.com/foliohq/folio/internal/postgres/directory"
 	"github.com/foliohq/folio/internal/postgres/jobsearch"
@@ -28,6 +30,7 @@ import (
 	"github.com/foliohq/folio/internal/server"
 	"github.com/foliohq/folio/internal/site"
 	jobpages "github.com/foliohq/folio/internal/site/applications"
+	"github.com/foliohq/folio/internal/site/pagecache"
 	"github.com/foliohq/folio/internal/storage"
 	"github.com/foliohq/folio/internal/upload"
 )
@@ -114,12 +117,28 @@ func HTTPOptions(p Pools, s Settings) server.Options {
 			Transfer: &jobfiles.Transfer{Applications: jobs, Projects: projects},
 		},
 	}
+	o.AccountData.Deletion = AccountDeletion(p, authn, limiter)
 	if p.Store != nil {
 		uploads := Uploads(p, s)
 		o.API.Uploads = uploads
 		o.API.DocsRequests = &apidocs.Requester{Docs: apiDocs, Store: p.Store, Queue: queueOf(p), Gate: uploads}
 	}
 	return o
+}
+
+// AccountDeletion is the deletion of whole accounts (internal/accountdelete),
+// shared by the owner's own deletion and the administrators'. Without a
+// store the folders are recorded in the ledger for a worker to remove.
+func AccountDeletion(p Pools, authn *auth.Service, limiter *ratelimit.Limiter) *accountdelete.Service {
+	d := &accountdelete.Service{Users: postgres.NewUserService(p.DB), Auth: authn, Rows: accountdeletion.New(p.DB),
+		Limiter: limiter, Logger: loggerOf(p)}
+	if p.Redis != nil {
+		d.Queues, d.Pages = asynq.NewInspectorFromRedisClient(p.Redis), pagecache.Cache{R: p.Redis}
+	}
+	if p.Store != nil {
+		d.Purger = Purger(p)
+	}
+	return d
 }
 
 func queueOf(p Pools) queue.Enqueuer {
