@@ -17,6 +17,7 @@ import (
 	"github.com/foliohq/folio/internal/queue"
 	"github.com/foliohq/folio/internal/server"
 	"github.com/foliohq/folio/internal/site"
+	"github.com/foliohq/folio/internal/wire"
 	"github.com/foliohq/folio/worker"
 )
 
@@ -137,6 +138,7 @@ func (a *app) newWorker() (*worker.Worker, error) {
 		},
 		APIDocs:         a.apiDocsHandlers(),
 		Objects:         &worker.ObjectHandlers{Purger: a.purger()},
+		Archive:         &worker.ArchiveHandlers{Archives: wire.Archives(a.pools(), "folio "+version)},
 		DemoConcurrency: a.cfg.DemoCheckConcurrency,
 		Media: &worker.MediaHandlers{
 			Metrics: a.metrics,

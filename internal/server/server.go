@@ -22,6 +22,7 @@ import (
 	"github.com/foliohq/folio/internal/account"
 	"github.com/foliohq/folio/internal/accountdelete"
 	"github.com/foliohq/folio/internal/api"
+	"github.com/foliohq/folio/internal/archive"
 	"github.com/foliohq/folio/internal/auth"
 	"github.com/foliohq/folio/internal/errtrack"
 	"github.com/foliohq/folio/internal/health"
@@ -74,6 +75,7 @@ type Options struct {
 // AccountData are the services of the owner's own data.
 type AccountData struct {
 	Deletion *accountdelete.Service
+	Archives *archive.Service // nil: no archives (no store)
 }
 
 // Server is Folio's HTTP server.
@@ -149,7 +151,13 @@ func New(opts Options) *Server {
 		DisablePreParseMultipartForm: true,
 	})
 	if opts.AccountData.Deletion != nil && opts.Auth != nil {
-		s.data = archivepages.New(archivepages.Options{Logger: opts.Logger, Auth: opts.Auth, Deletion: opts.AccountData.Deletion})
+		po := archivepages.Options{Logger: opts.Logger, Auth: opts.Auth,
+			Deletion: opts.AccountData.Deletion, Archives: opts.AccountData.Archives,
+			Intake: body.Intake{MaxBytes: opts.MaxBodyBytes, ReadTimeout: opts.ReadTimeout, IdleTimeout: opts.BodyIdleTimeout}}
+		if opts.API.Uploads != nil {
+			po.Gate = opts.API.Uploads
+		}
+		s.data = archivepages.New(po)
 	}
 	s.app.Server().HeaderReceived = s.headerReceived
 	// Order matters: the access log sits outside the panic recovery so that

@@ -15,12 +15,14 @@ import (
 	"github.com/foliohq/folio/internal/api"
 	"github.com/foliohq/folio/internal/api/applications"
 	"github.com/foliohq/folio/internal/apidocs"
+	"github.com/foliohq/folio/internal/archive"
 	"github.com/foliohq/folio/internal/auth"
 	jobfiles "github.com/foliohq/folio/internal/jobsearch"
 	"github.com/foliohq/folio/internal/metrics"
 	"github.com/foliohq/folio/internal/postgres"
 	"github.com/foliohq/folio/internal/postgres/accountdeletion"
 	"github.com/foliohq/folio/internal/postgres/accountstore"
+	"github.com/foliohq/folio/internal/postgres/archivestore"
 	"github.com/foliohq/folio/internal/postgres/directory"
 	"github.com/foliohq/folio/internal/postgres/jobsearch"
 	"github.com/foliohq/folio/internal/project"
@@ -121,6 +123,7 @@ func HTTPOptions(p Pools, s Settings) server.Options {
 	if p.Store != nil {
 		uploads := Uploads(p, s)
 		o.API.Uploads = uploads
+		o.AccountData.Archives = Archives(p, "folio")
 		o.API.DocsRequests = &apidocs.Requester{Docs: apiDocs, Store: p.Store, Queue: queueOf(p), Gate: uploads}
 	}
 	return o
@@ -139,6 +142,17 @@ func AccountDeletion(p Pools, authn *auth.Service, limiter *ratelimit.Limiter) *
 		d.Purger = Purger(p)
 	}
 	return d
+}
+
+// Archives is the account archive workflow (internal/archive), shared by
+// the API, the dashboard and the worker; nil without a store.
+func Archives(p Pools, generator string) *archive.Service {
+	if p.Store == nil {
+		return nil
+	}
+	store := archivestore.New(p.DB)
+	return &archive.Service{Jobs: store, Rows: store, Store: p.Store, Queue: queueOf(p), Purger: Purger(p),
+		Generator: generator, Logger: loggerOf(p)}
 }
 
 func queueOf(p Pools) queue.Enqueuer {

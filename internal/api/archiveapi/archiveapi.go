@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/foliohq/folio/internal/accountdelete"
+	"github.com/foliohq/folio/internal/archive"
 	"github.com/foliohq/folio/internal/request"
 	"github.com/foliohq/folio/internal/request/body"
 )
@@ -16,8 +17,21 @@ import (
 // Handlers serve the routes.
 type Handlers struct {
 	Deletion *accountdelete.Service // nil: no deletion route
-	Intake   body.Intake
+	Archives *archive.Service       // nil: no archive routes
+	// Gate bounds the streamed uploads in progress (the media uploads'
+	// gate: each holds a part buffer); nil: none.
+	Gate   Gate
+	Intake body.Intake
 }
+
+// Gate admits a streamed upload: an *upload.Service.
+type Gate interface {
+	Acquire(ownerID int64) (release func(), err error)
+}
+
+// ImportPath is the route an archive is uploaded to; the server gives its
+// body the archive size limit rather than the JSON one.
+const ImportPath = "/api/v1/me/archive/imports"
 
 // Routes mounts the routes on r, each behind authn (every one needs a
 // signed-in caller, and a cookie caller's CSRF token to change state).
@@ -28,6 +42,14 @@ func (h Handlers) Routes(r fiber.Router, authn *request.Authenticator) {
 	}
 	if h.Deletion != nil {
 		r.Delete("/api/v1/me", route(h.DeleteAccount)...)
+	}
+	if h.Archives != nil {
+		r.Post("/api/v1/me/archive/exports", route(h.RequestExport)...)
+		r.Get("/api/v1/me/archive/exports", route(h.ListExports)...)
+		r.Get("/api/v1/me/archive/exports/:id", route(h.GetExport)...)
+		r.Post(ImportPath, route(h.UploadImport)...)
+		r.Get(ImportPath, route(h.ListImports)...)
+		r.Get(ImportPath+"/:id", route(h.GetImport)...)
 	}
 }
 

@@ -54,5 +54,6 @@ func Media(o *server.Options, db *bun.DB, store *storage.Store, q queue.Enqueuer
 	if o.AccountData.Deletion != nil {
 		o.AccountData.Deletion.Purger = purger
 	}
+	o.AccountData.Archives = wire.Archives(p, "folio test")
 	return purger
 }

@@ -13,9 +13,11 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/foliohq/folio/internal/accountdelete"
+	"github.com/foliohq/folio/internal/archive"
 	"github.com/foliohq/folio/internal/auth"
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/request"
+	"github.com/foliohq/folio/internal/request/body"
 	"github.com/foliohq/folio/web"
 )
 
@@ -24,6 +26,12 @@ type Options struct {
 	Logger   *slog.Logger
 	Auth     *auth.Service
 	Deletion *accountdelete.Service
+	Archives *archive.Service // nil: the page offers deletion alone
+	// Gate bounds the streamed uploads in progress; nil: none.
+	Gate interface {
+		Acquire(ownerID int64) (release func(), err error)
+	}
+	Intake body.Intake
 }
 
 // Pages are the dashboard's account data pages.
@@ -56,6 +64,12 @@ func (p *Pages) Routes(r fiber.Router) {
 	form := func(h fiber.Handler) []fiber.Handler { return page(p.formCSRF, h) }
 	r.Get("/dashboard/account", page(p.accountPage)...)
 	r.Post("/dashboard/account/delete", form(p.deleteAccount)...)
+	if p.opts.Archives != nil {
+		r.Post("/dashboard/account/export", form(p.requestExport)...)
+		r.Get("/dashboard/account/exports/:id/download", page(p.download)...)
+		// Its CSRF token is read from the streamed form (importArchive).
+		r.Post(ImportPath, page(p.importArchive)...)
+	}
 }
 
 // View is what the page shows.
@@ -63,6 +77,14 @@ type View struct {
 	web.Page
 	CSRF   string
 	Handle string
+	// Archives says whether archives are on; Exports and Imports are the
+	// latest of each, newest first.
+	Archives bool
+	Exports  []archive.Export
+	Imports  []archive.Import
+	Notice   string
+	// ArchiveError says why an export or import request was refused.
+	ArchiveError string
 	// DeleteError says why a deletion form was refused.
 	DeleteError string
 }
@@ -79,7 +101,17 @@ func (p *Pages) view(c *fiber.Ctx, title string) View {
 }
 
 func (p *Pages) accountPage(c *fiber.Ctx) error {
-	return p.render(c, fiber.StatusOK, "account_data", p.view(c, "Your data"))
+	v, err := p.withArchives(c, p.view(c, "Your data"))
+	if err != nil {
+		return err
+	}
+	switch c.Query("done") {
+	case "export":
+		v.Notice = "Your archive is being built; reload this page in a minute to download it."
+	case "import":
+		v.Notice = "Your archive was received; it is being verified and imported."
+	}
+	return p.render(c, fiber.StatusOK, "account_data", v)
 }
 
 // deleteAccount deletes the account once the form names its handle and
