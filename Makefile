@@ -5,7 +5,7 @@ GO ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: dev test stack stack-down build docs docs-check lint bench bench-upload bench-process bench-demo bench-pages bench-analytics bench-csv bench-scale
+.PHONY: dev test stack stack-down build docs docs-check lint bench bench-upload bench-process bench-demo bench-pages bench-analytics bench-csv bench-scale bench-archive
 
 ## dev: start the local stack, migrate, seed demo data and run Folio on :8080
 dev: build
@@ -29,7 +29,7 @@ stack-down:
 	@deploy/stack.sh down
 
 ## bench: upload throughput and memory, and processing overhead (minutes)
-bench: bench-upload bench-process bench-demo bench-pages bench-analytics bench-csv bench-scale
+bench: bench-upload bench-process bench-demo bench-pages bench-analytics bench-csv bench-scale bench-archive
 bench-upload: build
 	deploy/with-stack.sh $(GO) run ./bench/upload -folio bin/folio -sizes 256,1024
 bench-process:
@@ -46,6 +46,11 @@ bench-analytics:
 # Fails when importing 10,000 CSV rows through the API takes over 5 s.
 bench-csv:
 	deploy/with-stack.sh $(GO) run ./bench/csvimport -rows 10000 -runs 5 -max 5s
+
+# Exports a 2 GiB account as the worker does (about 3 minutes here) and
+# fails when the process's peak RSS during the export passes 128 MiB.
+bench-archive:
+	deploy/with-stack.sh $(GO) run ./bench/archive -gib 2 -max-rss-mib 128
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o bin/folio ./cmd/folio
