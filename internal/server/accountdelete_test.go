@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -32,6 +33,7 @@ func (m *mediaAPI) accountFootprint(acct account) (projectID int64, mediaIDs []i
 	if got := m.waitFor(acct.token, mid); got["status"] != "ready" {
 		m.t.Fatalf("screenshot %v", got)
 	}
+	avatar := m.uploadAvatar(acct)
 	if r := m.postDocs(acct.token, p.ID, "application/yaml", testdataFile(m.t, "specs/petstore-v2.yaml")); r.status != 202 {
 		m.t.Fatalf("API docs: %d %s", r.status, r.body)
 	}
@@ -42,6 +44,7 @@ func (m *mediaAPI) accountFootprint(acct account) (projectID int64, mediaIDs []i
 	m.expect(req{method: "POST", path: fmt.Sprintf("/api/v1/applications/%d/share-links", app.ID), token: acct.token,
 		body: map[string]any{"label": "for Initech"}}, 201)
 	m.expect(req{method: "POST", path: "/api/v1/tokens", token: acct.token, body: map[string]string{"name": "ci"}}, 201)
+	m.exportArchive(acct)
 	for _, q := range []string{
 		`INSERT INTO analytics_events (occurred_at, owner_id, project_id, kind, visitor_id) VALUES (now(), ?, ?, 'view', 42)`,
 		`INSERT INTO analytics_daily (owner_id, day, project_id, kind, events, visitors) VALUES (?, current_date, ?, 'view', 1, 1)`,
@@ -65,7 +68,26 @@ func (m *mediaAPI) accountFootprint(acct account) (projectID int64, mediaIDs []i
 	if _, err := client.Enqueue(check); err != nil {
 		m.t.Fatal(err)
 	}
-	return p.ID, []int64{mid}
+	return p.ID, []int64{mid, avatar}
+}
+
+// uploadAvatar gives acct a ready portrait and returns its media id.
+func (m *mediaAPI) uploadAvatar(acct account) int64 {
+	m.t.Helper()
+	f, err := os.Open(testenv.Image(m.t, 64, 64, ".png"))
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	defer f.Close()
+	r := m.upload(acct.token, "/api/v1/me/avatar", f, "image/png", false)
+	if r.status != 201 {
+		m.t.Fatalf("avatar: %d %s", r.status, r.body)
+	}
+	mid := id(r.json(m.t))
+	if got := m.waitFor(acct.token, mid); got["status"] != "ready" {
+		m.t.Fatalf("avatar %v", got)
+	}
+	return mid
 }
 
 // leftovers lists every row of every table in the public schema that
@@ -101,9 +123,9 @@ func (m *mediaAPI) leftovers(acct account, projectID int64, mediaIDs []int64) []
 	for _, c := range cols {
 		ids := []int64{acct.id}
 		switch {
-		case c.Column == "project_id" || c.Table == "projects":
+		case c.Column == "project_id" || (c.Table == "projects" && c.Column == "id"):
 			ids = []int64{projectID}
-		case strings.Contains(c.Column, "media") || c.Table == "media":
+		case strings.Contains(c.Column, "media") || (c.Table == "media" && c.Column == "id"):
 			ids = mediaIDs
 		}
 		var n int
@@ -161,11 +183,12 @@ func TestAccountDeletionLeavesNothingBehind(t *testing.T) {
 	bobProject, bobMedia := m.accountFootprint(bob)
 	var adaFolders []string
 	if err := m.db.NewRaw(`SELECT DISTINCT split_part(original_key, '/', 1) || '/' || split_part(original_key, '/', 2) || '/' FROM media WHERE owner_id = ?
-		UNION SELECT 'apidocs/' || a.key || '/' FROM apidocs a JOIN projects p ON p.id = a.project_id WHERE p.owner_id = ?`, ada.id, ada.id).Scan(ctx, &adaFolders); err != nil {
+		UNION SELECT 'apidocs/' || a.key || '/' FROM apidocs a JOIN projects p ON p.id = a.project_id WHERE p.owner_id = ?
+		UNION SELECT 'archives/' || key || '/' FROM archive_exports WHERE owner_id = ?`, ada.id, ada.id, ada.id).Scan(ctx, &adaFolders); err != nil {
 		t.Fatal(err)
 	}
-	if len(adaFolders) != 2 {
-		t.Fatalf("ada's folders %v, want her screenshot's and her API docs'", adaFolders)
+	if len(adaFolders) != 4 {
+		t.Fatalf("ada's folders %v, want her screenshot's, avatar's, API docs' and archive's", adaFolders)
 	}
 	var bobKeys []string
 	for _, k := range m.keys("") {

@@ -7,7 +7,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -154,6 +156,7 @@ func TestArchiveRoundTripBetweenTwoInstances(t *testing.T) {
 		t.Fatalf("API docs: %d %s", r.status, r.body)
 	}
 	srcDocs := src.waitDocs(ada.token, orders.ID)
+	src.uploadAvatar(ada)
 	src.expect(req{method: "PUT", path: "/api/v1/me/featured", token: ada.token, body: map[string]any{"project_ids": []int64{feeds.ID, orders.ID}}}, 200)
 	srcMedia := src.waitMediaReady(ada)
 	app := src.createApplication(ada, map[string]any{"company": "Initech", "role": "Backend"})
@@ -171,7 +174,7 @@ func TestArchiveRoundTripBetweenTwoInstances(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the export does not verify: %v", err)
 	}
-	if len(v.Manifest.Entries) != 4 || len(v.Document.Projects) != 3 || len(v.Document.Applications) != 1 ||
+	if len(v.Manifest.Entries) != 5 || v.Document.Profile.Avatar == nil || len(v.Document.Projects) != 3 || len(v.Document.Applications) != 1 ||
 		len(v.Document.Applications[0].ShareLinks) != 1 || !slices.Equal(v.Document.Featured, []int64{feeds.ID, orders.ID}) {
 		t.Errorf("archive manifest %+v, document %+v", v.Manifest.Entries, v.Document)
 	}
@@ -212,8 +215,12 @@ func TestArchiveRoundTripBetweenTwoInstances(t *testing.T) {
 			t.Errorf("imported project %+v, want %+v", g, w)
 		}
 	}
-	if dstMedia := dst.waitMediaReady(zoe); !slices.Equal(dstMedia, srcMedia) {
+	if dstMedia := dst.waitMediaReady(zoe); !slices.Equal(dstMedia, srcMedia) || len(dstMedia) != 3 {
 		t.Errorf("imported media %v, want %v", dstMedia, srcMedia)
+	}
+	var avatar string
+	if err := dst.db.NewRaw(`SELECT m.status FROM users u JOIN media m ON m.id = u.avatar_media_id WHERE u.id = ?`, zoe.id).Scan(ctx, &avatar); err != nil || avatar != "ready" {
+		t.Errorf("imported profile's portrait: %q, %v", avatar, err)
 	}
 	var dstOrders int64
 	for _, p := range got {
@@ -281,4 +288,91 @@ func TestArchiveRoundTripBetweenTwoInstances(t *testing.T) {
 		t.Fatal(err)
 	}
 	assertProblem(t, dst.do(req{method: "GET", path: fmt.Sprintf("/api/v1/me/archive/imports/%d", importID), token: fresh.token}), 404, "not_found")
+}
+
+// importForm posts the dashboard's import form: fields in order, the
+// archive last.
+func (m *mediaAPI) importForm(acct account, csrf string, zipBytes []byte) response {
+	m.t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	if csrf != "" {
+		mw.WriteField("_csrf", csrf)
+	}
+	fw, _ := mw.CreateFormFile("archive", "folio-archive.zip")
+	fw.Write(zipBytes)
+	mw.Close()
+	return m.do(req{method: "POST", path: "/dashboard/account/import", body: body.Bytes(), headers: map[string]string{
+		"Cookie": "folio_session=" + acct.token, "Content-Type": mw.FormDataContentType()}})
+}
+
+func TestDashboardExportsDownloadsAndImportsArchives(t *testing.T) {
+	t.Parallel()
+	m := newMediaAPI(t, mediaConfig{})
+	ctx := context.Background()
+	ada, bob := m.signUp("ada-lovelace"), m.signUp("bob-kowalski")
+	m.createProject(ada, map[string]any{"title": "Orders API", "visibility": "public"})
+	csrf := csrfOf(t, ada)
+
+	if r := m.form(ada, "/dashboard/account/export", url.Values{}); r.status != 403 {
+		t.Fatalf("export without the CSRF token: %d", r.status)
+	}
+	r := m.form(ada, "/dashboard/account/export", url.Values{"_csrf": {csrf}})
+	if r.status != 303 || r.header.Get("Location") != "/dashboard/account?done=export" {
+		t.Fatalf("export form: %d %q", r.status, r.header.Get("Location"))
+	}
+	var exportID int64
+	if err := m.db.NewRaw(`SELECT id FROM archive_exports WHERE owner_id = ?`, ada.id).Scan(ctx, &exportID); err != nil {
+		t.Fatal(err)
+	}
+	m.poll(ada.token, fmt.Sprintf("/api/v1/me/archive/exports/%d", exportID), finished)
+	page := m.page(ada, "/dashboard/account")
+	download := fmt.Sprintf("/dashboard/account/exports/%d/download", exportID)
+	if page.status != 200 || !strings.Contains(string(page.body), download) {
+		t.Fatalf("account page without the download link: %d %s", page.status, page.body)
+	}
+	r = m.page(ada, download)
+	if r.status != 303 || !strings.HasPrefix(r.header.Get("Location"), "http://") {
+		t.Fatalf("download: %d %q", r.status, r.header.Get("Location"))
+	}
+	resp, err := http.Get(r.header.Get("Location"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	zipBytes, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !bytes.HasPrefix(zipBytes, []byte("PK")) {
+		t.Fatalf("presigned download: %d, %d bytes", resp.StatusCode, len(zipBytes))
+	}
+	// Another owner's export is not found, nor is an unknown one.
+	if r := m.page(bob, download); r.status != 404 {
+		t.Errorf("bob downloads ada's export: %d", r.status)
+	}
+
+	// Import through the form: refused without the session's token
+	// before the file is stored, accepted with it.
+	keys := m.keys("archives/")
+	if r := m.importForm(bob, csrf, zipBytes); r.status != 403 {
+		t.Errorf("import with another session's token: %d", r.status)
+	}
+	if r := m.importForm(bob, "", zipBytes); r.status != 403 {
+		t.Errorf("import without a token: %d", r.status)
+	}
+	if got := m.keys("archives/"); !slices.Equal(got, keys) {
+		t.Errorf("a refused form stored %v", got)
+	}
+	r = m.importForm(bob, csrfOf(t, bob), zipBytes)
+	if r.status != 303 || r.header.Get("Location") != "/dashboard/account?done=import" {
+		t.Fatalf("import form: %d %q %s", r.status, r.header.Get("Location"), r.body)
+	}
+	deadline := time.Now().Add(time.Minute)
+	for len(m.projects(bob)) != 1 {
+		if time.Now().After(deadline) {
+			t.Fatal("the imported project never appeared")
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if page := m.page(bob, "/dashboard/account"); !strings.Contains(string(page.body), "done") {
+		t.Errorf("bob's page does not list the import: %s", page.body)
+	}
 }

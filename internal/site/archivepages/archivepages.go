@@ -117,12 +117,15 @@ func (p *Pages) accountPage(c *fiber.Ctx) error {
 // deleteAccount deletes the account once the form names its handle and
 // carries the current password; the browser is signed out.
 func (p *Pages) deleteAccount(c *fiber.Ctx) error {
-	v := p.view(c, "Your data")
+	v, err := p.withArchives(c, p.view(c, "Your data"))
+	if err != nil {
+		return err
+	}
 	if c.FormValue("confirm") != v.Handle {
 		v.DeleteError = fmt.Sprintf("Type your handle, %s, to confirm.", v.Handle)
 		return p.render(c, fiber.StatusUnprocessableEntity, "account_data", v)
 	}
-	err := p.opts.Deletion.DeleteOwn(c.UserContext(), request.User(c).ID, c.FormValue("password"))
+	err = p.opts.Deletion.DeleteOwn(c.UserContext(), request.User(c).ID, c.FormValue("password"))
 	switch folio.ErrorCode(err) {
 	case "":
 	case folio.EINVALID:
