@@ -154,8 +154,8 @@ func (s *Service) Delete(ctx context.Context, userID int64) error {
 	return nil
 }
 
-// maxTasksPerList bounds the scan of one queue's state: asynq pages of
-// listPage, at most this many pages.
+// listPage and listPages bound the scan of one queue's state: asynq
+// pages of listPage tasks, at most listPages of them.
 const (
 	listPage  = 500
 	listPages = 200

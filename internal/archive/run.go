@@ -147,7 +147,7 @@ func (s *Service) ReceiveImport(ctx context.Context, ownerID int64, body io.Read
 	}
 	im, err := s.Jobs.CreateImport(ctx, ownerID, key)
 	if err == nil {
-		var task, terr = queue.NewArchiveImportTask(im.ID, ownerID, key, queue.RequestID(ctx))
+		task, terr := queue.NewArchiveImportTask(im.ID, ownerID, key, queue.RequestID(ctx))
 		if terr == nil {
 			terr = queue.Enqueue(s.Queue, task)
 		}

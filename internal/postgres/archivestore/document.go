@@ -24,7 +24,7 @@ func New(db *bun.DB) *Store { return &Store{db: db} }
 
 var _ archive.Rows = (*Store)(nil)
 
-// StoredMedia is a media row with where its original is kept.
+// storedMedia is a media row with where its original is kept.
 type storedMedia struct {
 	archive.Media
 	ProjectID   sql.NullInt64
@@ -47,10 +47,11 @@ func (s *Store) Document(ctx context.Context, ownerID int64) (*archive.Document,
 		} else if err != nil {
 			return fmt.Errorf("read profile: %w", err)
 		}
-		var ranks []struct {
+		type ranked struct {
 			ID   int64
 			Rank sql.NullInt64
 		}
+		var ranks []ranked
 		rows, err := tx.QueryContext(ctx, `SELECT id, slug, title, tagline, description, pitch_problem, pitch_approach, pitch_result,
 			array_to_json(tech_tags)::text, demo_url, repository_url, visibility, created_at, featured_rank FROM projects WHERE owner_id = ? ORDER BY id`, ownerID)
 		if err != nil {
@@ -67,10 +68,7 @@ func (s *Store) Document(ctx context.Context, ownerID int64) (*archive.Document,
 			}
 			pr.TechTags = jsonStrings(tags)
 			doc.Projects = append(doc.Projects, pr)
-			ranks = append(ranks, struct {
-				ID   int64
-				Rank sql.NullInt64
-			}{pr.ID, rank})
+			ranks = append(ranks, ranked{pr.ID, rank})
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
