@@ -11,14 +11,18 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/foliohq/folio/internal/account"
+	"github.com/foliohq/folio/internal/accountdelete"
 	"github.com/foliohq/folio/internal/api"
 	"github.com/foliohq/folio/internal/api/applications"
 	"github.com/foliohq/folio/internal/apidocs"
+	"github.com/foliohq/folio/internal/archive"
 	"github.com/foliohq/folio/internal/auth"
 	jobfiles "github.com/foliohq/folio/internal/jobsearch"
 	"github.com/foliohq/folio/internal/metrics"
 	"github.com/foliohq/folio/internal/postgres"
+	"github.com/foliohq/folio/internal/postgres/accountdeletion"
 	"github.com/foliohq/folio/internal/postgres/accountstore"
+	"github.com/foliohq/folio/internal/postgres/archivestore"
 	"github.com/foliohq/folio/internal/postgres/directory"
 	"github.com/foliohq/folio/internal/postgres/jobsearch"
 	"github.com/foliohq/folio/internal/postgres/replicas"
@@ -31,6 +35,7 @@ import (
 	"github.com/foliohq/folio/internal/server"
 	"github.com/foliohq/folio/internal/site"
 	jobpages "github.com/foliohq/folio/internal/site/applications"
+	"github.com/foliohq/folio/internal/site/pagecache"
 	"github.com/foliohq/folio/internal/storage"
 	"github.com/foliohq/folio/internal/upload"
 )
@@ -140,9 +145,11 @@ func HTTPOptions(p Pools, s Settings) server.Options {
 	if r := p.Replicas; r != nil && r.Len() > 0 {
 		ReadReplicas(&o, r)
 	}
+	o.AccountData.Deletion = AccountDeletion(p, authn, limiter)
 	if p.Store != nil {
 		uploads := Uploads(p, s)
 		o.API.Uploads = uploads
+		o.AccountData.Archives = Archives(p, "folio")
 		o.API.DocsRequests = &apidocs.Requester{Docs: apiDocs, Store: p.Store, Queue: queueOf(p), Gate: uploads}
 	}
 	return o
@@ -157,6 +164,32 @@ func ReadReplicas(o *server.Options, r *replicas.Set) {
 	o.Site.Directory, o.Site.Media = replicas.NewDirectory(o.Site.Directory, r), replicas.NewMedia(o.Site.Media, r)
 	o.Site.APIDocs, o.Site.Demos = replicas.NewAPIDocs(o.Site.APIDocs, r), replicas.NewDemos(o.Site.Demos, r)
 	o.Site.ReplicaSettle = r.Settle()
+}
+
+// AccountDeletion is the deletion of whole accounts (internal/accountdelete),
+// shared by the owner's own deletion and the administrators'. Without a
+// store the folders are recorded in the ledger for a worker to remove.
+func AccountDeletion(p Pools, authn *auth.Service, limiter *ratelimit.Limiter) *accountdelete.Service {
+	d := &accountdelete.Service{Users: postgres.NewUserService(p.DB), Auth: authn, Rows: accountdeletion.New(p.DB),
+		Limiter: limiter, Logger: loggerOf(p)}
+	if p.Redis != nil {
+		d.Queues, d.Pages = asynq.NewInspectorFromRedisClient(p.Redis), pagecache.Cache{R: p.Redis}
+	}
+	if p.Store != nil {
+		d.Purger = Purger(p)
+	}
+	return d
+}
+
+// Archives is the account archive workflow (internal/archive), shared by
+// the API, the dashboard and the worker; nil without a store.
+func Archives(p Pools, generator string) *archive.Service {
+	if p.Store == nil {
+		return nil
+	}
+	store := archivestore.New(p.DB)
+	return &archive.Service{Jobs: store, Rows: store, Store: p.Store, Queue: queueOf(p), Purger: Purger(p),
+		Generator: generator, Logger: loggerOf(p)}
 }
 
 func queueOf(p Pools) queue.Enqueuer {
