@@ -56,6 +56,9 @@ type Service struct {
 	// account has already: its owner is told, by mail, since the answer
 	// to the sign-up cannot say so.
 	Taken func(ctx context.Context, email string) error
+	// SecondFactor, when set, holds back the session of a login whose
+	// account has two-factor authentication on (internal/mfa).
+	SecondFactor SecondFactor
 
 	// dummyHash is compared against when the email is unknown, so that an
 	// unknown email costs the same time as a wrong password.
@@ -142,7 +145,9 @@ func conflictOn(err error, field string) bool {
 var errBadCredentials = &folio.Error{Code: folio.EUNAUTHORIZED, Message: "The email or password is incorrect."}
 
 // Login checks the password and opens a session. It returns the session
-// token (to hand to the client once) and the session.
+// token (to hand to the client once) and the session. When the account
+// needs a second factor it opens none and returns the user with a
+// *SecondFactorRequired error, which names the pending login.
 func (s *Service) Login(ctx context.Context, email, password string) (string, *folio.Session, *folio.User, error) {
 	u, err := s.Users.UserByEmail(ctx, folio.NormalizeEmail(email))
 	if folio.ErrorCode(err) == folio.ENOTFOUND {
@@ -158,17 +163,35 @@ func (s *Service) Login(ctx context.Context, email, password string) (string, *f
 		}
 		return "", nil, nil, err
 	}
+	if s.SecondFactor != nil {
+		pending, err := s.SecondFactor.BeginSecondFactor(ctx, u.ID)
+		if err != nil {
+			return "", nil, nil, err
+		} else if pending != nil {
+			return "", nil, u, pending
+		}
+	}
+	token, sess, err := s.OpenSession(ctx, u.ID)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	return token, sess, u, nil
+}
+
+// OpenSession starts a session of userID, whose owner has just proved who
+// they are, and returns its token (to hand to the client once).
+func (s *Service) OpenSession(ctx context.Context, userID int64) (string, *folio.Session, error) {
 	token := newToken(sessionPrefix)
 	sess := &folio.Session{
 		TokenHash: HashToken(token),
-		UserID:    u.ID,
+		UserID:    userID,
 		CSRFToken: newToken(""),
 		ExpiresAt: time.Now().Add(SessionIdleTTL),
 	}
 	if err := s.Credentials.CreateSession(ctx, sess); err != nil {
-		return "", nil, nil, err
+		return "", nil, err
 	}
-	return token, sess, u, nil
+	return token, sess, nil
 }
 
 // CreateAPIToken makes a personal token for the caller and returns its

@@ -13,6 +13,8 @@ type Session struct {
 	CSRFToken string
 	CreatedAt time.Time
 	ExpiresAt time.Time
+	// AuthenticatedAt is when its owner last proved who they are.
+	AuthenticatedAt time.Time
 }
 
 // APIToken is a personal token for scripts and CI. Only its hash is stored;

@@ -25,6 +25,7 @@ import (
 	"github.com/foliohq/folio/internal/errtrack"
 	"github.com/foliohq/folio/internal/health"
 	"github.com/foliohq/folio/internal/metrics"
+	"github.com/foliohq/folio/internal/mfa"
 	"github.com/foliohq/folio/internal/ratelimit"
 	"github.com/foliohq/folio/internal/request"
 	"github.com/foliohq/folio/internal/request/body"
@@ -54,10 +55,13 @@ type Options struct {
 	// Accounts runs the account email flows for the API and the site;
 	// nil: off. Its BaseURL defaults to BaseURL.
 	Accounts *account.Service
-	Checks   []health.Check
-	Metrics  *metrics.Metrics  // nil: no metrics
-	Errors   *errtrack.Tracker // nil: errors are only logged
-	QueueUI  http.Handler      // asynqmon, served to admins at /admin/queues
+	// MFA runs two-factor authentication and passkeys for the API and the
+	// security pages; nil: off. Its BaseURL defaults to BaseURL.
+	MFA     *mfa.Service
+	Checks  []health.Check
+	Metrics *metrics.Metrics  // nil: no metrics
+	Errors  *errtrack.Tracker // nil: errors are only logged
+	QueueUI http.Handler      // asynqmon, served to admins at /admin/queues
 
 	API  api.Options
 	Site site.Options
@@ -102,6 +106,9 @@ func New(opts Options) *Server {
 	if opts.Accounts != nil && opts.Accounts.BaseURL == nil {
 		opts.Accounts.BaseURL = opts.BaseURL
 	}
+	if opts.MFA != nil && opts.MFA.BaseURL == nil {
+		opts.MFA.BaseURL = opts.BaseURL
+	}
 	so := opts.Site
 	so.Accounts = opts.Accounts
 	so.Logger, so.BaseURL, so.Auth, so.MediaOrigin, so.PublicWindow = opts.Logger, opts.BaseURL, opts.Auth, opts.MediaOrigin, window
@@ -109,7 +116,7 @@ func New(opts Options) *Server {
 	st := site.New(so)
 
 	ao := opts.API
-	ao.Accounts = opts.Accounts
+	ao.Accounts, ao.MFA = opts.Accounts, opts.MFA
 	ao.Logger, ao.BaseURL, ao.Auth, ao.MediaOrigin, ao.PublicWindow = opts.Logger, opts.BaseURL, opts.Auth, opts.MediaOrigin, window
 	ao.Metrics, ao.MaxBodyBytes, ao.ReadTimeout, ao.BodyIdleTimeout = opts.Metrics, opts.MaxBodyBytes, opts.ReadTimeout, opts.BodyIdleTimeout
 	// A change through the API makes this replica's memo of the owner's

@@ -17,10 +17,12 @@ import (
 	"github.com/foliohq/folio/internal/auth"
 	jobfiles "github.com/foliohq/folio/internal/jobsearch"
 	"github.com/foliohq/folio/internal/metrics"
+	"github.com/foliohq/folio/internal/mfa"
 	"github.com/foliohq/folio/internal/postgres"
 	"github.com/foliohq/folio/internal/postgres/accountstore"
 	"github.com/foliohq/folio/internal/postgres/directory"
 	"github.com/foliohq/folio/internal/postgres/jobsearch"
+	"github.com/foliohq/folio/internal/postgres/mfastore"
 	"github.com/foliohq/folio/internal/project"
 	"github.com/foliohq/folio/internal/purge"
 	"github.com/foliohq/folio/internal/queue"
@@ -87,11 +89,17 @@ func HTTPOptions(p Pools, s Settings) server.Options {
 	// server's (server.New sets it).
 	accounts := &account.Service{Users: users, Tokens: accountstore.New(p.DB), Auth: authn, Limiter: limiter}
 	authn.Registered, authn.Taken = accounts.SendVerification, accounts.NoticeSignUpAttempt
+	// Two factors: a login of an account with TOTP on waits for its
+	// second step. The passkeys' relying party is the server's base URL
+	// (server.New sets it); the sealing key is the caller's (MasterKey).
+	twoFactor := &mfa.Service{Store: mfastore.New(p.DB), Users: users, Auth: authn}
+	authn.SecondFactor = twoFactor
 	o := server.Options{
 		Logger:   p.Logger,
 		Metrics:  p.Metrics,
 		Auth:     authn,
 		Accounts: accounts,
+		MFA:      twoFactor,
 		API: api.Options{
 			Users: users, Projects: projects,
 			Idempotency:    postgres.NewIdempotencyService(p.DB),
