@@ -133,6 +133,19 @@ func (s *API) login(c *fiber.Ctx) error {
 	return s.loggedIn(c, &mfa.Login{Token: token, Session: sess, User: u})
 }
 
+// twoFactor are the handlers of internal/api/mfaapi, with the login's limits.
+func (s *API) twoFactor() mfaapi.Handlers {
+	return mfaapi.Handlers{MFA: s.opts.MFA, Intake: s.intake, Limiter: s.opts.Limiter, PerIP: s.opts.Limits.LoginPerIP,
+		Failures: s.opts.Limits.LoginPerAccountIP, LoggedIn: s.loggedIn}
+}
+
+// Reauthenticate confirms the caller's sign-in as
+// POST /api/v1/auth/reauthenticate does, with its limits: the security
+// pages' form shares it.
+func (s *API) Reauthenticate(c *fiber.Ctx, password, code string) error {
+	return s.twoFactor().Reauthenticate(c, password, code)
+}
+
 // loggedIn answers a completed login (password, second factor or
 // passkey): the session's cookies, the device cookie, the token.
 func (s *API) loggedIn(c *fiber.Ctx, l *mfa.Login) error {

@@ -46,8 +46,7 @@ func (s *API) Routes(r fiber.Router) {
 	v1.Post("/auth/verify-email", public, acc.VerifyEmail)
 	v1.Post("/auth/email-change/confirm", public, acc.ConfirmEmailChange)
 
-	mfaapi.Routes(v1, signedIn, mfaapi.Handlers{MFA: s.opts.MFA, Intake: s.intake, Limiter: s.opts.Limiter, PerIP: s.opts.Limits.LoginPerIP,
-		Failures: s.opts.Limits.LoginPerAccountIP, LoggedIn: s.loggedIn, Secure: s.opts.BaseURL.Scheme == "https"})
+	mfaapi.Routes(v1, signedIn, s.twoFactor())
 
 	v1.Get("/portfolios/:handle", public, s.getPortfolio)
 

@@ -6,7 +6,9 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/base32"
 	"encoding/base64"
+	"fmt"
 	"image/png"
 	"strings"
 	"time"
@@ -45,23 +47,42 @@ type Enrolment struct {
 	QRCode string
 }
 
-// BeginTOTP makes a new secret for u and keeps it unconfirmed until
-// ConfirmTOTP. Returns ECONFLICT when TOTP is enabled already.
+// BeginTOTP returns the secret waiting for u's confirmation, or makes one
+// and keeps it unconfirmed until ConfirmTOTP (a reload of the set-up page
+// does not undo a scan). Returns ECONFLICT when TOTP is enabled already.
 func (s *Service) BeginTOTP(ctx context.Context, u *folio.User) (*Enrolment, error) {
 	issuer := s.Issuer
 	if issuer == "" {
 		issuer = "Folio"
 	}
-	key, err := totp.Generate(totp.GenerateOpts{Issuer: issuer, AccountName: u.Email, Period: totpPeriod, Digits: totpDigits, SecretSize: 20})
+	opts := totp.GenerateOpts{Issuer: issuer, AccountName: u.Email, Period: totpPeriod, Digits: totpDigits, SecretSize: 20}
+	waiting, err := s.Store.TOTP(ctx, u.ID)
+	switch {
+	case err == nil && !waiting.EnabledAt.IsZero():
+		return nil, folio.Errorf(folio.ECONFLICT, "Two-factor authentication is on already.")
+	case err == nil:
+		secret, err := s.openSecret(ctx, u.ID, waiting.Sealed)
+		if err != nil {
+			return nil, err
+		}
+		if opts.Secret, err = base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(secret); err != nil {
+			return nil, fmt.Errorf("mfa: waiting secret: %w", err)
+		}
+	case folio.ErrorCode(err) != folio.ENOTFOUND:
+		return nil, err
+	}
+	key, err := totp.Generate(opts)
 	if err != nil {
 		return nil, err
 	}
-	sealed, err := s.sealSecret(ctx, u.ID, key.Secret())
-	if err != nil {
-		return nil, err
-	}
-	if err := s.Store.SaveTOTPEnrolment(ctx, u.ID, sealed); err != nil {
-		return nil, err
+	if opts.Secret == nil {
+		sealed, err := s.sealSecret(ctx, u.ID, key.Secret())
+		if err != nil {
+			return nil, err
+		}
+		if err := s.Store.SaveTOTPEnrolment(ctx, u.ID, sealed); err != nil {
+			return nil, err
+		}
 	}
 	img, err := key.Image(240, 240)
 	if err != nil {

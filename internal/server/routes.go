@@ -25,5 +25,8 @@ func (s *Server) routes() {
 	if s.jobs != nil {
 		s.jobs.Routes(s.app)
 	}
+	if s.security != nil {
+		s.security.Routes(s.app)
+	}
 	s.site.Routes(s.app)
 }

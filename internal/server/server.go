@@ -31,6 +31,7 @@ import (
 	"github.com/foliohq/folio/internal/request/body"
 	"github.com/foliohq/folio/internal/site"
 	"github.com/foliohq/folio/internal/site/applications"
+	"github.com/foliohq/folio/internal/site/securitypages"
 )
 
 // Options configure the HTTP server. The fields above API are shared:
@@ -78,6 +79,8 @@ type Server struct {
 	api  *api.API
 	site *site.Site
 	jobs *applications.Pages // nil: not mounted
+	// security are the sign-in security pages; nil: not mounted.
+	security *securitypages.Pages
 
 	authn                      *request.Authenticator
 	cspStrict, cspInlineStyles string
@@ -143,6 +146,9 @@ func New(opts Options) *Server {
 		// temp files) before any handler or limit runs.
 		DisablePreParseMultipartForm: true,
 	})
+	if opts.MFA != nil && opts.Auth != nil {
+		s.security = securitypages.New(opts.MFA, opts.Auth, s.api.Reauthenticate)
+	}
 	s.app.Server().HeaderReceived = s.headerReceived
 	// Order matters: the access log sits outside the panic recovery so that
 	// a panicking request is still logged and counted, with its 500.

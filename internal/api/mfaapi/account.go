@@ -93,7 +93,7 @@ func (h Handlers) status(c *fiber.Ctx) error {
 // beginTOTP makes a new TOTP secret.
 //
 //	@Summary		Start turning on two-factor authentication
-//	@Description	Makes a TOTP secret (RFC 6238: SHA-1, 6 digits, 30 seconds) to add to an authenticator app, by QR code or by hand. Nothing changes until a code of it is confirmed. Needs a session signed in within the last 10 minutes.
+//	@Description	Returns the secret waiting for a code, or makes a TOTP secret (RFC 6238: SHA-1, 6 digits, 30 seconds) to add to an authenticator app, by QR code or by hand. Nothing changes until a code of it is confirmed. Needs a session signed in within the last 10 minutes.
 //	@Tags			two-factor
 //	@Security		BearerAuth
 //	@Produce		json
@@ -226,12 +226,15 @@ func (h Handlers) reauthenticate(c *fiber.Ctx) error {
 	if err := h.Intake.DecodeJSON(c, &req); err != nil {
 		return err
 	}
-	return h.Reauthenticate(c, req.Password, req.Code)
+	if err := h.Reauthenticate(c, req.Password, req.Code); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
 }
 
 // Reauthenticate confirms the caller's sign-in with its password and
-// code, counting wrong ones against the account's limit; the site's
-// re-authentication form shares it.
+// code, counting wrong ones against the account's limit (ETOOMANY when
+// spent); the site's re-authentication form shares it.
 func (h Handlers) Reauthenticate(c *fiber.Ctx, password, code string) error {
 	id := request.Identity(c)
 	key := failureKey(id.User.ID)
@@ -244,10 +247,7 @@ func (h Handlers) Reauthenticate(c *fiber.Ctx, password, code string) error {
 			return cerr
 		}
 	}
-	if err != nil {
-		return err
-	}
-	return c.SendStatus(fiber.StatusNoContent)
+	return err
 }
 
 // beginPasskeyReauth starts confirming the sign-in with a passkey.

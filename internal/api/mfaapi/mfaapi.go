@@ -41,7 +41,6 @@ type Handlers struct {
 	// LoggedIn answers a completed login as the password login does
 	// (cookies, device, the LoginResponse body).
 	LoggedIn func(c *fiber.Ctx, l *mfa.Login) error
-	Secure   bool
 }
 
 // Routes mounts the handlers on v1; signedIn is the API's RequireAuth.
