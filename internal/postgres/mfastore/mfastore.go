@@ -249,7 +249,7 @@ type passkeyRow struct {
 	UserID       int64      `bun:"user_id"`
 	CredentialID []byte     `bun:"credential_id"`
 	Name         string     `bun:"name"`
-	Data         string     `bun:"data,type:jsonb"`
+	Data         string     `bun:"data"`
 	CreatedAt    time.Time  `bun:"created_at,nullzero,default:now()"`
 	LastUsedAt   *time.Time `bun:"last_used_at"`
 }
@@ -274,14 +274,15 @@ func (s *Store) Passkeys(ctx context.Context, userID int64) ([]*mfa.Passkey, err
 
 // AddPasskey implements mfa.Store.
 func (s *Store) AddPasskey(ctx context.Context, p *mfa.Passkey) error {
-	row := &passkeyRow{UserID: p.UserID, CredentialID: p.CredentialID, Name: p.Name, Data: string(p.Data)}
-	if _, err := s.db.NewInsert().Model(row).Returning("id, created_at").Exec(ctx); err != nil {
-		if isUniqueViolation(err) {
-			return folio.Errorf(folio.ECONFLICT, "This passkey is registered already.")
-		}
+	// data is the record's JSON text, cast: a Go string would be stored
+	// as a JSON string.
+	err := s.db.NewRaw(`INSERT INTO webauthn_credentials (user_id, credential_id, name, data) VALUES (?, ?, ?, ?::jsonb)
+		RETURNING id, created_at`, p.UserID, p.CredentialID, p.Name, string(p.Data)).Scan(ctx, &p.ID, &p.CreatedAt)
+	if isUniqueViolation(err) {
+		return folio.Errorf(folio.ECONFLICT, "This passkey is registered already.")
+	} else if err != nil {
 		return fmt.Errorf("mfastore: add passkey: %w", err)
 	}
-	p.ID, p.CreatedAt = row.ID, row.CreatedAt
 	return nil
 }
 

@@ -1,6 +1,8 @@
 package securitypages
 
 import (
+	"html/template"
+
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/foliohq/folio/internal/folio"
@@ -13,8 +15,11 @@ type securityView struct {
 	Status mfa.Status
 	// RecentSignIn: the sensitive buttons work without a detour.
 	RecentSignIn bool
-	// Enrolment is set on the page that adds the authenticator app.
+	// Enrolment is set on the page that adds the authenticator app; QR
+	// is its QR code, a data: URL made here (html/template refuses data:
+	// URLs of unknown origin).
 	Enrolment *mfa.Enrolment
+	QR        template.URL
 	// Codes are new recovery codes, shown this once.
 	Codes []string
 	// Notice says what just happened; Error what went wrong.
@@ -67,7 +72,7 @@ func (p *Pages) enrol(c *fiber.Ctx, status int, errMsg string) error {
 	if v.Enrolment, err = p.mfa.BeginTOTP(c.UserContext(), request.User(c)); err != nil {
 		return err
 	}
-	v.Error = errMsg
+	v.QR, v.Error = template.URL(v.Enrolment.QRCode), errMsg
 	return p.render(c, status, "security", v)
 }
 
