@@ -14,11 +14,13 @@ import (
 	"github.com/foliohq/folio/internal/api"
 	"github.com/foliohq/folio/internal/api/applications"
 	"github.com/foliohq/folio/internal/apidocs"
+	"github.com/foliohq/folio/internal/audit"
 	"github.com/foliohq/folio/internal/auth"
 	jobfiles "github.com/foliohq/folio/internal/jobsearch"
 	"github.com/foliohq/folio/internal/metrics"
 	"github.com/foliohq/folio/internal/postgres"
 	"github.com/foliohq/folio/internal/postgres/accountstore"
+	"github.com/foliohq/folio/internal/postgres/auditstore"
 	"github.com/foliohq/folio/internal/postgres/directory"
 	"github.com/foliohq/folio/internal/postgres/jobsearch"
 	"github.com/foliohq/folio/internal/project"
@@ -56,6 +58,12 @@ func Purger(p Pools) *purge.Purger {
 	return &purge.Purger{Deletions: postgres.NewObjectDeletionService(p.DB), Store: p.Store, Queue: queueOf(p), Logger: loggerOf(p)}
 }
 
+// AuditLog is the security audit log, which the HTTP services record to
+// and the worker prunes.
+func AuditLog(p Pools) *audit.Log {
+	return &audit.Log{Store: auditstore.New(p.DB), Logger: loggerOf(p)}
+}
+
 // Uploads is the media intake the API and the seed share.
 func Uploads(p Pools, s Settings) *upload.Service {
 	return &upload.Service{
@@ -82,6 +90,8 @@ func HTTPOptions(p Pools, s Settings) server.Options {
 	demos := postgres.NewDemoService(p.DB)
 	jobs := jobsearch.New(p.DB)
 	authn := auth.New(users, postgres.NewCredentialService(p.DB), cost)
+	auditLog := AuditLog(p)
+	authn.Audit = auditLog
 	limiter := ratelimit.New(p.Redis)
 	// A sign-up mails its verification link; the links' base URL is the
 	// server's (server.New sets it).
