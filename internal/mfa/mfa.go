@@ -26,6 +26,7 @@ import (
 
 	"github.com/go-webauthn/webauthn/webauthn"
 
+	"github.com/foliohq/folio/internal/audit"
 	"github.com/foliohq/folio/internal/auth"
 	"github.com/foliohq/folio/internal/folio"
 )
@@ -147,19 +148,6 @@ type Store interface {
 	Secret(ctx context.Context, name string) ([]byte, error)
 }
 
-// Event names for the audit log.
-const (
-	EventTOTPEnabled        = "2fa.enabled"
-	EventTOTPDisabled       = "2fa.disabled"
-	EventRecoveryRegen      = "2fa.recovery_codes_regenerated"
-	EventRecoveryUsed       = "2fa.recovery_code_used"
-	EventSecondFactorFailed = "2fa.failed"
-	EventPasskeyAdded       = "passkey.added"
-	EventPasskeyRenamed     = "passkey.renamed"
-	EventPasskeyRemoved     = "passkey.removed"
-	EventReauthenticated    = "session.reauthenticated"
-)
-
 // Service runs the second factors.
 type Service struct {
 	Store Store
@@ -174,8 +162,9 @@ type Service struct {
 	MasterKey []byte
 	// Issuer names the account in authenticator apps; "" is "Folio".
 	Issuer string
-	// Record, when set, is told each security event of userID.
-	Record func(ctx context.Context, userID int64, event string, detail map[string]string)
+	// Audit records two-factor changes, passkey changes, recovery codes
+	// used and failed second steps; nil records nothing.
+	Audit audit.Recorder
 	// Now is the clock; nil is time.Now (tests move it).
 	Now func() time.Time
 
@@ -191,10 +180,17 @@ func (s *Service) now() time.Time {
 	return time.Now()
 }
 
-func (s *Service) record(ctx context.Context, userID int64, event string, detail map[string]string) {
-	if s.Record != nil {
-		s.Record(ctx, userID, event, detail)
+func (s *Service) record(ctx context.Context, userID int64, kind audit.Kind, detail map[string]string) error {
+	return audit.Record(ctx, s.Audit, audit.Event{UserID: userID, Kind: kind, Detail: detail})
+}
+
+// secondFactorFailed records a wrong second step (a login's or a
+// re-authentication's) as a failed sign-in, then answers refusal.
+func (s *Service) secondFactorFailed(ctx context.Context, userID int64, method string, refusal error) error {
+	if err := s.record(ctx, userID, audit.LoginFailed, map[string]string{"reason": "second_factor", "method": method}); err != nil {
+		return err
 	}
+	return refusal
 }
 
 // sealer returns the AEAD that seals TOTP secrets, made on first use.

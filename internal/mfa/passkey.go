@@ -13,6 +13,7 @@ import (
 	"github.com/go-webauthn/webauthn/protocol"
 	"github.com/go-webauthn/webauthn/webauthn"
 
+	"github.com/foliohq/folio/internal/audit"
 	"github.com/foliohq/folio/internal/auth"
 	"github.com/foliohq/folio/internal/folio"
 )
@@ -183,7 +184,9 @@ func (s *Service) FinishPasskeyRegistration(ctx context.Context, u *folio.User, 
 	if err := s.Store.AddPasskey(ctx, p); err != nil {
 		return nil, err
 	}
-	s.record(ctx, u.ID, EventPasskeyAdded, map[string]string{"passkey": strconv.FormatInt(p.ID, 10), "name": name})
+	if err := s.record(ctx, u.ID, audit.PasskeyAdded, map[string]string{"passkey": strconv.FormatInt(p.ID, 10), "name": name}); err != nil {
+		return nil, err
+	}
 	return p, nil
 }
 
@@ -273,7 +276,7 @@ func (s *Service) FinishPasskeyLogin(ctx context.Context, token string, response
 	}
 	if err != nil || pu == nil {
 		if pu != nil {
-			s.record(ctx, pu.u.ID, EventSecondFactorFailed, map[string]string{"method": MethodPasskey})
+			return nil, s.secondFactorFailed(ctx, pu.u.ID, MethodPasskey, errPasskey)
 		}
 		return nil, errPasskey
 	}
@@ -281,9 +284,9 @@ func (s *Service) FinishPasskeyLogin(ctx context.Context, token string, response
 		return nil, err
 	}
 	if cer.Pending != nil {
-		return s.finishPending(ctx, cer.Pending)
+		return s.finishPending(ctx, cer.Pending, MethodPasskey)
 	}
-	return s.openSession(ctx, pu.u.ID)
+	return s.openSession(ctx, pu.u.ID, MethodPasskey)
 }
 
 // passkeyUsed stores the credential's new sign count; a count that did not
@@ -314,8 +317,7 @@ func (s *Service) RenamePasskey(ctx context.Context, userID, id int64, name stri
 	if err := s.Store.RenamePasskey(ctx, userID, id, name); err != nil {
 		return err
 	}
-	s.record(ctx, userID, EventPasskeyRenamed, map[string]string{"passkey": strconv.FormatInt(id, 10), "name": name})
-	return nil
+	return s.record(ctx, userID, audit.PasskeyRenamed, map[string]string{"passkey": strconv.FormatInt(id, 10), "name": name})
 }
 
 // DeletePasskey removes one of userID's passkeys; ENOTFOUND for another's.
@@ -323,6 +325,5 @@ func (s *Service) DeletePasskey(ctx context.Context, userID, id int64) error {
 	if err := s.Store.DeletePasskey(ctx, userID, id); err != nil {
 		return err
 	}
-	s.record(ctx, userID, EventPasskeyRemoved, map[string]string{"passkey": strconv.FormatInt(id, 10)})
-	return nil
+	return s.record(ctx, userID, audit.PasskeyRemoved, map[string]string{"passkey": strconv.FormatInt(id, 10)})
 }

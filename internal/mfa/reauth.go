@@ -42,8 +42,9 @@ func (s *Service) Reauthenticate(ctx context.Context, id *auth.Identity, passwor
 			if folio.ErrorCode(err) != folio.EUNAUTHORIZED {
 				return err
 			}
-			if rerr := s.UseRecoveryCode(ctx, u.ID, code); rerr != nil {
-				s.record(ctx, u.ID, EventSecondFactorFailed, map[string]string{"method": "reauth"})
+			if rerr := s.UseRecoveryCode(ctx, u.ID, code); folio.ErrorCode(rerr) == folio.EUNAUTHORIZED {
+				return s.secondFactorFailed(ctx, u.ID, "reauthentication", rerr)
+			} else if rerr != nil {
 				return rerr
 			}
 		}
@@ -56,7 +57,6 @@ func (s *Service) markFresh(ctx context.Context, id *auth.Identity) error {
 		return err
 	}
 	id.Session.AuthenticatedAt = s.now()
-	s.record(ctx, id.User.ID, EventReauthenticated, nil)
 	return nil
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/pquerna/otp"
 	"github.com/pquerna/otp/totp"
 
+	"github.com/foliohq/folio/internal/audit"
 	"github.com/foliohq/folio/internal/auth"
 	"github.com/foliohq/folio/internal/folio"
 )
@@ -121,7 +122,9 @@ func (s *Service) ConfirmTOTP(ctx context.Context, userID int64, code string) ([
 	if err := s.Store.EnableTOTP(ctx, userID, step, hashes); err != nil {
 		return nil, err
 	}
-	s.record(ctx, userID, EventTOTPEnabled, nil)
+	if err := s.record(ctx, userID, audit.TwoFactorEnabled, nil); err != nil {
+		return nil, err
+	}
 	return codes, nil
 }
 
@@ -131,8 +134,7 @@ func (s *Service) DisableTOTP(ctx context.Context, userID int64) error {
 	if err := s.Store.DisableTOTP(ctx, userID); err != nil {
 		return err
 	}
-	s.record(ctx, userID, EventTOTPDisabled, nil)
-	return nil
+	return s.record(ctx, userID, audit.TwoFactorOff, nil)
 }
 
 // RegenerateRecoveryCodes replaces the recovery codes (the old ones stop
@@ -148,7 +150,9 @@ func (s *Service) RegenerateRecoveryCodes(ctx context.Context, userID int64) ([]
 	if err := s.Store.ReplaceRecoveryCodes(ctx, userID, hashes); err != nil {
 		return nil, err
 	}
-	s.record(ctx, userID, EventRecoveryRegen, nil)
+	if err := s.record(ctx, userID, audit.RecoveryCodesRenewed, nil); err != nil {
+		return nil, err
+	}
 	return codes, nil
 }
 
@@ -214,8 +218,7 @@ func (s *Service) UseRecoveryCode(ctx context.Context, userID int64, code string
 	if err != nil {
 		return err
 	}
-	s.record(ctx, userID, EventRecoveryUsed, map[string]string{"left": itoa(left)})
-	return nil
+	return s.record(ctx, userID, audit.RecoveryCodeUsed, map[string]string{"left": itoa(left)})
 }
 
 func firstErr(err, otherwise error) error {
@@ -329,31 +332,35 @@ func (s *Service) CompleteWithCode(ctx context.Context, pending, method, code st
 		if _, ferr := s.Store.FailChallenge(ctx, hash, MaxPendingFailures); ferr != nil {
 			return nil, ferr
 		}
-		s.record(ctx, c.UserID, EventSecondFactorFailed, map[string]string{"method": method})
-		return nil, err
+		return nil, s.secondFactorFailed(ctx, c.UserID, method, err)
 	} else if err != nil {
 		return nil, err
 	}
-	return s.finishPending(ctx, hash)
+	return s.finishPending(ctx, hash, method)
 }
 
 // finishPending uses up the pending login and opens the session.
-func (s *Service) finishPending(ctx context.Context, hash []byte) (*Login, error) {
+func (s *Service) finishPending(ctx context.Context, hash []byte, method string) (*Login, error) {
 	c, err := s.Store.TakeChallenge(ctx, hash, KindLogin)
 	if folio.ErrorCode(err) == folio.ENOTFOUND {
 		return nil, errNoPending
 	} else if err != nil {
 		return nil, err
 	}
-	return s.openSession(ctx, c.UserID)
+	return s.openSession(ctx, c.UserID, method)
 }
 
-func (s *Service) openSession(ctx context.Context, userID int64) (*Login, error) {
+// openSession signs userID in by method, unless the account was suspended
+// meanwhile.
+func (s *Service) openSession(ctx context.Context, userID int64, method string) (*Login, error) {
 	u, err := s.Users.UserByID(ctx, userID)
 	if err != nil {
 		return nil, err
 	}
-	token, sess, err := s.Auth.OpenSession(ctx, userID)
+	if err := auth.Active(u); err != nil {
+		return nil, err
+	}
+	token, sess, err := s.Auth.OpenSession(ctx, userID, method)
 	if err != nil {
 		return nil, err
 	}

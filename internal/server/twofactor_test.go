@@ -11,9 +11,11 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"github.com/foliohq/folio/internal/api"
+	"github.com/foliohq/folio/internal/audit"
 	"github.com/foliohq/folio/internal/mfa"
 	"github.com/foliohq/folio/internal/postgres/mfastore"
 	"github.com/foliohq/folio/internal/ratelimit"
+	"github.com/foliohq/folio/internal/wire"
 )
 
 // enableTOTP turns two-factor authentication on for acct with a code of
@@ -238,4 +240,37 @@ func TestPasskeysOfAnotherAccountAreNotFound(t *testing.T) {
 	assertProblem(t, a.do(req{method: "DELETE", path: path, token: bob.token}), 404, "not_found")
 	// A ceremony that was never begun does not sign anyone in.
 	assertProblem(t, a.do(req{method: "POST", path: "/api/v1/auth/passkey/finish", body: map[string]any{"ceremony": "fc_nothing", "credential": map[string]string{}}}), 401, "unauthorized")
+}
+
+func TestTwoFactorEventsAreAudited(t *testing.T) {
+	t.Parallel()
+	a := newAPI(t)
+	ada := a.signUp("ada")
+	secret, codes := a.enableTOTP(ada)
+	a.do(req{method: "POST", path: "/api/v1/auth/login/totp", body: map[string]string{"pending_token": a.pendingLogin(ada), "code": "000000"}})
+	a.expect(req{method: "POST", path: "/api/v1/auth/login/totp", body: map[string]string{"pending_token": a.pendingLogin(ada), "code": codeAt(t, secret, 30*time.Second)}}, 200)
+	a.expect(req{method: "POST", path: "/api/v1/auth/login/recovery", body: map[string]string{"pending_token": a.pendingLogin(ada), "code": codes[0]}}, 200)
+	key := &mfa.Passkey{UserID: ada.id, CredentialID: []byte("ada's credential"), Name: "Key", Data: []byte(`{}`)}
+	if err := mfastore.New(a.db).AddPasskey(context.Background(), key); err != nil {
+		t.Fatal(err)
+	}
+	path := "/api/v1/me/passkeys/" + strconv.FormatInt(key.ID, 10)
+	a.expect(req{method: "PATCH", path: path, token: ada.token, body: map[string]string{"name": "Laptop"}}, 204)
+	a.expect(req{method: "DELETE", path: path, token: ada.token}, 204)
+	a.expect(req{method: "DELETE", path: "/api/v1/me/two-factor/totp", token: ada.token}, 204)
+
+	page, err := wire.AuditLog(wire.Pools{DB: a.db, Logger: quietLogger}).Entries(context.Background(), audit.Query{UserID: ada.id, Limit: audit.MaxPage})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for _, e := range page.Entries {
+		got[string(e.Kind)+" "+e.Detail["method"]+e.Detail["reason"]] = true
+	}
+	for _, want := range []string{"2fa_enabled ", "login_failed totpsecond_factor", "login totp", "login recovery",
+		"recovery_code_used ", "passkey_renamed ", "passkey_removed ", "2fa_disabled "} {
+		if !got[want] {
+			t.Errorf("no %q in the audit log: %v", want, got)
+		}
+	}
 }
