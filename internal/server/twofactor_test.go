@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/pquerna/otp/totp"
 
 	"github.com/foliohq/folio/internal/api"
@@ -272,5 +273,25 @@ func TestTwoFactorEventsAreAudited(t *testing.T) {
 		if !got[want] {
 			t.Errorf("no %q in the audit log: %v", want, got)
 		}
+	}
+}
+
+func TestTwoFactorEndpointsAreDocumented(t *testing.T) {
+	t.Parallel()
+	a := newAPI(t)
+	doc, err := openapi3.NewLoader().LoadFromData(a.expect(req{method: "GET", path: "/api/openapi.json"}, 200).body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/api/v1/auth/login/totp", "/api/v1/auth/login/recovery", "/api/v1/auth/passkey/begin", "/api/v1/auth/passkey/finish",
+		"/api/v1/auth/reauthenticate", "/api/v1/auth/reauthenticate/passkey/begin", "/api/v1/auth/reauthenticate/passkey/finish",
+		"/api/v1/me/two-factor", "/api/v1/me/two-factor/totp", "/api/v1/me/two-factor/totp/confirm", "/api/v1/me/two-factor/recovery-codes",
+		"/api/v1/me/passkeys", "/api/v1/me/passkeys/begin", "/api/v1/me/passkeys/{id}"} {
+		if doc.Paths.Find(path) == nil {
+			t.Errorf("document lacks %s", path)
+		}
+	}
+	if doc.Paths.Find("/api/v1/auth/login").Post.Responses.Status(202) == nil {
+		t.Error("the login's 202 (a second factor is needed) is not documented")
 	}
 }
