@@ -33,6 +33,7 @@ type Options struct {
 	Analytics       *AnalyticsHandlers // nil: analytics tables are not maintained
 	Notify          *NotifyHandlers    // nil: the notification outbox is not delivered
 	Archive         *ArchiveHandlers   // nil: no account archives
+	Audit           *AuditHandlers     // nil: the audit log is not pruned
 	// DemoConcurrency is how many demo checks run at once. Checks wait on
 	// the network, so they get a pool of their own, apart from ffmpeg.
 	DemoConcurrency int
@@ -130,6 +131,12 @@ func New(opts Options) (*Worker, error) {
 		w.mux.HandleFunc(queue.TypeAnalyticsMaintain, opts.Analytics.HandleAnalyticsMaintain)
 		if _, err := w.scheduler.Register("@every 1h", queue.NewAnalyticsMaintainTask()); err != nil {
 			return nil, fmt.Errorf("schedule analytics maintenance: %w", err)
+		}
+	}
+	if opts.Audit != nil {
+		w.mux.HandleFunc(queue.TypeAuditPrune, opts.Audit.HandleAuditPrune)
+		if _, err := w.scheduler.Register("45 3 * * *", queue.NewAuditPruneTask()); err != nil {
+			return nil, fmt.Errorf("schedule audit log pruning: %w", err)
 		}
 	}
 	if n := opts.Notify; n != nil {

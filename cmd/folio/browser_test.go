@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -42,6 +43,14 @@ type browserStack struct {
 // with env added and waits until it is ready.
 func startBrowserStack(t *testing.T, env ...string) *browserStack {
 	t.Helper()
+	return startBrowserStackAt(t, "", env...)
+}
+
+// startBrowserStackAt is startBrowserStack with the base URL's host name
+// host ("": the loopback address): passkeys need a domain, such as
+// localhost, for their relying party id.
+func startBrowserStackAt(t *testing.T, host string, env ...string) *browserStack {
+	t.Helper()
 	node, err := exec.LookPath("node")
 	if err != nil {
 		t.Fatal("node is not installed; install Node.js 20, then run deploy/browser-deps.sh")
@@ -59,6 +68,10 @@ func startBrowserStack(t *testing.T, env ...string) *browserStack {
 	}
 	st := newStack(t, 5*time.Second)
 	base := "http://" + st.httpAddr
+	if host != "" {
+		_, port, _ := net.SplitHostPort(st.httpAddr)
+		base = "http://" + net.JoinHostPort(host, port)
+	}
 	st.env = append(append(st.env, "FOLIO_BASE_URL="+base, "FOLIO_ENV=dev"), env...)
 	app := st.start(t, "dev")
 	// A generous deadline: on a busy machine `folio dev` migrates and

@@ -132,6 +132,7 @@ func (a *app) newWorker() (*worker.Worker, error) {
 	}
 	return worker.New(worker.Options{
 		Notify:          notifyHandlers,
+		Audit:           &worker.AuditHandlers{Log: wire.AuditLog(a.pools())},
 		Analytics:       &worker.AnalyticsHandlers{Events: eventstore.New(a.db), Retention: a.cfg.AnalyticsRetention, Logger: a.log},
 		Redis:           a.asynqRedis(),
 		Logger:          a.log,

@@ -13,6 +13,7 @@ import (
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/idempotency"
 	"github.com/foliohq/folio/internal/metrics"
+	"github.com/foliohq/folio/internal/mfa"
 	"github.com/foliohq/folio/internal/notify"
 	"github.com/foliohq/folio/internal/project"
 	"github.com/foliohq/folio/internal/ratelimit"
@@ -47,6 +48,7 @@ type Options struct {
 
 	Auth        *auth.Service
 	Accounts    *account.Service // the account email flows; nil: off (404)
+	MFA         *mfa.Service     // two-factor and passkeys; nil: off (404)
 	Users       folio.UserService
 	Projects    folio.ProjectService
 	Idempotency folio.IdempotencyService

@@ -1,13 +1,16 @@
 package api
 
 import (
+	"errors"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/foliohq/folio/internal/api/mfaapi"
 	"github.com/foliohq/folio/internal/auth"
 	"github.com/foliohq/folio/internal/folio"
+	"github.com/foliohq/folio/internal/mfa"
 	"github.com/foliohq/folio/internal/request"
 )
 
@@ -87,6 +90,7 @@ func (s *API) register(c *fiber.Ctx) error {
 //	@Produce		json
 //	@Param			body	body		LoginRequest	true	"credentials"
 //	@Success		200		{object}	LoginResponse
+//	@Success		202		{object}	mfaapi.SecondFactorChallenge	"the password is right and the account has two-factor authentication: no session yet; complete the login at /api/v1/auth/login/totp, /recovery or /passkey"
 //	@Failure		401		{object}	Problem	"wrong email or password (the same answer for both)"
 //	@Failure		429		{object}	Problem	"too many attempts; see Retry-After"
 //	@Router			/api/v1/auth/login [post]
@@ -112,6 +116,7 @@ func (s *API) login(c *fiber.Ctx) error {
 		}
 	}
 	token, sess, u, err := s.opts.Auth.Login(c.UserContext(), req.Email, req.Password)
+	var pending *auth.SecondFactorRequired
 	if folio.ErrorCode(err) == folio.EUNAUTHORIZED {
 		if cerr := request.CountFailure(c, s.opts.Limiter, failedHere, s.opts.Limits.LoginPerAccountIP); cerr != nil {
 			return cerr
@@ -120,26 +125,36 @@ func (s *API) login(c *fiber.Ctx) error {
 			return cerr
 		}
 		return err
+	} else if errors.As(err, &pending) {
+		return mfaapi.SecondFactorNeeded(c, s.opts.BaseURL.Scheme == "https", pending)
 	} else if err != nil {
 		return err
 	}
-	device, err := s.opts.Auth.RememberDevice(c.UserContext(), u.ID, c.Cookies(request.DeviceCookie))
+	return s.loggedIn(c, &mfa.Login{Token: token, Session: sess, User: u})
+}
+
+// twoFactor are the handlers of internal/api/mfaapi, with the login's limits.
+func (s *API) twoFactor() mfaapi.Handlers {
+	return mfaapi.Handlers{MFA: s.opts.MFA, Intake: s.intake, Limiter: s.opts.Limiter, PerIP: s.opts.Limits.LoginPerIP,
+		Failures: s.opts.Limits.LoginPerAccountIP, LoggedIn: s.loggedIn}
+}
+
+// Reauthenticate confirms the caller's sign-in as
+// POST /api/v1/auth/reauthenticate does, with its limits: the security
+// pages' form shares it.
+func (s *API) Reauthenticate(c *fiber.Ctx, password, code string) error {
+	return s.twoFactor().Reauthenticate(c, password, code)
+}
+
+// loggedIn answers a completed login (password, second factor or
+// passkey): the session's cookies, the device cookie, the token.
+func (s *API) loggedIn(c *fiber.Ctx, l *mfa.Login) error {
+	device, err := s.opts.Auth.RememberDevice(c.UserContext(), l.User.ID, c.Cookies(request.DeviceCookie))
 	if err != nil {
 		return err
 	}
-	secure := s.opts.BaseURL.Scheme == "https"
-	// The session cookie lives as long as the session may; the server
-	// ends it sooner when it goes unused.
-	cookieExpires := sess.CreatedAt.Add(auth.SessionMaxAge)
-	c.Cookie(&fiber.Cookie{Name: request.SessionCookie, Value: token, Path: "/", Expires: cookieExpires,
-		HTTPOnly: true, Secure: secure, SameSite: fiber.CookieSameSiteLaxMode})
-	c.Cookie(&fiber.Cookie{Name: request.CSRFCookie, Value: sess.CSRFToken, Path: "/", Expires: cookieExpires,
-		Secure: secure, SameSite: fiber.CookieSameSiteLaxMode})
-	// The device cookie only ever goes back to the login endpoint.
-	c.Cookie(&fiber.Cookie{Name: request.DeviceCookie, Value: device, Path: "/api/v1/auth/login", Expires: time.Now().Add(auth.DeviceTTL),
-		HTTPOnly: true, Secure: secure, SameSite: fiber.CookieSameSiteStrictMode})
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.JSON(LoginResponse{Token: token, TokenType: "Bearer", ExpiresAt: sess.ExpiresAt, CSRFToken: sess.CSRFToken, User: userResponse(u, true)})
+	request.StartSession(c, l.Token, l.Session, device, s.opts.BaseURL.Scheme == "https")
+	return c.JSON(LoginResponse{Token: l.Token, TokenType: "Bearer", ExpiresAt: l.Session.ExpiresAt, CSRFToken: l.Session.CSRFToken, User: userResponse(l.User, true)})
 }
 
 // logout ends the current session.
@@ -152,10 +167,8 @@ func (s *API) login(c *fiber.Ctx) error {
 //	@Failure	403	{object}	Problem	"cookie request without the CSRF token"
 //	@Router		/api/v1/auth/logout [post]
 func (s *API) logout(c *fiber.Ctx) error {
-	if id := request.Identity(c); id.Session != nil {
-		if err := s.opts.Auth.Credentials.DeleteSession(c.UserContext(), id.Session.TokenHash); err != nil {
-			return err
-		}
+	if err := s.opts.Auth.Logout(c.UserContext(), request.Identity(c)); err != nil {
+		return err
 	}
 	c.ClearCookie(request.SessionCookie, request.CSRFCookie)
 	return c.SendStatus(fiber.StatusNoContent)
@@ -258,7 +271,7 @@ func (s *API) deleteToken(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.opts.Auth.Credentials.DeleteAPIToken(c.UserContext(), request.User(c).ID, id); err != nil {
+	if err := s.opts.Auth.RevokeAPIToken(c.UserContext(), request.User(c).ID, id); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)

@@ -63,6 +63,7 @@ var codeStatus = map[string]int{
 	CodeBadRequest:            http.StatusBadRequest,
 	CodeUnsupportedMediaType:  http.StatusUnsupportedMediaType,
 	CodeCSRF:                  http.StatusForbidden,
+	request.CodeReauth:        http.StatusForbidden,
 	CodeIdempotencyInProgress: http.StatusConflict,
 	CodeRenderTimeout:         http.StatusServiceUnavailable,
 	CodeTimeout:               http.StatusRequestTimeout,

@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/foliohq/folio/internal/api/accountapi"
+	"github.com/foliohq/folio/internal/api/mfaapi"
 	"github.com/foliohq/folio/internal/api/notifications"
 	"github.com/foliohq/folio/internal/api/preview"
 	"github.com/foliohq/folio/internal/api/repoimportapi"
@@ -46,13 +47,15 @@ func (s *API) Routes(r fiber.Router) {
 	v1.Post("/auth/verify-email", public, acc.VerifyEmail)
 	v1.Post("/auth/email-change/confirm", public, acc.ConfirmEmailChange)
 
+	mfaapi.Routes(v1, signedIn, s.twoFactor())
+
 	v1.Get("/portfolios/:handle", public, s.getPortfolio)
 
 	v1.Get("/me", signedIn, s.getMe)
 	v1.Patch("/me", signedIn, s.patchMe)
 	v1.Put("/me/featured", signedIn, s.putFeatured)
 	v1.Get("/me/analytics", signedIn, stats.Handler(s.opts.Analytics))
-	v1.Post("/me/password", signedIn, s.changePassword)
+	v1.Post("/me/password", signedIn, request.RequireRecentSignIn, s.changePassword)
 	v1.Get("/me/calendar", signedIn, s.jobs.GetCalendar)
 	v1.Post("/me/calendar", signedIn, s.jobs.RotateCalendar)
 	v1.Delete("/me/calendar", signedIn, s.jobs.RevokeCalendar)

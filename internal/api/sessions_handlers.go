@@ -22,7 +22,7 @@ type PasswordChangeRequest struct {
 // changePassword sets a new password and ends the other sessions.
 //
 //	@Summary		Change the caller's password
-//	@Description	Needs the current password. Ends every session of the account except the one making the request (a request with an API token ends them all). Personal API tokens stay unless revoke_api_tokens is true. Wrong current passwords are limited like failed logins.
+//	@Description	Needs the current password. Ends every session of the account except the one making the request. Personal API tokens stay unless revoke_api_tokens is true. Wrong current passwords are limited like failed logins. Needs a session signed in (or re-authenticated) within the last 10 minutes; API tokens cannot change the password.
 //	@Tags			me
 //	@Security		BearerAuth
 //	@Accept			json
@@ -30,7 +30,7 @@ type PasswordChangeRequest struct {
 //	@Success		204
 //	@Failure		400	{object}	Problem	"malformed JSON or unknown field"
 //	@Failure		401	{object}	Problem
-//	@Failure		403	{object}	Problem	"cookie request without the CSRF token"
+//	@Failure		403	{object}	Problem	"cookie request without the CSRF token; reauthentication_required; an API token"
 //	@Failure		422	{object}	Problem	"wrong current password, or a new one too short or too long"
 //	@Failure		429	{object}	Problem	"too many wrong current passwords; see Retry-After"
 //	@Router			/api/v1/me/password [post]

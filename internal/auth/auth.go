@@ -16,6 +16,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/foliohq/folio/internal/audit"
 	"github.com/foliohq/folio/internal/folio"
 )
 
@@ -56,6 +57,15 @@ type Service struct {
 	// account has already: its owner is told, by mail, since the answer
 	// to the sign-up cannot say so.
 	Taken func(ctx context.Context, email string) error
+	// SecondFactor, when set, holds back the session of a login whose
+	// account has two-factor authentication on (internal/mfa).
+	SecondFactor SecondFactor
+	// Audit records sign-ins, failed ones, sign-outs, password changes and
+	// token changes; nil records nothing.
+	Audit audit.Recorder
+	// Sessions, when set, records when and from which device each session
+	// was last used (see SessionSeenEvery), for the sessions list.
+	Sessions SessionTracker
 
 	// dummyHash is compared against when the email is unknown, so that an
 	// unknown email costs the same time as a wrong password.
@@ -142,33 +152,62 @@ func conflictOn(err error, field string) bool {
 var errBadCredentials = &folio.Error{Code: folio.EUNAUTHORIZED, Message: "The email or password is incorrect."}
 
 // Login checks the password and opens a session. It returns the session
-// token (to hand to the client once) and the session.
+// token (to hand to the client once) and the session. A suspended account
+// gets ErrSuspended, and only with the right password. When the account
+// needs a second factor it opens none and returns the user with a
+// *SecondFactorRequired error, which names the pending login. Every
+// outcome but a database error is in the audit log.
 func (s *Service) Login(ctx context.Context, email, password string) (string, *folio.Session, *folio.User, error) {
 	u, err := s.Users.UserByEmail(ctx, folio.NormalizeEmail(email))
 	if folio.ErrorCode(err) == folio.ENOTFOUND {
 		_ = bcrypt.CompareHashAndPassword(s.dummyHash, []byte(password))
-		return "", nil, nil, errBadCredentials
+		return "", nil, nil, s.failedLogin(ctx, 0, "unknown_account", errBadCredentials)
 	} else if err != nil {
 		return "", nil, nil, err
 	}
 	// bcrypt compares in constant time.
 	if err := bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)); err != nil {
 		if errors.Is(err, bcrypt.ErrMismatchedHashAndPassword) {
-			return "", nil, nil, errBadCredentials
+			return "", nil, nil, s.failedLogin(ctx, u.ID, "wrong_password", errBadCredentials)
 		}
 		return "", nil, nil, err
 	}
+	if err := Active(u); err != nil {
+		return "", nil, nil, s.failedLogin(ctx, u.ID, "suspended", err)
+	}
+	if s.SecondFactor != nil {
+		pending, err := s.SecondFactor.BeginSecondFactor(ctx, u.ID)
+		if err != nil {
+			return "", nil, nil, err
+		} else if pending != nil {
+			return "", nil, u, pending
+		}
+	}
+	token, sess, err := s.OpenSession(ctx, u.ID, "password")
+	if err != nil {
+		return "", nil, nil, err
+	}
+	return token, sess, u, nil
+}
+
+// OpenSession starts a session of userID, whose owner has just proved who
+// they are by method (password, totp, recovery_code, passkey: it goes in
+// the audit log), and returns its token (to hand to the client once).
+func (s *Service) OpenSession(ctx context.Context, userID int64, method string) (string, *folio.Session, error) {
 	token := newToken(sessionPrefix)
 	sess := &folio.Session{
 		TokenHash: HashToken(token),
-		UserID:    u.ID,
+		UserID:    userID,
 		CSRFToken: newToken(""),
 		ExpiresAt: time.Now().Add(SessionIdleTTL),
 	}
 	if err := s.Credentials.CreateSession(ctx, sess); err != nil {
-		return "", nil, nil, err
+		return "", nil, err
 	}
-	return token, sess, u, nil
+	if err := audit.Record(ctx, s.Audit, audit.Event{UserID: userID, Kind: audit.Login, Detail: map[string]string{"method": method}}); err != nil {
+		return "", nil, err
+	}
+	return token, sess, nil
 }
 
 // CreateAPIToken makes a personal token for the caller and returns its
@@ -188,6 +227,9 @@ func (s *Service) CreateAPIToken(ctx context.Context, caller *Identity, name str
 	secret := newToken(apiPrefix)
 	t := &folio.APIToken{UserID: caller.User.ID, Name: name, TokenHash: HashToken(secret), Scopes: scopes}
 	if err := s.Credentials.CreateAPIToken(ctx, t); err != nil {
+		return "", nil, err
+	}
+	if err := audit.Record(ctx, s.Audit, audit.Event{UserID: t.UserID, Kind: audit.TokenCreated, Detail: tokenDetail(t)}); err != nil {
 		return "", nil, err
 	}
 	return secret, t, nil
@@ -223,6 +265,9 @@ func (s *Service) Resolve(ctx context.Context, token string) (*Identity, error) 
 		if err := s.extendSession(ctx, sess, time.Now()); err != nil {
 			return nil, err
 		}
+		if err := s.trackSession(ctx, sess, time.Now()); err != nil {
+			return nil, err
+		}
 		id.Session, userID = sess, sess.UserID
 	case strings.HasPrefix(token, apiPrefix):
 		t, err := s.Credentials.APITokenByHash(ctx, HashToken(token))
@@ -236,6 +281,10 @@ func (s *Service) Resolve(ctx context.Context, token string) (*Identity, error) 
 	u, err := s.Users.UserByID(ctx, userID)
 	if err != nil {
 		return nil, unauthenticated(err)
+	}
+	if Active(u) != nil {
+		// Suspending ends every session and token; this is the backstop.
+		return nil, errUnauthenticated
 	}
 	id.User = u
 	return id, nil

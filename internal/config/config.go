@@ -71,7 +71,8 @@ type Config struct {
 	// SMTP is FOLIO_SMTP_URL parsed; nil when email is off.
 	SMTP *mail.Config
 	// SecretKey (FOLIO_SECRET_KEY, 32 bytes or more) seals webhook secrets
-	// and signs unsubscribe links; nil: a key kept in the database.
+	// and TOTP secrets and signs unsubscribe links; nil: a key kept in the
+	// database.
 	SecretKey []byte
 
 	// Overload: the database pool's size and statement bound, the deadline

@@ -8,11 +8,14 @@ import (
 
 // Session is a browser login. Only the SHA-256 of its token is stored.
 type Session struct {
-	TokenHash []byte
-	UserID    int64
-	CSRFToken string
-	CreatedAt time.Time
-	ExpiresAt time.Time
+	TokenHash  []byte
+	UserID     int64
+	CSRFToken  string
+	CreatedAt  time.Time
+	ExpiresAt  time.Time
+	LastSeenAt time.Time // last use, to the minute; zero before the first
+	// AuthenticatedAt is when its owner last proved who they are.
+	AuthenticatedAt time.Time
 }
 
 // APIToken is a personal token for scripts and CI. Only its hash is stored;

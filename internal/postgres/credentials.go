@@ -18,6 +18,8 @@ type sessionRow struct {
 	CSRFToken string    `bun:"csrf_token"`
 	CreatedAt time.Time `bun:"created_at,nullzero,default:now()"`
 	ExpiresAt time.Time `bun:"expires_at"`
+	LastSeen  time.Time `bun:"last_seen_at,nullzero,scanonly"`
+	AuthAt    time.Time `bun:"authenticated_at,nullzero,default:now()"`
 }
 
 type apiTokenRow struct {
@@ -48,10 +50,10 @@ var _ folio.CredentialService = (*CredentialService)(nil)
 // user's expired sessions, so the table does not grow with every login.
 func (s *CredentialService) CreateSession(ctx context.Context, sess *folio.Session) error {
 	row := &sessionRow{TokenHash: sess.TokenHash, UserID: sess.UserID, CSRFToken: sess.CSRFToken, ExpiresAt: sess.ExpiresAt}
-	if _, err := s.db.NewInsert().Model(row).Returning("created_at").Exec(ctx); err != nil {
+	if _, err := s.db.NewInsert().Model(row).Returning("created_at, authenticated_at").Exec(ctx); err != nil {
 		return fmt.Errorf("postgres: create session: %w", err)
 	}
-	sess.CreatedAt = row.CreatedAt
+	sess.CreatedAt, sess.AuthenticatedAt = row.CreatedAt, row.AuthAt
 	if _, err := s.db.NewDelete().Model((*sessionRow)(nil)).Where("user_id = ? AND expires_at < now()", sess.UserID).Exec(ctx); err != nil {
 		return fmt.Errorf("postgres: prune expired sessions: %w", err)
 	}
@@ -65,7 +67,8 @@ func (s *CredentialService) SessionByHash(ctx context.Context, hash []byte) (*fo
 	if err != nil {
 		return nil, fmt.Errorf("postgres: session by hash: %w", notFound(err, msgSessionNotFound))
 	}
-	return &folio.Session{TokenHash: row.TokenHash, UserID: row.UserID, CSRFToken: row.CSRFToken, CreatedAt: row.CreatedAt, ExpiresAt: row.ExpiresAt}, nil
+	return &folio.Session{TokenHash: row.TokenHash, UserID: row.UserID, CSRFToken: row.CSRFToken, CreatedAt: row.CreatedAt, ExpiresAt: row.ExpiresAt, LastSeenAt: row.LastSeen,
+		AuthenticatedAt: row.AuthAt}, nil
 }
 
 // ExtendSession implements folio.CredentialService.

@@ -45,6 +45,9 @@ func (s *Server) routes() {
 	if s.data != nil {
 		s.data.Routes(s.app)
 	}
+	if s.security != nil {
+		s.security.Routes(s.app)
+	}
 	s.site.Routes(s.app)
 }
 

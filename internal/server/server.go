@@ -27,12 +27,14 @@ import (
 	"github.com/foliohq/folio/internal/errtrack"
 	"github.com/foliohq/folio/internal/health"
 	"github.com/foliohq/folio/internal/metrics"
+	"github.com/foliohq/folio/internal/mfa"
 	"github.com/foliohq/folio/internal/ratelimit"
 	"github.com/foliohq/folio/internal/request"
 	"github.com/foliohq/folio/internal/request/body"
 	"github.com/foliohq/folio/internal/site"
 	"github.com/foliohq/folio/internal/site/applications"
 	"github.com/foliohq/folio/internal/site/archivepages"
+	"github.com/foliohq/folio/internal/site/securitypages"
 )
 
 // Options configure the HTTP server. The fields above API are shared:
@@ -57,10 +59,13 @@ type Options struct {
 	// Accounts runs the account email flows for the API and the site;
 	// nil: off. Its BaseURL defaults to BaseURL.
 	Accounts *account.Service
-	Checks   []health.Check
-	Metrics  *metrics.Metrics  // nil: no metrics
-	Errors   *errtrack.Tracker // nil: errors are only logged
-	QueueUI  http.Handler      // asynqmon, served to admins at /admin/queues
+	// MFA runs two-factor authentication and passkeys for the API and the
+	// security pages; nil: off. Its BaseURL defaults to BaseURL.
+	MFA     *mfa.Service
+	Checks  []health.Check
+	Metrics *metrics.Metrics  // nil: no metrics
+	Errors  *errtrack.Tracker // nil: errors are only logged
+	QueueUI http.Handler      // asynqmon, served to admins at /admin/queues
 
 	API  api.Options
 	Site site.Options
@@ -88,6 +93,8 @@ type Server struct {
 	jobs *applications.Pages // nil: not mounted
 	// data serves archives and deletion; nil: not mounted.
 	data *archivepages.Pages
+	// security are the sign-in security pages; nil: not mounted.
+	security *securitypages.Pages
 
 	authn                      *request.Authenticator
 	cspStrict, cspInlineStyles string
@@ -116,6 +123,9 @@ func New(opts Options) *Server {
 	if opts.Accounts != nil && opts.Accounts.BaseURL == nil {
 		opts.Accounts.BaseURL = opts.BaseURL
 	}
+	if opts.MFA != nil && opts.MFA.BaseURL == nil {
+		opts.MFA.BaseURL = opts.BaseURL
+	}
 	so := opts.Site
 	so.Accounts = opts.Accounts
 	so.Logger, so.BaseURL, so.Auth, so.MediaOrigin, so.PublicWindow = opts.Logger, opts.BaseURL, opts.Auth, opts.MediaOrigin, window
@@ -123,7 +133,7 @@ func New(opts Options) *Server {
 	st := site.New(so)
 
 	ao := opts.API
-	ao.Accounts = opts.Accounts
+	ao.Accounts, ao.MFA = opts.Accounts, opts.MFA
 	ao.Logger, ao.BaseURL, ao.Auth, ao.MediaOrigin, ao.PublicWindow = opts.Logger, opts.BaseURL, opts.Auth, opts.MediaOrigin, window
 	ao.Metrics, ao.MaxBodyBytes, ao.ReadTimeout, ao.BodyIdleTimeout = opts.Metrics, opts.MaxBodyBytes, opts.ReadTimeout, opts.BodyIdleTimeout
 	// A change through the API makes this replica's memo of the owner's
@@ -159,10 +169,14 @@ func New(opts Options) *Server {
 		}
 		s.data = archivepages.New(po)
 	}
+	if opts.MFA != nil && opts.Auth != nil {
+		s.security = securitypages.New(opts.MFA, opts.Auth, s.api.Reauthenticate)
+	}
 	s.app.Server().HeaderReceived = s.headerReceived
 	// Order matters: the access log sits outside the panic recovery so that
 	// a panicking request is still logged and counted, with its 500.
 	s.app.Use(request.WithID)
+	s.app.Use(request.WithUserAgent)
 	s.app.Use(s.securityHeaders)
 	s.app.Use(s.accessLog)
 	s.app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: s.logPanic}))

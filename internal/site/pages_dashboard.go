@@ -11,7 +11,7 @@ import (
 	"github.com/foliohq/folio/internal/request"
 )
 
-var dashboardScripts = []string{"/static/dashboard.js"}
+var dashboardScripts = []string{"/static/dashboard.js", "/static/passkey.js"}
 
 func (s *Site) privatePage(title string, c *fiber.Ctx) pageBase {
 	c.Set(fiber.HeaderCacheControl, "private, no-store")

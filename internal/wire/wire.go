@@ -16,15 +16,19 @@ import (
 	"github.com/foliohq/folio/internal/api/applications"
 	"github.com/foliohq/folio/internal/apidocs"
 	"github.com/foliohq/folio/internal/archive"
+	"github.com/foliohq/folio/internal/audit"
 	"github.com/foliohq/folio/internal/auth"
 	jobfiles "github.com/foliohq/folio/internal/jobsearch"
 	"github.com/foliohq/folio/internal/metrics"
+	"github.com/foliohq/folio/internal/mfa"
 	"github.com/foliohq/folio/internal/postgres"
 	"github.com/foliohq/folio/internal/postgres/accountdeletion"
 	"github.com/foliohq/folio/internal/postgres/accountstore"
 	"github.com/foliohq/folio/internal/postgres/archivestore"
+	"github.com/foliohq/folio/internal/postgres/auditstore"
 	"github.com/foliohq/folio/internal/postgres/directory"
 	"github.com/foliohq/folio/internal/postgres/jobsearch"
+	"github.com/foliohq/folio/internal/postgres/mfastore"
 	"github.com/foliohq/folio/internal/postgres/replicas"
 	"github.com/foliohq/folio/internal/postgres/repoimportstore"
 	"github.com/foliohq/folio/internal/project"
@@ -65,6 +69,12 @@ type Settings struct {
 // deletes and the worker's object handlers.
 func Purger(p Pools) *purge.Purger {
 	return &purge.Purger{Deletions: postgres.NewObjectDeletionService(p.DB), Store: p.Store, Queue: queueOf(p), Logger: loggerOf(p)}
+}
+
+// AuditLog is the security audit log, which the HTTP services record to
+// and the worker prunes.
+func AuditLog(p Pools) *audit.Log {
+	return &audit.Log{Store: auditstore.New(p.DB), Logger: loggerOf(p)}
 }
 
 // Uploads is the media intake the API and the seed share.
@@ -109,16 +119,24 @@ func HTTPOptions(p Pools, s Settings) server.Options {
 	demos := postgres.NewDemoService(p.DB)
 	jobs := jobsearch.New(p.DB)
 	authn := auth.New(users, postgres.NewCredentialService(p.DB), cost)
+	auditLog := AuditLog(p)
+	authn.Audit = auditLog
 	limiter := ratelimit.New(p.Redis)
 	// A sign-up mails its verification link; the links' base URL is the
 	// server's (server.New sets it).
 	accounts := &account.Service{Users: users, Tokens: accountstore.New(p.DB), Auth: authn, Limiter: limiter}
 	authn.Registered, authn.Taken = accounts.SendVerification, accounts.NoticeSignUpAttempt
+	// Two factors: a login of an account with TOTP on waits for its
+	// second step. The passkeys' relying party is the server's base URL
+	// (server.New sets it); the sealing key is the caller's (MasterKey).
+	twoFactor := &mfa.Service{Store: mfastore.New(p.DB), Users: users, Auth: authn, Audit: auditLog}
+	authn.SecondFactor = twoFactor
 	o := server.Options{
 		Logger:   p.Logger,
 		Metrics:  p.Metrics,
 		Auth:     authn,
 		Accounts: accounts,
+		MFA:      twoFactor,
 		API: api.Options{
 			Users: users, Projects: projects,
 			Idempotency:    postgres.NewIdempotencyService(p.DB),

@@ -66,7 +66,9 @@ document.addEventListener('submit', async (ev) => {
   if (box) box.hidden = true;
   try {
     const res = await api(method, path, body);
-    if ('thenLogin' in form.dataset) {
+    if (res && res.second_factor_required) {
+      location.assign('/login/two-factor'); // the password was right; the session waits
+    } else if ('thenLogin' in form.dataset) {
       await api('POST', '/api/v1/auth/login', { email: body.email, password: body.password });
       location.assign(form.dataset.thenLogin);
     } else if (form.dataset.then) {
