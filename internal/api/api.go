@@ -7,6 +7,7 @@ import (
 
 	"github.com/foliohq/folio/internal/account"
 	"github.com/foliohq/folio/internal/api/applications"
+	"github.com/foliohq/folio/internal/api/ssoapi"
 	"github.com/foliohq/folio/internal/apidocs"
 	"github.com/foliohq/folio/internal/apispec"
 	"github.com/foliohq/folio/internal/auth"
@@ -46,6 +47,7 @@ type Options struct {
 
 	Auth        *auth.Service
 	Accounts    *account.Service // the account email flows; nil: off (404)
+	SignUp      ssoapi.Handlers  // registration mode, SSO providers, invitations (Auth, limits: set by New)
 	Users       folio.UserService
 	Projects    folio.ProjectService
 	Idempotency folio.IdempotencyService

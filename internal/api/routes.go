@@ -6,10 +6,20 @@ import (
 	"github.com/foliohq/folio/internal/api/accountapi"
 	"github.com/foliohq/folio/internal/api/notifications"
 	"github.com/foliohq/folio/internal/api/preview"
+	"github.com/foliohq/folio/internal/api/ssoapi"
 	"github.com/foliohq/folio/internal/api/stats"
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/request"
 )
+
+// signUp is the registration, sign-in provider and invitation handlers
+// (internal/api/ssoapi) with the API's intake and sign-up limits.
+func (s *API) signUp() ssoapi.Handlers {
+	h := s.opts.SignUp
+	h.Auth, h.Intake, h.Limiter = s.opts.Auth, s.intake, s.opts.Limiter
+	h.RegisterPerIP, h.RegisterPerAccount = s.opts.Limits.RegisterPerIP, s.opts.Limits.RegisterPerAccount
+	return h
+}
 
 // Routes is the table of contents of the API: its own documents under
 // /api, then /api/v1.
@@ -35,7 +45,9 @@ func (s *API) Routes(r fiber.Router) {
 	v1 := r.Group("/api/v1", request.WithETag, s.authn.Authenticate)
 	signedIn := s.authn.RequireAuth
 
-	v1.Post("/auth/register", s.register)
+	reg := s.signUp()
+	v1.Post("/auth/register", reg.Register)
+	v1.Get("/auth/providers", public, reg.Providers)
 	v1.Post("/auth/login", s.login)
 	v1.Post("/auth/logout", signedIn, s.logout)
 	v1.Post("/auth/logout-all", signedIn, s.logoutEverywhere)
@@ -57,6 +69,11 @@ func (s *API) Routes(r fiber.Router) {
 	v1.Delete("/me/calendar", signedIn, s.jobs.RevokeCalendar)
 	v1.Post("/me/email", signedIn, acc.RequestEmailChange)
 	v1.Post("/me/email/verification", signedIn, acc.ResendVerification)
+	v1.Get("/me/identities", signedIn, reg.Identities)
+	v1.Delete("/me/identities/:id", signedIn, reg.Unlink)
+	v1.Get("/admin/invitations", signedIn, request.RequireAdmin, reg.Invitations)
+	v1.Post("/admin/invitations", signedIn, request.RequireAdmin, reg.Invite)
+	v1.Delete("/admin/invitations/:id", signedIn, request.RequireAdmin, reg.Revoke)
 
 	v1.Post("/tokens", signedIn, request.RequireScope(folio.ScopeTokensWrite), s.createToken)
 	v1.Get("/tokens", signedIn, s.listTokens)

@@ -56,6 +56,9 @@ type Service struct {
 	// account has already: its owner is told, by mail, since the answer
 	// to the sign-up cannot say so.
 	Taken func(ctx context.Context, email string) error
+	// PasswordLogin, when set, may refuse a password sign-in its password
+	// allowed (registration mode sso: see internal/invite).
+	PasswordLogin func(ctx context.Context, u *folio.User) error
 
 	// dummyHash is compared against when the email is unknown, so that an
 	// unknown email costs the same time as a wrong password.
@@ -153,10 +156,15 @@ func (s *Service) Login(ctx context.Context, email, password string) (string, *f
 	}
 	// bcrypt compares in constant time.
 	if err := bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)); err != nil {
-		if errors.Is(err, bcrypt.ErrMismatchedHashAndPassword) {
+		if noPassword(err) {
 			return "", nil, nil, errBadCredentials
 		}
 		return "", nil, nil, err
+	}
+	if s.PasswordLogin != nil {
+		if err := s.PasswordLogin(ctx, u); err != nil {
+			return "", nil, nil, err
+		}
 	}
 	token := newToken(sessionPrefix)
 	sess := &folio.Session{
@@ -263,7 +271,7 @@ func (s *Service) HashPassword(password string) (string, error) {
 // ErrWrongPassword when they differ.
 func (s *Service) CheckPassword(u *folio.User, password string) error {
 	err := bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password))
-	if errors.Is(err, bcrypt.ErrMismatchedHashAndPassword) {
+	if noPassword(err) {
 		return ErrWrongPassword
 	}
 	return err

@@ -30,6 +30,7 @@ import (
 	"github.com/foliohq/folio/internal/request/body"
 	"github.com/foliohq/folio/internal/site"
 	"github.com/foliohq/folio/internal/site/applications"
+	"github.com/foliohq/folio/internal/site/ssopages"
 )
 
 // Options configure the HTTP server. The fields above API are shared:
@@ -61,6 +62,10 @@ type Options struct {
 
 	API  api.Options
 	Site site.Options
+	// SignIn is the log in and register pages, single sign-on's round
+	// trip, connected accounts and invitations (Auth, BaseURL and Logger
+	// are set by New).
+	SignIn ssopages.Options
 	// Applications are the dashboard's job-search pages; without
 	// Applications.Applications they are not mounted.
 	Applications applications.Options
@@ -74,6 +79,7 @@ type Server struct {
 	api  *api.API
 	site *site.Site
 	jobs *applications.Pages // nil: not mounted
+	sign *ssopages.Pages     // nil: not mounted (no Auth)
 
 	authn                      *request.Authenticator
 	cspStrict, cspInlineStyles string
@@ -116,7 +122,7 @@ func New(opts Options) *Server {
 	// pages stale.
 	ao.Changed = st.ForgetOwner
 
-	s := &Server{opts: opts, log: opts.Logger, api: api.New(ao), site: st, jobs: jobPages(opts, st.ForgetOwner),
+	s := &Server{opts: opts, log: opts.Logger, api: api.New(ao), site: st, jobs: jobPages(opts, st.ForgetOwner), sign: signInPages(opts),
 		authn:     &request.Authenticator{Auth: opts.Auth},
 		cspStrict: request.CSP(opts.MediaOrigin, false), cspInlineStyles: request.CSP(opts.MediaOrigin, true),
 	}
@@ -244,4 +250,17 @@ func jobPages(opts Options, changed func(int64)) *applications.Pages {
 	}
 	jo.Logger, jo.BaseURL, jo.Auth, jo.Changed = opts.Logger, opts.BaseURL, opts.Auth, changed
 	return applications.New(jo)
+}
+
+// signInPages builds the sign-in pages when there is Auth.
+func signInPages(opts Options) *ssopages.Pages {
+	if opts.Auth == nil {
+		return nil
+	}
+	so := opts.SignIn
+	so.Auth, so.BaseURL, so.Logger = opts.Auth, opts.BaseURL, opts.Logger
+	if so.Gate != nil && so.Gate.BaseURL == nil {
+		so.Gate.BaseURL = opts.BaseURL
+	}
+	return ssopages.New(so)
 }

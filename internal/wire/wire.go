@@ -13,14 +13,18 @@ import (
 	"github.com/foliohq/folio/internal/account"
 	"github.com/foliohq/folio/internal/api"
 	"github.com/foliohq/folio/internal/api/applications"
+	"github.com/foliohq/folio/internal/api/ssoapi"
 	"github.com/foliohq/folio/internal/apidocs"
 	"github.com/foliohq/folio/internal/auth"
+	"github.com/foliohq/folio/internal/folio"
+	"github.com/foliohq/folio/internal/invite"
 	jobfiles "github.com/foliohq/folio/internal/jobsearch"
 	"github.com/foliohq/folio/internal/metrics"
 	"github.com/foliohq/folio/internal/postgres"
 	"github.com/foliohq/folio/internal/postgres/accountstore"
 	"github.com/foliohq/folio/internal/postgres/directory"
 	"github.com/foliohq/folio/internal/postgres/jobsearch"
+	"github.com/foliohq/folio/internal/postgres/ssostore"
 	"github.com/foliohq/folio/internal/project"
 	"github.com/foliohq/folio/internal/purge"
 	"github.com/foliohq/folio/internal/queue"
@@ -28,6 +32,8 @@ import (
 	"github.com/foliohq/folio/internal/server"
 	"github.com/foliohq/folio/internal/site"
 	jobpages "github.com/foliohq/folio/internal/site/applications"
+	"github.com/foliohq/folio/internal/site/ssopages"
+	"github.com/foliohq/folio/internal/sso"
 	"github.com/foliohq/folio/internal/storage"
 	"github.com/foliohq/folio/internal/upload"
 )
@@ -48,6 +54,10 @@ type Settings struct {
 	MaxVideoBytes, MaxImageBytes int64
 	MaxUploadsPerAccount         int // 0: upload.Service's default
 	MaxUploads                   int // 0: upload.Service's default
+	// Registration is the registration mode ("": invite.Open); Providers
+	// are the single sign-on providers, in button order (none: no SSO).
+	Registration invite.Mode
+	Providers    []sso.Provider
 }
 
 // Purger is the removal of deleted rows' stored files, shared by the API's
@@ -87,13 +97,16 @@ func HTTPOptions(p Pools, s Settings) server.Options {
 	// server's (server.New sets it).
 	accounts := &account.Service{Users: users, Tokens: accountstore.New(p.DB), Auth: authn, Limiter: limiter}
 	authn.Registered, authn.Taken = accounts.SendVerification, accounts.NoticeSignUpAttempt
+	gate, signOn := signIn(p, s, users, authn)
 	o := server.Options{
 		Logger:   p.Logger,
 		Metrics:  p.Metrics,
 		Auth:     authn,
 		Accounts: accounts,
+		SignIn:   ssopages.Options{SSO: signOn, Gate: gate, Limiter: limiter},
 		API: api.Options{
-			Users: users, Projects: projects,
+			SignUp: ssoapi.Handlers{Gate: gate, SSO: signOn},
+			Users:  users, Projects: projects,
 			Idempotency:    postgres.NewIdempotencyService(p.DB),
 			Limiter:        limiter,
 			Media:          media,
@@ -120,6 +133,20 @@ func HTTPOptions(p Pools, s Settings) server.Options {
 		o.API.DocsRequests = &apidocs.Requester{Docs: apiDocs, Store: p.Store, Queue: queueOf(p), Gate: uploads}
 	}
 	return o
+}
+
+// signIn is the registration mode and single sign-on; the invitation
+// links' base URL is the server's (server.New sets it).
+func signIn(p Pools, s Settings, users folio.UserService, authn *auth.Service) (*invite.Service, *sso.Service) {
+	mode := s.Registration
+	if mode == "" {
+		mode = invite.Open
+	}
+	store := ssostore.New(p.DB)
+	gate := &invite.Service{Mode: mode, Store: store, Auth: authn, Users: users}
+	signOn := &sso.Service{Providers: s.Providers, Store: store, Users: users, Gate: gate}
+	authn.PasswordLogin = gate.RefusePassword(signOn.HasIdentity)
+	return gate, signOn
 }
 
 func queueOf(p Pools) queue.Enqueuer {
