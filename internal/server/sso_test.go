@@ -27,8 +27,9 @@ const (
 // ssoEnv is a Folio server with a real OpenID provider configured.
 type ssoEnv struct {
 	*harness
-	op *oidcprovider.Provider
-	db *bun.DB
+	op   *oidcprovider.Provider
+	db   *bun.DB
+	gate *invite.Service
 }
 
 // ssoSetup is what a test changes: the registration mode, the allowed
@@ -45,7 +46,7 @@ func newSSO(t *testing.T, setup ssoSetup) *ssoEnv {
 		oidcprovider.Client{ID: "someone-else", Secret: "other-secret", RedirectURI: oidcCallback})
 	env := &ssoEnv{op: op}
 	env.harness = newAPI(t, func(o *server.Options, db *bun.DB) {
-		env.db = db
+		env.db, env.gate = db, o.SignIn.Gate
 		o.SignIn.SSO.Providers = []sso.Provider{sso.NewOIDC(sso.OIDCConfig{Issuer: op.Issuer, ClientID: oidcClientID,
 			ClientSecret: oidcClientSecret, RedirectURL: oidcCallback, DisplayName: "Test SSO", AllowedDomains: setup.domains})}
 		o.SignIn.SSO.Providers = append(o.SignIn.SSO.Providers, setup.extra...)
@@ -70,14 +71,20 @@ type flow struct {
 }
 
 // begin opens path (a start URL) and signs in at the provider's login page.
-func (e *ssoEnv) begin(path, username string, headers map[string]string) flow {
+func (e *ssoEnv) begin(path, username string, _ map[string]string) flow {
 	e.t.Helper()
-	r := req{method: "GET", path: path, headers: headers}
-	if headers != nil && headers["Content-Type"] != "" {
-		r.method = "POST"
-		r.body = headers["body"]
-		delete(headers, "body")
-	}
+	return e.beginWith(req{method: "GET", path: path}, username)
+}
+
+// beginLink starts connecting username's identity to the signed-in
+// owner of session, with the form's CSRF token.
+func (e *ssoEnv) beginLink(session, csrf, username string) flow {
+	e.t.Helper()
+	return e.beginWith(form("/auth/sso/oidc/link", url.Values{"_csrf": {csrf}}, map[string]string{"Cookie": "folio_session=" + session}), username)
+}
+
+func (e *ssoEnv) beginWith(r req, username string) flow {
+	e.t.Helper()
 	start := e.expect(r, http.StatusSeeOther)
 	state := cookie(e.t, start, "folio_sso_state")
 	if sc := strings.ToLower(start.header.Get("Set-Cookie")); !strings.Contains(sc, "path=/auth/sso/;") || !strings.Contains(sc, "httponly") {
