@@ -24,7 +24,9 @@ func browserOf(t *testing.T, acct account) browser {
 	return browser{session: cookie(t, acct.login, "folio_session"), csrf: body.CSRFToken}
 }
 
-func (b browser) cookie() map[string]string { return map[string]string{"Cookie": "folio_session=" + b.session} }
+func (b browser) cookie() map[string]string {
+	return map[string]string{"Cookie": "folio_session=" + b.session}
+}
 
 // TestSSONeverTakesOverAnAccountByItsEmail: a first sign-in whose address
 // has an account is refused with what to do; once its owner, signed in,

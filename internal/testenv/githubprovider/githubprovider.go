@@ -39,10 +39,10 @@ type Server struct {
 	URL                    string
 	ClientID, ClientSecret string
 
-	mu       sync.Mutex
-	current  *User
-	codes    map[string]grant
-	tokens   map[string]*User
+	mu      sync.Mutex
+	current *User
+	codes   map[string]grant
+	tokens  map[string]*User
 }
 
 type grant struct {
