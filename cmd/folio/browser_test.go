@@ -42,6 +42,13 @@ type browserStack struct {
 // with env added and waits until it is ready.
 func startBrowserStack(t *testing.T, env ...string) *browserStack {
 	t.Helper()
+	return startBrowserStackFor(t, func(string) []string { return env })
+}
+
+// startBrowserStackFor is startBrowserStack with the added environment
+// made from the base URL (which a provider's redirect URI needs).
+func startBrowserStackFor(t *testing.T, envFor func(base string) []string) *browserStack {
+	t.Helper()
 	node, err := exec.LookPath("node")
 	if err != nil {
 		t.Fatal("node is not installed; install Node.js 20, then run deploy/browser-deps.sh")
@@ -59,7 +66,7 @@ func startBrowserStack(t *testing.T, env ...string) *browserStack {
 	}
 	st := newStack(t, 5*time.Second)
 	base := "http://" + st.httpAddr
-	st.env = append(append(st.env, "FOLIO_BASE_URL="+base, "FOLIO_ENV=dev"), env...)
+	st.env = append(append(st.env, "FOLIO_BASE_URL="+base, "FOLIO_ENV=dev"), envFor(base)...)
 	app := st.start(t, "dev")
 	// A generous deadline: on a busy machine `folio dev` migrates and
 	// seeds for a while; its output says why when it never gets ready.

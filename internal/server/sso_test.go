@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -287,4 +288,21 @@ func TestOIDCRefusesAnUnverifiedEmail(t *testing.T) {
 	if n := e.countUsers(); n != 0 {
 		t.Errorf("%d accounts, want none", n)
 	}
+}
+
+// TestOIDCProviderDownIsA503: Folio starts while the provider is down
+// (discovery happens on first use) and says so on the sign-in.
+func TestOIDCProviderDownIsA503(t *testing.T) {
+	t.Parallel()
+	down := httptest.NewServer(http.NotFoundHandler())
+	issuer := down.URL
+	down.Close()
+	a := newAPI(t, func(o *server.Options, _ *bun.DB) {
+		o.SignIn.SSO.Providers = []sso.Provider{sso.NewOIDC(sso.OIDCConfig{Issuer: issuer, ClientID: "folio", ClientSecret: "x", RedirectURL: oidcCallback})}
+	})
+	resp := a.expect(req{method: "GET", path: "/auth/sso/oidc"}, http.StatusServiceUnavailable)
+	if !strings.Contains(string(resp.body), "cannot be reached") {
+		t.Errorf("page: %s", resp.body)
+	}
+	a.expect(req{method: "GET", path: "/login"}, 200)
 }
