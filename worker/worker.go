@@ -32,6 +32,7 @@ type Options struct {
 	Objects         *ObjectHandlers    // nil: stored objects of deleted rows stay
 	Analytics       *AnalyticsHandlers // nil: analytics tables are not maintained
 	Notify          *NotifyHandlers    // nil: the notification outbox is not delivered
+	Audit           *AuditHandlers     // nil: the audit log is not pruned
 	// DemoConcurrency is how many demo checks run at once. Checks wait on
 	// the network, so they get a pool of their own, apart from ffmpeg.
 	DemoConcurrency int
@@ -115,6 +116,12 @@ func New(opts Options) (*Worker, error) {
 		w.mux.HandleFunc(queue.TypeAnalyticsMaintain, opts.Analytics.HandleAnalyticsMaintain)
 		if _, err := w.scheduler.Register("@every 1h", queue.NewAnalyticsMaintainTask()); err != nil {
 			return nil, fmt.Errorf("schedule analytics maintenance: %w", err)
+		}
+	}
+	if opts.Audit != nil {
+		w.mux.HandleFunc(queue.TypeAuditPrune, opts.Audit.HandleAuditPrune)
+		if _, err := w.scheduler.Register("45 3 * * *", queue.NewAuditPruneTask()); err != nil {
+			return nil, fmt.Errorf("schedule audit log pruning: %w", err)
 		}
 	}
 	if n := opts.Notify; n != nil {

@@ -17,6 +17,7 @@ import (
 	"github.com/foliohq/folio/internal/queue"
 	"github.com/foliohq/folio/internal/server"
 	"github.com/foliohq/folio/internal/site"
+	"github.com/foliohq/folio/internal/wire"
 	"github.com/foliohq/folio/worker"
 )
 
@@ -124,6 +125,7 @@ func (a *app) newWorker() (*worker.Worker, error) {
 	}
 	return worker.New(worker.Options{
 		Notify:          notifyHandlers,
+		Audit:           &worker.AuditHandlers{Log: wire.AuditLog(a.pools())},
 		Analytics:       &worker.AnalyticsHandlers{Events: eventstore.New(a.db), Retention: a.cfg.AnalyticsRetention, Logger: a.log},
 		Redis:           queue.RedisConnOpt(redisOpts),
 		Logger:          a.log,

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/foliohq/folio/internal/audit"
 	"github.com/foliohq/folio/internal/auth"
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/ratelimit"
@@ -234,11 +235,15 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) (*f
 		return nil, err
 	}
 	_, _, key := newToken()
-	return s.Tokens.ResetPassword(ctx, hash, pw, func(u *folio.User) folio.Notification {
+	u, err := s.Tokens.ResetPassword(ctx, hash, pw, func(u *folio.User) folio.Notification {
 		return folio.Notification{OwnerID: u.ID, Kind: folio.NotifyPasswordChanged, Channel: folio.ChannelEmail, Target: u.Email,
 			DedupeKey: "password_changed:" + key,
 			Data:      map[string]string{"email": u.Email, "url": s.BaseURL.JoinPath("forgot-password").String()}}
 	})
+	if err != nil {
+		return nil, err
+	}
+	return u, audit.Record(ctx, s.Auth.Audit, audit.Event{UserID: u.ID, Kind: audit.PasswordChanged, Detail: map[string]string{"method": "reset"}})
 }
 
 // errWrongPassword answers an email change with a wrong password.

@@ -101,10 +101,8 @@ func (s *API) login(c *fiber.Ctx) error {
 //	@Failure	403	{object}	Problem	"cookie request without the CSRF token"
 //	@Router		/api/v1/auth/logout [post]
 func (s *API) logout(c *fiber.Ctx) error {
-	if id := request.Identity(c); id.Session != nil {
-		if err := s.opts.Auth.Credentials.DeleteSession(c.UserContext(), id.Session.TokenHash); err != nil {
-			return err
-		}
+	if err := s.opts.Auth.Logout(c.UserContext(), request.Identity(c)); err != nil {
+		return err
 	}
 	c.ClearCookie(request.SessionCookie, request.CSRFCookie)
 	return c.SendStatus(fiber.StatusNoContent)
@@ -207,7 +205,7 @@ func (s *API) deleteToken(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.opts.Auth.Credentials.DeleteAPIToken(c.UserContext(), request.User(c).ID, id); err != nil {
+	if err := s.opts.Auth.RevokeAPIToken(c.UserContext(), request.User(c).ID, id); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)

@@ -16,6 +16,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/foliohq/folio/internal/audit"
 	"github.com/foliohq/folio/internal/folio"
 )
 
@@ -59,6 +60,12 @@ type Service struct {
 	// PasswordLogin, when set, may refuse a password sign-in its password
 	// allowed (registration mode sso: see internal/invite).
 	PasswordLogin func(ctx context.Context, u *folio.User) error
+	// Audit records sign-ins, failed ones, sign-outs, password changes and
+	// token changes; nil records nothing.
+	Audit audit.Recorder
+	// Sessions, when set, records when and from which device each session
+	// was last used (see SessionSeenEvery), for the sessions list.
+	Sessions SessionTracker
 
 	// dummyHash is compared against when the email is unknown, so that an
 	// unknown email costs the same time as a wrong password.
@@ -145,25 +152,30 @@ func conflictOn(err error, field string) bool {
 var errBadCredentials = &folio.Error{Code: folio.EUNAUTHORIZED, Message: "The email or password is incorrect."}
 
 // Login checks the password and opens a session. It returns the session
-// token (to hand to the client once) and the session.
+// token (to hand to the client once) and the session. A suspended account
+// gets ErrSuspended, and only with the right password. Every outcome but
+// a database error is in the audit log.
 func (s *Service) Login(ctx context.Context, email, password string) (string, *folio.Session, *folio.User, error) {
 	u, err := s.Users.UserByEmail(ctx, folio.NormalizeEmail(email))
 	if folio.ErrorCode(err) == folio.ENOTFOUND {
 		_ = bcrypt.CompareHashAndPassword(s.dummyHash, []byte(password))
-		return "", nil, nil, errBadCredentials
+		return "", nil, nil, s.failedLogin(ctx, 0, "unknown_account", errBadCredentials)
 	} else if err != nil {
 		return "", nil, nil, err
 	}
 	// bcrypt compares in constant time.
 	if err := bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)); err != nil {
 		if noPassword(err) {
-			return "", nil, nil, errBadCredentials
+			return "", nil, nil, s.failedLogin(ctx, u.ID, "wrong_password", errBadCredentials)
 		}
 		return "", nil, nil, err
 	}
+	if err := Active(u); err != nil {
+		return "", nil, nil, s.failedLogin(ctx, u.ID, "suspended", err)
+	}
 	if s.PasswordLogin != nil {
 		if err := s.PasswordLogin(ctx, u); err != nil {
-			return "", nil, nil, err
+			return "", nil, nil, s.failedLogin(ctx, u.ID, "sso_only", err)
 		}
 	}
 	token := newToken(sessionPrefix)
@@ -174,6 +186,9 @@ func (s *Service) Login(ctx context.Context, email, password string) (string, *f
 		ExpiresAt: time.Now().Add(SessionIdleTTL),
 	}
 	if err := s.Credentials.CreateSession(ctx, sess); err != nil {
+		return "", nil, nil, err
+	}
+	if err := audit.Record(ctx, s.Audit, audit.Event{UserID: u.ID, Kind: audit.Login, Detail: map[string]string{"method": "password"}}); err != nil {
 		return "", nil, nil, err
 	}
 	return token, sess, u, nil
@@ -196,6 +211,9 @@ func (s *Service) CreateAPIToken(ctx context.Context, caller *Identity, name str
 	secret := newToken(apiPrefix)
 	t := &folio.APIToken{UserID: caller.User.ID, Name: name, TokenHash: HashToken(secret), Scopes: scopes}
 	if err := s.Credentials.CreateAPIToken(ctx, t); err != nil {
+		return "", nil, err
+	}
+	if err := audit.Record(ctx, s.Audit, audit.Event{UserID: t.UserID, Kind: audit.TokenCreated, Detail: tokenDetail(t)}); err != nil {
 		return "", nil, err
 	}
 	return secret, t, nil
@@ -231,6 +249,9 @@ func (s *Service) Resolve(ctx context.Context, token string) (*Identity, error) 
 		if err := s.extendSession(ctx, sess, time.Now()); err != nil {
 			return nil, err
 		}
+		if err := s.trackSession(ctx, sess, time.Now()); err != nil {
+			return nil, err
+		}
 		id.Session, userID = sess, sess.UserID
 	case strings.HasPrefix(token, apiPrefix):
 		t, err := s.Credentials.APITokenByHash(ctx, HashToken(token))
@@ -244,6 +265,10 @@ func (s *Service) Resolve(ctx context.Context, token string) (*Identity, error) 
 	u, err := s.Users.UserByID(ctx, userID)
 	if err != nil {
 		return nil, unauthenticated(err)
+	}
+	if Active(u) != nil {
+		// Suspending ends every session and token; this is the backstop.
+		return nil, errUnauthenticated
 	}
 	id.User = u
 	return id, nil

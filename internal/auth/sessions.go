@@ -2,11 +2,13 @@ package auth
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/foliohq/folio/internal/audit"
 	"github.com/foliohq/folio/internal/folio"
 )
 
@@ -81,15 +83,21 @@ func (s *Service) ChangePassword(ctx context.Context, caller *Identity, pc Passw
 		return err
 	}
 	if pc.RevokeAPITokens {
-		return s.Credentials.DeleteAPITokens(ctx, u.ID)
+		if err := s.Credentials.DeleteAPITokens(ctx, u.ID); err != nil {
+			return err
+		}
 	}
-	return nil
+	return audit.Record(ctx, s.Audit, audit.Event{UserID: u.ID, Kind: audit.PasswordChanged,
+		Detail: map[string]string{"api_tokens_revoked": strconv.FormatBool(pc.RevokeAPITokens)}})
 }
 
 // LogoutEverywhere ends every session of userID, the caller's included.
 // Personal API tokens are not sessions and stay; they are revoked one by one.
 func (s *Service) LogoutEverywhere(ctx context.Context, userID int64) error {
-	return s.Credentials.DeleteSessions(ctx, userID, nil)
+	if err := s.Credentials.DeleteSessions(ctx, userID, nil); err != nil {
+		return err
+	}
+	return audit.Record(ctx, s.Audit, audit.Event{UserID: userID, Kind: audit.Logout, Detail: map[string]string{"sessions": "all"}})
 }
 
 // DeviceTTL is how long a browser stays a known device after it last

@@ -8,11 +8,12 @@ import (
 
 // Session is a browser login. Only the SHA-256 of its token is stored.
 type Session struct {
-	TokenHash []byte
-	UserID    int64
-	CSRFToken string
-	CreatedAt time.Time
-	ExpiresAt time.Time
+	TokenHash  []byte
+	UserID     int64
+	CSRFToken  string
+	CreatedAt  time.Time
+	ExpiresAt  time.Time
+	LastSeenAt time.Time // last use, to the minute; zero before the first
 }
 
 // APIToken is a personal token for scripts and CI. Only its hash is stored;

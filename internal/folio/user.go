@@ -18,6 +18,7 @@ type User struct {
 	// EmailVerifiedAt is when the owner proved the address is theirs; zero
 	// until then, and no notification is mailed to an unverified address.
 	EmailVerifiedAt time.Time
+	SuspendedAt     time.Time // set by an administrator: no sign-in, no public pages
 	// ContentVersion changes whenever anything the public portfolio shows
 	// changes; cached pages are keyed by it.
 	ContentVersion int64
@@ -213,13 +214,13 @@ func set[T any](dst *T, src *T) {
 // UserService stores users.
 type UserService interface {
 	// CreateUser stores a new user. Returns ECONFLICT (with the field) when
-	// the email or handle is taken. The first user becomes an admin.
+	// the email or handle is taken. The first user (one only) becomes an admin.
 	CreateUser(ctx context.Context, u *User) error
 	// UserByID returns ENOTFOUND when there is no such user.
 	UserByID(ctx context.Context, id int64) (*User, error)
 	// UserByEmail returns ENOTFOUND when no user has that email, in any case.
 	UserByEmail(ctx context.Context, email string) (*User, error)
-	// UserByHandle returns ENOTFOUND when no user has that handle, in any case.
+	// UserByHandle returns ENOTFOUND when no unsuspended user has that handle, in any case.
 	UserByHandle(ctx context.Context, handle string) (*User, error)
 	// UpdateProfile validates and applies upd. Returns ECONFLICT when the
 	// new handle is taken.

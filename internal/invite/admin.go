@@ -5,9 +5,11 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/foliohq/folio/internal/audit"
 	"github.com/foliohq/folio/internal/folio"
 )
 
@@ -112,6 +114,20 @@ func (s *Service) Invite(ctx context.Context, admin *folio.User, emails []string
 	}
 	if len(invs) > 0 {
 		if err := s.Store.CreateInvitations(ctx, invs, ns); err != nil {
+			return nil, nil, err
+		}
+		// The entry counts and names the invitations, not the addresses
+		// (other people's, which the audit log never keeps).
+		ids := make([]string, 0, len(invs))
+		for _, inv := range invs {
+			if len(ids) == 15 {
+				ids = append(ids, "...")
+				break
+			}
+			ids = append(ids, strconv.FormatInt(inv.ID, 10))
+		}
+		if err := audit.Record(ctx, s.Audit, audit.Event{UserID: admin.ID, Kind: audit.InvitationSent,
+			Detail: map[string]string{"count": strconv.Itoa(len(invs)), "invitation_ids": strings.Join(ids, ",")}}); err != nil {
 			return nil, nil, err
 		}
 	}

@@ -10,9 +10,11 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/foliohq/folio/internal/audit"
 	"github.com/foliohq/folio/internal/auth"
 	"github.com/foliohq/folio/internal/folio"
 )
@@ -119,8 +121,8 @@ type Service struct {
 	// BaseURL makes invitation links absolute.
 	BaseURL *url.URL
 	TTL     time.Duration // 0: DefaultTTL
-	// Created, when set, is called with each account made here (audit).
-	Created func(ctx context.Context, u *folio.User, inv *Invitation)
+	// Audit records invitations sent and used; nil: none.
+	Audit audit.Recorder
 }
 
 func (s *Service) ttl() time.Duration {
@@ -234,10 +236,9 @@ func (s *Service) withInvitation(ctx context.Context, token, email string, creat
 	if err := s.Store.SetInvitationUser(ctx, inv.ID, u.ID); err != nil {
 		return nil, err
 	}
-	if s.Created != nil {
-		s.Created(ctx, u, inv)
-	}
-	return u, nil
+	err = audit.Record(ctx, s.Audit, audit.Event{UserID: u.ID, Kind: audit.InvitationUsed,
+		Detail: map[string]string{"invitation_id": strconv.FormatInt(inv.ID, 10)}})
+	return u, err
 }
 
 // NewAccount is a person single sign-on vouches for.
@@ -256,11 +257,7 @@ func (s *Service) SignUpSSO(ctx context.Context, a NewAccount, token string) (*f
 		return nil, err
 	}
 	if !need {
-		u, err := create()
-		if err == nil && s.Created != nil {
-			s.Created(ctx, u, nil)
-		}
-		return u, err
+		return create()
 	}
 	if strings.TrimSpace(token) == "" {
 		return nil, ErrInviteOnly

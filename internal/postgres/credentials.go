@@ -18,6 +18,7 @@ type sessionRow struct {
 	CSRFToken string    `bun:"csrf_token"`
 	CreatedAt time.Time `bun:"created_at,nullzero,default:now()"`
 	ExpiresAt time.Time `bun:"expires_at"`
+	LastSeen  time.Time `bun:"last_seen_at,nullzero,scanonly"`
 }
 
 type apiTokenRow struct {
@@ -65,7 +66,7 @@ func (s *CredentialService) SessionByHash(ctx context.Context, hash []byte) (*fo
 	if err != nil {
 		return nil, fmt.Errorf("postgres: session by hash: %w", notFound(err, msgSessionNotFound))
 	}
-	return &folio.Session{TokenHash: row.TokenHash, UserID: row.UserID, CSRFToken: row.CSRFToken, CreatedAt: row.CreatedAt, ExpiresAt: row.ExpiresAt}, nil
+	return &folio.Session{TokenHash: row.TokenHash, UserID: row.UserID, CSRFToken: row.CSRFToken, CreatedAt: row.CreatedAt, ExpiresAt: row.ExpiresAt, LastSeenAt: row.LastSeen}, nil
 }
 
 // ExtendSession implements folio.CredentialService.

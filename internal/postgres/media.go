@@ -126,9 +126,9 @@ func (s *MediaService) OwnedMedia(ctx context.Context, ownerID, id int64) (*foli
 	return s.load(ctx, "id", s.db.NewSelect().Where("id = ? AND owner_id = ?", id, ownerID))
 }
 
-// MediaVisibility implements folio.MediaService.
+// MediaVisibility implements folio.MediaService; a suspended owner's media is not found.
 func (s *MediaService) MediaVisibility(ctx context.Context, publicKey string) (folio.MediaVisibility, error) {
-	m, err := s.load(ctx, "public key", s.db.NewSelect().Where("public_key = ?", publicKey))
+	m, err := s.load(ctx, "public key", s.db.NewSelect().Where("public_key = ? AND owner_id NOT IN (SELECT id FROM users WHERE suspended_at IS NOT NULL)", publicKey))
 	if err != nil {
 		return folio.MediaVisibility{}, err
 	}

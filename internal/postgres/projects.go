@@ -285,7 +285,7 @@ func (s *ProjectService) Portfolio(ctx context.Context, handle string) (*folio.P
 		coalesce((SELECT jsonb_agg(to_jsonb(p) - 'search' ORDER BY p.featured_rank ASC NULLS LAST, p.updated_at DESC, p.id DESC)
 			FROM projects p WHERE p.owner_id = u.id AND p.visibility = 'public'), '[]') AS projects,
 		coalesce((SELECT m.public_key FROM media m WHERE m.id = u.avatar_media_id AND m.status = 'ready'), '') AS avatar_key
-		FROM users u WHERE lower(u.handle) = lower(?)`, handle).Scan(ctx, &row)
+		FROM users u WHERE lower(u.handle) = lower(?) AND u.suspended_at IS NULL`, handle).Scan(ctx, &row)
 	if err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			err = &folio.Error{Code: folio.ENOTFOUND, Message: fmt.Sprintf("No portfolio has the handle %q.", handle)}

@@ -31,6 +31,7 @@ type userRow struct {
 	// Set by the verification flow only; zero inserts as NULL, and updates
 	// name their columns.
 	EmailVerifiedAt time.Time `bun:"email_verified_at,nullzero"`
+	SuspendedAt     time.Time `bun:"suspended_at,nullzero,scanonly"`
 	// Maintained by triggers: inserted as DEFAULT, never in an update list.
 	ContentVersion int64     `bun:"content_version,nullzero,default:0"`
 	Search         string    `bun:"search,scanonly"`
@@ -41,7 +42,7 @@ type userRow struct {
 func (r *userRow) user() *folio.User {
 	return &folio.User{
 		ID: r.ID, Email: r.Email, PasswordHash: r.PasswordHash, IsAdmin: r.IsAdmin, ContentVersion: r.ContentVersion,
-		EmailVerifiedAt: r.EmailVerifiedAt,
+		EmailVerifiedAt: r.EmailVerifiedAt, SuspendedAt: r.SuspendedAt,
 		Profile: folio.Profile{
 			Handle: r.Handle, DisplayName: r.DisplayName, Headline: r.Headline, Bio: r.Bio,
 			Location: r.Location, WebsiteURL: r.WebsiteURL, GitHubURL: r.GitHubURL,
@@ -82,10 +83,9 @@ func userConflict(err error) error {
 // CreateUser implements folio.UserService.
 func (s *UserService) CreateUser(ctx context.Context, u *folio.User) error {
 	row := userRowOf(u)
-	// The first account of an installation administers it.
-	_, err := s.db.NewInsert().Model(row).
-		Value("is_admin", "NOT EXISTS (SELECT 1 FROM users)").
-		Returning("*").Exec(ctx)
+	// The first account of an installation administers it: the trigger
+	// users_first_admin decides, one only however many sign up at once.
+	_, err := s.db.NewInsert().Model(row).Returning("*").Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("postgres: create user: %w", userConflict(err))
 	}
@@ -112,9 +112,10 @@ func (s *UserService) UserByEmail(ctx context.Context, email string) (*folio.Use
 	return s.userWhere(ctx, "email", "lower(email) = lower(?)", email)
 }
 
-// UserByHandle implements folio.UserService.
+// UserByHandle implements folio.UserService; a suspended account has no
+// public handle.
 func (s *UserService) UserByHandle(ctx context.Context, handle string) (*folio.User, error) {
-	return s.userWhere(ctx, "handle", "lower(handle) = lower(?)", handle)
+	return s.userWhere(ctx, "handle", "lower(handle) = lower(?) AND suspended_at IS NULL", handle)
 }
 
 // UpdateProfile implements folio.UserService.

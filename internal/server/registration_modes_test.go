@@ -5,10 +5,12 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/foliohq/folio/internal/audit"
 	"github.com/foliohq/folio/internal/invite"
 	"github.com/foliohq/folio/internal/mail"
 	"github.com/foliohq/folio/internal/notify"
@@ -81,6 +83,9 @@ func TestInviteOnlyRegistration(t *testing.T) {
 	login := e.expect(req{method: "POST", path: "/api/v1/auth/login", body: map[string]string{"email": ada, "password": "correct horse battery"}}, 200).json(t)
 	if user := login["user"].(map[string]any); user["email_verified"] != true {
 		t.Errorf("an invited account is not verified: %v", user)
+	}
+	if kinds := e.auditKinds(int64(login["user"].(map[string]any)["id"].(float64))); !slices.Contains(kinds, audit.InvitationUsed) {
+		t.Errorf("the invited account's audit log is %v, without invitation_used", kinds)
 	}
 	// Used twice: refused.
 	assertProblem(t, e.do(register(ada, "ada-again", adaToken)), 403, "forbidden")

@@ -146,6 +146,7 @@ func New(opts Options) *Server {
 	// Order matters: the access log sits outside the panic recovery so that
 	// a panicking request is still logged and counted, with its 500.
 	s.app.Use(request.WithID)
+	s.app.Use(request.WithUserAgent)
 	s.app.Use(s.securityHeaders)
 	s.app.Use(s.accessLog)
 	s.app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: s.logPanic}))

@@ -3,11 +3,13 @@ package sso
 import (
 	"context"
 	"crypto/subtle"
+	"errors"
 	"fmt"
 	"time"
 
 	"golang.org/x/oauth2"
 
+	"github.com/foliohq/folio/internal/audit"
 	"github.com/foliohq/folio/internal/auth"
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/invite"
@@ -17,23 +19,6 @@ import (
 // provider and coming back.
 const FlowTTL = 10 * time.Minute
 
-// Event kinds reported to Service.Event (the audit log).
-const (
-	EventLogin       = "sso_login"
-	EventLoginFailed = "sso_login_failed"
-	EventLinked      = "identity_linked"
-	EventUnlinked    = "identity_unlinked"
-)
-
-// Event is a security event of single sign-on.
-type Event struct {
-	Kind     string
-	UserID   int64 // 0 when nobody signed in (a refused first sign-in)
-	Provider string
-	Email    string
-	Reason   string
-}
-
 // Service runs sign-ins and the connected accounts.
 type Service struct {
 	// Providers are the configured ways to sign in, in button order.
@@ -41,8 +26,8 @@ type Service struct {
 	Store     Store
 	Users     folio.UserService
 	Gate      *invite.Service
-	// Event, when set, is told of each sign-in, refusal, link and unlink.
-	Event func(ctx context.Context, e Event)
+	// Audit records each sign-in, refusal, link and unlink; nil: none.
+	Audit audit.Recorder
 }
 
 // Provider returns the configured provider id, or ENOTFOUND.
@@ -55,10 +40,13 @@ func (s *Service) Provider(id string) (Provider, error) {
 	return nil, folio.Errorf(folio.ENOTFOUND, "No sign-in provider %q is configured.", id)
 }
 
-func (s *Service) event(ctx context.Context, e Event) {
-	if s.Event != nil {
-		s.Event(ctx, e)
+// record writes an audit entry about userID (0: nobody) through provider.
+func (s *Service) record(ctx context.Context, kind audit.Kind, userID int64, provider string, detail ...string) error {
+	d := map[string]string{"provider": provider}
+	for i := 0; i+1 < len(detail); i += 2 {
+		d[detail[i]] = detail[i+1]
 	}
+	return audit.Record(ctx, s.Audit, audit.Event{UserID: userID, Kind: kind, Detail: d})
 }
 
 // Begin starts a sign-in through provider id: userID is the signed-in
@@ -110,8 +98,12 @@ var errBadState = folio.Errorf(folio.EUNAUTHORIZED, "This sign-in link has expir
 // the provider's refusals (see Provider.Exchange).
 func (s *Service) Finish(ctx context.Context, id, state, cookieState, code string) (*Outcome, error) {
 	out, err := s.finish(ctx, id, state, cookieState, code)
-	if err != nil {
-		s.event(ctx, Event{Kind: EventLoginFailed, Provider: id, Reason: folio.ErrorMessage(err)})
+	if err != nil && folio.ErrorCode(err) != folio.EINTERNAL {
+		// Refusals are recorded (the reason as a code: never the address
+		// the provider gave, which may be another person's account's).
+		if rerr := s.record(ctx, audit.LoginFailed, refusedUser(err), id, "method", "sso", "reason", reasonOf(err)); rerr != nil {
+			return nil, rerr
+		}
 	}
 	return out, err
 }
@@ -150,10 +142,15 @@ func (s *Service) signIn(ctx context.Context, p Provider, c *Claims, inviteToken
 		if err != nil {
 			return nil, err
 		}
+		if err := auth.Active(u); err != nil {
+			return nil, &refusal{userID: u.ID, err: err}
+		}
 		if err := s.Store.TouchIdentity(ctx, ident.ID, c.Email); err != nil {
 			return nil, err
 		}
-		s.event(ctx, Event{Kind: EventLogin, UserID: u.ID, Provider: c.Provider, Email: c.Email})
+		if err := s.record(ctx, audit.SSOLogin, u.ID, c.Provider); err != nil {
+			return nil, err
+		}
 		return &Outcome{User: u, Provider: p.Label()}, nil
 	} else if folio.ErrorCode(err) != folio.ENOTFOUND {
 		return nil, err
@@ -161,8 +158,8 @@ func (s *Service) signIn(ctx context.Context, p Provider, c *Claims, inviteToken
 	// No takeover by address: the owner of an account with this address
 	// connects the identity after signing in the way they do now.
 	if _, err := s.Users.UserByEmail(ctx, c.Email); err == nil {
-		return nil, &folio.Error{Code: folio.ECONFLICT, Message: fmt.Sprintf(
-			"An account with the address %s exists already. Log in to it with your password, then connect %s under Connected accounts in your dashboard.", c.Email, p.Label())}
+		return nil, &refusal{reason: "email_has_account", err: &folio.Error{Code: folio.ECONFLICT, Message: fmt.Sprintf(
+			"An account with the address %s exists already. Log in to it with your password, then connect %s under Connected accounts in your dashboard.", c.Email, p.Label())}}
 	} else if folio.ErrorCode(err) != folio.ENOTFOUND {
 		return nil, err
 	}
@@ -174,7 +171,9 @@ func (s *Service) signIn(ctx context.Context, p Provider, c *Claims, inviteToken
 	if err := s.Store.CreateIdentity(ctx, &Identity{UserID: u.ID, Provider: c.Provider, Subject: c.Subject, Email: c.Email, LastLoginAt: &now}); err != nil {
 		return nil, err
 	}
-	s.event(ctx, Event{Kind: EventLogin, UserID: u.ID, Provider: c.Provider, Email: c.Email, Reason: "account created"})
+	if err := s.record(ctx, audit.SSOLogin, u.ID, c.Provider, "account", "created"); err != nil {
+		return nil, err
+	}
 	return &Outcome{User: u, Created: true, Provider: p.Label()}, nil
 }
 
@@ -188,17 +187,21 @@ func (s *Service) link(ctx context.Context, p Provider, userID int64, c *Claims)
 	case err == nil && ident.UserID == userID:
 		return &Outcome{User: u, Linked: true, Provider: p.Label()}, nil
 	case err == nil:
-		return nil, folio.Errorf(folio.ECONFLICT, "This %s account is connected to another Folio account. Disconnect it there first.", p.Label())
+		return nil, &refusal{userID: userID, reason: "identity_taken",
+			err: folio.Errorf(folio.ECONFLICT, "This %s account is connected to another Folio account. Disconnect it there first.", p.Label())}
 	case folio.ErrorCode(err) != folio.ENOTFOUND:
 		return nil, err
 	}
 	if err := s.Store.CreateIdentity(ctx, &Identity{UserID: userID, Provider: c.Provider, Subject: c.Subject, Email: c.Email}); err != nil {
 		if folio.ErrorCode(err) == folio.ECONFLICT {
-			return nil, folio.Errorf(folio.ECONFLICT, "Your account is connected to another %s account already. Disconnect that one first.", p.Label())
+			return nil, &refusal{userID: userID, reason: "provider_connected",
+				err: folio.Errorf(folio.ECONFLICT, "Your account is connected to another %s account already. Disconnect that one first.", p.Label())}
 		}
 		return nil, err
 	}
-	s.event(ctx, Event{Kind: EventLinked, UserID: userID, Provider: c.Provider, Email: c.Email})
+	if err := s.record(ctx, audit.IdentityLinked, userID, c.Provider); err != nil {
+		return nil, err
+	}
 	return &Outcome{User: u, Linked: true, Provider: p.Label()}, nil
 }
 
@@ -235,12 +238,54 @@ func (s *Service) Unlink(ctx context.Context, userID, id int64) error {
 	if err := s.Store.DeleteIdentity(ctx, userID, id); err != nil {
 		return err
 	}
-	s.event(ctx, Event{Kind: EventUnlinked, UserID: userID, Provider: found.Provider, Email: found.Email})
-	return nil
+	return s.record(ctx, audit.IdentityUnlinked, userID, found.Provider)
 }
 
 // HasIdentity reports whether userID has a connected identity.
 func (s *Service) HasIdentity(ctx context.Context, userID int64) (bool, error) {
 	ids, err := s.Store.Identities(ctx, userID)
 	return len(ids) > 0, err
+}
+
+// refusal is a refused sign-in with what the audit log says of it: the
+// account concerned (0: none) and the reason's code.
+type refusal struct {
+	userID int64
+	reason string
+	err    error
+}
+
+func (r *refusal) Error() string { return r.err.Error() }
+func (r *refusal) Unwrap() error { return r.err }
+
+func refusedUser(err error) int64 {
+	var r *refusal
+	if errors.As(err, &r) {
+		return r.userID
+	}
+	return 0
+}
+
+// reasonOf is a refusal's code for the audit log.
+func reasonOf(err error) string {
+	var r *refusal
+	switch {
+	case errors.As(err, &r) && r.reason != "":
+		return r.reason
+	case errors.Is(err, auth.ErrSuspended):
+		return "suspended"
+	case errors.Is(err, errBadState):
+		return "bad_state"
+	case errors.Is(err, errNotVerified):
+		return "token_not_verified"
+	case errors.Is(err, errUnverifiedEmail):
+		return "email_unverified"
+	case errors.Is(err, errDomain):
+		return "domain_not_allowed"
+	case errors.Is(err, invite.ErrInviteOnly):
+		return "invite_only"
+	case errors.Is(err, invite.ErrBadInvite):
+		return "bad_invitation"
+	}
+	return folio.ErrorCode(err)
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/foliohq/folio/internal/api/applications"
 	"github.com/foliohq/folio/internal/api/ssoapi"
 	"github.com/foliohq/folio/internal/apidocs"
+	"github.com/foliohq/folio/internal/audit"
 	"github.com/foliohq/folio/internal/auth"
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/invite"
@@ -22,6 +23,7 @@ import (
 	"github.com/foliohq/folio/internal/metrics"
 	"github.com/foliohq/folio/internal/postgres"
 	"github.com/foliohq/folio/internal/postgres/accountstore"
+	"github.com/foliohq/folio/internal/postgres/auditstore"
 	"github.com/foliohq/folio/internal/postgres/directory"
 	"github.com/foliohq/folio/internal/postgres/jobsearch"
 	"github.com/foliohq/folio/internal/postgres/ssostore"
@@ -66,6 +68,12 @@ func Purger(p Pools) *purge.Purger {
 	return &purge.Purger{Deletions: postgres.NewObjectDeletionService(p.DB), Store: p.Store, Queue: queueOf(p), Logger: loggerOf(p)}
 }
 
+// AuditLog is the security audit log, which the HTTP services record to
+// and the worker prunes.
+func AuditLog(p Pools) *audit.Log {
+	return &audit.Log{Store: auditstore.New(p.DB), Logger: loggerOf(p)}
+}
+
 // Uploads is the media intake the API and the seed share.
 func Uploads(p Pools, s Settings) *upload.Service {
 	return &upload.Service{
@@ -92,6 +100,8 @@ func HTTPOptions(p Pools, s Settings) server.Options {
 	demos := postgres.NewDemoService(p.DB)
 	jobs := jobsearch.New(p.DB)
 	authn := auth.New(users, postgres.NewCredentialService(p.DB), cost)
+	auditLog := AuditLog(p)
+	authn.Audit = auditLog
 	limiter := ratelimit.New(p.Redis)
 	// A sign-up mails its verification link; the links' base URL is the
 	// server's (server.New sets it).
@@ -143,8 +153,8 @@ func signIn(p Pools, s Settings, users folio.UserService, authn *auth.Service) (
 		mode = invite.Open
 	}
 	store := ssostore.New(p.DB)
-	gate := &invite.Service{Mode: mode, Store: store, Auth: authn, Users: users}
-	signOn := &sso.Service{Providers: s.Providers, Store: store, Users: users, Gate: gate}
+	gate := &invite.Service{Mode: mode, Store: store, Auth: authn, Users: users, Audit: authn.Audit}
+	signOn := &sso.Service{Providers: s.Providers, Store: store, Users: users, Gate: gate, Audit: authn.Audit}
 	authn.PasswordLogin = gate.RefusePassword(signOn.HasIdentity)
 	return gate, signOn
 }

@@ -227,7 +227,8 @@ func (s *Store) ActiveShareLink(ctx context.Context, token string) (*folio.Share
 	}
 	row := new(shareLinkRow)
 	err := s.db.NewSelect().Model(row).
-		Where("token = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)", token, s.now()).Scan(ctx)
+		Where("token = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)", token, s.now()).
+		Where("owner_id NOT IN (SELECT id FROM users WHERE suspended_at IS NOT NULL)").Scan(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: share link by token: %w", notFound(err, msgShareLinkNotFound))
 	}
