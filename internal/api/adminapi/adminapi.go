@@ -302,4 +302,3 @@ func (h *handlers) listAudit(c *fiber.Ctx) error {
 	}
 	return c.JSON(out)
 }
-
