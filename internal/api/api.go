@@ -6,7 +6,9 @@ import (
 	"time"
 
 	"github.com/foliohq/folio/internal/account"
+	"github.com/foliohq/folio/internal/api/adminapi"
 	"github.com/foliohq/folio/internal/api/applications"
+	"github.com/foliohq/folio/internal/api/securityapi"
 	"github.com/foliohq/folio/internal/api/ssoapi"
 	"github.com/foliohq/folio/internal/apidocs"
 	"github.com/foliohq/folio/internal/apispec"
@@ -70,6 +72,9 @@ type Options struct {
 	JobSearch    applications.Services // applications, share links, the calendar feed
 	// Notifications are the settings and webhooks; nil: their routes answer 404.
 	Notifications *notify.Service
+	// Security: the caller's sessions and audit log; Admin: the administrators' API.
+	Security securityapi.Services
+	Admin    adminapi.Services
 }
 
 // API is Folio's JSON API under /api/v1, and the API's own OpenAPI

@@ -4,8 +4,10 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/foliohq/folio/internal/api/accountapi"
+	"github.com/foliohq/folio/internal/api/adminapi"
 	"github.com/foliohq/folio/internal/api/notifications"
 	"github.com/foliohq/folio/internal/api/preview"
+	"github.com/foliohq/folio/internal/api/securityapi"
 	"github.com/foliohq/folio/internal/api/ssoapi"
 	"github.com/foliohq/folio/internal/api/stats"
 	"github.com/foliohq/folio/internal/folio"
@@ -117,6 +119,8 @@ func (s *API) Routes(r fiber.Router) {
 	v1.Post("/preview", signedIn, preview.Handler(s.intake))
 	v1.Post("/preview", signedIn, preview.Handler(s.intake))
 	notifications.Routes(v1, signedIn, s.opts.Notifications, s.intake)
+	securityapi.Routes(v1, signedIn, s.opts.Security)
+	adminapi.Routes(v1, signedIn, s.opts.Admin)
 
 	// Unknown API paths answer problem+json rather than falling through to pages.
 	v1.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })

@@ -121,6 +121,15 @@ func New(opts Options) *Server {
 	// A change through the API makes this replica's memo of the owner's
 	// pages stale.
 	ao.Changed = st.ForgetOwner
+	if adm := ao.Admin.Admin; adm != nil && adm.PagesChanged == nil {
+		// A suspension takes the portfolio's cached pages down at once here;
+		// other processes follow the database's notification.
+		adm.PagesChanged = func(ctx context.Context, userID int64, handle string) {
+			if err := st.InvalidatePages(ctx, userID, handle); err != nil {
+				opts.Logger.Warn("page cache unavailable", "error", err)
+			}
+		}
+	}
 
 	s := &Server{opts: opts, log: opts.Logger, api: api.New(ao), site: st, jobs: jobPages(opts, st.ForgetOwner), sign: signInPages(opts),
 		authn:     &request.Authenticator{Auth: opts.Auth},

@@ -2,10 +2,10 @@ package server_test
 
 import (
 	"log/slog"
-	"os"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 	"time"

@@ -11,8 +11,11 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/foliohq/folio/internal/account"
+	"github.com/foliohq/folio/internal/admin"
 	"github.com/foliohq/folio/internal/api"
+	"github.com/foliohq/folio/internal/api/adminapi"
 	"github.com/foliohq/folio/internal/api/applications"
+	"github.com/foliohq/folio/internal/api/securityapi"
 	"github.com/foliohq/folio/internal/api/ssoapi"
 	"github.com/foliohq/folio/internal/apidocs"
 	"github.com/foliohq/folio/internal/audit"
@@ -23,15 +26,18 @@ import (
 	"github.com/foliohq/folio/internal/metrics"
 	"github.com/foliohq/folio/internal/postgres"
 	"github.com/foliohq/folio/internal/postgres/accountstore"
+	"github.com/foliohq/folio/internal/postgres/adminstore"
 	"github.com/foliohq/folio/internal/postgres/auditstore"
 	"github.com/foliohq/folio/internal/postgres/directory"
 	"github.com/foliohq/folio/internal/postgres/jobsearch"
+	"github.com/foliohq/folio/internal/postgres/sessionstore"
 	"github.com/foliohq/folio/internal/postgres/ssostore"
 	"github.com/foliohq/folio/internal/project"
 	"github.com/foliohq/folio/internal/purge"
 	"github.com/foliohq/folio/internal/queue"
 	"github.com/foliohq/folio/internal/ratelimit"
 	"github.com/foliohq/folio/internal/server"
+	"github.com/foliohq/folio/internal/sessions"
 	"github.com/foliohq/folio/internal/site"
 	jobpages "github.com/foliohq/folio/internal/site/applications"
 	"github.com/foliohq/folio/internal/site/ssopages"
@@ -101,7 +107,8 @@ func HTTPOptions(p Pools, s Settings) server.Options {
 	jobs := jobsearch.New(p.DB)
 	authn := auth.New(users, postgres.NewCredentialService(p.DB), cost)
 	auditLog := AuditLog(p)
-	authn.Audit = auditLog
+	sessionStore := sessionstore.New(p.DB)
+	authn.Audit, authn.Sessions = auditLog, sessionStore
 	limiter := ratelimit.New(p.Redis)
 	// A sign-up mails its verification link; the links' base URL is the
 	// server's (server.New sets it).
@@ -125,6 +132,9 @@ func HTTPOptions(p Pools, s Settings) server.Options {
 			Demos:          demos,
 			JobSearch: applications.Services{Applications: jobs, ShareLinks: jobs, Calendar: jobs,
 				Projects: projects},
+			Security: securityapi.Services{Sessions: &sessions.Service{Store: sessionStore, Audit: auditLog}, Audit: auditLog},
+			// Deleting accounts waits for the account deletion workflow.
+			Admin: adminapi.Services{Admin: &admin.Service{Store: adminstore.New(p.DB), Audit: auditLog}, Audit: auditLog},
 		},
 		Site: site.Options{
 			Users: users, Projects: projects, Directory: directory.New(p.DB),
