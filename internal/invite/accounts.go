@@ -2,13 +2,14 @@ package invite
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"regexp"
 	"strings"
 	"time"
 
-	"github.com/foliohq/folio/internal/auth"
 	"github.com/foliohq/folio/internal/folio"
 )
 
@@ -16,7 +17,7 @@ var notHandle = regexp.MustCompile(`[^a-z0-9-]+`)
 
 // handleBase turns a provider's suggestion (or the address's local part)
 // into a handle's shape: lowercase letters, digits and single hyphens,
-// 3 to 24 characters (room for a suffix).
+// 3 to 23 characters (room for a suffix: handles have at most 30).
 func handleBase(hint, email string) string {
 	h := strings.ToLower(strings.TrimSpace(hint))
 	if at := strings.IndexByte(h, '@'); at >= 0 {
@@ -33,13 +34,21 @@ func handleBase(hint, email string) string {
 		h = strings.ReplaceAll(h, "--", "-")
 	}
 	h = strings.Trim(h, "-")
-	if len(h) > 24 {
-		h = strings.Trim(h[:24], "-")
+	if len(h) > 23 {
+		h = strings.Trim(h[:23], "-")
 	}
 	for len(h) < 3 {
 		h += "0"
 	}
 	return h
+}
+
+// randomSuffix is six hex digits, for a handle whose natural forms are
+// taken.
+func randomSuffix() string {
+	var b [3]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }
 
 // maxHandleTries bounds the lookups for a free handle before a random
@@ -63,17 +72,23 @@ func (s *Service) freeHandle(ctx context.Context, base string) (string, error) {
 			return "", err
 		}
 	}
-	return base + "-" + strings.ToLower(auth.NewSecret("")[:5]), nil
+	return base + "-" + randomSuffix(), nil
 }
 
 // createSSO makes the account of a, verified and without a password
 // (its owner signs in through the provider; a reset link sets one).
 func (s *Service) createSSO(ctx context.Context, a NewAccount) (*folio.User, error) {
 	var last error
-	for range 3 { // a handle taken meanwhile: look again
-		handle, err := s.freeHandle(ctx, handleBase(a.Handle, a.Email))
+	base := handleBase(a.Handle, a.Email)
+	for try := range 3 {
+		handle, err := s.freeHandle(ctx, base)
 		if err != nil {
 			return nil, err
+		}
+		if try > 0 {
+			// Taken meanwhile, or by an account that lookups do not see
+			// (a suspended one): a random suffix.
+			handle = base + "-" + randomSuffix()
 		}
 		name := strings.TrimSpace(a.Name)
 		if name == "" {

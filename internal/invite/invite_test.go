@@ -66,8 +66,10 @@ func TestHandleBase(t *testing.T) {
 		if got != tc.want {
 			t.Errorf("handleBase(%q, %q) = %q, want %q", tc.hint, tc.email, got, tc.want)
 		}
-		if err := (&folio.Registration{Email: "a@b.co", Password: "correct horse battery", Handle: got, DisplayName: "x"}).Validate(); err != nil && !folio.IsReservedHandle(got) {
-			t.Errorf("handleBase(%q) = %q is not a valid handle: %v", tc.hint, got, err)
+		for _, h := range []string{got, got + "-20", got + "-" + randomSuffix()} {
+			if err := (&folio.Registration{Email: "a@b.co", Password: "correct horse battery", Handle: h, DisplayName: "x"}).Validate(); err != nil && !folio.IsReservedHandle(h) {
+				t.Errorf("handle %q (from %q) is not valid: %v", h, tc.hint, err)
+			}
 		}
 	}
 }
