@@ -1,11 +1,9 @@
 package server_test
 
 import (
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -50,9 +48,6 @@ func newSSO(t *testing.T, setup ssoSetup) *ssoEnv {
 	env := &ssoEnv{op: op}
 	env.harness = newAPI(t, func(o *server.Options, db *bun.DB) {
 		env.db, env.gate = db, o.SignIn.Gate
-		if os.Getenv("SSO_DEBUG") != "" {
-			o.Logger = slog.Default()
-		}
 		o.SignIn.SSO.Providers = []sso.Provider{sso.NewOIDC(sso.OIDCConfig{Issuer: op.Issuer, ClientID: oidcClientID,
 			ClientSecret: oidcClientSecret, RedirectURL: oidcCallback, DisplayName: "Test SSO", AllowedDomains: setup.domains})}
 		o.SignIn.SSO.Providers = append(o.SignIn.SSO.Providers, setup.extra...)
