@@ -151,7 +151,8 @@ func (a *app) pools() wire.Pools {
 
 func (a *app) settings() wire.Settings {
 	return wire.Settings{MaxVideoBytes: a.cfg.MaxVideoBytes, MaxImageBytes: a.cfg.MaxImageBytes,
-		MaxUploadsPerAccount: a.cfg.MaxUploadsPerAccount, MaxUploads: a.cfg.MaxUploads}
+		MaxUploadsPerAccount: a.cfg.MaxUploadsPerAccount, MaxUploads: a.cfg.MaxUploads,
+		Registration: a.registration(), Providers: a.ssoProviders()}
 }
 
 // demoMonitor is the demo-check workflow the worker's scheduled checks

@@ -43,13 +43,20 @@ type browserStack struct {
 // with env added and waits until it is ready.
 func startBrowserStack(t *testing.T, env ...string) *browserStack {
 	t.Helper()
-	return startBrowserStackAt(t, "", env...)
+	return startBrowserStackFor(t, "", func(string) []string { return env })
 }
 
 // startBrowserStackAt is startBrowserStack with the base URL's host name
 // host ("": the loopback address): passkeys need a domain, such as
 // localhost, for their relying party id.
 func startBrowserStackAt(t *testing.T, host string, env ...string) *browserStack {
+	t.Helper()
+	return startBrowserStackFor(t, host, func(string) []string { return env })
+}
+
+// startBrowserStackFor is startBrowserStackAt with the added environment
+// made from the base URL (which a provider's redirect URI needs).
+func startBrowserStackFor(t *testing.T, host string, envFor func(base string) []string) *browserStack {
 	t.Helper()
 	node, err := exec.LookPath("node")
 	if err != nil {
@@ -72,7 +79,7 @@ func startBrowserStackAt(t *testing.T, host string, env ...string) *browserStack
 		_, port, _ := net.SplitHostPort(st.httpAddr)
 		base = "http://" + net.JoinHostPort(host, port)
 	}
-	st.env = append(append(st.env, "FOLIO_BASE_URL="+base, "FOLIO_ENV=dev"), env...)
+	st.env = append(append(st.env, "FOLIO_BASE_URL="+base, "FOLIO_ENV=dev"), envFor(base)...)
 	app := st.start(t, "dev")
 	// A generous deadline: on a busy machine `folio dev` migrates and
 	// seeds for a while; its output says why when it never gets ready.

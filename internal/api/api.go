@@ -6,7 +6,10 @@ import (
 	"time"
 
 	"github.com/foliohq/folio/internal/account"
+	"github.com/foliohq/folio/internal/api/adminapi"
 	"github.com/foliohq/folio/internal/api/applications"
+	"github.com/foliohq/folio/internal/api/securityapi"
+	"github.com/foliohq/folio/internal/api/ssoapi"
 	"github.com/foliohq/folio/internal/apidocs"
 	"github.com/foliohq/folio/internal/apispec"
 	"github.com/foliohq/folio/internal/auth"
@@ -49,6 +52,7 @@ type Options struct {
 	Auth        *auth.Service
 	Accounts    *account.Service // the account email flows; nil: off (404)
 	MFA         *mfa.Service     // two-factor and passkeys; nil: off (404)
+	SignUp      ssoapi.Handlers  // registration mode, SSO providers, invitations (Auth, limits: set by New)
 	Users       folio.UserService
 	Projects    folio.ProjectService
 	Idempotency folio.IdempotencyService
@@ -72,6 +76,9 @@ type Options struct {
 	// Notifications are the settings and webhooks; nil: their routes answer 404.
 	Notifications *notify.Service
 	RepoImports   *repoimport.Service // new projects from repositories; nil: 404
+	// Security: the caller's sessions and audit log; Admin: the administrators' API.
+	Security securityapi.Services
+	Admin    adminapi.Services
 }
 
 // API is Folio's JSON API under /api/v1, and the API's own OpenAPI

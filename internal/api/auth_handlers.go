@@ -14,14 +14,6 @@ import (
 	"github.com/foliohq/folio/internal/request"
 )
 
-// RegisterRequest signs a person up.
-type RegisterRequest struct {
-	Email       string `json:"email" example:"ada@example.com"`
-	Password    string `json:"password" example:"correct horse battery"`
-	Handle      string `json:"handle" example:"ada"`
-	DisplayName string `json:"display_name" example:"Ada Lovelace"`
-}
-
 // LoginRequest logs a person in.
 type LoginRequest struct {
 	Email    string `json:"email" example:"ada@example.com"`
@@ -36,49 +28,6 @@ type LoginResponse struct {
 	ExpiresAt time.Time    `json:"expires_at"`
 	CSRFToken string       `json:"csrf_token"`
 	User      UserResponse `json:"user"`
-}
-
-// RegistrationResponse echoes an accepted registration. It is the same
-// whether or not the email already had an account, so that registering
-// does not tell who has one; the profile is at /api/v1/me after login.
-type RegistrationResponse struct {
-	Email       string `json:"email" example:"ada@example.com"`
-	Handle      string `json:"handle" example:"ada"`
-	DisplayName string `json:"display_name" example:"Ada Lovelace"`
-}
-
-// register creates an account.
-//
-//	@Summary		Create an account
-//	@Description	An email that already has an account gets the same answer as a new one and no account is made, so that this endpoint does not tell who has an account; log in to find out. A taken handle is still a 409, since handles are public.
-//	@Tags			auth
-//	@Accept			json
-//	@Produce		json
-//	@Param			body	body		RegisterRequest	true	"the new account"
-//	@Success		201		{object}	RegistrationResponse
-//	@Failure		400		{object}	Problem	"malformed JSON or unknown field"
-//	@Failure		409		{object}	Problem	"handle taken"
-//	@Failure		422		{object}	Problem	"invalid fields, each listed"
-//	@Failure		429		{object}	Problem	"too many attempts; see Retry-After"
-//	@Router			/api/v1/auth/register [post]
-func (s *API) register(c *fiber.Ctx) error {
-	var req RegisterRequest
-	if err := s.intake.DecodeJSON(c, &req); err != nil {
-		return err
-	}
-	if err := request.Allow(c, s.opts.Limiter, "register:ip:"+c.IP(), s.opts.Limits.RegisterPerIP); err != nil {
-		return err
-	}
-	if err := request.Allow(c, s.opts.Limiter, "register:account:"+strings.ToLower(strings.TrimSpace(req.Email)), s.opts.Limits.RegisterPerAccount); err != nil {
-		return err
-	}
-	r := folio.Registration{Email: req.Email, Password: req.Password, Handle: req.Handle, DisplayName: req.DisplayName}
-	if _, err := s.opts.Auth.SignUp(c.UserContext(), r); err != nil {
-		return err
-	}
-	r.Normalize()
-	c.Location("/api/v1/me")
-	return c.Status(fiber.StatusCreated).JSON(RegistrationResponse{Email: r.Email, Handle: r.Handle, DisplayName: r.DisplayName})
 }
 
 // login opens a session.

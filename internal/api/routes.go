@@ -4,14 +4,26 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/foliohq/folio/internal/api/accountapi"
+	"github.com/foliohq/folio/internal/api/adminapi"
 	"github.com/foliohq/folio/internal/api/mfaapi"
 	"github.com/foliohq/folio/internal/api/notifications"
 	"github.com/foliohq/folio/internal/api/preview"
 	"github.com/foliohq/folio/internal/api/repoimportapi"
+	"github.com/foliohq/folio/internal/api/securityapi"
+	"github.com/foliohq/folio/internal/api/ssoapi"
 	"github.com/foliohq/folio/internal/api/stats"
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/request"
 )
+
+// signUp is the registration, sign-in provider and invitation handlers
+// (internal/api/ssoapi) with the API's intake and sign-up limits.
+func (s *API) signUp() ssoapi.Handlers {
+	h := s.opts.SignUp
+	h.Auth, h.Intake, h.Limiter = s.opts.Auth, s.intake, s.opts.Limiter
+	h.RegisterPerIP, h.RegisterPerAccount = s.opts.Limits.RegisterPerIP, s.opts.Limits.RegisterPerAccount
+	return h
+}
 
 // Routes is the table of contents of the API: its own documents under
 // /api, then /api/v1.
@@ -37,7 +49,9 @@ func (s *API) Routes(r fiber.Router) {
 	v1 := r.Group("/api/v1", request.WithETag, s.authn.Authenticate)
 	signedIn := s.authn.RequireAuth
 
-	v1.Post("/auth/register", s.register)
+	reg := s.signUp()
+	v1.Post("/auth/register", reg.Register)
+	v1.Get("/auth/providers", public, reg.Providers)
 	v1.Post("/auth/login", s.login)
 	v1.Post("/auth/logout", signedIn, s.logout)
 	v1.Post("/auth/logout-all", signedIn, s.logoutEverywhere)
@@ -61,6 +75,11 @@ func (s *API) Routes(r fiber.Router) {
 	v1.Delete("/me/calendar", signedIn, s.jobs.RevokeCalendar)
 	v1.Post("/me/email", signedIn, acc.RequestEmailChange)
 	v1.Post("/me/email/verification", signedIn, acc.ResendVerification)
+	v1.Get("/me/identities", signedIn, reg.Identities)
+	v1.Delete("/me/identities/:id", signedIn, reg.Unlink)
+	v1.Get("/admin/invitations", signedIn, request.RequireAdmin, reg.Invitations)
+	v1.Post("/admin/invitations", signedIn, request.RequireAdmin, reg.Invite)
+	v1.Delete("/admin/invitations/:id", signedIn, request.RequireAdmin, reg.Revoke)
 
 	v1.Post("/tokens", signedIn, request.RequireScope(folio.ScopeTokensWrite), s.createToken)
 	v1.Get("/tokens", signedIn, s.listTokens)
@@ -105,6 +124,8 @@ func (s *API) Routes(r fiber.Router) {
 	v1.Post("/preview", signedIn, preview.Handler(s.intake))
 	notifications.Routes(v1, signedIn, s.opts.Notifications, s.intake)
 	repoimportapi.Routes(v1, signedIn, s.idempotent.Handle, s.opts.RepoImports, s.intake)
+	securityapi.Routes(v1, signedIn, s.opts.Security)
+	adminapi.Routes(v1, signedIn, s.opts.Admin)
 
 	// Unknown API paths answer problem+json rather than falling through to pages.
 	v1.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })

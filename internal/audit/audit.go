@@ -53,6 +53,7 @@ const (
 	IdentityLinked       Kind = "identity_linked"
 	IdentityUnlinked     Kind = "identity_unlinked"
 	InvitationSent       Kind = "invitation_sent"
+	InvitationUsed       Kind = "invitation_used"
 	AdminSuspend         Kind = "admin_suspend"
 	AdminUnsuspend       Kind = "admin_unsuspend"
 	AdminDelete          Kind = "admin_delete"
@@ -81,6 +82,7 @@ var kinds = map[Kind]string{
 	IdentityLinked:       "Sign-in identity linked",
 	IdentityUnlinked:     "Sign-in identity unlinked",
 	InvitationSent:       "Invitation sent",
+	InvitationUsed:       "Signed up with an invitation",
 	AdminSuspend:         "Account suspended by an administrator",
 	AdminUnsuspend:       "Account unsuspended by an administrator",
 	AdminDelete:          "Account deleted by an administrator",

@@ -60,6 +60,9 @@ type Service struct {
 	// SecondFactor, when set, holds back the session of a login whose
 	// account has two-factor authentication on (internal/mfa).
 	SecondFactor SecondFactor
+	// PasswordLogin, when set, may refuse a password sign-in its password
+	// allowed (registration mode sso: see internal/invite).
+	PasswordLogin func(ctx context.Context, u *folio.User) error
 	// Audit records sign-ins, failed ones, sign-outs, password changes and
 	// token changes; nil records nothing.
 	Audit audit.Recorder
@@ -167,13 +170,18 @@ func (s *Service) Login(ctx context.Context, email, password string) (string, *f
 	}
 	// bcrypt compares in constant time.
 	if err := bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)); err != nil {
-		if errors.Is(err, bcrypt.ErrMismatchedHashAndPassword) {
+		if noPassword(err) {
 			return "", nil, nil, s.failedLogin(ctx, u.ID, "wrong_password", errBadCredentials)
 		}
 		return "", nil, nil, err
 	}
 	if err := Active(u); err != nil {
 		return "", nil, nil, s.failedLogin(ctx, u.ID, "suspended", err)
+	}
+	if s.PasswordLogin != nil {
+		if err := s.PasswordLogin(ctx, u); err != nil {
+			return "", nil, nil, s.failedLogin(ctx, u.ID, "sso_only", err)
+		}
 	}
 	if s.SecondFactor != nil {
 		pending, err := s.SecondFactor.BeginSecondFactor(ctx, u.ID)
@@ -194,6 +202,17 @@ func (s *Service) Login(ctx context.Context, email, password string) (string, *f
 // they are by method (password, totp, recovery_code, passkey: it goes in
 // the audit log), and returns its token (to hand to the client once).
 func (s *Service) OpenSession(ctx context.Context, userID int64, method string) (string, *folio.Session, error) {
+	token, sess, err := s.openSession(ctx, userID)
+	if err != nil {
+		return "", nil, err
+	}
+	if err := audit.Record(ctx, s.Audit, audit.Event{UserID: userID, Kind: audit.Login, Detail: map[string]string{"method": method}}); err != nil {
+		return "", nil, err
+	}
+	return token, sess, nil
+}
+
+func (s *Service) openSession(ctx context.Context, userID int64) (string, *folio.Session, error) {
 	token := newToken(sessionPrefix)
 	sess := &folio.Session{
 		TokenHash: HashToken(token),
@@ -202,9 +221,6 @@ func (s *Service) OpenSession(ctx context.Context, userID int64, method string) 
 		ExpiresAt: time.Now().Add(SessionIdleTTL),
 	}
 	if err := s.Credentials.CreateSession(ctx, sess); err != nil {
-		return "", nil, err
-	}
-	if err := audit.Record(ctx, s.Audit, audit.Event{UserID: userID, Kind: audit.Login, Detail: map[string]string{"method": method}}); err != nil {
 		return "", nil, err
 	}
 	return token, sess, nil
@@ -312,7 +328,7 @@ func (s *Service) HashPassword(password string) (string, error) {
 // ErrWrongPassword when they differ.
 func (s *Service) CheckPassword(u *folio.User, password string) error {
 	err := bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password))
-	if errors.Is(err, bcrypt.ErrMismatchedHashAndPassword) {
+	if noPassword(err) {
 		return ErrWrongPassword
 	}
 	return err

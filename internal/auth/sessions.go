@@ -2,7 +2,6 @@ package auth
 
 import (
 	"context"
-	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -64,7 +63,7 @@ func (s *Service) ChangePassword(ctx context.Context, caller *Identity, pc Passw
 		return err
 	}
 	if err := bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(pc.Current)); err != nil {
-		if errors.Is(err, bcrypt.ErrMismatchedHashAndPassword) {
+		if noPassword(err) {
 			return ErrWrongPassword
 		}
 		return err

@@ -91,6 +91,9 @@ type Config struct {
 	ExploreConcurrency    int
 	ShedWait              time.Duration
 
+	// SSO is single sign-on and the registration mode.
+	SSO SSO
+
 	// DevDemosAddr is where `folio dev` serves the demo portfolio's live
 	// demo apps (loopback); other subcommands ignore it.
 	DevDemosAddr string
@@ -190,6 +193,7 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		DevDemosAddr: p.listenAddr("FOLIO_DEV_DEMOS_ADDR", "127.0.0.1:8090"),
 		SMTP:         p.smtp("FOLIO_SMTP_URL", "FOLIO_MAIL_FROM"),
 		SecretKey:    p.secretKey("FOLIO_SECRET_KEY"),
+		SSO:          p.sso(),
 	}
 	if cfg.HTTPBodyIdleTimeout > cfg.HTTPReadTimeout {
 		p.fail("FOLIO_HTTP_BODY_IDLE_TIMEOUT", "must not be longer than FOLIO_HTTP_READ_TIMEOUT (%s)", cfg.HTTPReadTimeout)

@@ -18,7 +18,7 @@ type sessionRow struct {
 	CSRFToken string    `bun:"csrf_token"`
 	CreatedAt time.Time `bun:"created_at,nullzero,default:now()"`
 	ExpiresAt time.Time `bun:"expires_at"`
-	LastSeen  time.Time `bun:"last_seen_at,nullzero,scanonly"`
+	LastSeen  time.Time `bun:"last_seen_at,nullzero"`
 	AuthAt    time.Time `bun:"authenticated_at,nullzero,default:now()"`
 }
 

@@ -31,7 +31,7 @@ type userRow struct {
 	// Set by the verification flow only; zero inserts as NULL, and updates
 	// name their columns.
 	EmailVerifiedAt time.Time `bun:"email_verified_at,nullzero"`
-	SuspendedAt     time.Time `bun:"suspended_at,nullzero,scanonly"`
+	SuspendedAt     time.Time `bun:"suspended_at,nullzero"`
 	// Maintained by triggers: inserted as DEFAULT, never in an update list.
 	ContentVersion int64     `bun:"content_version,nullzero,default:0"`
 	CreatedAt      time.Time `bun:"created_at,nullzero,default:now()"`

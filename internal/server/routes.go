@@ -38,6 +38,9 @@ func (s *Server) routes() {
 	}
 
 	// Before the site, whose /{handle}/{project} would take their paths.
+	if s.sign != nil {
+		s.sign.Routes(s.app)
+	}
 	if s.jobs != nil {
 		s.jobs.Routes(s.app)
 	}

@@ -35,6 +35,7 @@ import (
 	"github.com/foliohq/folio/internal/site/applications"
 	"github.com/foliohq/folio/internal/site/archivepages"
 	"github.com/foliohq/folio/internal/site/securitypages"
+	"github.com/foliohq/folio/internal/site/ssopages"
 )
 
 // Options configure the HTTP server. The fields above API are shared:
@@ -69,6 +70,10 @@ type Options struct {
 
 	API  api.Options
 	Site site.Options
+	// SignIn is the log in and register pages, single sign-on's round
+	// trip, connected accounts and invitations (Auth, BaseURL and Logger
+	// are set by New).
+	SignIn ssopages.Options
 	// Applications are the dashboard's job-search pages; without
 	// Applications.Applications they are not mounted.
 	Applications applications.Options
@@ -95,6 +100,7 @@ type Server struct {
 	data *archivepages.Pages
 	// security are the sign-in security pages; nil: not mounted.
 	security *securitypages.Pages
+	sign     *ssopages.Pages // nil: not mounted (no Auth)
 
 	authn                      *request.Authenticator
 	cspStrict, cspInlineStyles string
@@ -139,8 +145,17 @@ func New(opts Options) *Server {
 	// A change through the API makes this replica's memo of the owner's
 	// pages stale.
 	ao.Changed = st.ForgetOwner
+	if adm := ao.Admin.Admin; adm != nil && adm.PagesChanged == nil {
+		// A suspension takes the portfolio's cached pages down at once here;
+		// other processes follow the database's notification.
+		adm.PagesChanged = func(ctx context.Context, userID int64, handle string) {
+			if err := st.InvalidatePages(ctx, userID, handle); err != nil {
+				opts.Logger.Warn("page cache unavailable", "error", err)
+			}
+		}
+	}
 
-	s := &Server{opts: opts, log: opts.Logger, api: api.New(ao), site: st, jobs: jobPages(opts, st.ForgetOwner),
+	s := &Server{opts: opts, log: opts.Logger, api: api.New(ao), site: st, jobs: jobPages(opts, st.ForgetOwner), sign: signInPages(opts),
 		authn:     &request.Authenticator{Auth: opts.Auth},
 		cspStrict: request.CSP(opts.MediaOrigin, false), cspInlineStyles: request.CSP(opts.MediaOrigin, true),
 	}
@@ -281,4 +296,17 @@ func jobPages(opts Options, changed func(int64)) *applications.Pages {
 	}
 	jo.Logger, jo.BaseURL, jo.Auth, jo.Changed = opts.Logger, opts.BaseURL, opts.Auth, changed
 	return applications.New(jo)
+}
+
+// signInPages builds the sign-in pages when there is Auth.
+func signInPages(opts Options) *ssopages.Pages {
+	if opts.Auth == nil {
+		return nil
+	}
+	so := opts.SignIn
+	so.Auth, so.BaseURL, so.Logger = opts.Auth, opts.BaseURL, opts.Logger
+	if so.Gate != nil && so.Gate.BaseURL == nil {
+		so.Gate.BaseURL = opts.BaseURL
+	}
+	return ssopages.New(so)
 }

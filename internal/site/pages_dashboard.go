@@ -18,20 +18,6 @@ func (s *Site) privatePage(title string, c *fiber.Ctx) pageBase {
 	return pageBase{Viewer: request.Viewer(c), Scripts: dashboardScripts, Meta: pageMeta{Title: title + " · Folio", NoIndex: true}}
 }
 
-func (s *Site) loginPage(c *fiber.Ctx) error {
-	if request.Viewer(c) != nil {
-		return c.Redirect("/dashboard")
-	}
-	return s.render(c, fiber.StatusOK, "login", s.privatePage("Log in", c))
-}
-
-func (s *Site) registerPage(c *fiber.Ctx) error {
-	if request.Viewer(c) != nil {
-		return c.Redirect("/dashboard")
-	}
-	return s.render(c, fiber.StatusOK, "register", s.privatePage("Create your portfolio", c))
-}
-
 type dashboardView struct {
 	pageBase
 	User     *folio.User

@@ -37,8 +37,6 @@ func (s *Site) Routes(r fiber.Router) {
 	pages.Get("/sitemap.xml", s.sitemaps.Index)
 	pages.Get("/sitemap-:n.xml", s.sitemapFile)
 	pages.Get("/robots.txt", s.robots)
-	pages.Get("/login", s.loginPage)
-	pages.Get("/register", s.registerPage)
 	if s.opts.Accounts != nil {
 		// The account email flows: plain forms, and the pages that links
 		// in mail open (each acts only on the POST of its button).

@@ -12,18 +12,25 @@ import (
 
 	"github.com/foliohq/folio/internal/account"
 	"github.com/foliohq/folio/internal/accountdelete"
+	"github.com/foliohq/folio/internal/admin"
 	"github.com/foliohq/folio/internal/api"
+	"github.com/foliohq/folio/internal/api/adminapi"
 	"github.com/foliohq/folio/internal/api/applications"
+	"github.com/foliohq/folio/internal/api/securityapi"
+	"github.com/foliohq/folio/internal/api/ssoapi"
 	"github.com/foliohq/folio/internal/apidocs"
 	"github.com/foliohq/folio/internal/archive"
 	"github.com/foliohq/folio/internal/audit"
 	"github.com/foliohq/folio/internal/auth"
+	"github.com/foliohq/folio/internal/folio"
+	"github.com/foliohq/folio/internal/invite"
 	jobfiles "github.com/foliohq/folio/internal/jobsearch"
 	"github.com/foliohq/folio/internal/metrics"
 	"github.com/foliohq/folio/internal/mfa"
 	"github.com/foliohq/folio/internal/postgres"
 	"github.com/foliohq/folio/internal/postgres/accountdeletion"
 	"github.com/foliohq/folio/internal/postgres/accountstore"
+	"github.com/foliohq/folio/internal/postgres/adminstore"
 	"github.com/foliohq/folio/internal/postgres/archivestore"
 	"github.com/foliohq/folio/internal/postgres/auditstore"
 	"github.com/foliohq/folio/internal/postgres/directory"
@@ -31,15 +38,20 @@ import (
 	"github.com/foliohq/folio/internal/postgres/mfastore"
 	"github.com/foliohq/folio/internal/postgres/replicas"
 	"github.com/foliohq/folio/internal/postgres/repoimportstore"
+	"github.com/foliohq/folio/internal/postgres/sessionstore"
+	"github.com/foliohq/folio/internal/postgres/ssostore"
 	"github.com/foliohq/folio/internal/project"
 	"github.com/foliohq/folio/internal/purge"
 	"github.com/foliohq/folio/internal/queue"
 	"github.com/foliohq/folio/internal/ratelimit"
 	"github.com/foliohq/folio/internal/repoimport"
 	"github.com/foliohq/folio/internal/server"
+	"github.com/foliohq/folio/internal/sessions"
 	"github.com/foliohq/folio/internal/site"
 	jobpages "github.com/foliohq/folio/internal/site/applications"
 	"github.com/foliohq/folio/internal/site/pagecache"
+	"github.com/foliohq/folio/internal/site/ssopages"
+	"github.com/foliohq/folio/internal/sso"
 	"github.com/foliohq/folio/internal/storage"
 	"github.com/foliohq/folio/internal/upload"
 )
@@ -63,6 +75,10 @@ type Settings struct {
 	MaxVideoBytes, MaxImageBytes int64
 	MaxUploadsPerAccount         int // 0: upload.Service's default
 	MaxUploads                   int // 0: upload.Service's default
+	// Registration is the registration mode ("": invite.Open); Providers
+	// are the single sign-on providers, in button order (none: no SSO).
+	Registration invite.Mode
+	Providers    []sso.Provider
 }
 
 // Purger is the removal of deleted rows' stored files, shared by the API's
@@ -120,7 +136,8 @@ func HTTPOptions(p Pools, s Settings) server.Options {
 	jobs := jobsearch.New(p.DB)
 	authn := auth.New(users, postgres.NewCredentialService(p.DB), cost)
 	auditLog := AuditLog(p)
-	authn.Audit = auditLog
+	sessionStore := sessionstore.New(p.DB)
+	authn.Audit, authn.Sessions = auditLog, sessionStore
 	limiter := ratelimit.New(p.Redis)
 	// A sign-up mails its verification link; the links' base URL is the
 	// server's (server.New sets it).
@@ -131,14 +148,17 @@ func HTTPOptions(p Pools, s Settings) server.Options {
 	// (server.New sets it); the sealing key is the caller's (MasterKey).
 	twoFactor := &mfa.Service{Store: mfastore.New(p.DB), Users: users, Auth: authn, Audit: auditLog}
 	authn.SecondFactor = twoFactor
+	gate, signOn := signIn(p, s, users, authn)
 	o := server.Options{
 		Logger:   p.Logger,
 		Metrics:  p.Metrics,
 		Auth:     authn,
 		Accounts: accounts,
 		MFA:      twoFactor,
+		SignIn:   ssopages.Options{SSO: signOn, Gate: gate, Limiter: limiter},
 		API: api.Options{
-			Users: users, Projects: projects,
+			SignUp: ssoapi.Handlers{Gate: gate, SSO: signOn},
+			Users:  users, Projects: projects,
 			Idempotency:    postgres.NewIdempotencyService(p.DB),
 			Limiter:        limiter,
 			Media:          media,
@@ -148,6 +168,9 @@ func HTTPOptions(p Pools, s Settings) server.Options {
 			RepoImports:    RepoImports(p, "", apidocs.CloneLimits{}),
 			JobSearch: applications.Services{Applications: jobs, ShareLinks: jobs, Calendar: jobs,
 				Projects: projects},
+			Security: securityapi.Services{Sessions: &sessions.Service{Store: sessionStore, Audit: auditLog}, Audit: auditLog},
+			// Deleting accounts waits for the account deletion workflow.
+			Admin: adminapi.Services{Admin: &admin.Service{Store: adminstore.New(p.DB), Audit: auditLog}, Audit: auditLog},
 		},
 		Site: site.Options{
 			Users: users, Projects: projects, Directory: directory.New(p.DB),
@@ -208,6 +231,20 @@ func Archives(p Pools, generator string) *archive.Service {
 	store := archivestore.New(p.DB)
 	return &archive.Service{Jobs: store, Rows: store, Store: p.Store, Queue: queueOf(p), Purger: Purger(p),
 		Generator: generator, Logger: loggerOf(p)}
+}
+
+// signIn is the registration mode and single sign-on; the invitation
+// links' base URL is the server's (server.New sets it).
+func signIn(p Pools, s Settings, users folio.UserService, authn *auth.Service) (*invite.Service, *sso.Service) {
+	mode := s.Registration
+	if mode == "" {
+		mode = invite.Open
+	}
+	store := ssostore.New(p.DB)
+	gate := &invite.Service{Mode: mode, Store: store, Auth: authn, Users: users, Audit: authn.Audit}
+	signOn := &sso.Service{Providers: s.Providers, Store: store, Users: users, Gate: gate, Audit: authn.Audit}
+	authn.PasswordLogin = gate.RefusePassword(signOn.HasIdentity)
+	return gate, signOn
 }
 
 func queueOf(p Pools) queue.Enqueuer {

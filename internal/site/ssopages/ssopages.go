@@ -1,0 +1,217 @@
+// Package ssopages serves the pages of signing in and up: the log in and
+// register pages (with the sign-in buttons and the invitation a link
+// carries), the browser's round trip through a provider
+// (/auth/sso/{provider}, its callback), the owner's connected accounts and
+// the admins' invitations page. The workflows are internal/sso's and
+// internal/invite's.
+package ssopages
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net/url"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/foliohq/folio/internal/auth"
+	"github.com/foliohq/folio/internal/folio"
+	"github.com/foliohq/folio/internal/invite"
+	"github.com/foliohq/folio/internal/ratelimit"
+	"github.com/foliohq/folio/internal/request"
+	"github.com/foliohq/folio/internal/sso"
+	"github.com/foliohq/folio/web"
+)
+
+// StateCookie binds a sign-in in progress to the browser that started
+// it. It lives ten minutes and goes only to /auth/sso/: no other page
+// ever gets a cookie from single sign-on.
+const StateCookie = "folio_sso_state"
+
+// DefaultStartLimit bounds the sign-ins a client IP starts (each stores a
+// flow) per minute.
+var DefaultStartLimit = ratelimit.Limit{Rate: 30, Period: time.Minute}
+
+// Options configure the pages.
+type Options struct {
+	Auth *auth.Service
+	// SSO runs the sign-ins; nil: no providers (no buttons, 404s).
+	SSO *sso.Service
+	// Gate is the registration mode and invitations; nil: open.
+	Gate    *invite.Service
+	Limiter *ratelimit.Limiter
+	// StartLimit bounds sign-ins started per client IP (zero:
+	// DefaultStartLimit).
+	StartLimit ratelimit.Limit
+	BaseURL    *url.URL
+	Logger     *slog.Logger
+}
+
+// Pages serves the pages.
+type Pages struct {
+	opts      Options
+	templates map[string]*template.Template
+	authn     *request.Authenticator
+	csp       string
+}
+
+// New builds the pages; it panics on a template error, which every test
+// catches.
+func New(opts Options) *Pages {
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.BaseURL == nil {
+		opts.BaseURL = &url.URL{Scheme: "http", Host: "localhost:8080"}
+	}
+	if opts.StartLimit.Rate == 0 {
+		opts.StartLimit = DefaultStartLimit
+	}
+	t, err := web.Pages(template.FuncMap{})
+	if err != nil {
+		panic("web templates: " + err.Error())
+	}
+	return &Pages{opts: opts, templates: t, authn: &request.Authenticator{Auth: opts.Auth}, csp: request.CSP("", false)}
+}
+
+// Routes mounts the pages; they come before the site's, whose /{handle}
+// would take /login and /register. Every POST needs the session's CSRF
+// token as a form field.
+func (p *Pages) Routes(r fiber.Router) {
+	page := func(h ...fiber.Handler) []fiber.Handler {
+		return append([]fiber.Handler{request.WithCSP(p.csp), p.authn.Authenticate}, h...)
+	}
+	owner := func(h ...fiber.Handler) []fiber.Handler { return page(append([]fiber.Handler{p.signedIn}, h...)...) }
+	form := func(h ...fiber.Handler) []fiber.Handler { return owner(append([]fiber.Handler{p.formCSRF}, h...)...) }
+	admin := func(h ...fiber.Handler) []fiber.Handler { return owner(append([]fiber.Handler{p.admin}, h...)...) }
+	r.Get("/login", page(p.loginPage)...)
+	r.Get("/register", page(p.registerPage)...)
+	// The round trip through a provider: start (a sign-in, or a signed-in
+	// owner connecting an identity), then the provider's return.
+	r.Get("/auth/sso/:provider", page(p.start)...)
+	r.Post("/auth/sso/:provider/link", form(p.startLink)...)
+	r.Get("/auth/sso/:provider/callback", page(p.callback)...)
+	r.Get("/dashboard/connected-accounts", owner(p.connectedPage)...)
+	r.Post("/dashboard/connected-accounts/:id/unlink", form(p.unlink)...)
+	r.Get("/admin/invitations", admin(p.invitationsPage)...)
+	r.Post("/admin/invitations", admin(p.formCSRF, p.invite)...)
+	r.Post("/admin/invitations/:id/revoke", admin(p.formCSRF, p.revoke)...)
+}
+
+// signedIn sends anonymous visitors to the login page.
+func (p *Pages) signedIn(c *fiber.Ctx) error {
+	if request.Identity(c) == nil {
+		return c.Redirect("/login", fiber.StatusSeeOther)
+	}
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	return c.Next()
+}
+
+// admin lets administrators through; others get the 404 page.
+func (p *Pages) admin(c *fiber.Ctx) error {
+	if !request.User(c).IsAdmin {
+		return p.render(c, fiber.StatusNotFound, "notfound", p.base(c, "Not found"))
+	}
+	return c.Next()
+}
+
+// csrfField is the hidden form field with the session's CSRF token.
+const csrfField = "_csrf"
+
+// formCSRF refuses a POST whose form does not carry the session's token;
+// bearer tokens have no session and no business posting these forms.
+func (p *Pages) formCSRF(c *fiber.Ctx) error {
+	id := request.Identity(c)
+	if id.Session == nil || !auth.CSRFValid(id.Session, c.FormValue(csrfField)) {
+		return p.errorPage(c, fiber.StatusForbidden, "Form expired", "This form has expired. Go back, reload the page and try again.")
+	}
+	return c.Next()
+}
+
+// pageBase is the layout's data and the session's CSRF token.
+type pageBase struct {
+	web.Page
+	CSRF string
+}
+
+var dashboardScripts = []string{"/static/dashboard.js"}
+
+func (p *Pages) base(c *fiber.Ctx, title string) pageBase {
+	b := pageBase{Page: web.Page{Meta: web.PageMeta{Title: title + " · Folio", NoIndex: true}, Scripts: dashboardScripts}}
+	if id := request.Identity(c); id != nil {
+		b.Viewer = id.User
+		if id.Session != nil {
+			b.CSRF = id.Session.CSRFToken
+		}
+	}
+	return b
+}
+
+func (p *Pages) render(c *fiber.Ctx, status int, name string, data any) error {
+	t, ok := p.templates[name]
+	if !ok {
+		return fmt.Errorf("ssopages: no template %q", name)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	c.Status(status)
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	return c.Send(buf.Bytes())
+}
+
+type errorView struct {
+	pageBase
+	Heading, Message string
+}
+
+func (p *Pages) errorPage(c *fiber.Ctx, status int, heading, message string) error {
+	return p.render(c, status, "sso_error", errorView{pageBase: p.base(c, heading), Heading: heading, Message: message})
+}
+
+// statusOf is the HTTP status of a refusal.
+func statusOf(err error) int {
+	switch folio.ErrorCode(err) {
+	case folio.EUNAUTHORIZED, folio.EINVALID:
+		return fiber.StatusBadRequest
+	case folio.EFORBIDDEN:
+		return fiber.StatusForbidden
+	case folio.ECONFLICT:
+		return fiber.StatusConflict
+	case folio.ENOTFOUND:
+		return fiber.StatusNotFound
+	case folio.EUNAVAILABLE:
+		return fiber.StatusServiceUnavailable
+	case folio.ETOOMANY:
+		return fiber.StatusTooManyRequests
+	}
+	return fiber.StatusInternalServerError
+}
+
+// refusal renders err when it is an application error, and passes
+// others on to the error handler (logged, a 500).
+func (p *Pages) refusal(c *fiber.Ctx, heading string, err error) error {
+	status := statusOf(err)
+	if status == fiber.StatusInternalServerError {
+		return err
+	}
+	return p.errorPage(c, status, heading, folio.ErrorMessage(err))
+}
+
+func (p *Pages) providers() []sso.Provider {
+	if p.opts.SSO == nil {
+		return nil
+	}
+	return p.opts.SSO.Providers
+}
+
+func (p *Pages) mode() invite.Mode {
+	if p.opts.Gate == nil {
+		return invite.Open
+	}
+	return p.opts.Gate.Mode
+}

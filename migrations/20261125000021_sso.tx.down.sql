@@ -1,0 +1,3 @@
+DROP TABLE IF EXISTS invitations;
+DROP TABLE IF EXISTS sso_flows;
+DROP TABLE IF EXISTS identities;
