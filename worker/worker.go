@@ -32,6 +32,7 @@ type Options struct {
 	Objects         *ObjectHandlers    // nil: stored objects of deleted rows stay
 	Analytics       *AnalyticsHandlers // nil: analytics tables are not maintained
 	Notify          *NotifyHandlers    // nil: the notification outbox is not delivered
+	Exports         *ExportHandlers    // nil: PDF portfolios are not built
 	// DemoConcurrency is how many demo checks run at once. Checks wait on
 	// the network, so they get a pool of their own, apart from ffmpeg.
 	DemoConcurrency int
@@ -110,6 +111,9 @@ func New(opts Options) (*Worker, error) {
 	}
 	if opts.APIDocs != nil {
 		w.mux.HandleFunc(queue.TypeAPIDocsGenerate, opts.APIDocs.HandleAPIDocsGenerate)
+	}
+	if opts.Exports != nil {
+		w.mux.HandleFunc(queue.TypePortfolioPDF, opts.Exports.HandlePortfolioPDF)
 	}
 	if opts.Analytics != nil {
 		w.mux.HandleFunc(queue.TypeAnalyticsMaintain, opts.Analytics.HandleAnalyticsMaintain)

@@ -1,0 +1,37 @@
+package queue
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/hibiken/asynq"
+)
+
+// TypePortfolioPDF builds an owner's PDF portfolio at a content version.
+const TypePortfolioPDF = "portfolio:pdf"
+
+// PortfolioPDFPayload names the owner, the content version a request saw
+// and the paper size ("a4", "letter").
+type PortfolioPDFPayload struct {
+	UserID    int64  `json:"user_id"`
+	Version   int64  `json:"version"`
+	Paper     string `json:"paper"`
+	RequestID string `json:"request_id,omitempty"`
+}
+
+// NewPortfolioPDFTask makes the build of one PDF. Its id names the owner,
+// the version and the paper, so that the many requests that find the
+// same PDF missing queue one build. Completed builds are not retained:
+// the stored PDF is the record, and a later request for the same version
+// (the PDF removed meanwhile) can queue again. It goes on the critical
+// queue because a person is waiting for it.
+func NewPortfolioPDFTask(userID, version int64, paper, requestID string) (*asynq.Task, error) {
+	payload, err := json.Marshal(PortfolioPDFPayload{UserID: userID, Version: version, Paper: paper, RequestID: requestID})
+	if err != nil {
+		return nil, err
+	}
+	return asynq.NewTask(TypePortfolioPDF, payload,
+		asynq.TaskID(fmt.Sprintf("portfolio:pdf:%d:%d:%s", userID, version, paper)),
+		asynq.Queue(QueueCritical), asynq.MaxRetry(3), asynq.Timeout(time.Minute)), nil
+}
