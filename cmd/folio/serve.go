@@ -17,6 +17,7 @@ import (
 	"github.com/foliohq/folio/internal/queue"
 	"github.com/foliohq/folio/internal/server"
 	"github.com/foliohq/folio/internal/site"
+	"github.com/foliohq/folio/internal/wire"
 	"github.com/foliohq/folio/worker"
 )
 
@@ -137,6 +138,7 @@ func (a *app) newWorker() (*worker.Worker, error) {
 		},
 		APIDocs:         a.apiDocsHandlers(),
 		Objects:         &worker.ObjectHandlers{Purger: a.purger()},
+		Exports:         &worker.ExportHandlers{PDF: wire.PortfolioPDF(a.pools(), a.cfg.BaseURL)},
 		DemoConcurrency: a.cfg.DemoCheckConcurrency,
 		Media: &worker.MediaHandlers{
 			Metrics: a.metrics,

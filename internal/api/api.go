@@ -7,6 +7,7 @@ import (
 
 	"github.com/foliohq/folio/internal/account"
 	"github.com/foliohq/folio/internal/api/applications"
+	"github.com/foliohq/folio/internal/api/exportapi"
 	"github.com/foliohq/folio/internal/apidocs"
 	"github.com/foliohq/folio/internal/apispec"
 	"github.com/foliohq/folio/internal/auth"
@@ -68,6 +69,7 @@ type Options struct {
 	JobSearch    applications.Services // applications, share links, the calendar feed
 	// Notifications are the settings and webhooks; nil: their routes answer 404.
 	Notifications *notify.Service
+	Exports       exportapi.Services // the PDF and JSON Resume; nil ones answer 404
 }
 
 // API is Folio's JSON API under /api/v1, and the API's own OpenAPI

@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/foliohq/folio/internal/api/accountapi"
+	"github.com/foliohq/folio/internal/api/exportapi"
 	"github.com/foliohq/folio/internal/api/notifications"
 	"github.com/foliohq/folio/internal/api/preview"
 	"github.com/foliohq/folio/internal/api/stats"
@@ -57,6 +58,10 @@ func (s *API) Routes(r fiber.Router) {
 	v1.Delete("/me/calendar", signedIn, s.jobs.RevokeCalendar)
 	v1.Post("/me/email", signedIn, acc.RequestEmailChange)
 	v1.Post("/me/email/verification", signedIn, acc.ResendVerification)
+	ex := exportapi.Handlers{Services: s.opts.Exports, Projects: s.opts.Projects, BaseURL: s.opts.BaseURL, Intake: s.intake}
+	v1.Get("/me/resume", signedIn, ex.ExportResume)
+	v1.Post("/me/resume", signedIn, ex.ImportResume) // exportapi.ImportPath
+	v1.Get("/me/portfolio.pdf", signedIn, ex.PortfolioPDF)
 
 	v1.Post("/tokens", signedIn, request.RequireScope(folio.ScopeTokensWrite), s.createToken)
 	v1.Get("/tokens", signedIn, s.listTokens)

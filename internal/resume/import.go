@@ -127,7 +127,9 @@ func jsonReason(err error) string {
 	return err.Error()
 }
 
-func (p *Plan) skip(field, reason string) { p.Skipped = append(p.Skipped, Skip{Field: field, Reason: reason}) }
+func (p *Plan) skip(field, reason string) {
+	p.Skipped = append(p.Skipped, Skip{Field: field, Reason: reason})
+}
 
 // skipAll lists every leaf of v, at path, as skipped for reason. An
 // empty string, array or object says nothing and is not listed.
@@ -197,11 +199,11 @@ func (p *Plan) profileField(path, name, value string, upd folio.ProfileUpdate) {
 		p.Profile.Bio = &value
 	case "location":
 		p.Profile.Location = &value
-	case "website_url":
+	case "links.website":
 		p.Profile.WebsiteURL = &value
-	case "github_url":
+	case "links.github":
 		p.Profile.GitHubURL = &value
-	case "linkedin_url":
+	case "links.linkedin":
 		p.Profile.LinkedInURL = &value
 	}
 	p.ProfileFields = append(p.ProfileFields, name)
@@ -223,7 +225,7 @@ func (p *Plan) mapBasics(top map[string]any) {
 		p.profileField("basics.summary", "bio", v, folio.ProfileUpdate{Bio: &v})
 	}
 	if v := take(b, "url"); v != "" {
-		p.profileField("basics.url", "website_url", v, folio.ProfileUpdate{WebsiteURL: &v})
+		p.profileField("basics.url", "links.website", v, folio.ProfileUpdate{WebsiteURL: &v})
 	}
 	if v := take(b, "email"); v != "" {
 		p.skip("basics.email", "an import does not change the address you sign in with; change it in your account settings")
@@ -283,9 +285,9 @@ func (p *Plan) mapProfile(path string, e any) {
 	case link == "":
 		p.skip(path, "a profile needs a url or username")
 	case network == "github":
-		p.profileField(path+".url", "github_url", link, folio.ProfileUpdate{GitHubURL: &link})
+		p.profileField(path+".url", "links.github", link, folio.ProfileUpdate{GitHubURL: &link})
 	default:
-		p.profileField(path+".url", "linkedin_url", link, folio.ProfileUpdate{LinkedInURL: &link})
+		p.profileField(path+".url", "links.linkedin", link, folio.ProfileUpdate{LinkedInURL: &link})
 	}
 	p.skipAll(path, m, "Folio keeps only the profile's link")
 }

@@ -88,7 +88,7 @@ func Export(pf *folio.Portfolio, base *url.URL) Resume {
 	page := base.JoinPath(owner.Handle).String()
 	r := Resume{Schema: SchemaRef, Projects: []Project{}, Skills: []Skill{},
 		Basics: Basics{Name: owner.DisplayName, Label: owner.Headline, Summary: owner.Bio, URL: owner.WebsiteURL, Profiles: []Profile{}},
-		Meta: Meta{Canonical: base.JoinPath(owner.Handle, "resume.json").String(), Version: "v1.0.0"}}
+		Meta:   Meta{Canonical: base.JoinPath(owner.Handle, "resume.json").String(), Version: "v1.0.0"}}
 	if r.Basics.URL == "" {
 		r.Basics.URL = page
 	}

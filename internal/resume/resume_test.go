@@ -157,10 +157,10 @@ func TestParseSampleMapsAndListsSkipped(t *testing.T) {
 		"display_name": {deref(pr.DisplayName), "Zoë Łukasiewicz"},
 		"headline":     {deref(pr.Headline), "Backend engineer: payments and queues"},
 		"bio":          {deref(pr.Bio), "I build **boring**, reliable backends.\n\nTen years of Go and PostgreSQL."},
-		"website_url":  {deref(pr.WebsiteURL), "https://zoe.example.com"},
+		"links.website":  {deref(pr.WebsiteURL), "https://zoe.example.com"},
 		"location":     {deref(pr.Location), "Kraków, Lesser Poland, PL"},
-		"github_url":   {deref(pr.GitHubURL), "https://github.com/zoel"},
-		"linkedin_url": {deref(pr.LinkedInURL), "https://www.linkedin.com/in/zoe-l"},
+		"links.github":   {deref(pr.GitHubURL), "https://github.com/zoel"},
+		"links.linkedin": {deref(pr.LinkedInURL), "https://www.linkedin.com/in/zoe-l"},
 	}
 	for name, c := range checks {
 		if c[0] != c[1] {

@@ -5,6 +5,7 @@ package wire
 
 import (
 	"log/slog"
+	"net/url"
 
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
@@ -17,6 +18,7 @@ import (
 	"github.com/foliohq/folio/internal/auth"
 	jobfiles "github.com/foliohq/folio/internal/jobsearch"
 	"github.com/foliohq/folio/internal/metrics"
+	"github.com/foliohq/folio/internal/portfoliopdf"
 	"github.com/foliohq/folio/internal/postgres"
 	"github.com/foliohq/folio/internal/postgres/accountstore"
 	"github.com/foliohq/folio/internal/postgres/directory"
@@ -25,6 +27,7 @@ import (
 	"github.com/foliohq/folio/internal/purge"
 	"github.com/foliohq/folio/internal/queue"
 	"github.com/foliohq/folio/internal/ratelimit"
+	"github.com/foliohq/folio/internal/resume"
 	"github.com/foliohq/folio/internal/server"
 	"github.com/foliohq/folio/internal/site"
 	jobpages "github.com/foliohq/folio/internal/site/applications"
@@ -114,12 +117,26 @@ func HTTPOptions(p Pools, s Settings) server.Options {
 			Transfer: &jobfiles.Transfer{Applications: jobs, Projects: projects},
 		},
 	}
+	importer := &resume.Importer{Users: users, Projects: projects}
+	o.Site.Exports.Import, o.API.Exports.Import = importer, importer
 	if p.Store != nil {
+		// The server only finds and queues PDFs; the worker's service
+		// (PortfolioPDF) renders them, with the public base URL.
+		o.Site.Exports.PDF = PortfolioPDF(p, nil)
+		o.API.Exports.PDF = o.Site.Exports.PDF
 		uploads := Uploads(p, s)
 		o.API.Uploads = uploads
 		o.API.DocsRequests = &apidocs.Requester{Docs: apiDocs, Store: p.Store, Queue: queueOf(p), Gate: uploads}
 	}
 	return o
+}
+
+// PortfolioPDF is the PDF portfolio workflow: the server finds and
+// queues PDFs, the worker builds them with base, the public URL their
+// links and QR codes point at.
+func PortfolioPDF(p Pools, base *url.URL) *portfoliopdf.Service {
+	return &portfoliopdf.Service{Users: postgres.NewUserService(p.DB), Projects: postgres.NewProjectService(p.DB),
+		Store: p.Store, Queue: queueOf(p), BaseURL: base, Logger: loggerOf(p)}
 }
 
 func queueOf(p Pools) queue.Enqueuer {
