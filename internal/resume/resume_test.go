@@ -154,11 +154,11 @@ func TestParseSampleMapsAndListsSkipped(t *testing.T) {
 	}
 	pr := plan.Profile
 	checks := map[string][2]string{
-		"display_name": {deref(pr.DisplayName), "Zoë Łukasiewicz"},
-		"headline":     {deref(pr.Headline), "Backend engineer: payments and queues"},
-		"bio":          {deref(pr.Bio), "I build **boring**, reliable backends.\n\nTen years of Go and PostgreSQL."},
+		"display_name":   {deref(pr.DisplayName), "Zoë Łukasiewicz"},
+		"headline":       {deref(pr.Headline), "Backend engineer: payments and queues"},
+		"bio":            {deref(pr.Bio), "I build **boring**, reliable backends.\n\nTen years of Go and PostgreSQL."},
 		"links.website":  {deref(pr.WebsiteURL), "https://zoe.example.com"},
-		"location":     {deref(pr.Location), "Kraków, Lesser Poland, PL"},
+		"location":       {deref(pr.Location), "Kraków, Lesser Poland, PL"},
 		"links.github":   {deref(pr.GitHubURL), "https://github.com/zoel"},
 		"links.linkedin": {deref(pr.LinkedInURL), "https://www.linkedin.com/in/zoe-l"},
 	}

@@ -165,7 +165,7 @@ func TestPortfolioPDF(t *testing.T) {
 	var ids []int64
 	for _, p := range projects {
 		body := map[string]any{"title": p.title, "slug": p.slug, "visibility": "public", "tagline": "About " + p.title,
-			"pitch": map[string]string{"problem": "The problem of " + p.title, "approach": "An approach.", "result": "A result."},
+			"pitch":     map[string]string{"problem": "The problem of " + p.title, "approach": "An approach.", "result": "A result."},
 			"tech_tags": []string{"Go", "PostgreSQL"}}
 		if p.demo != "" {
 			body["demo_url"] = p.demo
