@@ -45,6 +45,8 @@ type Worker struct {
 	srv       *asynq.Server
 	demoSrv   *asynq.Server // nil without demo checks
 	demoMux   *asynq.ServeMux
+	exportSrv *asynq.Server // nil without exports
+	exportMux *asynq.ServeMux
 	mux       *asynq.ServeMux
 	scheduler *asynq.Scheduler
 	log       *slog.Logger
@@ -113,7 +115,15 @@ func New(opts Options) (*Worker, error) {
 		w.mux.HandleFunc(queue.TypeAPIDocsGenerate, opts.APIDocs.HandleAPIDocsGenerate)
 	}
 	if opts.Exports != nil {
-		w.mux.HandleFunc(queue.TypePortfolioPDF, opts.Exports.HandlePortfolioPDF)
+		// A person waits for these: a pool of their own, never behind
+		// ffmpeg's long jobs.
+		w.exportSrv = asynq.NewServer(opts.Redis, asynq.Config{
+			Concurrency: 2, Queues: map[string]int{queue.QueueExports: 1},
+			ShutdownTimeout: opts.ShutdownTimeout, Logger: slogAdapter{log}, LogLevel: asynq.WarnLevel,
+		})
+		w.exportMux = asynq.NewServeMux()
+		w.exportMux.Use(w.logTasks)
+		w.exportMux.HandleFunc(queue.TypePortfolioPDF, opts.Exports.HandlePortfolioPDF)
 	}
 	if opts.Analytics != nil {
 		w.mux.HandleFunc(queue.TypeAnalyticsMaintain, opts.Analytics.HandleAnalyticsMaintain)
@@ -178,6 +188,12 @@ func (w *Worker) Start() error {
 	if err := w.srv.Start(w.mux); err != nil {
 		return err
 	}
+	if w.exportSrv != nil {
+		if err := w.exportSrv.Start(w.exportMux); err != nil {
+			w.srv.Shutdown()
+			return err
+		}
+	}
 	if w.demoSrv != nil {
 		if err := w.demoSrv.Start(w.demoMux); err != nil {
 			w.srv.Shutdown()
@@ -197,6 +213,9 @@ func (w *Worker) Shutdown() {
 	w.scheduler.Shutdown()
 	if w.demoSrv != nil {
 		w.demoSrv.Shutdown()
+	}
+	if w.exportSrv != nil {
+		w.exportSrv.Shutdown()
 	}
 	w.srv.Shutdown()
 }

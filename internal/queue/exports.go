@@ -8,8 +8,12 @@ import (
 	"github.com/hibiken/asynq"
 )
 
-// TypePortfolioPDF builds an owner's PDF portfolio at a content version.
-const TypePortfolioPDF = "portfolio:pdf"
+// Exports a person waits for run on a queue of their own, served by a
+// worker pool apart from the media jobs.
+const (
+	QueueExports     = "exports"
+	TypePortfolioPDF = "portfolio:pdf"
+)
 
 // PortfolioPDFPayload names the owner, the content version a request saw
 // and the paper size ("a4", "letter").
@@ -24,8 +28,7 @@ type PortfolioPDFPayload struct {
 // the version and the paper, so that the many requests that find the
 // same PDF missing queue one build. Completed builds are not retained:
 // the stored PDF is the record, and a later request for the same version
-// (the PDF removed meanwhile) can queue again. It goes on the critical
-// queue because a person is waiting for it.
+// (the PDF removed meanwhile) can queue again.
 func NewPortfolioPDFTask(userID, version int64, paper, requestID string) (*asynq.Task, error) {
 	payload, err := json.Marshal(PortfolioPDFPayload{UserID: userID, Version: version, Paper: paper, RequestID: requestID})
 	if err != nil {
@@ -33,5 +36,5 @@ func NewPortfolioPDFTask(userID, version int64, paper, requestID string) (*asynq
 	}
 	return asynq.NewTask(TypePortfolioPDF, payload,
 		asynq.TaskID(fmt.Sprintf("portfolio:pdf:%d:%d:%s", userID, version, paper)),
-		asynq.Queue(QueueCritical), asynq.MaxRetry(3), asynq.Timeout(time.Minute)), nil
+		asynq.Queue(QueueExports), asynq.MaxRetry(3), asynq.Timeout(time.Minute)), nil
 }

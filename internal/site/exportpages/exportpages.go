@@ -23,6 +23,7 @@ import (
 	"net/url"
 
 	"github.com/gofiber/fiber/v2"
+	"golang.org/x/sync/singleflight"
 
 	"github.com/foliohq/folio/internal/auth"
 	"github.com/foliohq/folio/internal/folio"
@@ -51,6 +52,7 @@ type Options struct {
 type Pages struct {
 	opts      Options
 	memo      *memo.Memo
+	flight    singleflight.Group
 	templates map[string]*template.Template
 }
 
@@ -137,7 +139,8 @@ func (p *Pages) portfolioPDF(c *fiber.Ctx) error {
 	if redirected, err := canonical(c, "/"+owner.Handle+".pdf"); redirected {
 		return err
 	}
-	f, err := p.opts.PDF.PDF(c.UserContext(), owner, paper, request.ID(c))
+	// Requests that find the same PDF missing wait for it together.
+	v, err, _ := p.flight.Do(key, func() (any, error) { return p.opts.PDF.PDF(c.UserContext(), owner, paper, request.ID(c)) })
 	if folio.ErrorCode(err) == folio.EUNAVAILABLE {
 		// The worker is behind: ask the client to come back, and a
 		// browser shows why meanwhile.
@@ -147,11 +150,14 @@ func (p *Pages) portfolioPDF(c *fiber.Ctx) error {
 	} else if err != nil {
 		return err
 	}
+	// A stale PDF is memoized too, so that while the worker is behind,
+	// the requests of the next second do not each wait for it again.
+	f := v.(*portfoliopdf.File)
+	p.memo.Put(key, owner.ID, 0, f.Body)
 	if f.Stale {
 		c.Set("X-Folio-Stale", "1")
 		return sendPDF(c, name, f.Body, "stale")
 	}
-	p.memo.Put(key, owner.ID, 0, f.Body)
 	return sendPDF(c, name, f.Body, "store")
 }
 
@@ -160,7 +166,9 @@ func sendPDF(c *fiber.Ctx, name string, body []byte, from string) error {
 	c.Set(fiber.HeaderCacheControl, "public, max-age=0, must-revalidate")
 	c.Set("X-Cache", from)
 	download(c, name)
-	return c.Send(body)
+	// No copy: memoized and stored bodies are never modified.
+	c.Response().SetBodyRaw(body)
+	return nil
 }
 
 // resumeJSON is /{handle}/resume.json: the JSON Resume of the public
