@@ -91,11 +91,12 @@ type Project struct {
 	PageURL, DemoURL, CodeURL string
 }
 
+// regularTTF is the one font embedded. Bold is drawn from it (fill and
+// stroke): a second face would double the fonts' share of the file, and
+// a small PDF is served faster.
+//
 //go:embed fonts/DejaVuSans.ttf
 var regularTTF []byte
-
-//go:embed fonts/DejaVuSans-Bold.ttf
-var boldTTF []byte
 
 const (
 	fontFamily = "dejavu"
@@ -144,16 +145,29 @@ var (
 	rule   = [3]int{200, 200, 200}
 )
 
-func (l *layout) color(c [3]int) { l.pdf.SetTextColor(c[0], c[1], c[2]) }
+// color sets the text's colour, and the stroke's, which bold text uses.
+func (l *layout) color(c [3]int) {
+	l.pdf.SetTextColor(c[0], c[1], c[2])
+	l.pdf.SetDrawColor(c[0], c[1], c[2])
+}
 
-func (l *layout) font(style string, size float64) { l.pdf.SetFont(fontFamily, style, size) }
+// font sets the size, and "B" for bold: the glyphs filled and stroked
+// with a line a twentieth of an em wide.
+func (l *layout) font(style string, size float64) {
+	l.pdf.SetFont(fontFamily, "", size)
+	if style == "B" {
+		l.pdf.SetLineWidth(size * 0.045 * 25.4 / 72) // points to mm
+		l.pdf.SetTextRenderingMode(2)
+	} else {
+		l.pdf.SetTextRenderingMode(0)
+	}
+}
 
 func render(d Document, paper Paper, pitchLimit int) ([]byte, int, error) {
 	pdf := fpdf.NewCustom(&fpdf.InitType{OrientationStr: "P", UnitStr: "mm", SizeStr: paper.fpdfSize()})
 	pdf.SetMargins(margin, margin, margin)
 	pdf.SetAutoPageBreak(true, margin+6)
 	pdf.AddUTF8FontFromBytes(fontFamily, "", regularTTF)
-	pdf.AddUTF8FontFromBytes(fontFamily, "B", boldTTF)
 	// Same input, same bytes: fixed dates and sorted catalog.
 	pdf.SetCreationDate(d.Generated)
 	pdf.SetModificationDate(d.Generated)
