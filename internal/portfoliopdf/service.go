@@ -64,17 +64,28 @@ func Prefix(owner *folio.User) string {
 	return "portfolio-pdf/" + strconv.FormatInt(owner.ID, 10) + "-" + strconv.FormatInt(owner.CreatedAt.Unix(), 10) + "/"
 }
 
+// layoutVersion names the layout in stored PDFs' keys: a release that
+// changes how a PDF looks bumps it, so that PDFs of the old layout are
+// rebuilt (and removed by the next build) although the portfolio did not
+// change.
+const layoutVersion = "l2"
+
 // Key is where owner's PDF at version on paper is stored. Versions are
 // zero-padded so that keys sort as versions do.
 func Key(owner *folio.User, version int64, paper Paper) string {
-	return fmt.Sprintf("%s%s/%020d.pdf", Prefix(owner), paper, version)
+	return fmt.Sprintf("%s%s/%020d-%s.pdf", Prefix(owner), paper, version, layoutVersion)
 }
 
-// versionOf reads the version back from a key; -1 for a key not Key's.
+// versionOf reads the version back from a key of this layout; -1 for any
+// other key.
 func versionOf(key string) int64 {
-	i := strings.LastIndexByte(key, '/')
-	v, err := strconv.ParseInt(strings.TrimSuffix(key[i+1:], ".pdf"), 10, 64)
-	if err != nil || !strings.HasSuffix(key, ".pdf") {
+	name := key[strings.LastIndexByte(key, '/')+1:]
+	digits, ok := strings.CutSuffix(name, "-"+layoutVersion+".pdf")
+	if !ok {
+		return -1
+	}
+	v, err := strconv.ParseInt(digits, 10, 64)
+	if err != nil {
 		return -1
 	}
 	return v
@@ -186,7 +197,8 @@ func (s *Service) Build(ctx context.Context, userID, requested int64, paper Pape
 		return nil // the old versions go with the next build
 	}
 	for _, k := range keys {
-		if v := versionOf(k); v >= 0 && v < pf.Owner.ContentVersion {
+		// Older versions, and any version of another layout.
+		if v := versionOf(k); v < pf.Owner.ContentVersion {
 			if err := s.Store.Remove(ctx, k); err != nil && s.Logger != nil {
 				s.Logger.Warn("old PDF not removed", "key", k, "error", err)
 			}
