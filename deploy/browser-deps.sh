@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the browser tests need: Debian's Chromium (Playwright's own
-# browser download is not used) and the test script's one npm dependency.
-# Idempotent: a second run does nothing.
+# browser download is not used) and the test script's one npm dependency;
+# and poppler-utils (pdftotext, pdfimages), which the PDF portfolio tests
+# read PDFs with. Idempotent: a second run does nothing.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 say() { printf 'browser-deps: %s\n' "$*" >&2; }
@@ -15,6 +16,18 @@ if [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
 		DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends chromium >/dev/null
 	else
 		say "Chromium is missing; install it (or set CHROMIUM to its path) and run this again"
+		exit 1
+	fi
+fi
+if ! command -v pdftotext >/dev/null 2>&1 || ! command -v pdfimages >/dev/null 2>&1; then
+	if command -v apt-get >/dev/null 2>&1; then
+		sudo=()
+		[ "$(id -u)" = 0 ] || sudo=(sudo)
+		say "installing poppler-utils from the distribution's packages"
+		"${sudo[@]}" apt-get update -qq
+		DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends poppler-utils >/dev/null
+	else
+		say "pdftotext and pdfimages are missing; install poppler-utils and run this again"
 		exit 1
 	fi
 fi

@@ -34,6 +34,7 @@ type Options struct {
 	Notify          *NotifyHandlers    // nil: the notification outbox is not delivered
 	Archive         *ArchiveHandlers   // nil: no account archives
 	Audit           *AuditHandlers     // nil: the audit log is not pruned
+	Exports         *ExportHandlers    // nil: PDF portfolios are not built
 	// DemoConcurrency is how many demo checks run at once. Checks wait on
 	// the network, so they get a pool of their own, apart from ffmpeg.
 	DemoConcurrency int
@@ -49,6 +50,8 @@ type Worker struct {
 	srv       *asynq.Server
 	demoSrv   *asynq.Server // nil without demo checks
 	demoMux   *asynq.ServeMux
+	exportSrv *asynq.Server // nil without exports
+	exportMux *asynq.ServeMux
 	mux       *asynq.ServeMux
 	scheduler *asynq.Scheduler
 	log       *slog.Logger
@@ -127,6 +130,17 @@ func New(opts Options) (*Worker, error) {
 	if opts.RepoImport != nil {
 		w.mux.HandleFunc(queue.TypeRepoImport, opts.RepoImport.HandleRepoImport)
 	}
+	if opts.Exports != nil {
+		// A person waits for these: a pool of their own, never behind
+		// ffmpeg's long jobs.
+		w.exportSrv = asynq.NewServer(opts.Redis, asynq.Config{
+			Concurrency: 2, Queues: map[string]int{queue.QueueExports: 1},
+			ShutdownTimeout: opts.ShutdownTimeout, Logger: slogAdapter{log}, LogLevel: asynq.WarnLevel,
+		})
+		w.exportMux = asynq.NewServeMux()
+		w.exportMux.Use(w.logTasks)
+		w.exportMux.HandleFunc(queue.TypePortfolioPDF, opts.Exports.HandlePortfolioPDF)
+	}
 	if opts.Analytics != nil {
 		w.mux.HandleFunc(queue.TypeAnalyticsMaintain, opts.Analytics.HandleAnalyticsMaintain)
 		if _, err := w.scheduler.Register("@every 1h", queue.NewAnalyticsMaintainTask()); err != nil {
@@ -196,6 +210,12 @@ func (w *Worker) Start() error {
 	if err := w.srv.Start(w.mux); err != nil {
 		return err
 	}
+	if w.exportSrv != nil {
+		if err := w.exportSrv.Start(w.exportMux); err != nil {
+			w.srv.Shutdown()
+			return err
+		}
+	}
 	if w.demoSrv != nil {
 		if err := w.demoSrv.Start(w.demoMux); err != nil {
 			w.srv.Shutdown()
@@ -215,6 +235,9 @@ func (w *Worker) Shutdown() {
 	w.scheduler.Shutdown()
 	if w.demoSrv != nil {
 		w.demoSrv.Shutdown()
+	}
+	if w.exportSrv != nil {
+		w.exportSrv.Shutdown()
 	}
 	w.srv.Shutdown()
 }

@@ -148,6 +148,7 @@ func (a *app) newWorker() (*worker.Worker, error) {
 		RepoImport:      a.repoImportHandlers(),
 		Objects:         &worker.ObjectHandlers{Purger: a.purger()},
 		Archive:         &worker.ArchiveHandlers{Archives: wire.Archives(a.pools(), "folio "+version)},
+		Exports:         &worker.ExportHandlers{PDF: wire.PortfolioPDF(a.pools(), a.cfg.BaseURL)},
 		DemoConcurrency: a.cfg.DemoCheckConcurrency,
 		Media: &worker.MediaHandlers{
 			Metrics: a.metrics,

@@ -8,6 +8,7 @@ import (
 	"github.com/foliohq/folio/internal/account"
 	"github.com/foliohq/folio/internal/api/adminapi"
 	"github.com/foliohq/folio/internal/api/applications"
+	"github.com/foliohq/folio/internal/api/exportapi"
 	"github.com/foliohq/folio/internal/api/securityapi"
 	"github.com/foliohq/folio/internal/api/ssoapi"
 	"github.com/foliohq/folio/internal/apidocs"
@@ -79,6 +80,7 @@ type Options struct {
 	// Security: the caller's sessions and audit log; Admin: the administrators' API.
 	Security securityapi.Services
 	Admin    adminapi.Services
+	Exports  exportapi.Services // the PDF and JSON Resume; nil ones answer 404
 }
 
 // API is Folio's JSON API under /api/v1, and the API's own OpenAPI

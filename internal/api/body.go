@@ -7,9 +7,11 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/foliohq/folio/internal/api/applications"
+	"github.com/foliohq/folio/internal/api/exportapi"
 	"github.com/foliohq/folio/internal/apidocs"
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/jobsearch"
+	"github.com/foliohq/folio/internal/resume"
 )
 
 // Request bodies arrive through three guards, because a body costs memory
@@ -41,6 +43,8 @@ func (s *API) DeclaredLimit(h *fasthttp.RequestHeader) int64 {
 	switch {
 	case path == applications.ImportPath:
 		return max(jobsearch.MaxImportBytes, s.opts.MaxBodyBytes)
+	case path == exportapi.ImportPath || path == "/dashboard/resume/import": // a file, and a form's parts around it
+		return max(resume.MaxImportBytes+64<<10, s.opts.MaxBodyBytes)
 	case path == "/api/v1/me/avatar":
 		return s.mediaLimit(folio.MediaAvatar)
 	case strings.HasPrefix(path, "/api/v1/projects/") && strings.HasSuffix(path, "/media") && strings.Count(path, "/") == 5:

@@ -5,6 +5,7 @@ import (
 
 	"github.com/foliohq/folio/internal/api/accountapi"
 	"github.com/foliohq/folio/internal/api/adminapi"
+	"github.com/foliohq/folio/internal/api/exportapi"
 	"github.com/foliohq/folio/internal/api/mfaapi"
 	"github.com/foliohq/folio/internal/api/notifications"
 	"github.com/foliohq/folio/internal/api/preview"
@@ -80,6 +81,10 @@ func (s *API) Routes(r fiber.Router) {
 	v1.Get("/admin/invitations", signedIn, request.RequireAdmin, reg.Invitations)
 	v1.Post("/admin/invitations", signedIn, request.RequireAdmin, reg.Invite)
 	v1.Delete("/admin/invitations/:id", signedIn, request.RequireAdmin, reg.Revoke)
+	ex := exportapi.Handlers{Services: s.opts.Exports, Projects: s.opts.Projects, BaseURL: s.opts.BaseURL, Intake: s.intake}
+	v1.Get("/me/resume", signedIn, ex.ExportResume)
+	v1.Post("/me/resume", signedIn, ex.ImportResume) // exportapi.ImportPath
+	v1.Get("/me/portfolio.pdf", signedIn, ex.PortfolioPDF)
 
 	v1.Post("/tokens", signedIn, request.RequireScope(folio.ScopeTokensWrite), s.createToken)
 	v1.Get("/tokens", signedIn, s.listTokens)

@@ -75,6 +75,11 @@ func TestTaskConstructors(t *testing.T) {
 			typ: queue.TypeAPIDocsGenerate, id: "apidocs:k3y:4", queue: queue.QueueDefault, maxRetry: 3, timeout: 10 * time.Minute,
 			payload: &queue.APIDocsPayload{}, wantPayload: &queue.APIDocsPayload{ProjectID: 9, Generation: 4, RequestID: "req-3"},
 		},
+		{
+			name: "portfolio pdf", task: must(queue.NewPortfolioPDFTask(5, 17, "letter", "req-4")),
+			typ: queue.TypePortfolioPDF, id: "portfolio:pdf:5:17:letter", queue: queue.QueueExports, maxRetry: 3, timeout: time.Minute,
+			payload: &queue.PortfolioPDFPayload{}, wantPayload: &queue.PortfolioPDFPayload{UserID: 5, Version: 17, Paper: "letter", RequestID: "req-4"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

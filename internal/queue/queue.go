@@ -16,7 +16,9 @@ const (
 
 // Names lists every queue Folio's tasks go to, so that a queue can be
 // watched before its first task.
-func Names() []string { return []string{QueueCritical, QueueDefault, QueueLow, QueueDemo} }
+func Names() []string {
+	return []string{QueueCritical, QueueDefault, QueueLow, QueueDemo, QueueExports}
+}
 
 // RedisConnOpt adapts go-redis options to asynq's.
 func RedisConnOpt(opt *redis.Options) asynq.RedisClientOpt {

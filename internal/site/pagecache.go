@@ -88,6 +88,7 @@ func (s *Site) HandlePagesNotice(ctx context.Context, payload string) error {
 // shared) and share links.
 func (s *Site) forgetLocal(userID int64) {
 	s.memo.Forget(userID)
+	s.exports.Forget(userID)
 	if s.links != nil {
 		s.links.Forget(userID)
 	}

@@ -72,6 +72,7 @@ func (s *Site) Routes(r fiber.Router) {
 	pages.Post("/dashboard/notifications/webhooks/:id/test", np.TestWebhook)
 	pages.Post("/dashboard/notifications/webhooks/:id/delete", np.DeleteWebhook)
 	pages.Post("/unsubscribe/:token", np.Unsubscribe)
+	s.exports.Routes(pages) // /{handle}.pdf, /{handle}/resume.json, /dashboard/resume
 	// Last: a handle or project slug may be any word the routes above do
 	// not take (handles cannot be those words; see folio.IsReservedHandle).
 	// A project page embeds its API docs, whose viewer sets inline styles.

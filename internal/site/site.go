@@ -18,6 +18,7 @@ import (
 	"github.com/foliohq/folio/internal/ratelimit"
 	"github.com/foliohq/folio/internal/request"
 	"github.com/foliohq/folio/internal/shed"
+	"github.com/foliohq/folio/internal/site/exportpages"
 	"github.com/foliohq/folio/internal/site/memo"
 	"github.com/foliohq/folio/internal/site/sitemap"
 	"github.com/foliohq/folio/internal/storage"
@@ -58,6 +59,7 @@ type Options struct {
 	// Notifications back the settings page and unsubscribe links; nil:
 	// neither exists.
 	Notifications *notify.Service
+	Exports       exportpages.Options // the PDF and JSON Resume; nil Import: off
 	// SitemapURLs is the most URLs a sitemap file lists; 0: the protocol's
 	// 50,000. Tests set a few to see the split.
 	SitemapURLs int
@@ -81,6 +83,7 @@ type Site struct {
 	links    *memo.Links
 	sitemaps *sitemap.Sitemaps
 	authn    *request.Authenticator
+	exports  *exportpages.Pages // nil: not mounted
 
 	beacons       *ratelimit.IPWindow
 	beaconTargets beaconTargets
@@ -106,6 +109,10 @@ func New(opts Options) *Site {
 		s.links = &memo.Links{Active: opts.ShareLinks.ActiveShareLink}
 	}
 	s.sitemaps = sitemap.New(opts.Directory, opts.SitemapURLs, s.absolute)
+	if e := opts.Exports; e.Import != nil {
+		e.Logger, e.BaseURL, e.Users, e.Projects, e.NotFound = opts.Logger, opts.BaseURL, opts.Users, opts.Projects, s.renderNotFound
+		s.exports = exportpages.New(e)
+	}
 	// A form the owner posts to the site (a revoked share link, say)
 	// changes their pages as an API call does.
 	s.authn.Changed = s.ForgetOwner

@@ -5,6 +5,7 @@ package wire
 
 import (
 	"log/slog"
+	"net/url"
 
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
@@ -27,6 +28,7 @@ import (
 	jobfiles "github.com/foliohq/folio/internal/jobsearch"
 	"github.com/foliohq/folio/internal/metrics"
 	"github.com/foliohq/folio/internal/mfa"
+	"github.com/foliohq/folio/internal/portfoliopdf"
 	"github.com/foliohq/folio/internal/postgres"
 	"github.com/foliohq/folio/internal/postgres/accountdeletion"
 	"github.com/foliohq/folio/internal/postgres/accountstore"
@@ -45,6 +47,7 @@ import (
 	"github.com/foliohq/folio/internal/queue"
 	"github.com/foliohq/folio/internal/ratelimit"
 	"github.com/foliohq/folio/internal/repoimport"
+	"github.com/foliohq/folio/internal/resume"
 	"github.com/foliohq/folio/internal/server"
 	"github.com/foliohq/folio/internal/sessions"
 	"github.com/foliohq/folio/internal/site"
@@ -187,7 +190,13 @@ func HTTPOptions(p Pools, s Settings) server.Options {
 		ReadReplicas(&o, r)
 	}
 	o.AccountData.Deletion = AccountDeletion(p, authn, limiter)
+	importer := &resume.Importer{Users: users, Projects: projects}
+	o.Site.Exports.Import, o.API.Exports.Import = importer, importer
 	if p.Store != nil {
+		// The server only finds and queues PDFs; the worker's service
+		// (PortfolioPDF) renders them, with the public base URL.
+		o.Site.Exports.PDF = PortfolioPDF(p, nil)
+		o.API.Exports.PDF = o.Site.Exports.PDF
 		uploads := Uploads(p, s)
 		o.API.Uploads = uploads
 		o.AccountData.Archives = Archives(p, "folio")
@@ -245,6 +254,14 @@ func signIn(p Pools, s Settings, users folio.UserService, authn *auth.Service) (
 	signOn := &sso.Service{Providers: s.Providers, Store: store, Users: users, Gate: gate, Audit: authn.Audit}
 	authn.PasswordLogin = gate.RefusePassword(signOn.HasIdentity)
 	return gate, signOn
+}
+
+// PortfolioPDF is the PDF portfolio workflow: the server finds and
+// queues PDFs, the worker builds them with base, the public URL their
+// links and QR codes point at.
+func PortfolioPDF(p Pools, base *url.URL) *portfoliopdf.Service {
+	return &portfoliopdf.Service{Users: postgres.NewUserService(p.DB), Projects: postgres.NewProjectService(p.DB),
+		Store: p.Store, Queue: queueOf(p), BaseURL: base, Logger: loggerOf(p)}
 }
 
 func queueOf(p Pools) queue.Enqueuer {

@@ -34,7 +34,11 @@ const (
 )
 
 // New returns an empty memo.
-func New() *Memo { return &Memo{entries: map[string]Entry{}, max: maxEntries} }
+func New() *Memo { return NewSized(maxEntries) }
+
+// NewSized returns an empty memo of at most max entries, for larger
+// bodies than pages (PDFs).
+func NewSized(max int) *Memo { return &Memo{entries: map[string]Entry{}, max: max} }
 
 // Get returns the page memoized under key, while fresh.
 func (m *Memo) Get(key string) (Entry, bool) {

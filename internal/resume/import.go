@@ -1,0 +1,293 @@
+package resume
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/foliohq/folio/internal/folio"
+)
+
+// Limits on an imported file.
+const (
+	// MaxImportBytes bounds a JSON Resume file: a long résumé is tens of
+	// kilobytes.
+	MaxImportBytes = 1 << 20
+	// MaxImportProjects bounds the projects one file creates.
+	MaxImportProjects = 50
+	// maxSkipped bounds the skipped fields a report lists one by one.
+	maxSkipped = 300
+	// maxExisting bounds the pages of the owner's projects read to find
+	// the ones already there (100 a page).
+	maxExisting = 50
+)
+
+// Skip is a field of the file that Import did not map, and why.
+type Skip struct {
+	// Field is the field's path in the file, as basics.email or
+	// work[0].position.
+	Field  string `json:"field"`
+	Reason string `json:"reason"`
+}
+
+// Plan is what a file maps to, before anything is written.
+type Plan struct {
+	Profile folio.ProfileUpdate
+	// ProfileFields names the profile fields Profile sets, as the API
+	// names them (display_name, headline...).
+	ProfileFields []string
+	Projects      []folio.ProjectInput
+	// ProjectFields are the file paths of Projects, in order (projects[2]).
+	ProjectFields []string
+	Skipped       []Skip
+}
+
+// Parse reads a JSON Resume file of at most MaxImportBytes, validates it
+// against the schema and maps it. Errors: ETOOLARGE for a larger file;
+// EINVALID for one that is not JSON, not an object, or not valid JSON
+// Resume (with the validator's reasons), or that has more than
+// MaxImportProjects projects.
+func Parse(r io.Reader) (*Plan, error) {
+	raw, err := io.ReadAll(io.LimitReader(r, MaxImportBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(raw) > MaxImportBytes {
+		return nil, folio.Errorf(folio.ETOOLARGE, "A JSON Resume file may be at most %d KiB.", MaxImportBytes>>10)
+	}
+	raw = bytes.TrimPrefix(raw, []byte("\xef\xbb\xbf")) // a BOM some editors write
+	if !utf8.Valid(raw) {
+		return nil, folio.Errorf(folio.EINVALID, "The file is not UTF-8 text.")
+	}
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
+	if err != nil {
+		return nil, folio.Errorf(folio.EINVALID, "The file is not JSON: %s.", jsonReason(err))
+	}
+	top, ok := doc.(map[string]any)
+	if !ok {
+		return nil, &folio.Error{Code: folio.EINVALID, Message: "This file is not a valid JSON Resume: see each field's reason.",
+			Fields: []folio.FieldError{{Field: "/", Message: "a JSON Resume is a JSON object"}}}
+	}
+	if err := Validate(doc); err != nil {
+		return nil, err
+	}
+	if ps, _ := top["projects"].([]any); len(ps) > MaxImportProjects {
+		return nil, &folio.Error{Code: folio.EINVALID, Message: "The file has too many projects.",
+			Fields: []folio.FieldError{{Field: "/projects", Message: fmt.Sprintf("at most %d projects can be imported at once", MaxImportProjects)}}}
+	}
+	p := &Plan{}
+	p.mapBasics(top)
+	p.mapProjects(top)
+	delete(top, "$schema") // names the schema, which was checked
+	// Whatever is left has no place in Folio.
+	keys := sortedKeys(top)
+	for _, k := range keys {
+		reason, ok := sectionReasons[k]
+		if !ok {
+			reason = "not part of JSON Resume, and unknown to Folio"
+		}
+		p.skipAll(k, top[k], reason)
+	}
+	if n := len(p.Skipped); n > maxSkipped {
+		p.Skipped = append(p.Skipped[:maxSkipped], Skip{Field: "…", Reason: fmt.Sprintf("and %d more fields not mapped", n-maxSkipped)})
+	}
+	return p, nil
+}
+
+// sectionReasons say why a whole section has no place in Folio.
+var sectionReasons = map[string]string{
+	"work":         "Folio has no work history; tell it in your bio or a project",
+	"volunteer":    "Folio has no volunteering section",
+	"education":    "Folio has no education section",
+	"awards":       "Folio has no awards section",
+	"certificates": "Folio has no certificates section",
+	"publications": "Folio has no publications section",
+	"skills":       "Folio shows skills as the tech tags of your projects",
+	"languages":    "Folio has no languages section",
+	"interests":    "Folio has no interests section",
+	"references":   "Folio has no references section",
+	"meta":         "describes the file, not you",
+}
+
+func jsonReason(err error) string {
+	var syn *json.SyntaxError
+	if errors.As(err, &syn) {
+		return fmt.Sprintf("%s at byte %d", syn.Error(), syn.Offset)
+	}
+	return err.Error()
+}
+
+func (p *Plan) skip(field, reason string) {
+	p.Skipped = append(p.Skipped, Skip{Field: field, Reason: reason})
+}
+
+// skipAll lists every leaf of v, at path, as skipped for reason. An
+// empty string, array or object says nothing and is not listed.
+func (p *Plan) skipAll(path string, v any, reason string) {
+	switch v := v.(type) {
+	case map[string]any:
+		for _, k := range sortedKeys(v) {
+			p.skipAll(path+"."+k, v[k], reason)
+		}
+	case []any:
+		for i, e := range v {
+			p.skipAll(path+"["+strconv.Itoa(i)+"]", e, reason)
+		}
+	case string:
+		if strings.TrimSpace(v) != "" {
+			p.skip(path, reason)
+		}
+	case nil:
+	default:
+		p.skip(path, reason)
+	}
+}
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// take removes key from m and returns it as trimmed text ("" when absent
+// or empty).
+func take(m map[string]any, key string) string {
+	v, ok := m[key]
+	if !ok {
+		return ""
+	}
+	delete(m, key)
+	s, _ := v.(string) // the schema made every mapped field a string
+	return strings.TrimSpace(s)
+}
+
+// profileField sets one profile field when it passes Folio's validation,
+// and otherwise skips it with the reason.
+func (p *Plan) profileField(path, name, value string, upd folio.ProfileUpdate) {
+	if slices.Contains(p.ProfileFields, name) {
+		p.skip(path, "an earlier field of the file set "+name+" already")
+		return
+	}
+	if err := upd.Validate(); err != nil {
+		var fe *folio.Error
+		reason := "not valid in Folio"
+		if errors.As(err, &fe) && len(fe.Fields) > 0 {
+			reason = fe.Fields[0].Message
+		}
+		p.skip(path, reason)
+		return
+	}
+	switch name {
+	case "display_name":
+		p.Profile.DisplayName = &value
+	case "headline":
+		p.Profile.Headline = &value
+	case "bio":
+		p.Profile.Bio = &value
+	case "location":
+		p.Profile.Location = &value
+	case "links.website":
+		p.Profile.WebsiteURL = &value
+	case "links.github":
+		p.Profile.GitHubURL = &value
+	case "links.linkedin":
+		p.Profile.LinkedInURL = &value
+	}
+	p.ProfileFields = append(p.ProfileFields, name)
+}
+
+func (p *Plan) mapBasics(top map[string]any) {
+	b, ok := top["basics"].(map[string]any)
+	if !ok {
+		return
+	}
+	delete(top, "basics")
+	if v := take(b, "name"); v != "" {
+		p.profileField("basics.name", "display_name", v, folio.ProfileUpdate{DisplayName: &v})
+	}
+	if v := take(b, "label"); v != "" {
+		p.profileField("basics.label", "headline", v, folio.ProfileUpdate{Headline: &v})
+	}
+	if v := take(b, "summary"); v != "" {
+		p.profileField("basics.summary", "bio", v, folio.ProfileUpdate{Bio: &v})
+	}
+	if v := take(b, "url"); v != "" {
+		p.profileField("basics.url", "links.website", v, folio.ProfileUpdate{WebsiteURL: &v})
+	}
+	if v := take(b, "email"); v != "" {
+		p.skip("basics.email", "an import does not change the address you sign in with; change it in your account settings")
+	}
+	if loc, ok := b["location"].(map[string]any); ok {
+		delete(b, "location")
+		var parts []string
+		for _, k := range []string{"city", "region", "countryCode"} {
+			if v := take(loc, k); v != "" {
+				parts = append(parts, v)
+			}
+		}
+		if len(parts) > 0 {
+			v := strings.Join(parts, ", ")
+			p.profileField("basics.location", "location", v, folio.ProfileUpdate{Location: &v})
+		}
+		p.skipAll("basics.location", loc, "your location shows on your public page: a street address and postal code are left out")
+	}
+	if ps, ok := b["profiles"].([]any); ok {
+		delete(b, "profiles")
+		for i, e := range ps {
+			p.mapProfile(fmt.Sprintf("basics.profiles[%d]", i), e)
+		}
+	}
+	reasons := map[string]string{
+		"image": "upload a profile picture in the dashboard: Folio does not fetch images from other sites",
+		"phone": "Folio has no phone number field",
+	}
+	for _, k := range sortedKeys(b) {
+		reason, ok := reasons[k]
+		if !ok {
+			reason = "Folio's profile has no such field"
+		}
+		p.skipAll("basics."+k, b[k], reason)
+	}
+}
+
+// mapProfile maps a GitHub or LinkedIn profile to its link.
+func (p *Plan) mapProfile(path string, e any) {
+	m, ok := e.(map[string]any)
+	network, _ := m["network"].(string)
+	network = strings.ToLower(strings.TrimSpace(network))
+	if !ok || (network != "github" && network != "linkedin") {
+		p.skipAll(path, e, "Folio links GitHub and LinkedIn profiles only; add others to your bio")
+		return
+	}
+	delete(m, "network")
+	link, user := take(m, "url"), take(m, "username")
+	if link == "" && user != "" {
+		if network == "github" {
+			link = "https://github.com/" + url.PathEscape(user)
+		} else {
+			link = "https://www.linkedin.com/in/" + url.PathEscape(user)
+		}
+	}
+	switch {
+	case link == "":
+		p.skip(path, "a profile needs a url or username")
+	case network == "github":
+		p.profileField(path+".url", "links.github", link, folio.ProfileUpdate{GitHubURL: &link})
+	default:
+		p.profileField(path+".url", "links.linkedin", link, folio.ProfileUpdate{LinkedInURL: &link})
+	}
+	p.skipAll(path, m, "Folio keeps only the profile's link")
+}
