@@ -33,6 +33,7 @@ type Options struct {
 	Analytics       *AnalyticsHandlers // nil: analytics tables are not maintained
 	Notify          *NotifyHandlers    // nil: the notification outbox is not delivered
 	Audit           *AuditHandlers     // nil: the audit log is not pruned
+	Archive         *ArchiveHandlers   // nil: no account archives
 	// DemoConcurrency is how many demo checks run at once. Checks wait on
 	// the network, so they get a pool of their own, apart from ffmpeg.
 	DemoConcurrency int
@@ -107,6 +108,14 @@ func New(opts Options) (*Worker, error) {
 		w.mux.HandleFunc(queue.TypeObjectsReconcile, opts.Objects.HandleObjectsReconcile)
 		if _, err := w.scheduler.Register("@every 5m", queue.NewObjectsReconcileTask()); err != nil {
 			return nil, fmt.Errorf("schedule object reconcile: %w", err)
+		}
+	}
+	if a := opts.Archive; a != nil {
+		w.mux.HandleFunc(queue.TypeArchiveExport, a.HandleArchiveExport)
+		w.mux.HandleFunc(queue.TypeArchiveImport, a.HandleArchiveImport)
+		w.mux.HandleFunc(queue.TypeArchivePrune, a.HandleArchivePrune)
+		if _, err := w.scheduler.Register("@every 1h", queue.NewArchivePruneTask()); err != nil {
+			return nil, fmt.Errorf("schedule archive pruning: %w", err)
 		}
 	}
 	if opts.APIDocs != nil {

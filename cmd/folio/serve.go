@@ -139,6 +139,7 @@ func (a *app) newWorker() (*worker.Worker, error) {
 		},
 		APIDocs:         a.apiDocsHandlers(),
 		Objects:         &worker.ObjectHandlers{Purger: a.purger()},
+		Archive:         &worker.ArchiveHandlers{Archives: wire.Archives(a.pools(), "folio "+version)},
 		DemoConcurrency: a.cfg.DemoCheckConcurrency,
 		Media: &worker.MediaHandlers{
 			Metrics: a.metrics,

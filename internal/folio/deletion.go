@@ -17,12 +17,12 @@ type ObjectDeletion struct {
 }
 
 // deletablePrefix is the shape of every folder an ObjectDeletion may name:
-// one media item's or one project's API docs, by random key or, for
-// objects stored before keys existed, by id.
-var deletablePrefix = regexp.MustCompile(`^(media|apidocs)/([0-9]+|[0-9a-f]{32})/$`)
+// one media item's, one project's API docs or one account archive, by
+// random key or, for objects stored before keys existed, by id.
+var deletablePrefix = regexp.MustCompile(`^(media|apidocs|archives)/([0-9]+|[0-9a-f]{32})/$`)
 
-// IsDeletablePrefix reports whether prefix names one media item's or one
-// API-docs folder, and nothing wider.
+// IsDeletablePrefix reports whether prefix names one media item's, one
+// API-docs or one archive folder, and nothing wider.
 func IsDeletablePrefix(prefix string) bool { return deletablePrefix.MatchString(prefix) }
 
 // ObjectDeletionService deletes rows that name stored objects together

@@ -33,7 +33,7 @@ const declaredLengthHeader = "X-Folio-Refused-Length"
 // cut quickly.
 func (s *Server) headerReceived(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
 	h.Del(declaredLengthHeader)
-	if n := h.ContentLength(); n > 0 && int64(n) > s.api.DeclaredLimit(h) {
+	if n := h.ContentLength(); n > 0 && int64(n) > s.declaredLimit(h) {
 		h.Set(declaredLengthHeader, strconv.Itoa(n))
 		h.SetContentLength(0)
 		h.SetConnectionClose()
@@ -50,7 +50,7 @@ func (s *Server) refuseDeclared(c *fiber.Ctx) error {
 	if t, ok := c.Context().Conn().(*trackedConn); ok {
 		t.LingerOnClose()
 	}
-	return body.TooLarge(s.api.DeclaredLimit(&c.Request().Header))
+	return body.TooLarge(s.declaredLimit(&c.Request().Header))
 }
 
 // trackedConn is a served connection that remembers whether its peer

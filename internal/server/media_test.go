@@ -38,6 +38,7 @@ type mediaAPI struct {
 	*harness
 	store     *storage.Store
 	inspector *asynq.Inspector
+	rdb       *redis.Client
 	base      string
 }
 
@@ -85,6 +86,7 @@ func newMediaAPI(t *testing.T, cfg mediaConfig) *mediaAPI {
 	w, err := worker.New(worker.Options{
 		Redis: asynqRedis, Logger: cfg.log, Concurrency: 2, ShutdownTimeout: 5 * time.Second, Metrics: cfg.metrics,
 		Objects: &worker.ObjectHandlers{Purger: purger},
+		Archive: &worker.ArchiveHandlers{Archives: o.AccountData.Archives},
 		APIDocs: &worker.APIDocsHandlers{Docs: postgres.NewAPIDocsService(db), Projects: postgres.NewProjectService(db), Store: store,
 			Git: "git", Clone: apidocs.CloneLimits{Bytes: 10 << 20, Timeout: time.Minute, AllowPrivate: true}, Extract: apidocs.DefaultLimits},
 		Media: &worker.MediaHandlers{Media: mediaSvc, Store: store, Metrics: cfg.metrics,
@@ -99,7 +101,7 @@ func newMediaAPI(t *testing.T, cfg mediaConfig) *mediaAPI {
 	t.Cleanup(w.Shutdown)
 	inspector := asynq.NewInspector(asynqRedis)
 	t.Cleanup(func() { inspector.Close() })
-	m := &mediaAPI{harness: &harness{t: t, srv: srv, db: db}, store: store, inspector: inspector}
+	m := &mediaAPI{harness: &harness{t: t, srv: srv, db: db}, store: store, inspector: inspector, rdb: rdb}
 	m.base = m.listen()
 	return m
 }

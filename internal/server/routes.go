@@ -1,6 +1,13 @@
 package server
 
 import (
+	"strings"
+
+	"github.com/valyala/fasthttp"
+
+	"github.com/foliohq/folio/internal/api/archiveapi"
+	"github.com/foliohq/folio/internal/request/body"
+	"github.com/foliohq/folio/internal/site/archivepages"
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
 
 	"github.com/foliohq/folio/internal/request"
@@ -12,6 +19,14 @@ func (s *Server) routes() {
 	s.app.Get("/healthz", s.healthz)
 	s.app.Get("/readyz", s.readyz)
 
+	// Before the API, whose /api/v1 catch-all answers 404.
+	if s.data != nil {
+		h := archiveapi.Handlers{Deletion: s.opts.AccountData.Deletion, Archives: s.opts.AccountData.Archives, Intake: s.intake()}
+		if s.opts.API.Uploads != nil {
+			h.Gate = s.opts.API.Uploads
+		}
+		h.Routes(s.app, s.authn)
+	}
 	s.api.Routes(s.app)
 
 	// The queue UI, read-only, for administrators; it sets inline styles.
@@ -25,5 +40,26 @@ func (s *Server) routes() {
 	if s.jobs != nil {
 		s.jobs.Routes(s.app)
 	}
+	if s.data != nil {
+		s.data.Routes(s.app)
+	}
 	s.site.Routes(s.app)
+}
+
+// intake reads the bodies of the routes mounted here as the API reads its own.
+func (s *Server) intake() body.Intake {
+	return body.Intake{MaxBytes: s.opts.MaxBodyBytes, ReadTimeout: s.opts.ReadTimeout, IdleTimeout: s.opts.BodyIdleTimeout}
+}
+
+// declaredLimit is the largest body the route of h accepts: an archive
+// upload's limit on its route, the API's limits elsewhere.
+func (s *Server) declaredLimit(h *fasthttp.RequestHeader) int64 {
+	if a := s.opts.AccountData.Archives; a != nil && h.IsPost() {
+		path, _, _ := strings.Cut(string(h.RequestURI()), "?")
+		if path = strings.TrimSuffix(strings.ToLower(path), "/"); path == archiveapi.ImportPath || path == archivepages.ImportPath {
+			// The form's few other fields ride along.
+			return a.MaxArchiveBytes() + 64<<10
+		}
+	}
+	return s.api.DeclaredLimit(h)
 }

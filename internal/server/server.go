@@ -20,7 +20,9 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
 	"github.com/foliohq/folio/internal/account"
+	"github.com/foliohq/folio/internal/accountdelete"
 	"github.com/foliohq/folio/internal/api"
+	"github.com/foliohq/folio/internal/archive"
 	"github.com/foliohq/folio/internal/auth"
 	"github.com/foliohq/folio/internal/errtrack"
 	"github.com/foliohq/folio/internal/health"
@@ -30,6 +32,7 @@ import (
 	"github.com/foliohq/folio/internal/request/body"
 	"github.com/foliohq/folio/internal/site"
 	"github.com/foliohq/folio/internal/site/applications"
+	"github.com/foliohq/folio/internal/site/archivepages"
 )
 
 // Options configure the HTTP server. The fields above API are shared:
@@ -64,6 +67,15 @@ type Options struct {
 	// Applications are the dashboard's job-search pages; without
 	// Applications.Applications they are not mounted.
 	Applications applications.Options
+	// AccountData is the owner's own data: archives and deletion, in the
+	// API and the dashboard; without Deletion they are not mounted.
+	AccountData AccountData
+}
+
+// AccountData are the services of the owner's own data.
+type AccountData struct {
+	Deletion *accountdelete.Service
+	Archives *archive.Service // nil: no archives (no store)
 }
 
 // Server is Folio's HTTP server.
@@ -74,6 +86,8 @@ type Server struct {
 	api  *api.API
 	site *site.Site
 	jobs *applications.Pages // nil: not mounted
+	// data serves archives and deletion; nil: not mounted.
+	data *archivepages.Pages
 
 	authn                      *request.Authenticator
 	cspStrict, cspInlineStyles string
@@ -145,6 +159,15 @@ func New(opts Options) *Server {
 		// temp files) before any handler or limit runs.
 		DisablePreParseMultipartForm: true,
 	})
+	if opts.AccountData.Deletion != nil && opts.Auth != nil {
+		po := archivepages.Options{Logger: opts.Logger, Auth: opts.Auth,
+			Deletion: opts.AccountData.Deletion, Archives: opts.AccountData.Archives,
+			Intake: body.Intake{MaxBytes: opts.MaxBodyBytes, ReadTimeout: opts.ReadTimeout, IdleTimeout: opts.BodyIdleTimeout}}
+		if opts.API.Uploads != nil {
+			po.Gate = opts.API.Uploads
+		}
+		s.data = archivepages.New(po)
+	}
 	s.app.Server().HeaderReceived = s.headerReceived
 	// Order matters: the access log sits outside the panic recovery so that
 	// a panicking request is still logged and counted, with its 500.

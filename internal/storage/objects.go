@@ -180,3 +180,15 @@ func (s *Store) IncompleteUploads(ctx context.Context, prefix string) ([]Incompl
 	}
 	return out, nil
 }
+
+// PresignGet returns a URL that downloads key until expiry, as filename.
+// It is signed for the store's endpoint, the host browsers upload media
+// parts to (see PresignPart).
+func (s *Store) PresignGet(ctx context.Context, key, filename string, expiry time.Duration) (string, error) {
+	params := url.Values{"response-content-disposition": {`attachment; filename="` + filename + `"`}}
+	u, err := s.client.PresignedGetObject(ctx, s.bucket, key, expiry, params)
+	if err != nil {
+		return "", err
+	}
+	return u.String(), nil
+}

@@ -11,19 +11,23 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/foliohq/folio/internal/account"
+	"github.com/foliohq/folio/internal/accountdelete"
 	"github.com/foliohq/folio/internal/admin"
 	"github.com/foliohq/folio/internal/api"
 	"github.com/foliohq/folio/internal/api/adminapi"
 	"github.com/foliohq/folio/internal/api/applications"
 	"github.com/foliohq/folio/internal/api/securityapi"
 	"github.com/foliohq/folio/internal/apidocs"
+	"github.com/foliohq/folio/internal/archive"
 	"github.com/foliohq/folio/internal/audit"
 	"github.com/foliohq/folio/internal/auth"
 	jobfiles "github.com/foliohq/folio/internal/jobsearch"
 	"github.com/foliohq/folio/internal/metrics"
 	"github.com/foliohq/folio/internal/postgres"
+	"github.com/foliohq/folio/internal/postgres/accountdeletion"
 	"github.com/foliohq/folio/internal/postgres/accountstore"
 	"github.com/foliohq/folio/internal/postgres/adminstore"
+	"github.com/foliohq/folio/internal/postgres/archivestore"
 	"github.com/foliohq/folio/internal/postgres/auditstore"
 	"github.com/foliohq/folio/internal/postgres/directory"
 	"github.com/foliohq/folio/internal/postgres/jobsearch"
@@ -36,6 +40,7 @@ import (
 	"github.com/foliohq/folio/internal/sessions"
 	"github.com/foliohq/folio/internal/site"
 	jobpages "github.com/foliohq/folio/internal/site/applications"
+	"github.com/foliohq/folio/internal/site/pagecache"
 	"github.com/foliohq/folio/internal/storage"
 	"github.com/foliohq/folio/internal/upload"
 )
@@ -120,8 +125,7 @@ func HTTPOptions(p Pools, s Settings) server.Options {
 			JobSearch: applications.Services{Applications: jobs, ShareLinks: jobs, Calendar: jobs,
 				Projects: projects},
 			Security: securityapi.Services{Sessions: &sessions.Service{Store: sessionStore, Audit: auditLog}, Audit: auditLog},
-			// Deleting accounts waits for the account deletion workflow.
-			Admin: adminapi.Services{Admin: &admin.Service{Store: adminstore.New(p.DB), Audit: auditLog}, Audit: auditLog},
+			Admin:    adminapi.Services{Admin: &admin.Service{Store: adminstore.New(p.DB), Audit: auditLog}, Audit: auditLog},
 		},
 		Site: site.Options{
 			Users: users, Projects: projects, Directory: directory.New(p.DB),
@@ -134,12 +138,41 @@ func HTTPOptions(p Pools, s Settings) server.Options {
 			Transfer: &jobfiles.Transfer{Applications: jobs, Projects: projects},
 		},
 	}
+	o.AccountData.Deletion = AccountDeletion(p, authn, limiter)
+	o.API.Admin.Admin.Deleter = o.AccountData.Deletion
 	if p.Store != nil {
 		uploads := Uploads(p, s)
 		o.API.Uploads = uploads
+		o.AccountData.Archives = Archives(p, "folio")
 		o.API.DocsRequests = &apidocs.Requester{Docs: apiDocs, Store: p.Store, Queue: queueOf(p), Gate: uploads}
 	}
 	return o
+}
+
+// AccountDeletion is the deletion of whole accounts (internal/accountdelete),
+// shared by the owner's own deletion and the administrators'. Without a
+// store the folders are recorded in the ledger for a worker to remove.
+func AccountDeletion(p Pools, authn *auth.Service, limiter *ratelimit.Limiter) *accountdelete.Service {
+	d := &accountdelete.Service{Users: postgres.NewUserService(p.DB), Auth: authn, Rows: accountdeletion.New(p.DB),
+		Limiter: limiter, Logger: loggerOf(p)}
+	if p.Redis != nil {
+		d.Queues, d.Pages = asynq.NewInspectorFromRedisClient(p.Redis), pagecache.Cache{R: p.Redis}
+	}
+	if p.Store != nil {
+		d.Purger = Purger(p)
+	}
+	return d
+}
+
+// Archives is the account archive workflow (internal/archive), shared by
+// the API, the dashboard and the worker; nil without a store.
+func Archives(p Pools, generator string) *archive.Service {
+	if p.Store == nil {
+		return nil
+	}
+	store := archivestore.New(p.DB)
+	return &archive.Service{Jobs: store, Rows: store, Store: p.Store, Queue: queueOf(p), Purger: Purger(p),
+		Generator: generator, Logger: loggerOf(p)}
 }
 
 func queueOf(p Pools) queue.Enqueuer {

@@ -51,5 +51,9 @@ func Media(o *server.Options, db *bun.DB, store *storage.Store, q queue.Enqueuer
 	o.API.ProjectDeletes = &project.Service{Purger: purger}
 	o.API.DocsRequests = &apidocs.Requester{Docs: o.API.APIDocs, Store: store, Queue: q, Gate: uploads}
 	o.Site.Store = store
+	if o.AccountData.Deletion != nil {
+		o.AccountData.Deletion.Purger = purger
+	}
+	o.AccountData.Archives = wire.Archives(p, "folio test")
 	return purger
 }

@@ -1,0 +1,179 @@
+// Package archivepages serves the dashboard's page of the owner's own
+// data: exporting and importing the full account archive, and, in its
+// danger zone, deleting the account. Forms posted here, answered by a
+// redirect (post/redirect/get); they work without JavaScript.
+package archivepages
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"log/slog"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/foliohq/folio/internal/accountdelete"
+	"github.com/foliohq/folio/internal/archive"
+	"github.com/foliohq/folio/internal/auth"
+	"github.com/foliohq/folio/internal/folio"
+	"github.com/foliohq/folio/internal/request"
+	"github.com/foliohq/folio/internal/request/body"
+	"github.com/foliohq/folio/web"
+)
+
+// Options configure the pages. Logger and Auth are the server's.
+type Options struct {
+	Logger   *slog.Logger
+	Auth     *auth.Service
+	Deletion *accountdelete.Service
+	Archives *archive.Service // nil: the page offers deletion alone
+	// Gate bounds the streamed uploads in progress; nil: none.
+	Gate interface {
+		Acquire(ownerID int64) (release func(), err error)
+	}
+	Intake body.Intake
+}
+
+// Pages are the dashboard's account data pages.
+type Pages struct {
+	opts      Options
+	templates map[string]*template.Template
+	authn     *request.Authenticator
+	csp       string
+}
+
+// New builds the pages; it panics on a template error, a build-time
+// mistake every test catches.
+func New(opts Options) *Pages {
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	t, err := web.Pages(template.FuncMap{})
+	if err != nil {
+		panic("web templates: " + err.Error())
+	}
+	return &Pages{opts: opts, templates: t, authn: &request.Authenticator{Auth: opts.Auth}, csp: request.CSP("", false)}
+}
+
+// Routes mounts the pages; they must come before the site's, whose
+// /{handle}/{project} would take these paths.
+func (p *Pages) Routes(r fiber.Router) {
+	page := func(h ...fiber.Handler) []fiber.Handler {
+		return append([]fiber.Handler{request.WithCSP(p.csp), p.authn.Authenticate, p.signedIn}, h...)
+	}
+	form := func(h fiber.Handler) []fiber.Handler { return page(p.formCSRF, h) }
+	r.Get("/dashboard/account", page(p.accountPage)...)
+	r.Post("/dashboard/account/delete", form(p.deleteAccount)...)
+	if p.opts.Archives != nil {
+		r.Post("/dashboard/account/export", form(p.requestExport)...)
+		r.Get("/dashboard/account/exports/:id/download", page(p.download)...)
+		// Its CSRF token is read from the streamed form (importArchive).
+		r.Post(ImportPath, page(p.importArchive)...)
+	}
+}
+
+// View is what the page shows.
+type View struct {
+	web.Page
+	CSRF   string
+	Handle string
+	// Archives says whether archives are on; Exports and Imports are the
+	// latest of each, newest first.
+	Archives bool
+	Exports  []archive.Export
+	Imports  []archive.Import
+	Notice   string
+	// ArchiveError says why an export or import request was refused.
+	ArchiveError string
+	// DeleteError says why a deletion form was refused.
+	DeleteError string
+}
+
+func (p *Pages) view(c *fiber.Ctx, title string) View {
+	v := View{Page: web.Page{Meta: web.PageMeta{Title: title + " · Folio", NoIndex: true}}}
+	if id := request.Identity(c); id != nil {
+		v.Viewer, v.Handle = id.User, id.User.Handle
+		if id.Session != nil {
+			v.CSRF = id.Session.CSRFToken
+		}
+	}
+	return v
+}
+
+func (p *Pages) accountPage(c *fiber.Ctx) error {
+	v, err := p.withArchives(c, p.view(c, "Your data"))
+	if err != nil {
+		return err
+	}
+	switch c.Query("done") {
+	case "export":
+		v.Notice = "Your archive is being built; reload this page in a minute to download it."
+	case "import":
+		v.Notice = "Your archive was received; it is being verified and imported."
+	}
+	return p.render(c, fiber.StatusOK, "account_data", v)
+}
+
+// deleteAccount deletes the account once the form names its handle and
+// carries the current password; the browser is signed out.
+func (p *Pages) deleteAccount(c *fiber.Ctx) error {
+	v, err := p.withArchives(c, p.view(c, "Your data"))
+	if err != nil {
+		return err
+	}
+	if c.FormValue("confirm") != v.Handle {
+		v.DeleteError = fmt.Sprintf("Type your handle, %s, to confirm.", v.Handle)
+		return p.render(c, fiber.StatusUnprocessableEntity, "account_data", v)
+	}
+	err = p.opts.Deletion.DeleteOwn(c.UserContext(), request.User(c).ID, c.FormValue("password"))
+	switch folio.ErrorCode(err) {
+	case "":
+	case folio.EINVALID:
+		v.DeleteError = "That is not your current password."
+		return p.render(c, fiber.StatusUnprocessableEntity, "account_data", v)
+	case folio.ETOOMANY:
+		v.DeleteError = folio.ErrorMessage(err)
+		return p.render(c, fiber.StatusTooManyRequests, "account_data", v)
+	default:
+		return err
+	}
+	c.ClearCookie(request.SessionCookie, request.CSRFCookie)
+	gone := View{Page: web.Page{Meta: web.PageMeta{Title: "Account deleted · Folio", NoIndex: true}}}
+	return p.render(c, fiber.StatusOK, "account_deleted", gone)
+}
+
+// signedIn sends anonymous visitors to the login page.
+func (p *Pages) signedIn(c *fiber.Ctx) error {
+	if request.Identity(c) == nil {
+		return c.Redirect("/login", fiber.StatusSeeOther)
+	}
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	return c.Next()
+}
+
+// csrfField is the hidden form field that carries the session's CSRF
+// token: a cross-site form cannot know it.
+const csrfField = "_csrf"
+
+// formCSRF refuses a POST whose form does not carry the session's token.
+func (p *Pages) formCSRF(c *fiber.Ctx) error {
+	id := request.Identity(c)
+	if id.Session == nil || !auth.CSRFValid(id.Session, c.FormValue(csrfField)) {
+		return p.render(c, fiber.StatusForbidden, "application_error", p.view(c, "Form expired"))
+	}
+	return c.Next()
+}
+
+func (p *Pages) render(c *fiber.Ctx, status int, name string, data any) error {
+	t, ok := p.templates[name]
+	if !ok {
+		return fmt.Errorf("archivepages: no template %q", name)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	c.Status(status)
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	return c.Send(buf.Bytes())
+}
