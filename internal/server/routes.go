@@ -37,6 +37,9 @@ func (s *Server) routes() {
 	}
 
 	// Before the site, whose /{handle}/{project} would take their paths.
+	if s.security != nil {
+		s.security.Routes(s.app)
+	}
 	if s.jobs != nil {
 		s.jobs.Routes(s.app)
 	}
