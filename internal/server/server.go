@@ -32,8 +32,8 @@ import (
 	"github.com/foliohq/folio/internal/request/body"
 	"github.com/foliohq/folio/internal/site"
 	"github.com/foliohq/folio/internal/site/applications"
-	"github.com/foliohq/folio/internal/site/securitypages"
 	"github.com/foliohq/folio/internal/site/archivepages"
+	"github.com/foliohq/folio/internal/site/securitypages"
 )
 
 // Options configure the HTTP server. The fields above API are shared:
