@@ -18,6 +18,7 @@ import (
 
 	"github.com/hibiken/asynq"
 
+	"github.com/foliohq/folio/internal/audit"
 	"github.com/foliohq/folio/internal/auth"
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/postgres/accountdeletion"
@@ -112,6 +113,10 @@ func (s *Service) Confirm(ctx context.Context, userID int64, password string) er
 // DeleteOwn is the owner's own deletion: Confirm, then Delete.
 func (s *Service) DeleteOwn(ctx context.Context, userID int64, password string) error {
 	if err := s.Confirm(ctx, userID, password); err != nil {
+		return err
+	}
+	// Recorded first: the entry outlives the account, without its id.
+	if err := audit.Record(ctx, s.Auth.Audit, audit.Event{UserID: userID, Kind: audit.AccountDeleted}); err != nil {
 		return err
 	}
 	return s.Delete(ctx, userID)

@@ -263,3 +263,21 @@ func containsKinds(have []audit.Kind, want ...audit.Kind) bool {
 	}
 	return true
 }
+
+func TestAdminDeletesAnAccountAndTheLogKeepsItWithoutTheID(t *testing.T) {
+	t.Parallel()
+	a := newAPI(t)
+	chief, ada := a.signUp("chief"), a.signUp("ada")
+	assertProblem(t, a.do(req{method: "DELETE", path: "/api/v1/admin/users/" + itoa(chief.id), token: chief.token}), 409, "conflict")
+	a.expect(req{method: "DELETE", path: "/api/v1/admin/users/" + itoa(ada.id), token: chief.token}, 204)
+	assertProblem(t, a.do(req{method: "GET", path: "/api/v1/admin/users/" + itoa(ada.id), token: chief.token}), 404, "not_found")
+	assertProblem(t, a.do(req{method: "POST", path: "/api/v1/auth/login", body: map[string]string{"email": ada.email, "password": "correct horse battery"}}), 401, "unauthorized")
+	log := items(t, a.expect(req{method: "GET", path: "/api/v1/admin/audit?kind=admin_delete", token: chief.token}, 200))
+	if len(log) != 1 || log[0]["user_id"] != float64(0) || log[0]["actor_id"] != float64(chief.id) {
+		t.Fatalf("deletion entry %v: the account's id must be gone, the actor kept", log)
+	}
+	var left int
+	if err := a.db.NewRaw("SELECT count(*) FROM audit_events WHERE user_id = ? OR target_id = ?", ada.id, ada.id).Scan(context.Background(), &left); err != nil || left != 0 {
+		t.Fatalf("%d audit rows still name the deleted account (%v)", left, err)
+	}
+}

@@ -41,6 +41,9 @@ func (s *Server) routes() {
 	if s.sign != nil {
 		s.sign.Routes(s.app)
 	}
+	if s.admin != nil {
+		s.admin.Routes(s.app)
+	}
 	if s.jobs != nil {
 		s.jobs.Routes(s.app)
 	}

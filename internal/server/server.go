@@ -32,6 +32,7 @@ import (
 	"github.com/foliohq/folio/internal/request"
 	"github.com/foliohq/folio/internal/request/body"
 	"github.com/foliohq/folio/internal/site"
+	"github.com/foliohq/folio/internal/site/adminpages"
 	"github.com/foliohq/folio/internal/site/applications"
 	"github.com/foliohq/folio/internal/site/archivepages"
 	"github.com/foliohq/folio/internal/site/securitypages"
@@ -96,6 +97,9 @@ type Server struct {
 	api  *api.API
 	site *site.Site
 	jobs *applications.Pages // nil: not mounted
+	// admin: the dashboard's sessions page and the admin pages; nil
+	// without the audit log and sessions services.
+	admin *adminpages.Pages
 	// data serves archives and deletion; nil: not mounted.
 	data *archivepages.Pages
 	// security are the sign-in security pages; nil: not mounted.
@@ -158,6 +162,9 @@ func New(opts Options) *Server {
 	s := &Server{opts: opts, log: opts.Logger, api: api.New(ao), site: st, jobs: jobPages(opts, st.ForgetOwner), sign: signInPages(opts),
 		authn:     &request.Authenticator{Auth: opts.Auth},
 		cspStrict: request.CSP(opts.MediaOrigin, false), cspInlineStyles: request.CSP(opts.MediaOrigin, true),
+	}
+	if sec := ao.Security; opts.Auth != nil && sec.Sessions != nil && sec.Audit != nil {
+		s.admin = adminpages.New(adminpages.Options{Auth: opts.Auth, Sessions: sec.Sessions, Audit: sec.Audit, Admin: ao.Admin.Admin})
 	}
 	s.app = fiber.New(fiber.Config{
 		AppName:               "folio",

@@ -172,8 +172,7 @@ func HTTPOptions(p Pools, s Settings) server.Options {
 			JobSearch: applications.Services{Applications: jobs, ShareLinks: jobs, Calendar: jobs,
 				Projects: projects},
 			Security: securityapi.Services{Sessions: &sessions.Service{Store: sessionStore, Audit: auditLog}, Audit: auditLog},
-			// Deleting accounts waits for the account deletion workflow.
-			Admin: adminapi.Services{Admin: &admin.Service{Store: adminstore.New(p.DB), Audit: auditLog}, Audit: auditLog},
+			Admin:    adminapi.Services{Admin: &admin.Service{Store: adminstore.New(p.DB), Audit: auditLog}, Audit: auditLog},
 		},
 		Site: site.Options{
 			Users: users, Projects: projects, Directory: directory.New(p.DB),
@@ -192,6 +191,7 @@ func HTTPOptions(p Pools, s Settings) server.Options {
 	o.AccountData.Deletion = AccountDeletion(p, authn, limiter)
 	importer := &resume.Importer{Users: users, Projects: projects}
 	o.Site.Exports.Import, o.API.Exports.Import = importer, importer
+	o.API.Admin.Admin.Deleter = o.AccountData.Deletion
 	if p.Store != nil {
 		// The server only finds and queues PDFs; the worker's service
 		// (PortfolioPDF) renders them, with the public base URL.
