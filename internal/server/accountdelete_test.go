@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -13,6 +14,8 @@ import (
 
 	"github.com/hibiken/asynq"
 
+	"github.com/foliohq/folio/internal/folio"
+	"github.com/foliohq/folio/internal/portfoliopdf"
 	"github.com/foliohq/folio/internal/queue"
 	"github.com/foliohq/folio/internal/testenv"
 )
@@ -189,6 +192,23 @@ func TestAccountDeletionLeavesNothingBehind(t *testing.T) {
 	}
 	if len(adaFolders) != 4 {
 		t.Fatalf("ada's folders %v, want her screenshot's, avatar's, API docs' and archive's", adaFolders)
+	}
+	// A PDF portfolio of each, where the worker keeps them.
+	for _, acct := range []account{ada, bob} {
+		var u folio.User
+		if err := m.db.NewRaw("SELECT id, created_at, content_version FROM users WHERE id = ?", acct.id).Scan(ctx, &u.ID, &u.CreatedAt, &u.ContentVersion); err != nil {
+			t.Fatal(err)
+		}
+		pdf := filepath.Join(t.TempDir(), "portfolio.pdf")
+		if err := os.WriteFile(pdf, []byte("%PDF-1.7 stand-in"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := m.store.PutFile(ctx, portfoliopdf.Key(&u, u.ContentVersion, portfoliopdf.A4), pdf, "application/pdf"); err != nil {
+			t.Fatal(err)
+		}
+		if acct.id == ada.id {
+			adaFolders = append(adaFolders, portfoliopdf.Prefix(&u))
+		}
 	}
 	var bobKeys []string
 	for _, k := range m.keys("") {

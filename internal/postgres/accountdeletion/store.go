@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"time"
 
 	"github.com/uptrace/bun"
 
@@ -74,7 +75,12 @@ func (s *Store) DeleteAccount(ctx context.Context, userID int64) (Deleted, error
 			userID, userID).Scan(ctx, &archiveKeys); err != nil {
 			return fmt.Errorf("list archives: %w", err)
 		}
-		var prefixes []string
+		// The PDF portfolio's folder (internal/portfoliopdf.Prefix).
+		var created time.Time
+		if err := tx.NewSelect().Table("users").Column("created_at").Where("id = ?", userID).Scan(ctx, &created); err != nil {
+			return fmt.Errorf("read the account: %w", err)
+		}
+		prefixes := []string{fmt.Sprintf("portfolio-pdf/%d-%d/", userID, created.Unix())}
 		for _, m := range media {
 			out.MediaIDs = append(out.MediaIDs, m.ID)
 			out.Keys = append(out.Keys, m.PublicKey)
