@@ -8,8 +8,6 @@
 package adminpages
 
 import (
-	"bytes"
-	"fmt"
 	"html/template"
 	"net/url"
 	"strconv"
@@ -22,7 +20,7 @@ import (
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/request"
 	"github.com/foliohq/folio/internal/sessions"
-	"github.com/foliohq/folio/web"
+	"github.com/foliohq/folio/internal/site/dashkit"
 )
 
 // Options configure the pages; Auth is the server's.
@@ -44,10 +42,7 @@ type Pages struct {
 // New builds the pages; it panics on a template error, which every test
 // catches.
 func New(opts Options) *Pages {
-	t, err := web.Pages(template.FuncMap{})
-	if err != nil {
-		panic("web templates: " + err.Error())
-	}
+	t := dashkit.Templates()
 	return &Pages{opts: opts, templates: t, authn: &request.Authenticator{Auth: opts.Auth}, csp: request.CSP("", false)}
 }
 
@@ -55,7 +50,7 @@ func New(opts Options) *Pages {
 // would take these paths).
 func (p *Pages) Routes(r fiber.Router) {
 	page := func(h ...fiber.Handler) []fiber.Handler {
-		return append([]fiber.Handler{request.WithCSP(p.csp), p.authn.Authenticate, p.signedIn}, h...)
+		return append([]fiber.Handler{request.WithCSP(p.csp), p.authn.Authenticate, dashkit.SignedIn}, h...)
 	}
 	form := func(h fiber.Handler) []fiber.Handler { return page(p.formCSRF, h) }
 	r.Get("/dashboard/sessions", page(p.securityPage)...)
@@ -70,14 +65,6 @@ func (p *Pages) Routes(r fiber.Router) {
 	r.Get("/admin/users", adm(p.usersPage)...)
 	r.Get("/admin/users/:id", adm(p.userPage)...)
 	r.Post("/admin/users/:id/:action", admForm(p.userAction)...)
-}
-
-func (p *Pages) signedIn(c *fiber.Ctx) error {
-	if request.Identity(c) == nil {
-		return c.Redirect("/login", fiber.StatusSeeOther)
-	}
-	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	return c.Next()
 }
 
 // adminOnly answers the 404 page to anybody but an administrator.
@@ -95,37 +82,6 @@ func (p *Pages) formCSRF(c *fiber.Ctx) error {
 		return p.render(c, fiber.StatusForbidden, "application_error", p.base(c, "Form expired"))
 	}
 	return c.Next()
-}
-
-// base is the layout's data and the session's CSRF token.
-type base struct {
-	web.Page
-	CSRF string
-}
-
-func (p *Pages) base(c *fiber.Ctx, title string) base {
-	b := base{Page: web.Page{Meta: web.PageMeta{Title: title + " · Folio", NoIndex: true}}}
-	if id := request.Identity(c); id != nil {
-		b.Viewer = id.User
-		if id.Session != nil {
-			b.CSRF = id.Session.CSRFToken
-		}
-	}
-	return b
-}
-
-func (p *Pages) render(c *fiber.Ctx, status int, name string, data any) error {
-	t, ok := p.templates[name]
-	if !ok {
-		return fmt.Errorf("securitypages: no template %q", name)
-	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
-		return fmt.Errorf("render %s: %w", name, err)
-	}
-	c.Status(status)
-	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	return c.Send(buf.Bytes())
 }
 
 // entryView is an audit entry as the pages show it.
@@ -292,4 +248,13 @@ func (p *Pages) userAction(c *fiber.Ctx) error {
 		return c.Redirect("/dashboard", fiber.StatusSeeOther)
 	}
 	return c.Redirect("/admin/users/"+strconv.FormatInt(id, 10), fiber.StatusSeeOther)
+}
+
+// base is the layout's data and the session's CSRF token.
+type base = dashkit.Base
+
+func (p *Pages) base(c *fiber.Ctx, title string) base { return dashkit.NewBase(c, title) }
+
+func (p *Pages) render(c *fiber.Ctx, status int, name string, data any) error {
+	return dashkit.Render(p.templates, c, status, name, data)
 }

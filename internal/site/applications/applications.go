@@ -6,8 +6,6 @@
 package applications
 
 import (
-	"bytes"
-	"fmt"
 	"html/template"
 	"log/slog"
 	"net/url"
@@ -18,7 +16,7 @@ import (
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/jobsearch"
 	"github.com/foliohq/folio/internal/request"
-	"github.com/foliohq/folio/web"
+	"github.com/foliohq/folio/internal/site/dashkit"
 )
 
 // Options configure the pages. Logger, BaseURL and Auth are the server's.
@@ -64,10 +62,7 @@ func New(opts Options) *Pages {
 	if opts.MaxImportBytes == 0 {
 		opts.MaxImportBytes = jobsearch.MaxImportBytes
 	}
-	t, err := web.Pages(template.FuncMap{})
-	if err != nil {
-		panic("web templates: " + err.Error())
-	}
+	t := dashkit.Templates()
 	return &Pages{opts: opts, templates: t, authn: &request.Authenticator{Auth: opts.Auth}, csp: request.CSP("", false)}
 }
 
@@ -78,7 +73,7 @@ func (p *Pages) Routes(r fiber.Router) {
 	// Route by route, not a /dashboard group: a group's middleware would
 	// run for the site's other dashboard pages too.
 	page := func(h ...fiber.Handler) []fiber.Handler {
-		return append([]fiber.Handler{request.WithCSP(p.csp), p.authn.Authenticate, p.signedIn}, h...)
+		return append([]fiber.Handler{request.WithCSP(p.csp), p.authn.Authenticate, dashkit.SignedIn}, h...)
 	}
 	form := func(h fiber.Handler) []fiber.Handler { return page(p.formCSRF, h) }
 	r.Get("/dashboard/applications", page(p.listPage)...)
@@ -96,25 +91,11 @@ func (p *Pages) Routes(r fiber.Router) {
 	r.Post("/dashboard/applications/:id/share-links/:link/revoke", form(p.owned(p.revokeShareLink))...)
 }
 
-// signedIn sends anonymous visitors to the login page.
-func (p *Pages) signedIn(c *fiber.Ctx) error {
-	id := request.Identity(c)
-	if id == nil {
-		return c.Redirect("/login", fiber.StatusSeeOther)
-	}
-	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	return c.Next()
-}
-
-// csrfField is the hidden form field that carries the session's CSRF
-// token: a cross-site form cannot know it.
-const csrfField = "_csrf"
-
 // formCSRF refuses a POST whose form does not carry the session's token.
 // Bearer tokens have no session and no business posting these forms.
 func (p *Pages) formCSRF(c *fiber.Ctx) error {
 	id := request.Identity(c)
-	if id.Session == nil || !auth.CSRFValid(id.Session, formValue(c, csrfField)) {
+	if id.Session == nil || !auth.CSRFValid(id.Session, dashkit.FormValue(c, dashkit.CSRFField)) {
 		return p.render(c, fiber.StatusForbidden, "application_error", p.base(c, "Form expired"))
 	}
 	err := c.Next()
@@ -124,54 +105,18 @@ func (p *Pages) formCSRF(c *fiber.Ctx) error {
 	return err
 }
 
-// formValue reads a urlencoded field, or a multipart one (the CSV form).
-func formValue(c *fiber.Ctx, name string) string {
-	if v := c.FormValue(name); v != "" {
-		return v
-	}
-	if f, err := c.MultipartForm(); err == nil {
-		if vs := f.Value[name]; len(vs) > 0 {
-			return vs[0]
-		}
-	}
-	return ""
-}
-
-// pageBase is the layout's data and the session's CSRF token, which every
-// form of these pages carries.
-type pageBase struct {
-	web.Page
-	CSRF string
-}
-
-func (p *Pages) base(c *fiber.Ctx, title string) pageBase {
-	b := pageBase{Page: web.Page{Meta: web.PageMeta{Title: title + " · Folio", NoIndex: true}}}
-	if id := request.Identity(c); id != nil {
-		b.Viewer = id.User
-		if id.Session != nil {
-			b.CSRF = id.Session.CSRFToken
-		}
-	}
-	return b
-}
-
-func (p *Pages) render(c *fiber.Ctx, status int, name string, data any) error {
-	t, ok := p.templates[name]
-	if !ok {
-		return fmt.Errorf("applications: no template %q", name)
-	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
-		return fmt.Errorf("render %s: %w", name, err)
-	}
-	c.Status(status)
-	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	return c.Send(buf.Bytes())
-}
-
 func (p *Pages) notFound(c *fiber.Ctx) error {
 	return p.render(c, fiber.StatusNotFound, "notfound", p.base(c, "Not found"))
 }
 
 // absolute is the URL of a path on this installation.
 func (p *Pages) absolute(parts ...string) string { return p.opts.BaseURL.JoinPath(parts...).String() }
+
+// pageBase is the layout's data and the session's CSRF token.
+type pageBase = dashkit.Base
+
+func (p *Pages) base(c *fiber.Ctx, title string) pageBase { return dashkit.NewBase(c, title) }
+
+func (p *Pages) render(c *fiber.Ctx, status int, name string, data any) error {
+	return dashkit.Render(p.templates, c, status, name, data)
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/jobsearch"
 	"github.com/foliohq/folio/internal/request"
+	"github.com/foliohq/folio/internal/site/dashkit"
 )
 
 // createShareLink makes a tailored link: the projects given a position, in
@@ -114,7 +115,7 @@ func (p *Pages) importCSV(c *fiber.Ctx) error {
 		return err
 	}
 	defer f.Close()
-	order, ok := jobsearch.ParseDateOrder(formValue(c, "date_order"))
+	order, ok := jobsearch.ParseDateOrder(dashkit.FormValue(c, "date_order"))
 	if !ok {
 		return p.importFailed(c, "Choose how dates such as 03/04/2026 are read.", nil)
 	}

@@ -5,7 +5,6 @@
 package archivepages
 
 import (
-	"bytes"
 	"fmt"
 	"html/template"
 	"log/slog"
@@ -18,6 +17,7 @@ import (
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/request"
 	"github.com/foliohq/folio/internal/request/body"
+	"github.com/foliohq/folio/internal/site/dashkit"
 	"github.com/foliohq/folio/web"
 )
 
@@ -48,10 +48,7 @@ func New(opts Options) *Pages {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	t, err := web.Pages(template.FuncMap{})
-	if err != nil {
-		panic("web templates: " + err.Error())
-	}
+	t := dashkit.Templates()
 	return &Pages{opts: opts, templates: t, authn: &request.Authenticator{Auth: opts.Auth}, csp: request.CSP("", false)}
 }
 
@@ -59,7 +56,7 @@ func New(opts Options) *Pages {
 // /{handle}/{project} would take these paths.
 func (p *Pages) Routes(r fiber.Router) {
 	page := func(h ...fiber.Handler) []fiber.Handler {
-		return append([]fiber.Handler{request.WithCSP(p.csp), p.authn.Authenticate, p.signedIn}, h...)
+		return append([]fiber.Handler{request.WithCSP(p.csp), p.authn.Authenticate, dashkit.SignedIn}, h...)
 	}
 	form := func(h fiber.Handler) []fiber.Handler { return page(p.formCSRF, h) }
 	r.Get("/dashboard/account", page(p.accountPage)...)
@@ -142,38 +139,15 @@ func (p *Pages) deleteAccount(c *fiber.Ctx) error {
 	return p.render(c, fiber.StatusOK, "account_deleted", gone)
 }
 
-// signedIn sends anonymous visitors to the login page.
-func (p *Pages) signedIn(c *fiber.Ctx) error {
-	if request.Identity(c) == nil {
-		return c.Redirect("/login", fiber.StatusSeeOther)
-	}
-	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	return c.Next()
-}
-
-// csrfField is the hidden form field that carries the session's CSRF
-// token: a cross-site form cannot know it.
-const csrfField = "_csrf"
-
 // formCSRF refuses a POST whose form does not carry the session's token.
 func (p *Pages) formCSRF(c *fiber.Ctx) error {
 	id := request.Identity(c)
-	if id.Session == nil || !auth.CSRFValid(id.Session, c.FormValue(csrfField)) {
+	if id.Session == nil || !auth.CSRFValid(id.Session, c.FormValue(dashkit.CSRFField)) {
 		return p.render(c, fiber.StatusForbidden, "application_error", p.view(c, "Form expired"))
 	}
 	return c.Next()
 }
 
 func (p *Pages) render(c *fiber.Ctx, status int, name string, data any) error {
-	t, ok := p.templates[name]
-	if !ok {
-		return fmt.Errorf("archivepages: no template %q", name)
-	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
-		return fmt.Errorf("render %s: %w", name, err)
-	}
-	c.Status(status)
-	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	return c.Send(buf.Bytes())
+	return dashkit.Render(p.templates, c, status, name, data)
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/foliohq/folio/internal/auth"
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/request"
+	"github.com/foliohq/folio/internal/site/dashkit"
 )
 
 // ImportPath is where the dashboard's import form posts the archive; the
@@ -89,7 +90,7 @@ func (p *Pages) importArchive(c *fiber.Ctx) error {
 	}
 	mr := multipart.NewReader(p.opts.Intake.Stream(c), params["boundary"])
 	part, err := mr.NextPart()
-	if err != nil || part.FormName() != csrfField {
+	if err != nil || part.FormName() != dashkit.CSRFField {
 		return p.render(c, fiber.StatusForbidden, "application_error", p.view(c, "Form expired"))
 	}
 	token, err := io.ReadAll(io.LimitReader(part, 256))

@@ -9,8 +9,6 @@
 package securitypages
 
 import (
-	"bytes"
-	"fmt"
 	"html/template"
 	"strings"
 
@@ -21,7 +19,7 @@ import (
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/mfa"
 	"github.com/foliohq/folio/internal/request"
-	"github.com/foliohq/folio/web"
+	"github.com/foliohq/folio/internal/site/dashkit"
 )
 
 // Pages serve the security pages.
@@ -38,10 +36,7 @@ type Pages struct {
 // limits for the form as for the endpoint). It panics on a template
 // error, a build-time mistake every test catches.
 func New(svc *mfa.Service, a *auth.Service, reauth func(c *fiber.Ctx, password, code string) error) *Pages {
-	t, err := web.Pages(template.FuncMap{})
-	if err != nil {
-		panic("web templates: " + err.Error())
-	}
+	t := dashkit.Templates()
 	return &Pages{mfa: svc, templates: t, authn: &request.Authenticator{Auth: a}, csp: request.CSP("", false), reauth: reauth}
 }
 
@@ -75,47 +70,11 @@ func (p *Pages) signedIn(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-// csrfField is the hidden form field with the session's CSRF token.
-const csrfField = "_csrf"
-
 func (p *Pages) formCSRF(c *fiber.Ctx) error {
-	if !auth.CSRFValid(request.Identity(c).Session, c.FormValue(csrfField)) {
+	if !auth.CSRFValid(request.Identity(c).Session, c.FormValue(dashkit.CSRFField)) {
 		return &folio.Error{Code: request.CodeCSRF, Message: "This form has expired; reload the page and try again."}
 	}
 	return c.Next()
-}
-
-// pageBase is the layout's data and the session's CSRF token.
-type pageBase struct {
-	web.Page
-	CSRF string
-}
-
-func (p *Pages) base(c *fiber.Ctx, title string) pageBase {
-	b := pageBase{Page: web.Page{Meta: web.PageMeta{Title: title + " · Folio", NoIndex: true},
-		Scripts: []string{"/static/dashboard.js", "/static/passkey.js"}}}
-	if id := request.Identity(c); id != nil {
-		b.Viewer = id.User
-		if id.Session != nil {
-			b.CSRF = id.Session.CSRFToken
-		}
-	}
-	return b
-}
-
-func (p *Pages) render(c *fiber.Ctx, status int, name string, data any) error {
-	t, ok := p.templates[name]
-	if !ok {
-		return fmt.Errorf("securitypages: no template %q", name)
-	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
-		return fmt.Errorf("render %s: %w", name, err)
-	}
-	c.Status(status)
-	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	return c.Send(buf.Bytes())
 }
 
 type twoFactorView struct {
@@ -199,4 +158,15 @@ func (p *Pages) reauthForm(c *fiber.Ctx) error {
 		return verr
 	}
 	return p.render(c, status, "reauth", v)
+}
+
+// pageBase is the layout's data and the session's CSRF token.
+type pageBase = dashkit.Base
+
+func (p *Pages) base(c *fiber.Ctx, title string) pageBase {
+	return dashkit.NewBase(c, title, "/static/dashboard.js", "/static/passkey.js")
+}
+
+func (p *Pages) render(c *fiber.Ctx, status int, name string, data any) error {
+	return dashkit.Render(p.templates, c, status, name, data)
 }

@@ -7,8 +7,6 @@
 package ssopages
 
 import (
-	"bytes"
-	"fmt"
 	"html/template"
 	"log/slog"
 	"net/url"
@@ -21,8 +19,8 @@ import (
 	"github.com/foliohq/folio/internal/invite"
 	"github.com/foliohq/folio/internal/ratelimit"
 	"github.com/foliohq/folio/internal/request"
+	"github.com/foliohq/folio/internal/site/dashkit"
 	"github.com/foliohq/folio/internal/sso"
-	"github.com/foliohq/folio/web"
 )
 
 // StateCookie binds a sign-in in progress to the browser that started
@@ -69,10 +67,7 @@ func New(opts Options) *Pages {
 	if opts.StartLimit.Rate == 0 {
 		opts.StartLimit = DefaultStartLimit
 	}
-	t, err := web.Pages(template.FuncMap{})
-	if err != nil {
-		panic("web templates: " + err.Error())
-	}
+	t := dashkit.Templates()
 	return &Pages{opts: opts, templates: t, authn: &request.Authenticator{Auth: opts.Auth}, csp: request.CSP("", false)}
 }
 
@@ -83,7 +78,9 @@ func (p *Pages) Routes(r fiber.Router) {
 	page := func(h ...fiber.Handler) []fiber.Handler {
 		return append([]fiber.Handler{request.WithCSP(p.csp), p.authn.Authenticate}, h...)
 	}
-	owner := func(h ...fiber.Handler) []fiber.Handler { return page(append([]fiber.Handler{p.signedIn}, h...)...) }
+	owner := func(h ...fiber.Handler) []fiber.Handler {
+		return page(append([]fiber.Handler{dashkit.SignedIn}, h...)...)
+	}
 	form := func(h ...fiber.Handler) []fiber.Handler { return owner(append([]fiber.Handler{p.formCSRF}, h...)...) }
 	admin := func(h ...fiber.Handler) []fiber.Handler { return owner(append([]fiber.Handler{p.admin}, h...)...) }
 	r.Get("/login", page(p.loginPage)...)
@@ -100,15 +97,6 @@ func (p *Pages) Routes(r fiber.Router) {
 	r.Post("/admin/invitations/:id/revoke", admin(p.formCSRF, p.revoke)...)
 }
 
-// signedIn sends anonymous visitors to the login page.
-func (p *Pages) signedIn(c *fiber.Ctx) error {
-	if request.Identity(c) == nil {
-		return c.Redirect("/login", fiber.StatusSeeOther)
-	}
-	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	return c.Next()
-}
-
 // admin lets administrators through; others get the 404 page.
 func (p *Pages) admin(c *fiber.Ctx) error {
 	if !request.User(c).IsAdmin {
@@ -117,52 +105,17 @@ func (p *Pages) admin(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-// csrfField is the hidden form field with the session's CSRF token.
-const csrfField = "_csrf"
-
 // formCSRF refuses a POST whose form does not carry the session's token;
 // bearer tokens have no session and no business posting these forms.
 func (p *Pages) formCSRF(c *fiber.Ctx) error {
 	id := request.Identity(c)
-	if id.Session == nil || !auth.CSRFValid(id.Session, c.FormValue(csrfField)) {
+	if id.Session == nil || !auth.CSRFValid(id.Session, c.FormValue(dashkit.CSRFField)) {
 		return p.errorPage(c, fiber.StatusForbidden, "Form expired", "This form has expired. Go back, reload the page and try again.")
 	}
 	return c.Next()
 }
 
-// pageBase is the layout's data and the session's CSRF token.
-type pageBase struct {
-	web.Page
-	CSRF string
-}
-
 var dashboardScripts = []string{"/static/dashboard.js"}
-
-func (p *Pages) base(c *fiber.Ctx, title string) pageBase {
-	b := pageBase{Page: web.Page{Meta: web.PageMeta{Title: title + " · Folio", NoIndex: true}, Scripts: dashboardScripts}}
-	if id := request.Identity(c); id != nil {
-		b.Viewer = id.User
-		if id.Session != nil {
-			b.CSRF = id.Session.CSRFToken
-		}
-	}
-	return b
-}
-
-func (p *Pages) render(c *fiber.Ctx, status int, name string, data any) error {
-	t, ok := p.templates[name]
-	if !ok {
-		return fmt.Errorf("ssopages: no template %q", name)
-	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
-		return fmt.Errorf("render %s: %w", name, err)
-	}
-	c.Status(status)
-	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	return c.Send(buf.Bytes())
-}
 
 type errorView struct {
 	pageBase
@@ -214,4 +167,15 @@ func (p *Pages) mode() invite.Mode {
 		return invite.Open
 	}
 	return p.opts.Gate.Mode
+}
+
+// pageBase is the layout's data and the session's CSRF token.
+type pageBase = dashkit.Base
+
+func (p *Pages) base(c *fiber.Ctx, title string) pageBase {
+	return dashkit.NewBase(c, title, dashboardScripts...)
+}
+
+func (p *Pages) render(c *fiber.Ctx, status int, name string, data any) error {
+	return dashkit.Render(p.templates, c, status, name, data)
 }
