@@ -26,8 +26,10 @@ func ReplicaURL(t testing.TB, dsn string) string {
 		t.Fatalf("testenv: %v", err)
 	}
 	defer primary.Close()
+	// The insert position: with asynchronous commit (the stack's) a commit
+	// may not be written out yet, and so be past the write position.
 	var lsn string
-	if err := primary.QueryRowContext(ctx(t), "SELECT pg_current_wal_lsn()::text").Scan(&lsn); err != nil {
+	if err := primary.QueryRowContext(ctx(t), "SELECT pg_current_wal_insert_lsn()::text").Scan(&lsn); err != nil {
 		t.Fatalf("testenv: the primary's WAL position: %v", err)
 	}
 	u.Host = addr

@@ -5,7 +5,9 @@
 // How far behind a replica is, is measured against the primary rather than
 // read from the replica's replay timestamp (which only moves when the
 // primary writes, so an idle primary would look like a lagging replica):
-// every Interval the primary's current WAL position is noted with the time;
+// every Interval the primary's current WAL insert position (which, unlike
+// the write position, includes asynchronous commits not yet written out)
+// is noted with the time;
 // a replica that has replayed position P holds everything the primary had
 // at the last noted time whose position is at most P, so its staleness is
 // how long ago that was. Above MaxLag, or when it does not answer, the
@@ -171,7 +173,7 @@ func (s *Set) Check(ctx context.Context) {
 	defer cancel()
 	now := time.Now()
 	var text string
-	if err := s.primary.QueryRowContext(cctx, "SELECT pg_current_wal_lsn()::text").Scan(&text); err != nil {
+	if err := s.primary.QueryRowContext(cctx, "SELECT pg_current_wal_insert_lsn()::text").Scan(&text); err != nil {
 		// Without the primary's position nothing can be measured; the
 		// replicas keep their state (the primary's trouble is not theirs).
 		s.log.Warn("replicas: reading the primary's WAL position", "err", err)

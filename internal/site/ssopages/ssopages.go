@@ -115,7 +115,8 @@ func (p *Pages) formCSRF(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-var dashboardScripts = []string{"/static/dashboard.js"}
+// The login page offers passkey sign-in (passkey.js).
+var dashboardScripts = []string{"/static/dashboard.js", "/static/passkey.js"}
 
 type errorView struct {
 	pageBase
