@@ -16,6 +16,7 @@ import (
 
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/mfa"
+	"github.com/foliohq/folio/internal/postgres/appsecret"
 )
 
 // Store implements mfa.Store.
@@ -328,16 +329,5 @@ func (s *Store) MarkAuthenticated(ctx context.Context, sessionHash []byte) error
 
 // Secret implements mfa.Store (the same table as the notification key).
 func (s *Store) Secret(ctx context.Context, name string) ([]byte, error) {
-	fresh := make([]byte, 32)
-	if _, err := rand.Read(fresh); err != nil {
-		return nil, err
-	}
-	if _, err := s.db.NewRaw(`INSERT INTO app_secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING`, name, fresh).Exec(ctx); err != nil {
-		return nil, fmt.Errorf("mfastore: secret %s: %w", name, err)
-	}
-	var key []byte
-	if err := s.db.NewRaw(`SELECT value FROM app_secrets WHERE name = ?`, name).Scan(ctx, &key); err != nil {
-		return nil, fmt.Errorf("mfastore: secret %s: %w", name, err)
-	}
-	return key, nil
+	return appsecret.Get(ctx, s.db, name)
 }

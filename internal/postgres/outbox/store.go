@@ -2,7 +2,6 @@ package outbox
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -11,6 +10,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/foliohq/folio/internal/folio"
+	"github.com/foliohq/folio/internal/postgres/appsecret"
 )
 
 // Store is the worker's and the settings' view of the outbox.
@@ -264,18 +264,7 @@ func (s *Store) Retry(ctx context.Context, id int64, reason string, wait time.Du
 // Secret returns the key named name kept in the database, made (32
 // random bytes) the first time it is asked for.
 func (s *Store) Secret(ctx context.Context, name string) ([]byte, error) {
-	fresh := make([]byte, 32)
-	if _, err := rand.Read(fresh); err != nil {
-		return nil, err
-	}
-	if _, err := s.db.NewRaw(`INSERT INTO app_secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING`, name, fresh).Exec(ctx); err != nil {
-		return nil, fmt.Errorf("outbox: secret %s: %w", name, err)
-	}
-	var key []byte
-	if err := s.db.NewRaw(`SELECT value FROM app_secrets WHERE name = ?`, name).Scan(ctx, &key); err != nil {
-		return nil, fmt.Errorf("outbox: secret %s: %w", name, err)
-	}
-	return key, nil
+	return appsecret.Get(ctx, s.db, name)
 }
 
 func notFound(err error, what string) error {
