@@ -70,11 +70,7 @@ func New(opts Options) *Pages {
 // /{handle}/{project} would take these paths. Every route needs a signed-in
 // browser; every POST needs the session's CSRF token as a form field.
 func (p *Pages) Routes(r fiber.Router) {
-	// Route by route, not a /dashboard group: a group's middleware would
-	// run for the site's other dashboard pages too.
-	page := func(h ...fiber.Handler) []fiber.Handler {
-		return append([]fiber.Handler{request.WithCSP(p.csp), p.authn.Authenticate, dashkit.SignedIn}, h...)
-	}
+	page := func(h ...fiber.Handler) []fiber.Handler { return dashkit.Page(p.authn, p.csp, h...) }
 	form := func(h fiber.Handler) []fiber.Handler { return page(p.formCSRF, h) }
 	r.Get("/dashboard/applications", page(p.listPage)...)
 	r.Get("/dashboard/applications/new", page(p.newPage)...)

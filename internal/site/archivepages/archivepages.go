@@ -55,9 +55,7 @@ func New(opts Options) *Pages {
 // Routes mounts the pages; they must come before the site's, whose
 // /{handle}/{project} would take these paths.
 func (p *Pages) Routes(r fiber.Router) {
-	page := func(h ...fiber.Handler) []fiber.Handler {
-		return append([]fiber.Handler{request.WithCSP(p.csp), p.authn.Authenticate, dashkit.SignedIn}, h...)
-	}
+	page := func(h ...fiber.Handler) []fiber.Handler { return dashkit.Page(p.authn, p.csp, h...) }
 	form := func(h fiber.Handler) []fiber.Handler { return page(p.formCSRF, h) }
 	r.Get("/dashboard/account", page(p.accountPage)...)
 	r.Post("/dashboard/account/delete", form(p.deleteAccount)...)

@@ -96,3 +96,11 @@ func Render(templates map[string]*template.Template, c *fiber.Ctx, status int, n
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
 	return c.Send(buf.Bytes())
 }
+
+// Page is the handlers of a signed-in dashboard page: its CSP, the
+// caller's identity, the signed-in check, then h. Pages are mounted route
+// by route, not as a /dashboard group, whose middleware would run for the
+// site's other dashboard pages too.
+func Page(authn *request.Authenticator, csp string, h ...fiber.Handler) []fiber.Handler {
+	return append([]fiber.Handler{request.WithCSP(csp), authn.Authenticate, SignedIn}, h...)
+}
