@@ -1,0 +1,2 @@
+DROP TABLE portfolio_appearance;
+DROP FUNCTION folio_bump_from_appearance();
