@@ -126,7 +126,6 @@ func (s *API) Routes(r fiber.Router) {
 	v1.Post("/share-links/:id/revoke", signedIn, s.jobs.RevokeShareLink)
 
 	v1.Post("/preview", signedIn, preview.Handler(s.intake))
-	v1.Post("/preview", signedIn, preview.Handler(s.intake))
 	notifications.Routes(v1, signedIn, s.opts.Notifications, s.intake)
 	repoimportapi.Routes(v1, signedIn, s.idempotent.Handle, s.opts.RepoImports, s.intake)
 	securityapi.Routes(v1, signedIn, s.opts.Security)

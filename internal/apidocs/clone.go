@@ -92,7 +92,7 @@ func Clone(ctx context.Context, git, repoURL, dest string, limits CloneLimits) e
 				return bad("the repository could not be cloned: %s", firstLine(stderr.String()))
 			}
 			if dirSize(dest) > limits.Bytes {
-				return bad("the repository is larger than %d MB", limits.Bytes>>20)
+				return bad("the repository is larger than %s", sizeOf(limits.Bytes))
 			}
 			// The files are checked out only once their sizes are known:
 			// a tiny pack may hold a blob that inflates to gigabytes.
@@ -101,7 +101,7 @@ func Clone(ctx context.Context, git, repoURL, dest string, limits CloneLimits) e
 			if dirSize(dest) > limits.Bytes {
 				cancel()
 				<-done
-				return bad("the repository is larger than %d MB", limits.Bytes>>20)
+				return bad("the repository is larger than %s", sizeOf(limits.Bytes))
 			}
 		}
 	}
@@ -132,7 +132,7 @@ func checkout(ctx context.Context, git, dir string, env []string, limits CloneLi
 		}
 	}
 	if total+dirSize(dir) > limits.Bytes {
-		return bad("the repository is larger than %d MB", limits.Bytes>>20)
+		return bad("the repository is larger than %s", sizeOf(limits.Bytes))
 	}
 	if files > DefaultLimits.Files {
 		return bad("the repository has more than %d files", DefaultLimits.Files)
@@ -208,7 +208,7 @@ func ReadSpec(dir, name string) ([]byte, error) {
 		return nil, err
 	}
 	if info.Size() > MaxSpecBytes {
-		return nil, bad("%s is larger than %d MB", name, MaxSpecBytes>>20)
+		return nil, bad("%s is larger than %s", name, sizeOf(MaxSpecBytes))
 	}
 	return os.ReadFile(p)
 }

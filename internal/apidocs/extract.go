@@ -25,6 +25,21 @@ func bad(format string, args ...any) error {
 	return &BadInputError{Reason: fmt.Sprintf(format, args...)}
 }
 
+// sizeOf writes a byte limit for people: a limit under a megabyte (as in
+// tests or a tight configuration) read "0 MB" when written in whole MB.
+func sizeOf[T ~int | ~int64](n T) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MB", n>>20)
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%d KB", n>>10)
+	default:
+		return fmt.Sprintf("%d bytes", n)
+	}
+}
+
 // IsBadInput reports whether err is a BadInputError.
 func IsBadInput(err error) bool {
 	var b *BadInputError
@@ -91,7 +106,7 @@ func (b *budget) write(target string, r io.Reader) error {
 		return bad("the archive is damaged: %v", err)
 	}
 	if n > b.limits.FileBytes {
-		return bad("a file in the archive is larger than %d MB", b.limits.FileBytes>>20)
+		return bad("a file in the archive is larger than %s", sizeOf(b.limits.FileBytes))
 	}
 	b.total += n
 	if b.total > b.limits.TotalBytes {
