@@ -110,6 +110,11 @@ type Store interface {
 	SetInvitationUser(ctx context.Context, id, userID int64) error
 	// HasUsers reports whether the instance has any account.
 	HasUsers(ctx context.Context) (bool, error)
+	// FirstAccount runs create when the instance has no account yet and
+	// reports had = true (without running it) when it has one. Callers
+	// across processes are serialised, so that of two first sign-ups at
+	// once only one makes an account without an invitation.
+	FirstAccount(ctx context.Context, create func() (*folio.User, error)) (u *folio.User, had bool, err error)
 }
 
 // Service applies the registration mode and runs invitations.
@@ -168,15 +173,15 @@ func (s *Service) Lookup(ctx context.Context, token string) (*Invitation, error)
 	return inv, err
 }
 
-// needsInvite reports whether a new account needs an invitation: in
-// invite-only mode, except for the first account of an empty instance
-// (its operator, who then invites the rest).
-func (s *Service) needsInvite(ctx context.Context) (bool, error) {
-	if s.Mode != InviteOnly {
-		return false, nil
+// firstOrInvited makes an account in invite-only mode: with create when
+// the instance has none yet (its operator, who then invites the rest),
+// else with invited, which needs an invitation.
+func (s *Service) firstOrInvited(ctx context.Context, create, invited func() (*folio.User, error)) (*folio.User, error) {
+	u, had, err := s.Store.FirstAccount(ctx, create)
+	if err != nil || !had {
+		return u, err
 	}
-	has, err := s.Store.HasUsers(ctx)
-	return has, err
+	return invited()
 }
 
 // SignUp is password registration through the mode: open is
@@ -192,24 +197,19 @@ func (s *Service) SignUp(ctx context.Context, r folio.Registration, token string
 	default:
 		return s.Auth.SignUp(ctx, r)
 	}
-	need, err := s.needsInvite(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if !need {
-		return s.Auth.SignUp(ctx, r)
-	}
-	if strings.TrimSpace(token) == "" {
-		return nil, ErrInviteOnly
-	}
-	// Checked before the invitation is claimed, so that a typo does not
-	// use it up.
-	r.Normalize()
-	r.Verified = true
-	if err := r.Validate(); err != nil {
-		return nil, err
-	}
-	return s.withInvitation(ctx, token, r.Email, func() (*folio.User, error) { return s.Auth.Register(ctx, r) })
+	return s.firstOrInvited(ctx, func() (*folio.User, error) { return s.Auth.SignUp(ctx, r) }, func() (*folio.User, error) {
+		if strings.TrimSpace(token) == "" {
+			return nil, ErrInviteOnly
+		}
+		// Checked before the invitation is claimed, so that a typo does not
+		// use it up.
+		r.Normalize()
+		r.Verified = true
+		if err := r.Validate(); err != nil {
+			return nil, err
+		}
+		return s.withInvitation(ctx, token, r.Email, func() (*folio.User, error) { return s.Auth.Register(ctx, r) })
+	})
 }
 
 // withInvitation claims the invitation of token for email, makes the
@@ -252,17 +252,15 @@ type NewAccount struct {
 // is the provider's suggestion made valid and unique.
 func (s *Service) SignUpSSO(ctx context.Context, a NewAccount, token string) (*folio.User, error) {
 	create := func() (*folio.User, error) { return s.createSSO(ctx, a) }
-	need, err := s.needsInvite(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if !need {
+	if s.Mode != InviteOnly {
 		return create()
 	}
-	if strings.TrimSpace(token) == "" {
-		return nil, ErrInviteOnly
-	}
-	return s.withInvitation(ctx, token, a.Email, create)
+	return s.firstOrInvited(ctx, create, func() (*folio.User, error) {
+		if strings.TrimSpace(token) == "" {
+			return nil, ErrInviteOnly
+		}
+		return s.withInvitation(ctx, token, a.Email, create)
+	})
 }
 
 // RefusePassword is auth.Service's PasswordLogin check: in SSO-only mode

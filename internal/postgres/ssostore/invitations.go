@@ -128,3 +128,37 @@ func (s *Store) HasUsers(ctx context.Context) (bool, error) {
 	}
 	return has, nil
 }
+
+// firstAccountLock is the advisory lock key that serialises first sign-ups
+// ("folio-first-account").
+const firstAccountLock = 0x666f6c696f6661
+
+// FirstAccount implements invite.Store. Once the instance has an account
+// it answers from one query. Before that, the sign-up that takes a
+// transaction advisory lock (released when the transaction ends, however
+// it ends) runs create; one that finds the lock taken, in this process or
+// another, is answered had = true: it does not wait holding a pooled
+// connection (which many at once could exhaust while create needs one),
+// and the first account is being made, so it needs an invitation.
+func (s *Store) FirstAccount(ctx context.Context, create func() (*folio.User, error)) (*folio.User, bool, error) {
+	if has, err := s.HasUsers(ctx); err != nil || has {
+		return nil, has, err
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, false, fmt.Errorf("ssostore: first account: %w", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // nothing was written; ending it releases the lock
+	var locked bool
+	if err := tx.NewRaw(`SELECT pg_try_advisory_xact_lock(?)`, firstAccountLock).Scan(ctx, &locked); err != nil {
+		return nil, false, fmt.Errorf("ssostore: first account lock: %w", err)
+	}
+	if !locked {
+		return nil, true, nil
+	}
+	if has, err := s.HasUsers(ctx); err != nil || has {
+		return nil, has, err
+	}
+	u, err := create()
+	return u, false, err
+}

@@ -132,3 +132,67 @@ func TestIdentitiesGoWithTheirAccount(t *testing.T) {
 		}
 	}
 }
+
+// TestFirstAccountIsMadeOnce: first sign-ups racing on an empty instance
+// (each on its own store, as on several processes) run create once; the
+// others are told an account exists, and are after it is made.
+func TestFirstAccountIsMadeOnce(t *testing.T) {
+	t.Parallel()
+	db := testenv.Postgres(t)
+	users := postgres.NewUserService(db)
+	const n = 6
+	var (
+		started    sync.WaitGroup
+		mu         sync.Mutex
+		made, told int
+	)
+	// create waits until every other sign-up has been answered (or, when
+	// the others wrongly run create too, a while), as a slow password hash
+	// keeps the first account in the making while the others arrive.
+	othersAnswered := make(chan struct{})
+	started.Add(n)
+	results := make(chan bool, n)
+	for i := range n {
+		go func() {
+			s := ssostore.New(db)
+			started.Done()
+			started.Wait()
+			_, had, err := s.FirstAccount(t.Context(), func() (*folio.User, error) {
+				mu.Lock()
+				made++
+				mu.Unlock()
+				select {
+				case <-othersAnswered:
+				case <-time.After(3 * time.Second):
+				}
+				return newUser(t, users, "first"+string(rune('a'+i))), nil
+			})
+			if err != nil {
+				t.Error(err)
+			}
+			if had {
+				mu.Lock()
+				if told++; told == n-1 {
+					close(othersAnswered)
+				}
+				mu.Unlock()
+			}
+			results <- had
+		}()
+	}
+	var had int
+	for range n {
+		if <-results {
+			had++
+		}
+	}
+	if made != 1 || had != n-1 {
+		t.Fatalf("create ran %d times, %d told an account exists: want 1 and %d", made, had, n-1)
+	}
+	if _, had, err := ssostore.New(db).FirstAccount(t.Context(), func() (*folio.User, error) {
+		t.Fatal("create ran on an instance with an account")
+		return nil, nil
+	}); err != nil || !had {
+		t.Fatalf("later sign-up: had %v, err %v", had, err)
+	}
+}
