@@ -34,6 +34,9 @@ type Appearance struct {
 	// Language is the public page's language, a BCP 47 tag.
 	Language  string    `json:"language"`
 	UpdatedAt time.Time `json:"updated_at"`
+	// ContentVersion is the owner's content version, which StyleOf
+	// reads for the stylesheet's cache.
+	ContentVersion int64 `json:"-"`
 }
 
 // Default is the look of a portfolio whose owner changed nothing.

@@ -51,20 +51,20 @@ var Themes = []Theme{
 	{
 		Name: "studio", Label: "Studio", Font: "inter",
 		Description: "Clean and even: a sans-serif, cards in a grid, the work at the centre.",
-		Light: Palette{Background: "#fbfbfa", Card: "#ffffff", Text: "#1c1d21", Muted: "#5b5f6a", Line: "#e3e4e8", Accent: "#1d4ed8", AccentText: "#ffffff"},
-		Dark:  Palette{Background: "#111214", Card: "#1a1b1f", Text: "#ececef", Muted: "#a3a7b3", Line: "#2c2e34", Accent: "#8ab4ff", AccentText: "#0b1020"},
+		Light:       Palette{Background: "#fbfbfa", Card: "#ffffff", Text: "#1c1d21", Muted: "#5b5f6a", Line: "#e3e4e8", Accent: "#1d4ed8", AccentText: "#ffffff"},
+		Dark:        Palette{Background: "#111214", Card: "#1a1b1f", Text: "#ececef", Muted: "#a3a7b3", Line: "#2c2e34", Accent: "#8ab4ff", AccentText: "#0b1020"},
 	},
 	{
 		Name: "editorial", Label: "Editorial", Font: "source-serif-4",
 		Description: "Serif-led and calm: a narrow reading measure, generous space, projects as a list of stories.",
-		Light: Palette{Background: "#faf7f2", Card: "#fffdf9", Text: "#23201b", Muted: "#5e574c", Line: "#e4ddd0", Accent: "#9a3412", AccentText: "#ffffff"},
-		Dark:  Palette{Background: "#1a1814", Card: "#22201b", Text: "#efe9de", Muted: "#b3aa9a", Line: "#39352d", Accent: "#f0a47a", AccentText: "#1a1814"},
+		Light:       Palette{Background: "#faf7f2", Card: "#fffdf9", Text: "#23201b", Muted: "#5e574c", Line: "#e4ddd0", Accent: "#9a3412", AccentText: "#ffffff"},
+		Dark:        Palette{Background: "#1a1814", Card: "#22201b", Text: "#efe9de", Muted: "#b3aa9a", Line: "#39352d", Accent: "#f0a47a", AccentText: "#1a1814"},
 	},
 	{
 		Name: "spotlight", Label: "Spotlight", Font: "inter", Hero: true,
 		Description: "Bold and visual: the first screencast opens the page, large, with high-contrast type.",
-		Light: Palette{Background: "#f4f5f7", Card: "#ffffff", Text: "#0c0d10", Muted: "#4f5563", Line: "#d9dce3", Accent: "#6d28d9", AccentText: "#ffffff"},
-		Dark:  Palette{Background: "#08090b", Card: "#15171c", Text: "#f5f6f8", Muted: "#a1a8b8", Line: "#272a32", Accent: "#c4b5fd", AccentText: "#120a24"},
+		Light:       Palette{Background: "#f4f5f7", Card: "#ffffff", Text: "#0c0d10", Muted: "#4f5563", Line: "#d9dce3", Accent: "#6d28d9", AccentText: "#ffffff"},
+		Dark:        Palette{Background: "#08090b", Card: "#15171c", Text: "#f5f6f8", Muted: "#a1a8b8", Line: "#272a32", Accent: "#c4b5fd", AccentText: "#120a24"},
 	},
 }
 

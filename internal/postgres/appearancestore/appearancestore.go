@@ -105,16 +105,21 @@ func (s *Store) SetLanguage(ctx context.Context, ownerID int64, language string)
 
 // StyleOf implements appearance.Store.
 func (s *Store) StyleOf(ctx context.Context, handle string) (appearance.Appearance, error) {
-	var r row
-	err := s.db.NewRaw(`SELECT pa.* FROM users u LEFT JOIN portfolio_appearance pa ON pa.owner_id = u.id
+	var r struct {
+		row     `bun:",extend"`
+		Version int64 `bun:"version"`
+	}
+	err := s.db.NewRaw(`SELECT pa.*, u.content_version AS version FROM users u LEFT JOIN portfolio_appearance pa ON pa.owner_id = u.id
 		WHERE lower(u.handle) = lower(?) AND u.suspended_at IS NULL`, handle).Scan(ctx, &r)
 	if errors.Is(err, sql.ErrNoRows) {
 		return appearance.Appearance{}, folio.Errorf(folio.ENOTFOUND, "No portfolio has the handle %q.", handle)
 	} else if err != nil {
 		return appearance.Appearance{}, fmt.Errorf("postgres: style of %q: %w", handle, err)
 	}
+	a := r.appearance()
 	if r.OwnerID == 0 {
-		return appearance.Default(), nil
+		a = appearance.Default()
 	}
-	return r.appearance(), nil
+	a.ContentVersion = r.Version
+	return a, nil
 }
