@@ -27,17 +27,18 @@ func (a Appearance) FitAccents() (Accents, bool) {
 // Stylesheet is the portfolio's own stylesheet: the accent colour, fitted
 // to the theme's light and dark palettes, then the custom CSS, sanitized
 // again (it was when saved; a sanitizer fix then covers stored CSS too).
-// Its rules follow the theme's and match with the same specificity
-// (:root plus a mode class), so they win.
+// Its rules come after the theme's and are as specific as the theme's
+// most specific (:root:root.mode-x against :root.theme-x.mode-x), so
+// they win.
 func (a Appearance) Stylesheet() string {
 	var b strings.Builder
 	b.WriteString("/* This portfolio's accent colour and custom CSS. */\n")
 	if acc, ok := a.FitAccents(); ok {
 		light := "--accent:" + acc.Light.Color + ";--accent-fg:" + acc.Light.Text + ";"
 		dark := "--accent:" + acc.Dark.Color + ";--accent-fg:" + acc.Dark.Text + ";"
-		b.WriteString(":root.mode-auto,:root.mode-light{" + light + "}\n")
-		b.WriteString("@media (prefers-color-scheme: dark){:root.mode-auto{" + dark + "}}\n")
-		b.WriteString(":root.mode-dark{" + dark + "}\n")
+		b.WriteString(":root:root.mode-auto,:root:root.mode-light{" + light + "}\n")
+		b.WriteString("@media (prefers-color-scheme: dark){:root:root.mode-auto{" + dark + "}}\n")
+		b.WriteString(":root:root.mode-dark{" + dark + "}\n")
 	}
 	if a.CustomCSS != "" {
 		css, _ := SanitizeCSS(a.CustomCSS)
