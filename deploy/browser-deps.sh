@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the browser tests need: Debian's Chromium (Playwright's own
-# browser download is not used) and the test script's one npm dependency;
+# browser download is not used) and the test scripts' npm dependencies (playwright-core, @axe-core/playwright);
 # and poppler-utils (pdftotext, pdfimages), which the PDF portfolio tests
 # read PDFs with. Idempotent: a second run does nothing.
 set -euo pipefail
@@ -32,7 +32,7 @@ if ! command -v pdftotext >/dev/null 2>&1 || ! command -v pdfimages >/dev/null 2
 	fi
 fi
 command -v npm >/dev/null 2>&1 || { say "npm is missing; install Node.js 20 or later"; exit 1; }
-if [ ! -d "$ROOT/web/e2e/node_modules/playwright-core" ]; then
-	say "installing playwright-core"
+if [ ! -d "$ROOT/web/e2e/node_modules/playwright-core" ] || [ ! -d "$ROOT/web/e2e/node_modules/@axe-core/playwright" ]; then
+	say "installing playwright-core and @axe-core/playwright"
 	npm ci --prefix "$ROOT/web/e2e" --no-audit --no-fund --loglevel=error >/dev/null
 fi

@@ -25,4 +25,16 @@ type Page struct {
 	// Share is the token of the share link the page was opened through,
 	// which the beacon script posts with its reports.
 	Share string
+	// Look is a public portfolio page's theme; zero: the site's own look
+	// (studio, the system's colour scheme and font).
+	Look Look
+}
+
+// Look is what the layout puts on <html> and in <head> for a theme: the
+// classes theme-{Theme} mode-{Mode}, data-font, the one font file worth
+// preloading, and the portfolio's own stylesheet (accent and custom CSS).
+type Look struct {
+	Theme, Mode, Font string
+	Preload           string // a URL under /static/fonts/; "": none
+	Stylesheet        string // "": none
 }

@@ -110,3 +110,11 @@ func (b *browserStack) run(t *testing.T, script string, env ...string) {
 	}
 	t.Logf("%s\nscreenshots in %s", out, artifacts)
 }
+
+// TestBrowserThemes runs web/e2e/themes.mjs: themes, accent and font from
+// the dashboard to the public page, a preview, hostile custom CSS that
+// loads nothing from another host, and axe-core in every theme and mode.
+func TestBrowserThemes(t *testing.T) {
+	b := startBrowserStack(t)
+	b.run(t, "themes.mjs")
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/foliohq/folio/internal/api/ssoapi"
 	"github.com/foliohq/folio/internal/apidocs"
 	"github.com/foliohq/folio/internal/apispec"
+	"github.com/foliohq/folio/internal/appearance"
 	"github.com/foliohq/folio/internal/auth"
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/idempotency"
@@ -73,6 +74,7 @@ type Options struct {
 	Demos        folio.DemoService
 	DemoChecker  DemoChecker
 	Analytics    folio.AnalyticsReader // nil: no /me/analytics
+	Appearance   appearance.Store      // nil: /me/appearance answers 404
 	JobSearch    applications.Services // applications, share links, the calendar feed
 	// Notifications are the settings and webhooks; nil: their routes answer 404.
 	Notifications *notify.Service

@@ -5,6 +5,7 @@ import (
 
 	"github.com/foliohq/folio/internal/api/accountapi"
 	"github.com/foliohq/folio/internal/api/adminapi"
+	"github.com/foliohq/folio/internal/api/appearanceapi"
 	"github.com/foliohq/folio/internal/api/exportapi"
 	"github.com/foliohq/folio/internal/api/mfaapi"
 	"github.com/foliohq/folio/internal/api/notifications"
@@ -70,6 +71,9 @@ func (s *API) Routes(r fiber.Router) {
 	v1.Patch("/me", signedIn, s.patchMe)
 	v1.Put("/me/featured", signedIn, s.putFeatured)
 	v1.Get("/me/analytics", signedIn, stats.Handler(s.opts.Analytics))
+	look := appearanceapi.Handlers{Store: s.opts.Appearance, Intake: s.intake}
+	v1.Get("/me/appearance", signedIn, look.Get)
+	v1.Put("/me/appearance", signedIn, look.Put)
 	v1.Post("/me/password", signedIn, request.RequireRecentSignIn, s.changePassword)
 	v1.Get("/me/calendar", signedIn, s.jobs.GetCalendar)
 	v1.Post("/me/calendar", signedIn, s.jobs.RotateCalendar)

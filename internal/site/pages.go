@@ -6,15 +6,15 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/markdown"
 	"github.com/foliohq/folio/internal/request"
+	"github.com/foliohq/folio/internal/site/appearancepages"
+	"github.com/foliohq/folio/internal/site/cardview"
 	"github.com/foliohq/folio/web"
 )
 
@@ -25,7 +25,11 @@ type (
 	pageMeta = web.PageMeta
 )
 
-type badgeView struct{ State, Label, Title, Ago string }
+// badgeView and shotView are in internal/site/cardview.
+type (
+	badgeView = cardview.Badge
+	shotView  = cardview.Shot
+)
 
 type cardView struct {
 	Slug, Title, Tagline, URL, DemoURL, RepoURL, Poster, Video string
@@ -79,65 +83,6 @@ func (s *Site) renderNotFound(c *fiber.Ctx) error {
 // absolute is the URL of a path on this installation.
 func (s *Site) absolute(parts ...string) string { return s.opts.BaseURL.JoinPath(parts...).String() }
 
-func relTime(t time.Time) string {
-	d := time.Since(t)
-	switch {
-	case t.IsZero():
-		return ""
-	case d < time.Minute:
-		return "just now"
-	case d < time.Hour:
-		return strconv.Itoa(int(d.Minutes())) + " min ago"
-	case d < 48*time.Hour:
-		return strconv.Itoa(int(d.Hours())) + " h ago"
-	}
-	return strconv.Itoa(int(d.Hours()/24)) + " days ago"
-}
-
-func badgeFor(p *folio.Project, states map[int64]folio.DemoSummary) *badgeView {
-	if p.DemoURL == "" {
-		return nil
-	}
-	st, ok := states[p.ID]
-	if !ok {
-		return &badgeView{State: "unknown", Label: "not checked yet", Title: "Folio has not checked this demo yet."}
-	}
-	b := &badgeView{State: string(st.State), Ago: relTime(st.LastCheckedAt)}
-	if st.State == folio.DemoUp {
-		b.Label, b.Title = "up", "The demo answered at the last check."
-	} else {
-		b.Label, b.Title = "down", "The demo did not answer at the last check."
-	}
-	return b
-}
-
-// mediaURLs picks a project's screencast poster and video, and its
-// screenshots, from its ready media.
-func mediaURLs(ms []*folio.Media) (poster, video string, shots []shotView) {
-	for _, m := range ms {
-		base := "/media/" + m.PublicKey + "/"
-		switch m.Kind {
-		case folio.MediaScreencast:
-			if _, ok := m.Rendition("video"); ok {
-				video = base + "video"
-				poster = base + "poster_webp"
-			}
-		case folio.MediaScreenshot:
-			th, _ := m.Rendition("thumbnail")
-			shots = append(shots, shotView{Full: base + "image", Thumb: base + "thumbnail", Width: th.Width, Height: th.Height})
-			if poster == "" {
-				poster = base + "image"
-			}
-		}
-	}
-	return poster, video, shots
-}
-
-type shotView struct {
-	Full, Thumb   string
-	Width, Height int
-}
-
 // cards shows projects as cards whose links start with base: the
 // portfolio's path, or a share link's. It returns the ready media it read
 // for them too, by project id.
@@ -158,11 +103,11 @@ func (s *Site) cards(ctx context.Context, base string, ps []*folio.Project) ([]c
 	}
 	out := make([]cardView, len(ps))
 	for i, p := range ps {
-		poster, video, _ := mediaURLs(media[p.ID])
+		poster, video, _ := cardview.MediaURLs(media[p.ID])
 		url := base + "/" + p.Slug
 		out[i] = cardView{Slug: p.Slug, Title: p.Title, Tagline: p.Tagline, URL: url,
 			DemoURL: p.DemoURL, RepoURL: p.RepositoryURL, Poster: poster, Video: video, Tags: p.TechTags,
-			Draft: p.Visibility != folio.VisibilityPublic, Demo: badgeFor(p, states)}
+			Draft: p.Visibility != folio.VisibilityPublic, Demo: cardview.BadgeFor(p, states)}
 		if p.DemoURL != "" {
 			out[i].DemoLink = url + "/go/demo"
 		}
@@ -183,6 +128,8 @@ type portfolioView struct {
 	// Note is a share link's note to its reader, at the top; Heading
 	// titles the featured projects.
 	Note, Heading string
+	// Preview: the owner previews an unsaved appearance.
+	Preview bool
 }
 
 // portfolioPage is /{handle}. A render reads the owner, projects and
@@ -224,6 +171,22 @@ func (s *Site) portfolioPage(c *fiber.Ctx) error {
 		s.withBeacon(&v.pageBase, owner.Handle)
 		return "portfolio", v, nil
 	})
+}
+
+// previewPortfolio renders the signed-in owner's portfolio page (its
+// public projects) in look, for the appearance page's preview: never
+// cached, never indexed.
+func (s *Site) previewPortfolio(c *fiber.Ctx, look web.Look) error {
+	pf, err := s.opts.Projects.Portfolio(c.UserContext(), request.Viewer(c).Handle)
+	if err != nil {
+		return err
+	}
+	v, err := s.portfolioView(c, pf.Owner, "/"+pf.Owner.Handle, pf.AvatarKey, pf.Featured, pf.Others)
+	if err != nil {
+		return err
+	}
+	v.Look, v.Meta.NoIndex, v.Preview = look, true, true
+	return s.render(c, fiber.StatusOK, "portfolio", v)
 }
 
 // portfolioView shows owner's profile with featured and other projects,
@@ -296,7 +259,7 @@ func (s *Site) portfolioView(c *fiber.Ctx, owner *folio.User, base, avatarKey st
 	v.pageBase = pageBase{Viewer: request.Viewer(c), Meta: pageMeta{
 		Title: owner.DisplayName + " · Folio", Description: desc, Canonical: s.absolute(owner.Handle),
 		Image: image, OGType: "profile", JSONLD: person,
-	}}
+	}, Look: appearancepages.Look(owner)}
 	return v, nil
 }
 
@@ -374,7 +337,7 @@ func (s *Site) projectView(c *fiber.Ctx, owner *folio.User, base string, p *foli
 	if err != nil {
 		return projectView{}, err
 	}
-	_, _, shots := mediaURLs(media[p.ID])
+	_, _, shots := cardview.MediaURLs(media[p.ID])
 	card := cards[0]
 	card.Draft = p.Visibility == folio.VisibilityDraft
 	description, err := s.renderMarkdown(ctx, p.Description)
@@ -406,7 +369,7 @@ func (s *Site) projectView(c *fiber.Ctx, owner *folio.User, base string, p *foli
 			Title: p.Title + " · " + owner.DisplayName + " · Folio", Description: desc,
 			Canonical: s.absolute(owner.Handle, p.Slug), Image: image, OGType: "article", JSONLD: work,
 			NoIndex: p.Visibility != folio.VisibilityPublic,
-		}},
+		}, Look: appearancepages.Look(owner)},
 		Owner: owner, OwnerURL: base, Project: card,
 		Pitch:       pitchView{Problem: p.PitchProblem, Approach: p.PitchApproach, Result: p.PitchResult},
 		Description: description, Screenshots: shots,

@@ -9,6 +9,7 @@ import (
 
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/request"
+	"github.com/foliohq/folio/internal/site/cardview"
 )
 
 var dashboardScripts = []string{"/static/dashboard.js", "/static/passkey.js"}
@@ -94,9 +95,9 @@ func (s *Site) projectEditPage(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		v.Badge = badgeFor(p, map[int64]folio.DemoSummary{})
+		v.Badge = cardview.BadgeFor(p, map[int64]folio.DemoSummary{})
 		if sum.State != folio.DemoUnknown {
-			v.Badge = badgeFor(p, map[int64]folio.DemoSummary{p.ID: sum})
+			v.Badge = cardview.BadgeFor(p, map[int64]folio.DemoSummary{p.ID: sum})
 		}
 		if sum.Uptime24h != nil {
 			v.Uptime = fmt.Sprintf("%.1f%%", *sum.Uptime24h*100)
@@ -106,7 +107,7 @@ func (s *Site) projectEditPage(c *fiber.Ctx) error {
 		}
 		v.Spark, v.SparkCount = sparkline(sum.Recent)
 		for _, e := range sum.Events {
-			v.Events = append(v.Events, eventView{Kind: e.Kind, When: relTime(e.CreatedAt), Message: e.Message})
+			v.Events = append(v.Events, eventView{Kind: e.Kind, When: cardview.RelTime(e.CreatedAt), Message: e.Message})
 		}
 	}
 	return s.render(c, fiber.StatusOK, "project_edit", v)

@@ -17,6 +17,9 @@ func (s *Site) Routes(r fiber.Router) {
 	if s.opts.Auth == nil {
 		return
 	}
+	if s.looks != nil {
+		s.looks.Routes(r) // /dashboard/appearance and its preview
+	}
 
 	// Rendition bytes by the media's public key: to anyone while in use on
 	// a page they may open, else to the owner (cookie or bearer) alone.
@@ -78,6 +81,9 @@ func (s *Site) Routes(r fiber.Router) {
 	// A project page embeds its API docs, whose viewer sets inline styles.
 	// countView counts the page once answered, memo hits included.
 	pages.Get("/:handle", s.countView, s.memoized, s.portfolioPage)
+	if s.looks != nil {
+		pages.Get("/:handle/style.css", s.looks.Stylesheet) // accent and custom CSS
+	}
 	pages.Get("/:handle/:project", request.WithCSP(s.cspInlineStyles), s.countView, s.memoized, s.projectPage)
 	pages.Get("/:handle/:project/openapi.json", s.projectOpenAPI)
 	// The counted way out to a project's live demo or code.

@@ -11,6 +11,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/foliohq/folio/internal/account"
+	"github.com/foliohq/folio/internal/appearance"
 	"github.com/foliohq/folio/internal/auth"
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/metrics"
@@ -18,6 +19,7 @@ import (
 	"github.com/foliohq/folio/internal/ratelimit"
 	"github.com/foliohq/folio/internal/request"
 	"github.com/foliohq/folio/internal/shed"
+	"github.com/foliohq/folio/internal/site/appearancepages"
 	"github.com/foliohq/folio/internal/site/exportpages"
 	"github.com/foliohq/folio/internal/site/memo"
 	"github.com/foliohq/folio/internal/site/sitemap"
@@ -71,6 +73,9 @@ type Options struct {
 	// ReplicaSettle is how long after a change a read replica may still
 	// show the old data (0: no replicas); pages are not cached within it.
 	ReplicaSettle time.Duration
+	// Appearance backs the portfolios' own stylesheets and the appearance
+	// page; nil: neither (pages still follow the look read with the owner).
+	Appearance appearance.Store
 }
 
 // Site is Folio's server-rendered surface: the public pages, the
@@ -83,7 +88,8 @@ type Site struct {
 	links    *memo.Links
 	sitemaps *sitemap.Sitemaps
 	authn    *request.Authenticator
-	exports  *exportpages.Pages // nil: not mounted
+	exports  *exportpages.Pages     // nil: not mounted
+	looks    *appearancepages.Pages // nil: not mounted
 
 	beacons       *ratelimit.IPWindow
 	beaconTargets beaconTargets
@@ -112,6 +118,10 @@ func New(opts Options) *Site {
 	if e := opts.Exports; e.Import != nil {
 		e.Logger, e.BaseURL, e.Users, e.Projects, e.NotFound = opts.Logger, opts.BaseURL, opts.Users, opts.Projects, s.renderNotFound
 		s.exports = exportpages.New(e)
+	}
+	if opts.Appearance != nil {
+		s.looks = appearancepages.New(appearancepages.Options{Store: opts.Appearance, Authn: s.authn,
+			Preview: s.previewPortfolio, Changed: s.ForgetOwner, Redis: opts.PageCache})
 	}
 	// A form the owner posts to the site (a revoked share link, say)
 	// changes their pages as an API call does.

@@ -15,14 +15,21 @@ import (
 // staticAsset serves the site's own CSS and scripts from web/static.
 func (s *Site) staticAsset(c *fiber.Ctx) error {
 	name := path.Clean(c.Params("*"))
-	if !strings.HasSuffix(name, ".css") && !strings.HasSuffix(name, ".js") || strings.Contains(name, "..") {
+	ext := path.Ext(name)
+	if ext != ".css" && ext != ".js" && ext != ".woff2" || strings.Contains(name, "..") {
 		return folio.Errorf(folio.ENOTFOUND, "Not found.")
 	}
 	data, err := fs.ReadFile(web.Static, name)
 	if err != nil {
 		return folio.Errorf(folio.ENOTFOUND, "Not found.")
 	}
-	c.Set(fiber.HeaderContentType, mime.TypeByExtension(path.Ext(name)))
+	if ext == ".woff2" {
+		// A font file's name says its family and weight; it never changes.
+		c.Set(fiber.HeaderContentType, "font/woff2")
+		c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
+		return c.Send(data)
+	}
+	c.Set(fiber.HeaderContentType, mime.TypeByExtension(ext))
 	c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
 	return c.Send(data)
 }

@@ -33,6 +33,7 @@ import (
 	"github.com/foliohq/folio/internal/postgres/accountdeletion"
 	"github.com/foliohq/folio/internal/postgres/accountstore"
 	"github.com/foliohq/folio/internal/postgres/adminstore"
+	"github.com/foliohq/folio/internal/postgres/appearancestore"
 	"github.com/foliohq/folio/internal/postgres/archivestore"
 	"github.com/foliohq/folio/internal/postgres/auditstore"
 	"github.com/foliohq/folio/internal/postgres/directory"
@@ -137,6 +138,7 @@ func HTTPOptions(p Pools, s Settings) server.Options {
 	apiDocs := postgres.NewAPIDocsService(p.DB)
 	demos := postgres.NewDemoService(p.DB)
 	jobs := jobsearch.New(p.DB)
+	looks := appearancestore.New(p.DB)
 	authn := auth.New(users, postgres.NewCredentialService(p.DB), cost)
 	auditLog := AuditLog(p)
 	sessionStore := sessionstore.New(p.DB)
@@ -168,6 +170,7 @@ func HTTPOptions(p Pools, s Settings) server.Options {
 			ProjectDeletes: &project.Service{Purger: Purger(p)},
 			APIDocs:        apiDocs,
 			Demos:          demos,
+			Appearance:     looks,
 			RepoImports:    RepoImports(p, "", apidocs.CloneLimits{}),
 			JobSearch: applications.Services{Applications: jobs, ShareLinks: jobs, Calendar: jobs,
 				Projects: projects},
@@ -179,6 +182,7 @@ func HTTPOptions(p Pools, s Settings) server.Options {
 			Media: media, Store: p.Store, APIDocs: apiDocs, Demos: demos,
 			PageCache:  p.Redis,
 			ShareLinks: jobs,
+			Appearance: looks,
 		},
 		Applications: jobpages.Options{
 			Applications: jobs, ShareLinks: jobs, Calendar: jobs, Projects: projects,

@@ -1,0 +1,127 @@
+package appearancepages
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/foliohq/folio/internal/appearance"
+	"github.com/foliohq/folio/internal/folio"
+	"github.com/foliohq/folio/internal/request"
+	"github.com/foliohq/folio/internal/site/dashkit"
+	"github.com/foliohq/folio/internal/theme"
+)
+
+// View is what the appearance page shows.
+type View struct {
+	dashkit.Base
+	Handle string
+	Form   appearance.Appearance
+	Themes []theme.Theme
+	Fonts  []theme.Font
+	Modes  []string
+	// Accents says what the accent became in each mode, when adjusted.
+	Accents []string
+	// Dropped is what the save removed from the custom CSS.
+	Dropped []string
+	Notice  string
+	Errors  []folio.FieldError
+	MaxCSS  int
+}
+
+func (p *Pages) view(c *fiber.Ctx, a appearance.Appearance) View {
+	v := View{Base: dashkit.NewBase(c, "Appearance"), Handle: request.Identity(c).User.Handle, Form: a,
+		Themes: theme.Themes, Fonts: theme.Fonts, Modes: theme.Modes, MaxCSS: appearance.MaxCustomCSS}
+	if acc, ok := a.FitAccents(); ok {
+		for _, m := range []struct {
+			name string
+			a    theme.Accent
+		}{{"light", acc.Light}, {"dark", acc.Dark}} {
+			if m.a.Adjusted {
+				v.Accents = append(v.Accents, "In "+m.name+" mode your accent is "+m.a.Color+": "+a.Accent+" lacks contrast (WCAG AA, 4.5:1) with the theme's backgrounds there.")
+			}
+		}
+	}
+	return v
+}
+
+func (p *Pages) settingsPage(c *fiber.Ctx) error {
+	a, err := p.opts.Store.Appearance(c.UserContext(), request.Identity(c).User.ID)
+	if err != nil {
+		return err
+	}
+	v := p.view(c, a)
+	if c.Query("saved") != "" {
+		v.Notice = "Saved: your public pages use this look now."
+	}
+	return dashkit.Render(p.templates, c, fiber.StatusOK, "appearance", v)
+}
+
+// formAppearance reads the form; the language, which this page does not
+// show, stays as stored.
+func (p *Pages) formAppearance(c *fiber.Ctx) (appearance.Appearance, error) {
+	cur, err := p.opts.Store.Appearance(c.UserContext(), request.Identity(c).User.ID)
+	if err != nil {
+		return appearance.Appearance{}, err
+	}
+	a := appearance.Appearance{Theme: c.FormValue("theme"), ColorMode: c.FormValue("color_mode"),
+		Accent: c.FormValue("accent"), Font: c.FormValue("font"), Language: cur.Language,
+		CustomCSS: strings.ReplaceAll(c.FormValue("custom_css"), "\r\n", "\n")}
+	a.Normalize()
+	return a, nil
+}
+
+// refuse shows the form again, as posted, with what is wrong.
+func (p *Pages) refuse(c *fiber.Ctx, a appearance.Appearance, err error) error {
+	var fe *folio.Error
+	if folio.ErrorCode(err) != folio.EINVALID || !errors.As(err, &fe) {
+		return err
+	}
+	v := p.view(c, a)
+	v.Errors = fe.Fields
+	return dashkit.Render(p.templates, c, fiber.StatusUnprocessableEntity, "appearance", v)
+}
+
+func (p *Pages) save(c *fiber.Ctx) error {
+	a, err := p.formAppearance(c)
+	if err != nil {
+		return err
+	}
+	if err := a.Validate(); err != nil {
+		return p.refuse(c, a, err)
+	}
+	_, dropped := appearance.SanitizeCSS(a.CustomCSS)
+	id := request.Identity(c).User.ID
+	saved, err := p.opts.Store.SaveAppearance(c.UserContext(), id, a)
+	if err != nil {
+		return p.refuse(c, a, err)
+	}
+	if p.opts.Changed != nil {
+		p.opts.Changed(id)
+	}
+	if len(dropped) == 0 {
+		return c.Redirect("/dashboard/appearance?saved=1", fiber.StatusSeeOther)
+	}
+	v := p.view(c, saved)
+	v.Notice, v.Dropped = "Saved, without what your custom CSS may not do:", dropped
+	return dashkit.Render(p.templates, c, fiber.StatusOK, "appearance", v)
+}
+
+// preview renders the owner's portfolio page with the posted, unsaved
+// settings; its stylesheet (accent and custom CSS) is kept for a while
+// under the owner's id and served by previewStylesheet.
+func (p *Pages) preview(c *fiber.Ctx) error {
+	a, err := p.formAppearance(c)
+	if err != nil {
+		return err
+	}
+	if err := a.Validate(); err != nil {
+		return p.refuse(c, a, err)
+	}
+	u := request.Identity(c).User
+	l := folio.Look{Theme: a.Theme, ColorMode: a.ColorMode, Accent: a.Accent, Font: a.Font, Language: a.Language}
+	look := lookOf(u.Handle, 0, l)
+	look.Stylesheet = "/dashboard/appearance/preview.css?d=" + p.putDraft(c.UserContext(), u.ID, a.Stylesheet())
+	return p.opts.Preview(c, look)
+}
