@@ -239,3 +239,17 @@ func render(c Card) (*bytes.Buffer, error) {
 	}
 	return &buf, nil
 }
+
+// Refresh queues the render of ownerID's cards at their current content
+// version: after a change the pages are not the first to see (a poster
+// made by the worker, the seed). Failures are logged.
+func (s *Service) Refresh(ctx context.Context, ownerID int64) {
+	u, err := s.Users.UserByID(ctx, ownerID)
+	if err != nil {
+		if folio.ErrorCode(err) != folio.ENOTFOUND {
+			s.logger().Warn("social card render not queued", "user_id", ownerID, "error", err)
+		}
+		return
+	}
+	s.Request(ctx, u)
+}
