@@ -19,6 +19,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/socialcard"
 )
 
@@ -75,7 +76,7 @@ func run(n int, limit time.Duration) error {
 	for i := range n {
 		c := socialcard.Card{Label: phrase(rng, 2), Title: phrase(rng, 1+rng.IntN(8)), Fallback: "project",
 			Subtitle: phrase(rng, rng.IntN(30)), Tags: tags[:rng.IntN(len(tags))], Footer: "folio.example/ada/orders-api",
-			Palette: socialcard.PaletteFor("studio", "#0f766e")}
+			Palette: socialcard.PaletteFor(folio.Look{Theme: "spotlight", Accent: "#0f766e"})}
 		start := time.Now()
 		if i%10 != 9 { // one card in ten has no poster
 			img, err := socialcard.DecodePoster(posters[i%len(posters)])

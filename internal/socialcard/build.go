@@ -43,10 +43,7 @@ func (s *Service) Build(ctx context.Context, userID, requested int64) error {
 	if err != nil {
 		return err
 	}
-	palette, err := s.palette(ctx, owner.ID)
-	if err != nil {
-		return err
-	}
+	palette := PaletteFor(owner.Look) // read with the owner
 	name := owner.DisplayName
 	if name == "" {
 		name = owner.Handle

@@ -2,9 +2,11 @@ package socialcard
 
 import (
 	"image/color"
-	"math"
 	"strconv"
 	"strings"
+
+	"github.com/foliohq/folio/internal/folio"
+	"github.com/foliohq/folio/internal/theme"
 )
 
 // Palette is a card's colours: a theme's, with the owner's accent.
@@ -14,21 +16,26 @@ type Palette struct {
 }
 
 // DefaultPalette is the default theme's light palette.
-var DefaultPalette = Palette{
-	Background: hex("#ffffff"), Surface: hex("#eef1f6"), Text: hex("#111827"), Muted: hex("#4b5563"),
-	Accent: hex("#1d4ed8"), OnAccent: hex("#ffffff"),
-}
+var DefaultPalette = PaletteFor(folio.Look{})
 
-// PaletteFor is the one place that turns an owner's appearance (theme
-// and accent, '#rrggbb' or "" for the theme's own) into card colours. A
-// card is always drawn in the light variant: previews sit on the
-// reader's feed, whose colour mode the card cannot know.
-func PaletteFor(theme, accent string) Palette {
-	p := DefaultPalette
-	if c, ok := parseHex(accent); ok {
-		p.Accent, p.OnAccent = c, onColour(c)
+// PaletteFor is the one place that turns an owner's look (theme, colour
+// mode, accent) into card colours: the theme's palette (internal/theme),
+// dark only when the owner chose dark (with "auto" the reader's mode is
+// unknown, and a feed is more often light), and the owner's accent fitted
+// to it as the pages fit it.
+func PaletteFor(look folio.Look) Palette {
+	t := theme.Of(look.Theme)
+	tp := t.Light
+	if look.ColorMode == theme.ModeDark {
+		tp = t.Dark
 	}
-	_ = theme
+	p := Palette{Background: hex(tp.Background), Surface: hex(tp.Line), Text: hex(tp.Text), Muted: hex(tp.Muted),
+		Accent: hex(tp.Accent), OnAccent: hex(tp.AccentText)}
+	if look.Accent != "" {
+		if a, err := theme.FitAccent(look.Accent, tp); err == nil {
+			p.Accent, p.OnAccent = hex(a.Color), hex(a.Text)
+		}
+	}
 	return p
 }
 
@@ -49,20 +56,4 @@ func parseHex(s string) (color.RGBA, bool) {
 		return color.RGBA{}, false
 	}
 	return color.RGBA{R: uint8(n >> 16), G: uint8(n >> 8), B: uint8(n), A: 0xff}, true
-}
-
-// onColour is white or near black, whichever reads better on c (by the
-// WCAG relative luminance, with the threshold where both contrasts meet).
-func onColour(c color.RGBA) color.Color {
-	lin := func(v uint8) float64 {
-		x := float64(v) / 255
-		if x <= 0.04045 {
-			return x / 12.92
-		}
-		return math.Pow((x+0.055)/1.055, 2.4)
-	}
-	if 0.2126*lin(c.R)+0.7152*lin(c.G)+0.0722*lin(c.B) > 0.179 {
-		return hex("#111827")
-	}
-	return hex("#ffffff")
 }

@@ -3,8 +3,8 @@ package socialcard
 import (
 	"bytes"
 	"encoding/binary"
-	"hash/crc32"
 	"flag"
+	"hash/crc32"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -16,6 +16,8 @@ import (
 
 	"github.com/golang/freetype/truetype"
 	"golang.org/x/image/font"
+
+	"github.com/foliohq/folio/internal/folio"
 )
 
 var keep = flag.String("keep", "", "write the rendered cards into this directory, to look at them")
@@ -53,7 +55,7 @@ func TestRenderAnyText(t *testing.T) {
 		"cjk":       {Label: "Portfolio", Title: "山田太郎", Fallback: "taro", Subtitle: "東京のエンジニア", Tags: []string{"日本語", "Go"}},
 		"empty":     {},
 		"control":   {Title: "a\x00b\u202e\tc\n\nd", Subtitle: "\uFFFD\uFFFD", Tags: []string{"", " ", "\x07"}},
-		"no poster": {Label: "Portfolio", Title: "Grace Hopper", Subtitle: "Compilers", Palette: PaletteFor("studio", "#ffcc00")},
+		"no poster": {Label: "Portfolio", Title: "Grace Hopper", Subtitle: "Compilers", Palette: PaletteFor(folio.Look{Theme: "editorial", ColorMode: "dark", Accent: "#ffcc00"})},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {

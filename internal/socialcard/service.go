@@ -31,9 +31,6 @@ type Service struct {
 	// BaseURL names the pages in the cards' footers: the server's
 	// public URL.
 	BaseURL *url.URL
-	// Appearance reads an owner's theme and accent; nil: the default
-	// theme for everyone.
-	Appearance func(ctx context.Context, ownerID int64) (theme, accent string, err error)
 	// Pages drops an owner's cached pages once their cards exist, so that
 	// og:image points at them without waiting for the cache to expire;
 	// nil: pages follow within their cache's lifetime.
@@ -183,19 +180,6 @@ func (s *Service) logger() *slog.Logger {
 		return s.Logger
 	}
 	return slog.Default()
-}
-
-// palette is the owner's card colours: the one place the appearance is
-// read.
-func (s *Service) palette(ctx context.Context, ownerID int64) (Palette, error) {
-	if s.Appearance == nil {
-		return DefaultPalette, nil
-	}
-	theme, accent, err := s.Appearance(ctx, ownerID)
-	if err != nil {
-		return Palette{}, err
-	}
-	return PaletteFor(theme, accent), nil
 }
 
 // poster reads and decodes the poster frame among ms: the first
