@@ -5,7 +5,7 @@ GO ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: dev test stack stack-down build docs docs-check lint bench bench-upload bench-process bench-demo bench-pages bench-analytics bench-csv bench-scale bench-archive bench-pdf
+.PHONY: dev test stack stack-down build docs docs-check lint bench bench-upload bench-process bench-demo bench-pages bench-analytics bench-csv bench-scale bench-archive bench-pdf bench-cards
 
 ## dev: start the local stack, migrate, seed demo data and run Folio on :8080
 dev: build
@@ -29,7 +29,7 @@ stack-down:
 	@deploy/stack.sh down
 
 ## bench: upload throughput and memory, and processing overhead (minutes)
-bench: bench-upload bench-process bench-demo bench-pages bench-analytics bench-csv bench-scale bench-archive bench-pdf
+bench: bench-upload bench-process bench-demo bench-pages bench-analytics bench-csv bench-scale bench-archive bench-pdf bench-cards
 bench-upload: build
 	deploy/with-stack.sh $(GO) run ./bench/upload -folio bin/folio -sizes 256,1024
 bench-process:
@@ -56,17 +56,21 @@ bench-archive:
 bench-pdf: build
 	deploy/with-stack.sh bench/pdf.sh
 
+## bench-cards: social card render time (decode the poster, draw, encode the PNG) over 200 cards; fails when p95 reaches 300 ms
+bench-cards:
+	$(GO) run ./bench/cards -cards 200 -max 300ms
+
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o bin/folio ./cmd/folio
 
 ## docs: regenerate the platform's OpenAPI document from the swag annotations
 docs:
-	$(GO) tool swag init -q -g doc.go -d internal/api,internal/api/stats,internal/api/preview,internal/api/applications,internal/api/notifications,internal/api/accountapi,internal/api/appearanceapi,internal/api/repoimportapi,internal/api/archiveapi,internal/archive,internal/jobsearch,internal/apispec,internal/api/mfaapi,internal/api/ssoapi,internal/api/exportapi,internal/api/securityapi,internal/api/adminapi,internal/resume,internal/site,internal/server,internal/folio -o docs --outputTypes json,yaml
+	$(GO) tool swag init -q -g doc.go -d internal/api,internal/api/stats,internal/api/preview,internal/api/applications,internal/api/notifications,internal/api/accountapi,internal/api/appearanceapi,internal/api/repoimportapi,internal/api/archiveapi,internal/archive,internal/jobsearch,internal/apispec,internal/api/mfaapi,internal/api/ssoapi,internal/api/exportapi,internal/api/securityapi,internal/api/adminapi,internal/site/cardpages,internal/resume,internal/site,internal/server,internal/folio -o docs --outputTypes json,yaml
 
 ## docs-check: fail when the committed docs differ from the annotations
 docs-check:
 	@tmp=$$(mktemp -d); trap 'rm -rf $$tmp' EXIT; \
-	$(GO) tool swag init -q -g doc.go -d internal/api,internal/api/stats,internal/api/preview,internal/api/applications,internal/api/notifications,internal/api/accountapi,internal/api/appearanceapi,internal/api/repoimportapi,internal/api/archiveapi,internal/archive,internal/jobsearch,internal/apispec,internal/api/mfaapi,internal/api/ssoapi,internal/api/exportapi,internal/api/securityapi,internal/api/adminapi,internal/resume,internal/site,internal/server,internal/folio -o $$tmp --outputTypes json,yaml; \
+	$(GO) tool swag init -q -g doc.go -d internal/api,internal/api/stats,internal/api/preview,internal/api/applications,internal/api/notifications,internal/api/accountapi,internal/api/appearanceapi,internal/api/repoimportapi,internal/api/archiveapi,internal/archive,internal/jobsearch,internal/apispec,internal/api/mfaapi,internal/api/ssoapi,internal/api/exportapi,internal/api/securityapi,internal/api/adminapi,internal/site/cardpages,internal/resume,internal/site,internal/server,internal/folio -o $$tmp --outputTypes json,yaml; \
 	for f in swagger.json swagger.yaml; do \
 		diff -q $$tmp/$$f docs/$$f >/dev/null || { echo "docs/$$f is stale: run 'make docs' and commit the result"; exit 1; }; \
 	done

@@ -15,6 +15,7 @@ import (
 	"github.com/foliohq/folio/internal/media"
 	"github.com/foliohq/folio/internal/metrics"
 	"github.com/foliohq/folio/internal/queue"
+	"github.com/foliohq/folio/internal/socialcard"
 	"github.com/foliohq/folio/internal/storage"
 )
 
@@ -31,6 +32,9 @@ type MediaHandlers struct {
 	// RequeueAfter is how long an upload may wait for its task before the
 	// cleanup queues it again; 0 means DefaultRequeueAfter.
 	RequeueAfter time.Duration
+	// Cards re-renders the owner's social cards once a poster is ready;
+	// nil: cards follow on the next page view.
+	Cards *socialcard.Service
 }
 
 // DefaultRequeueAfter leaves the API's own enqueue time to happen first.
@@ -83,6 +87,9 @@ func (h *MediaHandlers) HandleMediaProcess(ctx context.Context, t *asynq.Task) e
 		return err
 	}
 	log.Info("media ready", "kind", m.Kind, "renditions", len(renditions), "seconds", time.Since(start).Seconds())
+	if h.Cards != nil && m.ProjectID != 0 {
+		h.Cards.Refresh(ctx, m.OwnerID)
+	}
 	if h.Metrics != nil {
 		h.Metrics.MediaSeconds.WithLabelValues(string(m.Kind)).Observe(time.Since(start).Seconds())
 	}

@@ -140,6 +140,9 @@ func New(opts Options) (*Worker, error) {
 		w.exportMux = asynq.NewServeMux()
 		w.exportMux.Use(w.logTasks)
 		w.exportMux.HandleFunc(queue.TypePortfolioPDF, opts.Exports.HandlePortfolioPDF)
+		if opts.Exports.Cards != nil {
+			w.exportMux.HandleFunc(queue.TypeSocialCards, opts.Exports.HandleSocialCards)
+		}
 	}
 	if opts.Analytics != nil {
 		w.mux.HandleFunc(queue.TypeAnalyticsMaintain, opts.Analytics.HandleAnalyticsMaintain)

@@ -9,6 +9,7 @@ import (
 	"github.com/foliohq/folio/internal/postgres"
 	"github.com/foliohq/folio/internal/postgres/jobsearch"
 	"github.com/foliohq/folio/internal/seed"
+	"github.com/foliohq/folio/internal/wire"
 )
 
 func runSeed(ctx context.Context, _ []string, stdout io.Writer) error {
@@ -35,6 +36,11 @@ func runSeed(ctx context.Context, _ []string, stdout io.Writer) error {
 	created, err := seed.Load(ctx, opts.Auth, opts.API.Projects, media, jobsearch.New(a.db), links)
 	if err != nil {
 		return err
+	}
+	// The worker renders the demo's social cards now, and again as its
+	// screencasts' posters come out of ffmpeg.
+	if demo, err := opts.Site.Users.UserByHandle(ctx, seed.DemoHandle); err == nil {
+		wire.SocialCards(a.pools(), a.cfg.BaseURL).Request(ctx, demo)
 	}
 	if created {
 		fmt.Fprintf(stdout, "seed: created the demo portfolio %s/%s (log in as %s / %s)\n", a.cfg.BaseURL, seed.DemoHandle, seed.DemoEmail, seed.DemoPassword)

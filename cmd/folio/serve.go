@@ -130,6 +130,7 @@ func (a *app) newWorker() (*worker.Worker, error) {
 	if err != nil {
 		return nil, err
 	}
+	cards := wire.SocialCards(a.pools(), a.cfg.BaseURL)
 	return worker.New(worker.Options{
 		Notify:          notifyHandlers,
 		Audit:           &worker.AuditHandlers{Log: wire.AuditLog(a.pools())},
@@ -148,13 +149,14 @@ func (a *app) newWorker() (*worker.Worker, error) {
 		RepoImport:      a.repoImportHandlers(),
 		Objects:         &worker.ObjectHandlers{Purger: a.purger()},
 		Archive:         &worker.ArchiveHandlers{Archives: wire.Archives(a.pools(), "folio "+version)},
-		Exports:         &worker.ExportHandlers{PDF: wire.PortfolioPDF(a.pools(), a.cfg.BaseURL)},
+		Exports:         &worker.ExportHandlers{PDF: wire.PortfolioPDF(a.pools(), a.cfg.BaseURL), Cards: cards},
 		DemoConcurrency: a.cfg.DemoCheckConcurrency,
 		Media: &worker.MediaHandlers{
 			Metrics: a.metrics,
 			Queue:   a.queue,
 			Media:   postgres.NewMediaService(a.db),
 			Store:   a.store,
+			Cards:   cards,
 			Processor: &media.Processor{
 				FFmpeg: ffmpeg, FFprobe: ffprobe, Threads: a.cfg.FFmpegThreads,
 				Timeout: a.cfg.FFmpegTimeout, MaxVideoSeconds: a.cfg.MaxVideoSeconds,

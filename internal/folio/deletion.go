@@ -19,11 +19,12 @@ type ObjectDeletion struct {
 // deletablePrefix is the shape of every folder an ObjectDeletion may name:
 // one media item's, one project's API docs or one account archive, by
 // random key or, for objects stored before keys existed, by id; or one
-// account's PDF portfolios (by user id and creation time).
-var deletablePrefix = regexp.MustCompile(`^((media|apidocs|archives)/([0-9]+|[0-9a-f]{32})|portfolio-pdf/[0-9]+-[0-9]+)/$`)
+// account's PDF portfolios or social cards (by user id and creation time).
+var deletablePrefix = regexp.MustCompile(`^((media|apidocs|archives)/([0-9]+|[0-9a-f]{32})|(portfolio-pdf|cards)/[0-9]+-[0-9]+)/$`)
 
 // IsDeletablePrefix reports whether prefix names one media item's, one
-// API-docs, one archive or one account's PDF folder, and nothing wider.
+// API-docs, one archive or one account's PDF or card folder, and nothing
+// wider.
 func IsDeletablePrefix(prefix string) bool { return deletablePrefix.MatchString(prefix) }
 
 // ObjectDeletionService deletes rows that name stored objects together

@@ -14,7 +14,6 @@ package portfoliopdf
 
 import (
 	"bytes"
-	_ "embed"
 	"fmt"
 	"io"
 	"net/url"
@@ -25,6 +24,8 @@ import (
 
 	"github.com/go-pdf/fpdf"
 	qrcode "github.com/skip2/go-qrcode"
+
+	"github.com/foliohq/folio/internal/portfoliopdf/fonts"
 )
 
 // Paper is a page size.
@@ -94,9 +95,7 @@ type Project struct {
 // regularTTF is the one font embedded. Bold is drawn from it (fill and
 // stroke): a second face would double the fonts' share of the file, and
 // a small PDF is served faster.
-//
-//go:embed fonts/DejaVuSans.ttf
-var regularTTF []byte
+var regularTTF = fonts.DejaVuSans
 
 const (
 	fontFamily = "dejavu"

@@ -17,6 +17,7 @@ import (
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/portfoliopdf"
 	"github.com/foliohq/folio/internal/queue"
+	"github.com/foliohq/folio/internal/socialcard"
 	"github.com/foliohq/folio/internal/testenv"
 )
 
@@ -206,8 +207,12 @@ func TestAccountDeletionLeavesNothingBehind(t *testing.T) {
 		if _, err := m.store.PutFile(ctx, portfoliopdf.Key(&u, u.ContentVersion, portfoliopdf.A4), pdf, "application/pdf"); err != nil {
 			t.Fatal(err)
 		}
+		// And a social card, where the worker keeps them.
+		if _, err := m.store.PutFile(ctx, socialcard.PortfolioKey(&u, u.ContentVersion), pdf, "image/png"); err != nil {
+			t.Fatal(err)
+		}
 		if acct.id == ada.id {
-			adaFolders = append(adaFolders, portfoliopdf.Prefix(&u))
+			adaFolders = append(adaFolders, portfoliopdf.Prefix(&u), socialcard.Prefix(&u))
 		}
 	}
 	var bobKeys []string

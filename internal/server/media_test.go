@@ -27,8 +27,10 @@ import (
 	"github.com/foliohq/folio/internal/ratelimit"
 	"github.com/foliohq/folio/internal/server"
 	"github.com/foliohq/folio/internal/server/servertest"
+	"github.com/foliohq/folio/internal/socialcard"
 	"github.com/foliohq/folio/internal/storage"
 	"github.com/foliohq/folio/internal/testenv"
+	"github.com/foliohq/folio/internal/wire"
 	"github.com/foliohq/folio/worker"
 )
 
@@ -40,6 +42,8 @@ type mediaAPI struct {
 	inspector *asynq.Inspector
 	rdb       *redis.Client
 	base      string
+	cards     *socialcard.Service // with cfg.cards
+	client    *asynq.Client
 }
 
 type mediaConfig struct {
@@ -50,6 +54,9 @@ type mediaConfig struct {
 	bodyIdle     time.Duration // zero: the default
 	perAccount   int           // streamed uploads in progress; zero: the default
 	uploads      int
+	// cards: the pages look for social cards and queue their renders,
+	// which the test runs itself (no worker takes the task).
+	cards bool
 }
 
 func newMediaAPI(t *testing.T, cfg mediaConfig) *mediaAPI {
@@ -81,6 +88,11 @@ func newMediaAPI(t *testing.T, cfg mediaConfig) *mediaAPI {
 	o.API.Uploads.MaxUploadsPerAccount, o.API.Uploads.MaxUploads = cfg.perAccount, cfg.uploads
 	o.API.Demos = postgres.NewDemoService(db)
 	o.Site.Directory, o.Site.Media, o.Site.Store, o.Site.APIDocs, o.Site.Demos = directory.New(db), mediaSvc, store, o.API.APIDocs, o.API.Demos
+	var cards *socialcard.Service
+	if cfg.cards {
+		cards = wire.SocialCards(wire.Pools{DB: db, Redis: rdb, Store: store, Queue: client, Logger: cfg.log}, siteBase)
+		o.Site.Cards = cards
+	}
 	srv := server.New(o)
 	ffmpeg, ffprobe := testenv.FFmpeg(t)
 	w, err := worker.New(worker.Options{
@@ -101,7 +113,7 @@ func newMediaAPI(t *testing.T, cfg mediaConfig) *mediaAPI {
 	t.Cleanup(w.Shutdown)
 	inspector := asynq.NewInspector(asynqRedis)
 	t.Cleanup(func() { inspector.Close() })
-	m := &mediaAPI{harness: &harness{t: t, srv: srv, db: db}, store: store, inspector: inspector, rdb: rdb}
+	m := &mediaAPI{harness: &harness{t: t, srv: srv, db: db}, store: store, inspector: inspector, rdb: rdb, cards: cards, client: client}
 	m.base = m.listen()
 	return m
 }

@@ -168,6 +168,9 @@ func (s *Site) portfolioPage(c *fiber.Ctx) error {
 			return "", nil, err
 		}
 		v.Draft = isOwner && len(others) > len(pf.Others)
+		if card := s.opts.Cards.ImageURL(ctx, s.absolute(owner.Handle), owner, nil); card != "" {
+			v.Meta.Image = card
+		}
 		s.withBeacon(&v.pageBase, owner.Handle)
 		return "portfolio", v, nil
 	})
@@ -324,6 +327,9 @@ func (s *Site) projectPage(c *fiber.Ctx) error {
 		v, err := s.projectView(c, owner, "/"+owner.Handle, p)
 		if err != nil {
 			return "", nil, err
+		}
+		if card := s.opts.Cards.ImageURL(c.UserContext(), s.absolute(owner.Handle, p.Slug), owner, p); card != "" {
+			v.Meta.Image = card
 		}
 		s.withBeacon(&v.pageBase, owner.Handle+"/"+p.Slug)
 		return "project", v, nil

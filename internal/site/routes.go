@@ -6,6 +6,7 @@ import (
 	"github.com/foliohq/folio/internal/request"
 	"github.com/foliohq/folio/internal/shed"
 	"github.com/foliohq/folio/internal/site/accountpages"
+	"github.com/foliohq/folio/internal/site/cardpages"
 )
 
 // Routes is the table of contents of the site. It must be mounted last:
@@ -25,6 +26,9 @@ func (s *Site) Routes(r fiber.Router) {
 	// a page they may open, else to the owner (cookie or bearer) alone.
 	r.Get("/media/:key/:name", public, s.authn.Authenticate, request.VisitorsReadReplicas, s.serveRendition)
 
+	if s.opts.Cards != nil { // before the pages' /{handle}/{project}
+		(&cardpages.Pages{Cards: s.opts.Cards, Users: s.opts.Users, Projects: s.opts.Projects}).Routes(r, public)
+	}
 	// The page script's reports of plays and API-docs opens: 204 always.
 	r.Post("/beacon", s.authn.Authenticate, s.beacon)
 

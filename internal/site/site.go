@@ -23,6 +23,7 @@ import (
 	"github.com/foliohq/folio/internal/site/exportpages"
 	"github.com/foliohq/folio/internal/site/memo"
 	"github.com/foliohq/folio/internal/site/sitemap"
+	"github.com/foliohq/folio/internal/socialcard"
 	"github.com/foliohq/folio/internal/storage"
 )
 
@@ -62,6 +63,7 @@ type Options struct {
 	// neither exists.
 	Notifications *notify.Service
 	Exports       exportpages.Options // the PDF and JSON Resume; nil Import: off
+	Cards         *socialcard.Service // social cards (og:image); nil: posters
 	// SitemapURLs is the most URLs a sitemap file lists; 0: the protocol's
 	// 50,000. Tests set a few to see the split.
 	SitemapURLs int

@@ -55,6 +55,7 @@ import (
 	jobpages "github.com/foliohq/folio/internal/site/applications"
 	"github.com/foliohq/folio/internal/site/pagecache"
 	"github.com/foliohq/folio/internal/site/ssopages"
+	"github.com/foliohq/folio/internal/socialcard"
 	"github.com/foliohq/folio/internal/sso"
 	"github.com/foliohq/folio/internal/storage"
 	"github.com/foliohq/folio/internal/upload"
@@ -201,6 +202,7 @@ func HTTPOptions(p Pools, s Settings) server.Options {
 		// (PortfolioPDF) renders them, with the public base URL.
 		o.Site.Exports.PDF = PortfolioPDF(p, nil)
 		o.API.Exports.PDF = o.Site.Exports.PDF
+		o.Site.Cards = SocialCards(p, nil)
 		uploads := Uploads(p, s)
 		o.API.Uploads = uploads
 		o.AccountData.Archives = Archives(p, "folio")
@@ -266,6 +268,18 @@ func signIn(p Pools, s Settings, users folio.UserService, authn *auth.Service) (
 func PortfolioPDF(p Pools, base *url.URL) *portfoliopdf.Service {
 	return &portfoliopdf.Service{Users: postgres.NewUserService(p.DB), Projects: postgres.NewProjectService(p.DB),
 		Store: p.Store, Queue: queueOf(p), BaseURL: base, Logger: loggerOf(p)}
+}
+
+// SocialCards is the social card workflow: the server finds and queues
+// cards, the worker renders them with base, the public URL their footers
+// name, and drops the owner's cached pages once they exist.
+func SocialCards(p Pools, base *url.URL) *socialcard.Service {
+	s := &socialcard.Service{Users: postgres.NewUserService(p.DB), Projects: postgres.NewProjectService(p.DB),
+		Media: postgres.NewMediaService(p.DB), Store: p.Store, Queue: queueOf(p), BaseURL: base, Logger: loggerOf(p)}
+	if p.Redis != nil {
+		s.Pages = pagecache.Cache{R: p.Redis}
+	}
+	return s
 }
 
 func queueOf(p Pools) queue.Enqueuer {

@@ -75,12 +75,13 @@ func (s *Store) DeleteAccount(ctx context.Context, userID int64) (Deleted, error
 			userID, userID).Scan(ctx, &archiveKeys); err != nil {
 			return fmt.Errorf("list archives: %w", err)
 		}
-		// The PDF portfolio's folder (internal/portfoliopdf.Prefix).
+		// The PDF portfolio's and the social cards' folders
+		// (internal/portfoliopdf.Prefix, internal/socialcard.Prefix).
 		var created time.Time
 		if err := tx.NewSelect().Table("users").Column("created_at").Where("id = ?", userID).Scan(ctx, &created); err != nil {
 			return fmt.Errorf("read the account: %w", err)
 		}
-		prefixes := []string{fmt.Sprintf("portfolio-pdf/%d-%d/", userID, created.Unix())}
+		prefixes := []string{fmt.Sprintf("portfolio-pdf/%d-%d/", userID, created.Unix()), fmt.Sprintf("cards/%d-%d/", userID, created.Unix())}
 		for _, m := range media {
 			out.MediaIDs = append(out.MediaIDs, m.ID)
 			out.Keys = append(out.Keys, m.PublicKey)
