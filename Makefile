@@ -5,7 +5,7 @@ GO ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: dev test stack stack-down build docs docs-check lint bench bench-upload bench-process bench-demo bench-pages bench-analytics bench-csv bench-scale bench-archive bench-pdf bench-cards
+.PHONY: dev test stack stack-down build docs docs-check lint bench bench-upload bench-process bench-demo bench-pages bench-analytics bench-csv bench-scale bench-archive bench-pdf bench-cards audit
 
 ## dev: start the local stack, migrate, seed demo data and run Folio on :8080
 dev: build
@@ -29,7 +29,7 @@ stack-down:
 	@deploy/stack.sh down
 
 ## bench: upload throughput and memory, and processing overhead (minutes)
-bench: bench-upload bench-process bench-demo bench-pages bench-analytics bench-csv bench-scale bench-archive bench-pdf bench-cards
+bench: bench-upload bench-process bench-demo bench-pages bench-analytics bench-csv bench-scale bench-archive bench-pdf bench-cards audit
 bench-upload: build
 	deploy/with-stack.sh $(GO) run ./bench/upload -folio bin/folio -sizes 256,1024
 bench-process:
@@ -59,6 +59,10 @@ bench-pdf: build
 ## bench-cards: social card render time (decode the poster, draw, encode the PNG) over 200 cards; fails when p95 reaches 300 ms
 bench-cards:
 	$(GO) run ./bench/cards -cards 200 -max 300ms
+
+## audit: Lighthouse (mobile) on /demo and /demo/orders-api in every theme; fails under 100 in accessibility, best practices or SEO, or under 95 in performance
+audit: build
+	deploy/with-stack.sh bench/audit/audit.sh
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o bin/folio ./cmd/folio

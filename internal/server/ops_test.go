@@ -278,6 +278,11 @@ func TestSecurityHeaders(t *testing.T) {
 	}
 	a.expect(req{method: "GET", path: "/static/app.css"}, 200)
 	a.expect(req{method: "GET", path: "/static/index.html"}, 404)
+	// Browsers ask every page's host for /favicon.ico: an icon, not a
+	// 404 in the visitor's console.
+	if icon := a.expect(req{method: "GET", path: "/favicon.ico"}, 200); icon.header.Get("Content-Type") != "image/x-icon" || !bytes.HasPrefix(icon.body, []byte{0, 0, 1, 0}) {
+		t.Errorf("/favicon.ico: %q, % x", icon.header.Get("Content-Type"), icon.body[:min(8, len(icon.body))])
+	}
 }
 
 func TestPublicPagesRateLimitAndHSTS(t *testing.T) {

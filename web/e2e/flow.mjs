@@ -135,8 +135,9 @@ try {
     }
     await visitor.screenshot({ path: `${artifacts}/portfolio-${name}.png`, fullPage: true });
     if (name === 'desktop-light') {
-      // The project page shows the interactive API docs.
+      // The project page shows the interactive API docs, once opened.
       await visitor.goto(`${base}/ada/orders-api`);
+      await visitor.click('details[data-docs-project] summary');
       await visitor.waitForSelector('#swagger-ui .opblock', { timeout: 20000 });
       assert.ok(await visitor.locator('#swagger-ui .opblock').count() >= 2, 'operations are listed');
       await visitor.screenshot({ path: `${artifacts}/project-desktop-light.png`, fullPage: true });
