@@ -5,7 +5,7 @@ GO ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: dev test stack stack-down build docs docs-check lint bench bench-upload bench-process bench-demo bench-pages bench-analytics bench-csv bench-scale bench-archive bench-pdf
+.PHONY: dev test stack stack-down build docs docs-check lint bench bench-upload bench-process bench-demo bench-pages bench-analytics bench-csv bench-scale bench-archive bench-pdf rehearsal
 
 ## dev: start the local stack, migrate, seed demo data and run Folio on :8080
 dev: build
@@ -55,6 +55,10 @@ bench-archive:
 ## bench-pdf: PDF generation p95 for the seeded portfolio (fails over 1 s), then cached PDF req/s against the public page's in one run (fails under 80%)
 bench-pdf: build
 	deploy/with-stack.sh bench/pdf.sh
+
+## rehearsal: many machines on one (issue 19): PostgreSQL + replica, Redis + Sentinel, 4-node MinIO, 2 API + 2 workers behind nginx; public mix (RATE, DURATION) and uploads while the Redis primary, a MinIO node and an API process are killed; fails if anything is lost. Its own ports (REHEARSAL_PORT), never the stack's.
+rehearsal: build
+	bench/rehearsal/rehearsal.sh
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o bin/folio ./cmd/folio
