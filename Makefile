@@ -5,7 +5,7 @@ GO ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: dev test stack stack-down build docs docs-check lint bench bench-upload bench-process bench-demo bench-pages bench-analytics bench-csv bench-scale bench-archive bench-pdf bench-cards audit
+.PHONY: dev test stack stack-down build docs docs-check lint bench bench-upload bench-process bench-demo bench-pages bench-analytics bench-csv bench-scale bench-archive bench-pdf bench-cards audit rehearsal
 
 ## dev: start the local stack, migrate, seed demo data and run Folio on :8080
 dev: build
@@ -63,6 +63,10 @@ bench-cards:
 ## audit: Lighthouse (mobile) on /demo and /demo/orders-api in every theme; fails under 100 in accessibility, best practices or SEO, or under 95 in performance
 audit: build
 	deploy/with-stack.sh bench/audit/audit.sh
+
+## rehearsal: many machines on one (issue 19): PostgreSQL + replica, Redis + Sentinel, 4-node MinIO, 2 API + 2 workers behind nginx; public mix (RATE, DURATION) and uploads while the Redis primary, a MinIO node and an API process are killed; fails if anything is lost. Its own ports (REHEARSAL_PORT), never the stack's.
+rehearsal: build
+	bench/rehearsal/rehearsal.sh
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o bin/folio ./cmd/folio

@@ -155,7 +155,11 @@ const abandonAfter = 24 * time.Hour
 // HandleUploadsCleanup aborts multipart uploads abandoned for more than a
 // day and forgets their media rows, and queues the processing of uploads
 // whose task was lost (the task id keeps that from duplicating a job; a
-// collision is counted as already queued).
+// collision is counted as already queued). A task is lost when Redis was
+// down as the upload finished, and also when a Redis primary fails before
+// its replica has the task: Redis replicates asynchronously, so a task
+// acknowledged (or taken by a worker, the media then "processing") a
+// moment before the failure may not exist on the promoted replica.
 func (h *MediaHandlers) HandleUploadsCleanup(ctx context.Context, t *asynq.Task) error {
 	if h.Queue != nil {
 		after := h.RequeueAfter
@@ -171,8 +175,9 @@ func (h *MediaHandlers) HandleUploadsCleanup(ctx context.Context, t *asynq.Task)
 			if err != nil {
 				return err
 			}
-			// Already queued: the task exists and will run (the media
-			// would not be left uploaded after it ran).
+			// Already queued: the task exists and will run, or runs now
+			// (a long "processing"), or was archived after its last retry
+			// (its failure recorded): no second job either way.
 			err = queue.Enqueue(h.Queue, task)
 			if queue.AlreadyQueued(err) {
 				loggerFor(ctx, t).Info("media processing already queued", "media_id", m.ID)

@@ -210,7 +210,8 @@ type MediaService interface {
 	ProjectMedia(ctx context.Context, projectID int64) ([]*Media, error)
 	// AbandonedUploads lists media still uploading since before t.
 	AbandonedUploads(ctx context.Context, before time.Time) ([]*Media, error)
-	// StuckUploaded lists media left uploaded (never queued) since before t.
+	// StuckUploaded lists media left uploaded or processing since before t
+	// (the job never queued, or lost with a Redis primary that failed).
 	StuckUploaded(ctx context.Context, before time.Time) ([]*Media, error)
 	// SetAvatar points the user's profile at a media item.
 	SetAvatar(ctx context.Context, userID, mediaID int64) error

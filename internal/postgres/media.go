@@ -321,7 +321,7 @@ func (s *MediaService) AbandonedUploads(ctx context.Context, before time.Time) (
 // StuckUploaded implements folio.MediaService.
 func (s *MediaService) StuckUploaded(ctx context.Context, before time.Time) ([]*folio.Media, error) {
 	var rows []mediaRow
-	if err := s.db.NewSelect().Model(&rows).Where("status = 'uploaded' AND updated_at < ?", before).Order("id").Limit(1000).Scan(ctx); err != nil {
+	if err := s.db.NewSelect().Model(&rows).Where("status IN ('uploaded', 'processing') AND updated_at < ?", before).Order("id").Limit(1000).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("postgres: stuck uploads: %w", err)
 	}
 	out := make([]*folio.Media, len(rows))

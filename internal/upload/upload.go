@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/metrics"
@@ -16,6 +17,11 @@ import (
 	"github.com/foliohq/folio/internal/queue"
 	"github.com/foliohq/folio/internal/storage"
 )
+
+// DefaultEnqueueRetryFor covers a Sentinel failover with its default
+// settings: the primary declared down after 5 s, a replica promoted in
+// about one more.
+const DefaultEnqueueRetryFor = 10 * time.Second
 
 // Streamed uploads in progress, by default: per account, and in all. Each
 // holds one storage.StreamPartSize buffer, so the process holds at most
@@ -39,8 +45,11 @@ type Service struct {
 	// defaults); beyond either, Stream refuses before reading a byte.
 	MaxUploadsPerAccount int
 	MaxUploads           int
-	Metrics              *metrics.Metrics // nil: none
-	Logger               *slog.Logger     // nil: slog.Default()
+	// EnqueueRetryFor is how long queueing a processing job is retried
+	// while Redis refuses it (a Sentinel failover); 0: DefaultEnqueueRetryFor.
+	EnqueueRetryFor time.Duration
+	Metrics         *metrics.Metrics // nil: none
+	Logger          *slog.Logger     // nil: slog.Default()
 
 	gateOnce sync.Once
 	gate     *gate
@@ -85,15 +94,20 @@ func CleanFilename(name string) string {
 	return name
 }
 
-// enqueueProcessing queues the media's processing. Its task id is the
-// media's, so a second complete (a retry, a double click) finds the first
-// task queued: that is logged and counted, and is success.
+// enqueueProcessing queues the media's processing, retrying through a
+// Redis failover. Its task id is the media's, so a second complete (a
+// retry, a double click) finds the first task queued: that is logged and
+// counted, and is success.
 func (s *Service) enqueueProcessing(ctx context.Context, m *folio.Media) error {
 	t, err := queue.NewMediaProcessTask(m.ID, m.PublicKey, queue.RequestID(ctx))
 	if err != nil {
 		return err
 	}
-	err = queue.Enqueue(s.Queue, t)
+	within := s.EnqueueRetryFor
+	if within <= 0 {
+		within = DefaultEnqueueRetryFor
+	}
+	err = queue.EnqueueRetrying(ctx, s.Queue, t, within)
 	if queue.AlreadyQueued(err) {
 		s.logger().Info("media processing already queued", "media_id", m.ID, "request_id", queue.RequestID(ctx))
 		s.Metrics.TaskAlreadyQueued(t.Type())
