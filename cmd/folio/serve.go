@@ -18,6 +18,7 @@ import (
 	"github.com/foliohq/folio/internal/queue"
 	"github.com/foliohq/folio/internal/server"
 	"github.com/foliohq/folio/internal/site"
+	"github.com/foliohq/folio/internal/site/pagecache"
 	"github.com/foliohq/folio/internal/wire"
 	"github.com/foliohq/folio/worker"
 )
@@ -206,7 +207,15 @@ func (a *app) serveHTTP(ctx context.Context) error {
 		if err := srv.Site().HandlePagesNotice(listenCtx, payload); err != nil {
 			a.log.Warn("page cache invalidation failed", "error", err)
 		}
-	}, nil)
+	}, func(reconnected bool) {
+		// Changes made while the connection was down went unheard: pages
+		// are cached for minutes, so drop them all rather than wait.
+		if reconnected && opts.Site.PageCache != nil {
+			if err := (pagecache.Cache{R: opts.Site.PageCache}).DropAll(listenCtx); err != nil {
+				a.log.Warn("page cache not dropped after the notifications were interrupted", "error", err)
+			}
+		}
+	})
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Listen(a.cfg.HTTPAddr) }()
 	// Warmed beside serving, not before: the port opens at once.

@@ -136,7 +136,7 @@ func (s *Service) Delete(ctx context.Context, userID int64) error {
 	log := s.logger().With("user_id", userID)
 	if s.Pages != nil {
 		if err := errors.Join(s.Pages.Drop(ctx, d.Handle), s.Pages.Forget(ctx, userID)); err != nil {
-			log.Warn("deleted account's cached pages not dropped; they expire within a minute", "error", err)
+			log.Warn("deleted account's cached pages not dropped; they expire within pagecache.TTL", "error", err)
 		}
 	}
 	removed, err := s.scrubQueues(ctx, userID, d)

@@ -2,6 +2,7 @@ package site
 
 import (
 	"context"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -51,12 +52,12 @@ func (s *Site) redisPage(c *fiber.Ctx) (bool, error) {
 
 // storeRedisPage caches the page just rendered at path, unless the owner's
 // pages were invalidated since the cache check.
-func (s *Site) storeRedisPage(c *fiber.Ctx, handle, path string, ref pageRef, body []byte) {
+func (s *Site) storeRedisPage(c *fiber.Ctx, handle, path string, ref pageRef, body []byte, ttl time.Duration) {
 	gen, ok := c.Locals(pageGenKey).(string)
 	if !ok {
 		return // not looked up (a signed-in visitor's view)
 	}
-	if err := s.pageCache().Put(c.UserContext(), handle, path, gen, ref.ownerID, ref.projectID, body); err != nil {
+	if err := s.pageCache().Put(c.UserContext(), handle, path, gen, ref.ownerID, ref.projectID, body, ttl); err != nil {
 		s.log.Warn("page cache unavailable", "error", err, "request_id", request.ID(c))
 	}
 }
@@ -73,6 +74,23 @@ func (s *Site) InvalidatePages(ctx context.Context, userID int64, handles ...str
 		return nil
 	}
 	return s.pageCache().Drop(ctx, handles...)
+}
+
+// pageTTL: a demo badge says when it was checked, so pagecache.ShortTTL.
+func pageTTL(data any) time.Duration {
+	var cards []cardView
+	switch v := data.(type) {
+	case portfolioView:
+		cards = append(v.Featured, v.Others...)
+	case projectView:
+		cards = []cardView{v.Project}
+	}
+	for _, c := range cards {
+		if c.Demo != nil {
+			return pagecache.ShortTTL
+		}
+	}
+	return pagecache.TTL
 }
 
 // HandlePagesNotice drops the pages a PagesChannel notification names.
@@ -146,8 +164,8 @@ func (s *Site) cachedAs(c *fiber.Ctx, owner *folio.User, memoKey, key string, bu
 		return nil
 	}
 	if key == "" {
-		s.storeRedisPage(c, owner.Handle, memoKey, ref, body)
-	} else if err := s.opts.PageCache.Set(c.UserContext(), key, body, pagecache.TTL).Err(); err != nil {
+		s.storeRedisPage(c, owner.Handle, memoKey, ref, body, pageTTL(data))
+	} else if err := s.opts.PageCache.Set(c.UserContext(), key, body, pagecache.ShortTTL).Err(); err != nil {
 		// A cache that is down must not take the page with it.
 		s.log.Warn("page cache unavailable", "error", err, "request_id", request.ID(c))
 	}

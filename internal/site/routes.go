@@ -7,6 +7,7 @@ import (
 	"github.com/foliohq/folio/internal/shed"
 	"github.com/foliohq/folio/internal/site/accountpages"
 	"github.com/foliohq/folio/internal/site/cardpages"
+	"github.com/foliohq/folio/internal/site/memo"
 )
 
 // Routes is the table of contents of the site. It must be mounted last:
@@ -41,7 +42,7 @@ func (s *Site) Routes(r fiber.Router) {
 	// none frees up soon.
 	pages := r.Group("", request.WithCSP(s.cspStrict), public, shed.Deadline(s.opts.RequestTimeout), request.WithETag, s.authn.Authenticate, request.VisitorsReadReplicas)
 	pages.Get("/", s.homePage)
-	pages.Get("/explore", s.opts.ExploreLimit.Handler, s.explorePage)
+	pages.Get("/explore", memo.Responses(s.memo), s.opts.ExploreLimit.Handler, s.explorePage)
 	pages.Get("/sitemap.xml", s.sitemaps.Index)
 	pages.Get("/sitemap-:n.xml", s.sitemapFile)
 	pages.Get("/robots.txt", s.robots)

@@ -25,6 +25,8 @@ type Entry struct {
 	ProjectID int64 // 0: the portfolio page
 	Body      []byte
 	expires   time.Time
+	// The headers Responses replays.
+	contentType, cacheControl string
 }
 
 const (
@@ -53,6 +55,13 @@ func (m *Memo) Get(key string) (Entry, bool) {
 
 // Put memoizes a copy of body under a copy of key, as a page of ownerID.
 func (m *Memo) Put(key string, ownerID, projectID int64, body []byte) {
+	m.put(key, Entry{OwnerID: ownerID, ProjectID: projectID, Body: body})
+}
+
+// put memoizes e with a copy of its body under a copy of key.
+func (m *Memo) put(key string, e Entry) {
+	e.Body = append([]byte(nil), e.Body...)
+	e.expires = time.Now().Add(TTL)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if len(m.entries) >= m.max {
@@ -69,15 +78,20 @@ func (m *Memo) Put(key string, ownerID, projectID int64, body []byte) {
 		}
 	}
 	// Fiber's strings point into reused request buffers: keys must be copies.
-	m.entries[strings.Clone(key)] = Entry{OwnerID: ownerID, ProjectID: projectID, Body: append([]byte(nil), body...), expires: time.Now().Add(TTL)}
+	m.entries[strings.Clone(key)] = e
 }
 
-// Forget drops an owner's pages, after a change made through this replica.
+// anyOwner marks an entry that may show any owner's pages (a Responses
+// listing): every Forget drops it.
+const anyOwner = -1
+
+// Forget drops an owner's pages, after a change made through this replica,
+// and the listings that may show them.
 func (m *Memo) Forget(ownerID int64) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for k, e := range m.entries {
-		if e.OwnerID == ownerID {
+		if e.OwnerID == ownerID || e.OwnerID == anyOwner {
 			delete(m.entries, k)
 		}
 	}

@@ -10,12 +10,13 @@
 // at once by the process that served an owner's change, and by every
 // serving process on PostgreSQL's "folio_pages" notification (Channel),
 // which the database sends whenever an owner's content version moves,
-// whoever made the change. TTL bounds the rest (a notification missed
-// while a listener reconnects).
+// whoever made the change; a listener that lost its connection (and so
+// may have missed some) drops every page when it is back (DropAll). TTL
+// bounds the rest. A page that says how long ago something happened
+// ("checked 5 min ago") is kept ShortTTL, so that the phrase stays true.
 package pagecache
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -26,8 +27,14 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// TTL bounds how long a handle's pages stay cached.
-const TTL = time.Minute
+// TTL bounds how long a handle's pages stay cached. Changes drop them at
+// once (see the package comment): TTL trades Redis memory for fewer
+// renders. Under uniform traffic over many portfolios most pages are seen
+// less than once a minute, so at one minute nearly every view was a render.
+const TTL = 5 * time.Minute
+
+// ShortTTL is the lifetime of a page that shows relative times.
+const ShortTTL = time.Minute
 
 // Channel is the PostgreSQL notification channel on which the database
 // announces that an owner's pages changed (see migration 20261125000015):
@@ -38,7 +45,7 @@ const genField = "_gen"
 
 func pagesKey(handle string) string { return "folio:pages:" + strings.ToLower(handle) }
 func ownerKey(userID int64) string  { return "folio:pageowner:" + strconv.FormatInt(userID, 10) }
-func ttlArg() string                { return strconv.Itoa(int(TTL.Seconds())) }
+func ttlArg(ttl time.Duration) int  { return int(ttl.Seconds()) }
 
 // handleOf is the handle a page's path starts with.
 func handleOf(path string) string {
@@ -48,7 +55,9 @@ func handleOf(path string) string {
 
 // storePage sets the field when the generation is still gen and the last
 // invalidation (its "_at", in ms) is at least ARGV[5] ms old; the hash
-// lives TTL from its first page.
+// lives ARGV[4] s from its first page, or less if a later page asks less
+// (EXPIRE LT: a hash without expiry counts as infinite). It also notes the
+// owner's handle (KEYS[2], for Forget), ARGV[6] s: one round trip in all.
 var storePage = redis.NewScript(`
 local v = redis.call('HMGET', KEYS[1], '_gen', '_at')
 local g = v[1] or ''
@@ -60,7 +69,8 @@ if settle > 0 and v[2] then
   if now - tonumber(v[2]) < settle then return 0 end
 end
 redis.call('HSET', KEYS[1], ARGV[2], ARGV[3])
-redis.call('EXPIRE', KEYS[1], ARGV[4], 'NX')
+redis.call('EXPIRE', KEYS[1], ARGV[4], 'LT')
+redis.call('SET', KEYS[2], ARGV[7], 'EX', ARGV[6])
 return 1`)
 
 // dropPages empties a handle's hash, bumps its generation and notes when
@@ -113,27 +123,51 @@ func (c Cache) Get(ctx context.Context, path string) (p Page, gen string, ok boo
 	return Page{OwnerID: ownerID, ProjectID: projectID, Body: body}, gen, true, nil
 }
 
-// Put caches body as the page at path of handle, unless the handle's pages
-// were invalidated since Get answered gen.
-func (c Cache) Put(ctx context.Context, handle, path, gen string, ownerID, projectID int64, body []byte) error {
-	var entry bytes.Buffer
-	entry.WriteString(strconv.FormatInt(ownerID, 10) + " " + strconv.FormatInt(projectID, 10) + "\n")
-	entry.Write(body)
-	if err := storePage.Run(ctx, c.R, []string{pagesKey(handle)}, gen, path, entry.Bytes(), ttlArg(), c.Settle.Milliseconds()).Err(); err != nil {
-		return err
-	}
-	// Where Forget finds the owner's pages by user id.
-	return c.R.Set(ctx, ownerKey(ownerID), strings.ToLower(handle), TTL).Err()
+// Put caches body as the page at path of handle for ttl (TTL or
+// ShortTTL), unless the handle's pages were invalidated since Get answered
+// gen.
+func (c Cache) Put(ctx context.Context, handle, path, gen string, ownerID, projectID int64, body []byte, ttl time.Duration) error {
+	entry := make([]byte, 0, len(body)+40)
+	entry = strconv.AppendInt(entry, ownerID, 10)
+	entry = append(entry, ' ')
+	entry = strconv.AppendInt(entry, projectID, 10)
+	entry = append(append(entry, '\n'), body...)
+	// The owner's key says where Forget finds the owner's pages by user id.
+	return storePage.Run(ctx, c.R, []string{pagesKey(handle), ownerKey(ownerID)}, gen, path, entry,
+		ttlArg(min(ttl, TTL)), c.Settle.Milliseconds(), ttlArg(TTL), strings.ToLower(handle)).Err()
 }
 
 // Drop invalidates the pages under each of the handles given.
 func (c Cache) Drop(ctx context.Context, handles ...string) error {
 	for _, h := range handles {
-		if err := dropPages.Run(ctx, c.R, []string{pagesKey(h)}, ttlArg()).Err(); err != nil {
+		if err := dropPages.Run(ctx, c.R, []string{pagesKey(h)}, ttlArg(ShortTTL)).Err(); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// DropAll invalidates every handle's pages: for a process whose
+// notifications were interrupted, which cannot know what it missed.
+func (c Cache) DropAll(ctx context.Context) error {
+	iter := c.R.Scan(ctx, 0, pagesKey("*"), 1000).Iterator()
+	pipe := c.R.Pipeline()
+	for iter.Next(ctx) {
+		// Each in its script, which bumps the generation: a render that
+		// looked before this must not store its page after. (Eval, not
+		// Run: a pipeline learns of a script not loaded only at Exec.)
+		dropPages.Eval(ctx, pipe, []string{iter.Val()}, ttlArg(ShortTTL))
+		if pipe.Len() >= 1000 {
+			if _, err := pipe.Exec(ctx); err != nil {
+				return err
+			}
+		}
+	}
+	if err := iter.Err(); err != nil {
+		return err
+	}
+	_, err := pipe.Exec(ctx)
+	return err
 }
 
 // Forget invalidates the pages of an owner whose handle the cache knows
