@@ -86,7 +86,7 @@ try {
 
     step(`${name}: open the API docs`);
     await summary.click();
-    await page.waitForSelector('#swagger-ui .opblock', { timeout: 30000 });
+    await page.waitForSelector('#swagger-ui .opblock', { timeout: 120000 }); // a busy machine parses 1.5 MB slowly
     assert.ok(await page.locator('#swagger-ui .opblock').count() >= 2, 'operations are listed');
     const first = page.locator('#swagger-ui .opblock').first();
     await first.locator('.opblock-summary-control').click();
@@ -101,7 +101,7 @@ try {
     await summary.click();
     assert.equal(await page.locator('#swagger-ui').isVisible(), false, 'closed, the docs are hidden');
     await summary.click();
-    await page.waitForSelector('#swagger-ui .opblock', { state: 'visible' });
+    await page.waitForSelector('#swagger-ui .opblock', { state: 'visible', timeout: 120000 });
     await page.waitForTimeout(300); // a second beacon would be sent at once
     assert.equal(swaggerRequests(w).length, loaded, 'Swagger UI is loaded once');
     assert.equal((await beacons(page)).filter((b) => b.kind === 'docs_open').length, 1, 'one opening counted');
@@ -111,7 +111,7 @@ try {
     const [, tag, op] = id.match(/^operations-([^-]+)-(.+)$/);
     await page.goto('about:blank'); // a new load, not a jump within the page
     await page.goto(`${base}/demo/orders-api#/${tag}/${op}`, { waitUntil: 'networkidle' });
-    await page.waitForSelector(`#${id}.is-open`, { timeout: 30000 });
+    await page.waitForSelector(`#${id}.is-open`, { timeout: 120000 });
     assert.equal(await page.locator('details[data-docs-project]').evaluate((d) => d.open), true);
 
     assert.deepEqual(w.problems, [], `the pages logged problems:\n${w.problems.join('\n')}`);
