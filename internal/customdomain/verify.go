@@ -43,6 +43,10 @@ func checkTXT(ctx context.Context, r Resolver, d *Domain) string {
 		return fmt.Sprintf("No TXT record found at %s yet. DNS changes can take a few minutes to appear.", d.RecordName())
 	case errors.As(err, &dnsErr) && dnsErr.IsTimeout, errors.Is(err, context.DeadlineExceeded):
 		return "The DNS lookup timed out; try again in a moment."
+	case errors.As(err, &dnsErr):
+		// Some servers answer a name without records oddly (no SOA: Go
+		// calls it a lame referral); to the owner it is a missing record.
+		return fmt.Sprintf("No TXT record found at %s (the DNS server said: %s).", d.RecordName(), dnsErr.Err)
 	case err != nil:
 		return "The DNS lookup failed; try again in a moment."
 	}

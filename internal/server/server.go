@@ -8,6 +8,7 @@ package server
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"log/slog"
 	"net"
@@ -250,6 +251,12 @@ func (s *Server) Listen(addr string) error {
 // that a request body cut short is told from a complete one.
 func (s *Server) Serve(ln net.Listener) error {
 	return s.app.Listener(trackingListener{retryListener{Listener: ln, log: s.log}})
+}
+
+// ServeTLS serves HTTPS on ln with cfg (see acmetls) until Shutdown, beside
+// Serve's plain listener.
+func (s *Server) ServeTLS(ln net.Listener, cfg *tls.Config) error {
+	return s.app.Listener(tls.NewListener(trackingListener{retryListener{Listener: ln, log: s.log}}, cfg))
 }
 
 // Shutdown stops accepting connections and waits for in-flight requests,

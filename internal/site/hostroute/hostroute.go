@@ -79,7 +79,9 @@ var passThrough = []string{"/static/", "/media/", "/api/docs/"}
 
 // Handler routes by Host; mount it before every route.
 func (r *Router) Handler(c *fiber.Ctx) error {
-	host := strings.ToLower(hostOnly(c.Hostname()))
+	// Fiber's strings point into the request's buffer, which is reused:
+	// the host is kept (as a map key), so it is copied.
+	host := strings.Clone(strings.ToLower(hostOnly(c.Hostname())))
 	if host == r.opts.OwnHost || loopback[host] {
 		return c.Next()
 	}
@@ -147,7 +149,7 @@ func (r *Router) Route(ctx context.Context, host string) (customdomain.Route, bo
 	if len(r.entries) >= maxEntries {
 		r.entries = map[string]entry{}
 	}
-	r.entries[host] = e
+	r.entries[strings.Clone(host)] = e // host may point into a request's buffer
 	r.mu.Unlock()
 	return e.route, e.found, nil
 }
