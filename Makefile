@@ -61,12 +61,12 @@ build:
 
 ## docs: regenerate the platform's OpenAPI document from the swag annotations
 docs:
-	$(GO) tool swag init -q -g doc.go -d internal/api,internal/api/stats,internal/api/preview,internal/api/applications,internal/api/notifications,internal/api/accountapi,internal/api/repoimportapi,internal/api/archiveapi,internal/archive,internal/jobsearch,internal/apispec,internal/api/mfaapi,internal/api/ssoapi,internal/api/exportapi,internal/api/securityapi,internal/api/adminapi,internal/resume,internal/site,internal/server,internal/folio -o docs --outputTypes json,yaml
+	$(GO) tool swag init -q -g doc.go -d internal/api,internal/api/stats,internal/api/preview,internal/api/applications,internal/api/notifications,internal/api/accountapi,internal/api/repoimportapi,internal/api/archiveapi,internal/archive,internal/jobsearch,internal/apispec,internal/api/mfaapi,internal/api/ssoapi,internal/api/exportapi,internal/api/securityapi,internal/api/adminapi,internal/api/domainapi,internal/resume,internal/site,internal/server,internal/folio -o docs --outputTypes json,yaml
 
 ## docs-check: fail when the committed docs differ from the annotations
 docs-check:
 	@tmp=$$(mktemp -d); trap 'rm -rf $$tmp' EXIT; \
-	$(GO) tool swag init -q -g doc.go -d internal/api,internal/api/stats,internal/api/preview,internal/api/applications,internal/api/notifications,internal/api/accountapi,internal/api/repoimportapi,internal/api/archiveapi,internal/archive,internal/jobsearch,internal/apispec,internal/api/mfaapi,internal/api/ssoapi,internal/api/exportapi,internal/api/securityapi,internal/api/adminapi,internal/resume,internal/site,internal/server,internal/folio -o $$tmp --outputTypes json,yaml; \
+	$(GO) tool swag init -q -g doc.go -d internal/api,internal/api/stats,internal/api/preview,internal/api/applications,internal/api/notifications,internal/api/accountapi,internal/api/repoimportapi,internal/api/archiveapi,internal/archive,internal/jobsearch,internal/apispec,internal/api/mfaapi,internal/api/ssoapi,internal/api/exportapi,internal/api/securityapi,internal/api/adminapi,internal/api/domainapi,internal/resume,internal/site,internal/server,internal/folio -o $$tmp --outputTypes json,yaml; \
 	for f in swagger.json swagger.yaml; do \
 		diff -q $$tmp/$$f docs/$$f >/dev/null || { echo "docs/$$f is stale: run 'make docs' and commit the result"; exit 1; }; \
 	done

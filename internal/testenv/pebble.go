@@ -246,4 +246,3 @@ func Port(t testing.TB, addr string) int {
 	}
 	return n
 }
-
