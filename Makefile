@@ -75,10 +75,14 @@ build:
 docs:
 	$(GO) tool swag init -q -g doc.go -d internal/api,internal/api/stats,internal/api/preview,internal/api/applications,internal/api/notifications,internal/api/accountapi,internal/api/appearanceapi,internal/api/repoimportapi,internal/api/archiveapi,internal/archive,internal/jobsearch,internal/apispec,internal/api/mfaapi,internal/api/ssoapi,internal/api/exportapi,internal/api/securityapi,internal/api/adminapi,internal/site/cardpages,internal/resume,internal/site,internal/server,internal/folio -o docs --outputTypes json,yaml
 
+	$(GO) tool swag init -q -g doc.go -d internal/api,internal/api/stats,internal/api/preview,internal/api/applications,internal/api/notifications,internal/api/accountapi,internal/api/repoimportapi,internal/api/archiveapi,internal/archive,internal/jobsearch,internal/apispec,internal/api/mfaapi,internal/api/ssoapi,internal/api/exportapi,internal/api/securityapi,internal/api/adminapi,internal/api/domainapi,internal/resume,internal/site,internal/server,internal/folio -o docs --outputTypes json,yaml
+
 ## docs-check: fail when the committed docs differ from the annotations
 docs-check:
 	@tmp=$$(mktemp -d); trap 'rm -rf $$tmp' EXIT; \
 	$(GO) tool swag init -q -g doc.go -d internal/api,internal/api/stats,internal/api/preview,internal/api/applications,internal/api/notifications,internal/api/accountapi,internal/api/appearanceapi,internal/api/repoimportapi,internal/api/archiveapi,internal/archive,internal/jobsearch,internal/apispec,internal/api/mfaapi,internal/api/ssoapi,internal/api/exportapi,internal/api/securityapi,internal/api/adminapi,internal/site/cardpages,internal/resume,internal/site,internal/server,internal/folio -o $$tmp --outputTypes json,yaml; \
+
+	$(GO) tool swag init -q -g doc.go -d internal/api,internal/api/stats,internal/api/preview,internal/api/applications,internal/api/notifications,internal/api/accountapi,internal/api/repoimportapi,internal/api/archiveapi,internal/archive,internal/jobsearch,internal/apispec,internal/api/mfaapi,internal/api/ssoapi,internal/api/exportapi,internal/api/securityapi,internal/api/adminapi,internal/api/domainapi,internal/resume,internal/site,internal/server,internal/folio -o $$tmp --outputTypes json,yaml; \
 	for f in swagger.json swagger.yaml; do \
 		diff -q $$tmp/$$f docs/$$f >/dev/null || { echo "docs/$$f is stale: run 'make docs' and commit the result"; exit 1; }; \
 	done

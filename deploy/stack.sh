@@ -30,6 +30,9 @@ MINIO_VERSION=v0.0.0-20260212201848-7aac2a2c5b7c
 MAILPIT_SMTP_PORT=${FOLIO_STACK_MAILPIT_SMTP_PORT:-51025}
 MAILPIT_PORT=${FOLIO_STACK_MAILPIT_PORT:-58025}
 MAILPIT_VERSION=v1.33.1
+# Pebble (a local ACME server) and pebble-challtestsrv (its DNS server),
+# which the custom domain tests start per test (internal/testenv).
+PEBBLE_VERSION=v2.8.0
 
 DB_USER=folio
 DB_PASSWORD=folio-dev-password
@@ -126,6 +129,16 @@ install_missing() {
 		say "building Mailpit $MAILPIT_VERSION (once; cached in $(go env GOPATH)/bin)"
 		go install "github.com/axllent/mailpit@$MAILPIT_VERSION"
 	fi
+	local gobin
+	gobin=$(go env GOBIN 2>/dev/null || true)
+	[ -n "$gobin" ] || gobin=$(go env GOPATH 2>/dev/null)/bin
+	for tool in pebble pebble-challtestsrv; do
+		if [ ! -x "$gobin/$tool" ] && ! command -v "$tool" >/dev/null 2>&1; then
+			command -v go >/dev/null 2>&1 || die "$tool is missing and so is Go to build it; install Go from https://go.dev/dl/"
+			say "building $tool $PEBBLE_VERSION for the TLS tests (once; cached in $gobin)"
+			go install "github.com/letsencrypt/pebble/v2/cmd/$tool@$PEBBLE_VERSION"
+		fi
+	done
 }
 
 # wait_for NAME LOGFILE COMMAND... polls COMMAND until it succeeds or 30 s pass.

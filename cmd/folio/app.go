@@ -132,6 +132,8 @@ func (a *app) httpOptions() server.Options {
 	o.Checks, o.Errors = a.checks(), a.errors
 	o.QueueUI = asynqmon.New(asynqmon.Options{RootPath: "/admin/queues", RedisConnOpt: a.asynqRedis(), ReadOnly: true})
 	o.API.DemoChecker = a.demoMonitor()
+	o.Domains = wire.Domains(a.pools(), a.cfg.BaseURL.Hostname(), a.cfg.DNSResolver)
+	o.TrustedProxies = a.cfg.TrustedProxies
 	o.MFA.MasterKey = a.cfg.SecretKey
 	if d, err := a.notifier(context.Background()); err != nil {
 		a.log.Error("notification settings unavailable", "error", err)

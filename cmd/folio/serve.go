@@ -216,8 +216,13 @@ func (a *app) serveHTTP(ctx context.Context) error {
 			}
 		}
 	})
-	errc := make(chan error, 1)
+	errc := make(chan error, 3)
 	go func() { errc <- srv.Listen(a.cfg.HTTPAddr) }()
+	stopTLS, err := a.serveTLS(srv, errc)
+	if err != nil {
+		return fmt.Errorf("tls: %w", err)
+	}
+	defer stopTLS()
 	// Warmed beside serving, not before: the port opens at once.
 	go func() {
 		if err := postgres.Warm(listenCtx, a.db, a.cfg.DBMaxConns); err != nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/foliohq/folio/internal/apispec"
 	"github.com/foliohq/folio/internal/appearance"
 	"github.com/foliohq/folio/internal/auth"
+	"github.com/foliohq/folio/internal/customdomain"
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/idempotency"
 	"github.com/foliohq/folio/internal/metrics"
@@ -82,7 +83,9 @@ type Options struct {
 	// Security: the caller's sessions and audit log; Admin: the administrators' API.
 	Security securityapi.Services
 	Admin    adminapi.Services
-	Exports  exportapi.Services // the PDF and JSON Resume; nil ones answer 404
+	// Domains are the owner's custom domains; nil: their routes are 404s.
+	Domains *customdomain.Service
+	Exports exportapi.Services // the PDF and JSON Resume; nil ones answer 404
 }
 
 // API is Folio's JSON API under /api/v1, and the API's own OpenAPI

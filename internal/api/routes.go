@@ -6,6 +6,7 @@ import (
 	"github.com/foliohq/folio/internal/api/accountapi"
 	"github.com/foliohq/folio/internal/api/adminapi"
 	"github.com/foliohq/folio/internal/api/appearanceapi"
+	"github.com/foliohq/folio/internal/api/domainapi"
 	"github.com/foliohq/folio/internal/api/exportapi"
 	"github.com/foliohq/folio/internal/api/mfaapi"
 	"github.com/foliohq/folio/internal/api/notifications"
@@ -134,6 +135,7 @@ func (s *API) Routes(r fiber.Router) {
 	repoimportapi.Routes(v1, signedIn, s.idempotent.Handle, s.opts.RepoImports, s.intake)
 	securityapi.Routes(v1, signedIn, s.opts.Security)
 	adminapi.Routes(v1, signedIn, s.opts.Admin)
+	(&domainapi.Handlers{Domains: s.opts.Domains, OwnHost: s.opts.BaseURL.Hostname(), Intake: s.intake}).Routes(v1, signedIn)
 
 	// Unknown API paths answer problem+json rather than falling through to pages.
 	v1.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })

@@ -94,6 +94,15 @@ type Config struct {
 	// SSO is single sign-on and the registration mode.
 	SSO SSO
 
+	// TLS is Folio terminating TLS with on-demand certificates.
+	TLS TLS
+	// TrustedProxies (FOLIO_TRUSTED_PROXIES) are the addresses or CIDR
+	// ranges whose X-Forwarded-* headers are believed.
+	TrustedProxies []string
+	// DNSResolver (FOLIO_DNS_RESOLVER, host:port) answers custom domains'
+	// verification lookups; "": the system's resolver.
+	DNSResolver string
+
 	// DevDemosAddr is where `folio dev` serves the demo portfolio's live
 	// demo apps (loopback); other subcommands ignore it.
 	DevDemosAddr string
@@ -194,6 +203,10 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		SMTP:         p.smtp("FOLIO_SMTP_URL", "FOLIO_MAIL_FROM"),
 		SecretKey:    p.secretKey("FOLIO_SECRET_KEY"),
 		SSO:          p.sso(),
+
+		TLS:            p.tls(),
+		TrustedProxies: p.trustedProxies("FOLIO_TRUSTED_PROXIES"),
+		DNSResolver:    p.optionalHostPort("FOLIO_DNS_RESOLVER"),
 	}
 	if cfg.HTTPBodyIdleTimeout > cfg.HTTPReadTimeout {
 		p.fail("FOLIO_HTTP_BODY_IDLE_TIMEOUT", "must not be longer than FOLIO_HTTP_READ_TIMEOUT (%s)", cfg.HTTPReadTimeout)

@@ -19,6 +19,7 @@ import (
 func (s *Server) routes() {
 	s.app.Get("/healthz", s.healthz)
 	s.app.Get("/readyz", s.readyz)
+	s.app.Get(AskPath, s.ask)
 
 	// Before the API, whose /api/v1 catch-all answers 404.
 	if s.data != nil {
@@ -53,6 +54,9 @@ func (s *Server) routes() {
 	}
 	if s.security != nil {
 		s.security.Routes(s.app)
+	}
+	if s.domainPages != nil {
+		s.domainPages.Routes(s.app)
 	}
 	s.site.Routes(s.app)
 }

@@ -8,6 +8,7 @@ package server
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"log/slog"
 	"net"
@@ -24,6 +25,7 @@ import (
 	"github.com/foliohq/folio/internal/api"
 	"github.com/foliohq/folio/internal/archive"
 	"github.com/foliohq/folio/internal/auth"
+	"github.com/foliohq/folio/internal/customdomain"
 	"github.com/foliohq/folio/internal/errtrack"
 	"github.com/foliohq/folio/internal/health"
 	"github.com/foliohq/folio/internal/metrics"
@@ -31,10 +33,13 @@ import (
 	"github.com/foliohq/folio/internal/ratelimit"
 	"github.com/foliohq/folio/internal/request"
 	"github.com/foliohq/folio/internal/request/body"
+	"github.com/foliohq/folio/internal/request/forwarded"
 	"github.com/foliohq/folio/internal/site"
 	"github.com/foliohq/folio/internal/site/adminpages"
 	"github.com/foliohq/folio/internal/site/applications"
 	"github.com/foliohq/folio/internal/site/archivepages"
+	"github.com/foliohq/folio/internal/site/domainpages"
+	"github.com/foliohq/folio/internal/site/hostroute"
 	"github.com/foliohq/folio/internal/site/securitypages"
 	"github.com/foliohq/folio/internal/site/ssopages"
 )
@@ -81,6 +86,14 @@ type Options struct {
 	// AccountData is the owner's own data: archives and deletion, in the
 	// API and the dashboard; without Deletion they are not mounted.
 	AccountData AccountData
+	// Domains are owners' custom domains: the API, the dashboard page, and
+	// host routing, which answers a plain 404 for a Host that is neither
+	// BaseURL's nor a verified domain. nil: off (every Host is served as
+	// BaseURL's, as before custom domains).
+	Domains *customdomain.Service
+	// TrustedProxies are the addresses and CIDR ranges whose X-Forwarded-
+	// For, -Proto and -Host are believed; none: nobody's.
+	TrustedProxies []string
 }
 
 // AccountData are the services of the owner's own data.
@@ -105,6 +118,11 @@ type Server struct {
 	// security are the sign-in security pages; nil: not mounted.
 	security *securitypages.Pages
 	sign     *ssopages.Pages // nil: not mounted (no Auth)
+	// hosts routes custom domains; domainPages is their dashboard page
+	// (both nil: custom domains are off).
+	hosts       *hostroute.Router
+	domainPages *domainpages.Pages
+	proxies     forwarded.Proxies
 
 	authn                      *request.Authenticator
 	cspStrict, cspInlineStyles string
@@ -159,14 +177,15 @@ func New(opts Options) *Server {
 		}
 	}
 
-	s := &Server{opts: opts, log: opts.Logger, api: api.New(ao), site: st, jobs: jobPages(opts, st.ForgetOwner), sign: signInPages(opts),
+	ao.Domains = opts.Domains
+	s := &Server{opts: opts, log: opts.Logger, api: api.New(ao), proxies: forwarded.Parse(opts.TrustedProxies), site: st, jobs: jobPages(opts, st.ForgetOwner), sign: signInPages(opts),
 		authn:     &request.Authenticator{Auth: opts.Auth},
 		cspStrict: request.CSP(opts.MediaOrigin, false), cspInlineStyles: request.CSP(opts.MediaOrigin, true),
 	}
 	if sec := ao.Security; opts.Auth != nil && sec.Sessions != nil && sec.Audit != nil {
 		s.admin = adminpages.New(adminpages.Options{Auth: opts.Auth, Sessions: sec.Sessions, Audit: sec.Audit, Admin: ao.Admin.Admin})
 	}
-	s.app = fiber.New(fiber.Config{
+	fc := fiber.Config{
 		AppName:               "folio",
 		DisableStartupMessage: true,
 		ErrorHandler:          api.ErrorHandler(opts.Logger, opts.Errors),
@@ -181,7 +200,9 @@ func New(opts Options) *Server {
 		// Without this fasthttp reads a whole multipart body (to memory or
 		// temp files) before any handler or limit runs.
 		DisablePreParseMultipartForm: true,
-	})
+	}
+	forwarded.FiberConfig(&fc, opts.TrustedProxies)
+	s.app = fiber.New(fc)
 	if opts.AccountData.Deletion != nil && opts.Auth != nil {
 		po := archivepages.Options{Logger: opts.Logger, Auth: opts.Auth,
 			Deletion: opts.AccountData.Deletion, Archives: opts.AccountData.Archives,
@@ -195,14 +216,17 @@ func New(opts Options) *Server {
 		s.security = securitypages.New(opts.MFA, opts.Auth, s.api.Reauthenticate)
 	}
 	s.app.Server().HeaderReceived = s.headerReceived
-	// Order matters: the access log sits outside the panic recovery so that
-	// a panicking request is still logged and counted, with its 500.
+	// Order matters: the client's address is settled first; the access
+	// log sits outside the panic recovery so that a panicking request is
+	// still logged and counted, with its 500.
+	s.app.Use(s.proxies.Normalize)
 	s.app.Use(request.WithID)
 	s.app.Use(request.WithUserAgent)
 	s.app.Use(s.securityHeaders)
 	s.app.Use(s.accessLog)
 	s.app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: s.logPanic}))
 	s.app.Use(s.refuseDeclared)
+	s.mountDomains()
 	s.routes()
 	return s
 }
@@ -227,6 +251,12 @@ func (s *Server) Listen(addr string) error {
 // that a request body cut short is told from a complete one.
 func (s *Server) Serve(ln net.Listener) error {
 	return s.app.Listener(trackingListener{retryListener{Listener: ln, log: s.log}})
+}
+
+// ServeTLS serves HTTPS on ln with cfg (see acmetls) until Shutdown, beside
+// Serve's plain listener.
+func (s *Server) ServeTLS(ln net.Listener, cfg *tls.Config) error {
+	return s.app.Listener(tls.NewListener(trackingListener{retryListener{Listener: ln, log: s.log}}, cfg))
 }
 
 // Shutdown stops accepting connections and waits for in-flight requests,

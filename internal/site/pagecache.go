@@ -8,6 +8,7 @@ import (
 
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/request"
+	"github.com/foliohq/folio/internal/site/hostroute"
 	"github.com/foliohq/folio/internal/site/pagecache"
 )
 
@@ -29,7 +30,7 @@ func (s *Site) redisPage(c *fiber.Ctx) (bool, error) {
 	if s.opts.PageCache == nil || request.Viewer(c) != nil {
 		return false, nil
 	}
-	path := c.Path()
+	path := hostroute.Key(c, c.Path())
 	p, gen, ok, err := s.pageCache().Get(c.UserContext(), path)
 	if err != nil {
 		// A cache that is down must not take the page with it.
@@ -190,7 +191,7 @@ func redirectCanonical(c *fiber.Ctx, path string) error {
 // What goes on is a render, in one of RenderLimit's slots.
 func (s *Site) memoized(c *fiber.Ctx) error {
 	if request.Viewer(c) == nil {
-		if s.serveMemo(c, c.Path(), 0) {
+		if s.serveMemo(c, hostroute.Key(c, c.Path()), 0) {
 			return nil
 		}
 		if hit, err := s.redisPage(c); hit || err != nil {

@@ -2,6 +2,7 @@ package site
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 	"github.com/foliohq/folio/internal/request"
 	"github.com/foliohq/folio/internal/site/appearancepages"
 	"github.com/foliohq/folio/internal/site/cardview"
+	"github.com/foliohq/folio/internal/site/hostroute"
 	"github.com/foliohq/folio/web"
 )
 
@@ -147,7 +149,7 @@ func (s *Site) portfolioPage(c *fiber.Ctx) error {
 		return redirectCanonical(c, path)
 	}
 	c.Locals(pageRefKey, pageRef{ownerID: owner.ID})
-	return s.cached(c, owner, path, func() (string, any, error) {
+	return s.cached(c, owner, hostroute.Key(c, path), func() (string, any, error) {
 		ctx := c.UserContext()
 		others := pf.Others
 		isOwner := request.Viewer(c) != nil && request.Viewer(c).ID == owner.ID
@@ -163,7 +165,7 @@ func (s *Site) portfolioPage(c *fiber.Ctx) error {
 				}
 			}
 		}
-		v, err := s.portfolioView(c, owner, path, pf.AvatarKey, pf.Featured, others)
+		v, err := s.portfolioView(c, owner, hostroute.Base(c, path), pf.AvatarKey, pf.Featured, others)
 		if err != nil {
 			return "", nil, err
 		}
@@ -230,7 +232,7 @@ func (s *Site) portfolioView(c *fiber.Ctx, owner *folio.User, base, avatarKey st
 		if cv.Draft {
 			continue
 		}
-		w := map[string]any{"@type": "SoftwareSourceCode", "name": cv.Title, "url": s.absolute(owner.Handle, cv.Slug)}
+		w := map[string]any{"@type": "SoftwareSourceCode", "name": cv.Title, "url": hostroute.URL(c, s.opts.BaseURL, owner.Handle, cv.Slug)}
 		if cv.Tagline != "" {
 			w["description"] = cv.Tagline
 		}
@@ -240,7 +242,7 @@ func (s *Site) portfolioView(c *fiber.Ctx, owner *folio.User, base, avatarKey st
 		works = append(works, w)
 	}
 	person := map[string]any{"@context": "https://schema.org", "@type": "Person", "name": owner.DisplayName,
-		"url": s.absolute(owner.Handle), "description": desc}
+		"url": hostroute.URL(c, s.opts.BaseURL, owner.Handle), "description": desc}
 	if owner.Headline != "" {
 		person["jobTitle"] = owner.Headline
 	}
@@ -260,7 +262,7 @@ func (s *Site) portfolioView(c *fiber.Ctx, owner *folio.User, base, avatarKey st
 		person["workExample"] = works
 	}
 	v.pageBase = pageBase{Viewer: request.Viewer(c), Meta: pageMeta{
-		Title: owner.DisplayName + " · Folio", Description: desc, Canonical: s.absolute(owner.Handle),
+		Title: owner.DisplayName + " · Folio", Description: desc, Canonical: hostroute.URL(c, s.opts.BaseURL, owner.Handle),
 		Image: image, OGType: "profile", JSONLD: person,
 	}, Look: appearancepages.Look(owner)}
 	return v, nil
@@ -323,8 +325,8 @@ func (s *Site) projectPage(c *fiber.Ctx) error {
 		return redirectCanonical(c, path)
 	}
 	c.Locals(pageRefKey, pageRef{ownerID: owner.ID, projectID: p.ID})
-	return s.cached(c, owner, path, func() (string, any, error) {
-		v, err := s.projectView(c, owner, "/"+owner.Handle, p)
+	return s.cached(c, owner, hostroute.Key(c, path), func() (string, any, error) {
+		v, err := s.projectView(c, owner, hostroute.Base(c, "/"+owner.Handle), p)
 		if err != nil {
 			return "", nil, err
 		}
@@ -358,8 +360,8 @@ func (s *Site) projectView(c *fiber.Ctx, owner *folio.User, base string, p *foli
 		desc = p.Title + " by " + owner.DisplayName + "."
 	}
 	work := map[string]any{"@context": "https://schema.org", "@type": "SoftwareSourceCode", "name": p.Title,
-		"description": desc, "url": s.absolute(owner.Handle, p.Slug),
-		"author": map[string]any{"@type": "Person", "name": owner.DisplayName, "url": s.absolute(owner.Handle)}}
+		"description": desc, "url": hostroute.URL(c, s.opts.BaseURL, owner.Handle, p.Slug),
+		"author": map[string]any{"@type": "Person", "name": owner.DisplayName, "url": hostroute.URL(c, s.opts.BaseURL, owner.Handle)}}
 	if p.RepositoryURL != "" {
 		work["codeRepository"] = p.RepositoryURL
 	}
@@ -373,17 +375,17 @@ func (s *Site) projectView(c *fiber.Ctx, owner *folio.User, base string, p *foli
 	v := projectView{
 		pageBase: pageBase{Viewer: request.Viewer(c), Meta: pageMeta{
 			Title: p.Title + " · " + owner.DisplayName + " · Folio", Description: desc,
-			Canonical: s.absolute(owner.Handle, p.Slug), Image: image, OGType: "article", JSONLD: work,
+			Canonical: hostroute.URL(c, s.opts.BaseURL, owner.Handle, p.Slug), Image: image, OGType: "article", JSONLD: work,
 			NoIndex: p.Visibility != folio.VisibilityPublic,
 		}, Look: appearancepages.Look(owner)},
-		Owner: owner, OwnerURL: base, Project: card,
+		Owner: owner, OwnerURL: cmp.Or(base, "/"), Project: card,
 		Pitch:       pitchView{Problem: p.PitchProblem, Approach: p.PitchApproach, Result: p.PitchResult},
 		Description: description, Screenshots: shots,
 	}
 	if s.opts.APIDocs != nil {
 		if d, err := s.opts.APIDocs.APIDocs(ctx, p.ID); err == nil && d.Status == "ready" {
 			// The document is the public project's; its URL names no share link.
-			v.Docs = &docsView{SpecURL: "/" + owner.Handle + "/" + p.Slug + "/openapi.json", Title: d.Title, Version: d.Version, Operations: d.Operations}
+			v.Docs = &docsView{SpecURL: base + "/" + p.Slug + "/openapi.json", Title: d.Title, Version: d.Version, Operations: d.Operations}
 			// Swagger UI loads when the visitor opens the docs (apidocs.js).
 			v.Scripts = []string{"/static/apidocs.js"}
 		}

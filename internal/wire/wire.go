@@ -23,6 +23,7 @@ import (
 	"github.com/foliohq/folio/internal/archive"
 	"github.com/foliohq/folio/internal/audit"
 	"github.com/foliohq/folio/internal/auth"
+	"github.com/foliohq/folio/internal/customdomain"
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/invite"
 	jobfiles "github.com/foliohq/folio/internal/jobsearch"
@@ -37,6 +38,7 @@ import (
 	"github.com/foliohq/folio/internal/postgres/archivestore"
 	"github.com/foliohq/folio/internal/postgres/auditstore"
 	"github.com/foliohq/folio/internal/postgres/directory"
+	"github.com/foliohq/folio/internal/postgres/domainstore"
 	"github.com/foliohq/folio/internal/postgres/jobsearch"
 	"github.com/foliohq/folio/internal/postgres/mfastore"
 	"github.com/foliohq/folio/internal/postgres/replicas"
@@ -84,6 +86,12 @@ type Settings struct {
 	// are the single sign-on providers, in button order (none: no SSO).
 	Registration invite.Mode
 	Providers    []sso.Provider
+}
+
+// Domains is the custom domain workflow of the instance at ownHost,
+// verifying through the DNS server at resolver ("": the system's).
+func Domains(p Pools, ownHost, resolver string) *customdomain.Service {
+	return &customdomain.Service{Store: domainstore.New(p.DB), Resolver: customdomain.NewResolver(resolver), OwnHost: ownHost}
 }
 
 // Purger is the removal of deleted rows' stored files, shared by the API's

@@ -47,8 +47,11 @@ func pagesKey(handle string) string { return "folio:pages:" + strings.ToLower(ha
 func ownerKey(userID int64) string  { return "folio:pageowner:" + strconv.FormatInt(userID, 10) }
 func ttlArg(ttl time.Duration) int  { return int(ttl.Seconds()) }
 
-// handleOf is the handle a page's path starts with.
+// handleOf is the handle a page's path starts with. A page served on a
+// custom domain is keyed "/{handle}...@{domain}" (see site/hostroute.Key),
+// kept and dropped with the handle's other pages.
 func handleOf(path string) string {
+	path, _, _ = strings.Cut(path, "@")
 	h, _, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/")
 	return h
 }
