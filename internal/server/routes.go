@@ -12,6 +12,7 @@ import (
 
 	"github.com/foliohq/folio/internal/request"
 	"github.com/foliohq/folio/internal/site/repoimportpages"
+	"github.com/foliohq/folio/internal/site/sitelang"
 )
 
 // routes is the table of contents of the server: its own routes, then the
@@ -53,6 +54,10 @@ func (s *Server) routes() {
 	}
 	if s.security != nil {
 		s.security.Routes(s.app)
+	}
+	// The language switch of every page but the public ones.
+	if s.opts.Auth != nil {
+		s.app.Post("/language", s.authn.Authenticate, sitelang.Switch)
 	}
 	s.site.Routes(s.app)
 }

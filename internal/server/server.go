@@ -36,6 +36,7 @@ import (
 	"github.com/foliohq/folio/internal/site/applications"
 	"github.com/foliohq/folio/internal/site/archivepages"
 	"github.com/foliohq/folio/internal/site/securitypages"
+	"github.com/foliohq/folio/internal/site/sitelang"
 	"github.com/foliohq/folio/internal/site/ssopages"
 )
 
@@ -203,6 +204,7 @@ func New(opts Options) *Server {
 	s.app.Use(s.accessLog)
 	s.app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: s.logPanic}))
 	s.app.Use(s.refuseDeclared)
+	s.app.Use(sitelang.With(opts.Site.Languages))
 	s.routes()
 	return s
 }

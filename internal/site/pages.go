@@ -15,6 +15,7 @@ import (
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/markdown"
 	"github.com/foliohq/folio/internal/request"
+	"github.com/foliohq/folio/internal/site/sitelang"
 	"github.com/foliohq/folio/web"
 )
 
@@ -37,7 +38,7 @@ type cardView struct {
 	Demo               *badgeView
 }
 
-func loadTemplates() map[string]*template.Template {
+func loadTemplates() web.Templates {
 	t, err := web.Pages(template.FuncMap{})
 	if err != nil {
 		panic("web templates: " + err.Error()) // a build-time mistake, caught by every test
@@ -48,7 +49,7 @@ func loadTemplates() map[string]*template.Template {
 // render executes a page template into the response.
 func (s *Site) render(c *fiber.Ctx, status int, name string, data any) error {
 	var buf bytes.Buffer
-	if err := s.pages[name].ExecuteTemplate(&buf, "layout", data); err != nil {
+	if err := s.pages.Page(sitelang.Of(c), name).ExecuteTemplate(&buf, "layout", data); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)
 	}
 	c.Status(status)

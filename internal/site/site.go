@@ -20,8 +20,10 @@ import (
 	"github.com/foliohq/folio/internal/shed"
 	"github.com/foliohq/folio/internal/site/exportpages"
 	"github.com/foliohq/folio/internal/site/memo"
+	"github.com/foliohq/folio/internal/site/sitelang"
 	"github.com/foliohq/folio/internal/site/sitemap"
 	"github.com/foliohq/folio/internal/storage"
+	"github.com/foliohq/folio/web"
 )
 
 // Options configure the site. Logger, BaseURL, Auth, MediaOrigin and
@@ -71,6 +73,10 @@ type Options struct {
 	// ReplicaSettle is how long after a change a read replica may still
 	// show the old data (0: no replicas); pages are not cached within it.
 	ReplicaSettle time.Duration
+	// Languages keeps the accounts' language choices (the dashboard's,
+	// the public pages'); nil: every page follows the browser, public
+	// pages are in English.
+	Languages sitelang.Store
 }
 
 // Site is Folio's server-rendered surface: the public pages, the
@@ -78,7 +84,7 @@ type Options struct {
 type Site struct {
 	opts     Options
 	log      *slog.Logger
-	pages    map[string]*template.Template
+	pages    web.Templates
 	memo     *memo.Memo
 	links    *memo.Links
 	sitemaps *sitemap.Sitemaps

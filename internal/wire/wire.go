@@ -37,6 +37,7 @@ import (
 	"github.com/foliohq/folio/internal/postgres/auditstore"
 	"github.com/foliohq/folio/internal/postgres/directory"
 	"github.com/foliohq/folio/internal/postgres/jobsearch"
+	"github.com/foliohq/folio/internal/postgres/langstore"
 	"github.com/foliohq/folio/internal/postgres/mfastore"
 	"github.com/foliohq/folio/internal/postgres/replicas"
 	"github.com/foliohq/folio/internal/postgres/repoimportstore"
@@ -179,6 +180,7 @@ func HTTPOptions(p Pools, s Settings) server.Options {
 			Media: media, Store: p.Store, APIDocs: apiDocs, Demos: demos,
 			PageCache:  p.Redis,
 			ShareLinks: jobs,
+			Languages:  &langstore.Store{DB: p.DB},
 		},
 		Applications: jobpages.Options{
 			Applications: jobs, ShareLinks: jobs, Calendar: jobs, Projects: projects,
