@@ -23,8 +23,22 @@ type User struct {
 	// changes; cached pages are keyed by it.
 	ContentVersion int64
 	Profile
+	// Look is how the owner's public pages look, read with the owner.
+	Look      Look
 	CreatedAt time.Time
 	UpdatedAt time.Time
+}
+
+// Look is what a page render needs of the owner's appearance (see
+// internal/appearance, which validates and stores it); "" fields are the
+// defaults. CustomCSS says whether there is some: its stylesheet reads it.
+type Look struct {
+	Theme     string `json:"theme"`
+	ColorMode string `json:"color_mode"`
+	Accent    string `json:"accent"`
+	Font      string `json:"font"`
+	Language  string `json:"language"`
+	CustomCSS bool   `json:"custom_css"`
 }
 
 // Profile is what a portfolio page says about its owner.

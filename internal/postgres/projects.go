@@ -280,7 +280,7 @@ func (s *ProjectService) Portfolio(ctx context.Context, handle string) (*folio.P
 		Projects  []projectJSON `bun:"projects,type:jsonb"`
 		AvatarKey string        `bun:"avatar_key"`
 	}
-	err := s.db.NewRaw(`SELECT u.*,
+	err := s.db.NewRaw(`SELECT u.*, `+lookColumn+`,
 		coalesce((SELECT jsonb_agg(to_jsonb(p) - 'search' ORDER BY p.featured_rank ASC NULLS LAST, p.updated_at DESC, p.id DESC)
 			FROM projects p WHERE p.owner_id = u.id AND p.visibility = 'public'), '[]') AS projects,
 		coalesce((SELECT m.public_key FROM media m WHERE m.id = u.avatar_media_id AND m.status = 'ready'), '') AS avatar_key

@@ -36,7 +36,14 @@ type userRow struct {
 	ContentVersion int64     `bun:"content_version,nullzero,default:0"`
 	CreatedAt      time.Time `bun:"created_at,nullzero,default:now()"`
 	UpdatedAt      time.Time `bun:"updated_at,nullzero,default:now()"`
+	// Look is read with the user (lookColumn), never written here.
+	Look *folio.Look `bun:"look,type:jsonb,scanonly"`
 }
+
+// lookColumn reads the appearance of the user aliased u, NULL for none.
+const lookColumn = `(SELECT jsonb_build_object('theme', pa.theme, 'color_mode', pa.color_mode, 'accent', pa.accent,
+	'font', pa.font, 'language', pa.language, 'custom_css', pa.custom_css <> '')
+	FROM portfolio_appearance pa WHERE pa.owner_id = u.id) AS look`
 
 func (r *userRow) user() *folio.User {
 	return &folio.User{
@@ -47,8 +54,15 @@ func (r *userRow) user() *folio.User {
 			Location: r.Location, WebsiteURL: r.WebsiteURL, GitHubURL: r.GitHubURL,
 			LinkedInURL: r.LinkedInURL, ShowEmail: r.ShowEmail, AvatarMediaID: r.AvatarID.Int64,
 		},
-		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Look: deref(r.Look),
 	}
+}
+
+func deref[T any](p *T) (v T) {
+	if p != nil {
+		v = *p
+	}
+	return v
 }
 
 func userRowOf(u *folio.User) *userRow {
@@ -95,7 +109,7 @@ func (s *UserService) CreateUser(ctx context.Context, u *folio.User) error {
 // userWhere returns the user matching where; by names the lookup in errors.
 func (s *UserService) userWhere(ctx context.Context, by string, where string, arg any) (*folio.User, error) {
 	row := new(userRow)
-	if err := s.db.NewSelect().Model(row).Where(where, arg).Scan(ctx); err != nil {
+	if err := s.db.NewSelect().Model(row).ModelTableExpr("users AS u").ColumnExpr("u.*").ColumnExpr(lookColumn).Where(where, arg).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("postgres: user by %s: %w", by, notFound(err, msgUserNotFound))
 	}
 	return row.user(), nil
