@@ -11,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
 
 	"github.com/foliohq/folio/internal/request"
+	"github.com/foliohq/folio/internal/site/dashkit"
 	"github.com/foliohq/folio/internal/site/repoimportpages"
 	"github.com/foliohq/folio/internal/site/sitelang"
 )
@@ -58,6 +59,7 @@ func (s *Server) routes() {
 	// The language switch of every page but the public ones.
 	if s.opts.Auth != nil {
 		s.app.Post("/language", s.authn.Authenticate, sitelang.Switch)
+		s.app.Post("/dashboard/page-language", s.authn.Authenticate, sitelang.SavePageLanguage(dashkit.CSRFValid))
 	}
 	s.site.Routes(s.app)
 }

@@ -74,7 +74,7 @@ func (s *Site) notFound(c *fiber.Ctx) error {
 // renderNotFound answers a real 404 page.
 func (s *Site) renderNotFound(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return s.render(c, fiber.StatusNotFound, "notfound", pageBase{Meta: pageMeta{Title: "Not found · Folio", NoIndex: true}, Viewer: request.Viewer(c)})
+	return s.render(c, fiber.StatusNotFound, "notfound", pageBase{Meta: pageMeta{Title: sitelang.T(c, "title.not_found") + " · Folio", NoIndex: true}, Viewer: request.Viewer(c)})
 }
 
 // absolute is the URL of a path on this installation.

@@ -41,20 +41,6 @@ func (s *Store) SetDashboardLanguage(ctx context.Context, userID int64, lang str
 	return nil
 }
 
-// PageLanguage is the language of ownerID's public pages; "" when the
-// owner has not chosen one (the default).
-func (s *Store) PageLanguage(ctx context.Context, ownerID int64) (string, error) {
-	var lang string
-	err := s.DB.NewRaw(`SELECT language FROM portfolio_appearance WHERE owner_id = ?`, ownerID).Scan(ctx, &lang)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", nil
-	}
-	if err != nil {
-		return "", fmt.Errorf("page language: %w", err)
-	}
-	return lang, nil
-}
-
 // SetPageLanguage stores the language of ownerID's public pages; the
 // row's trigger bumps the content version when it changes. The caller
 // validates lang.

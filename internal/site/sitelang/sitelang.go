@@ -23,7 +23,6 @@ import (
 type Store interface {
 	DashboardLanguage(ctx context.Context, userID int64) (string, error)
 	SetDashboardLanguage(ctx context.Context, userID int64, lang string) error
-	PageLanguage(ctx context.Context, ownerID int64) (string, error)
 	SetPageLanguage(ctx context.Context, ownerID int64, lang string) error
 }
 
@@ -137,4 +136,37 @@ func back(c *fiber.Ctx) string {
 		return u.Path + "?" + u.RawQuery
 	}
 	return u.Path
+}
+
+// CSRFValid checks a dashboard form's token (dashkit's field); set by the
+// server, which knows the sessions.
+type CSRFValid func(c *fiber.Ctx) bool
+
+// SavePageLanguage is POST /dashboard/page-language (fields lang and
+// _csrf): the signed-in owner's public pages speak lang from now on (the
+// appearance row's trigger bumps the content version, so cached pages
+// follow). Then back to the dashboard.
+func SavePageLanguage(csrf CSRFValid) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id := request.Identity(c)
+		if id == nil || id.User == nil {
+			return c.Redirect("/login", fiber.StatusSeeOther)
+		}
+		if !csrf(c) {
+			return fiber.ErrForbidden
+		}
+		lang := c.FormValue("lang")
+		if !i18n.Supported(lang) {
+			return fiber.NewError(fiber.StatusBadRequest, "unknown language")
+		}
+		st := StoreOf(c)
+		if st == nil {
+			return fiber.ErrNotFound
+		}
+		if err := st.SetPageLanguage(c.UserContext(), id.User.ID, lang); err != nil {
+			return err
+		}
+		c.Set(fiber.HeaderCacheControl, "no-store")
+		return c.Redirect("/dashboard", fiber.StatusSeeOther)
+	}
 }
