@@ -5,7 +5,7 @@ GO ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: dev test stack stack-down build docs docs-check lint bench bench-upload bench-process bench-demo bench-pages bench-analytics bench-csv bench-scale bench-archive bench-pdf
+.PHONY: dev test stack stack-down build docs docs-check lint bench bench-upload bench-process bench-demo bench-pages bench-analytics bench-csv bench-scale bench-archive bench-pdf audit
 
 ## dev: start the local stack, migrate, seed demo data and run Folio on :8080
 dev: build
@@ -29,7 +29,7 @@ stack-down:
 	@deploy/stack.sh down
 
 ## bench: upload throughput and memory, and processing overhead (minutes)
-bench: bench-upload bench-process bench-demo bench-pages bench-analytics bench-csv bench-scale bench-archive bench-pdf
+bench: bench-upload bench-process bench-demo bench-pages bench-analytics bench-csv bench-scale bench-archive bench-pdf audit
 bench-upload: build
 	deploy/with-stack.sh $(GO) run ./bench/upload -folio bin/folio -sizes 256,1024
 bench-process:
@@ -55,6 +55,10 @@ bench-archive:
 ## bench-pdf: PDF generation p95 for the seeded portfolio (fails over 1 s), then cached PDF req/s against the public page's in one run (fails under 80%)
 bench-pdf: build
 	deploy/with-stack.sh bench/pdf.sh
+
+## audit: Lighthouse (mobile) on /demo and /demo/orders-api in every theme; fails under 100 in accessibility, best practices or SEO, or under 95 in performance
+audit: build
+	deploy/with-stack.sh bench/audit/audit.sh
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o bin/folio ./cmd/folio

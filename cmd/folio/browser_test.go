@@ -33,10 +33,24 @@ func TestBrowserAccountFlow(t *testing.T) {
 	b.run(t, "account.mjs", "MAILPIT_URL="+mp.APIURL, "MAIL_ADDRESS="+mp.Address("browser"))
 }
 
+// TestBrowserPublicPages seeds the demo into a running `folio dev` and
+// runs web/e2e/pages.mjs: the portfolio and a project page log no console
+// error or failed request, and the project's interactive API docs load only
+// when opened, then work and count the opening.
+func TestBrowserPublicPages(t *testing.T) {
+	// The seed's live demos point at `folio dev`'s demo apps: on a port of
+	// this test's own.
+	b := startBrowserStack(t, "FOLIO_DEV_DEMOS_ADDR="+freeAddr(t))
+	testenv.FFmpeg(t)
+	b.st.run(t, "seed")
+	b.run(t, "pages.mjs")
+}
+
 // browserStack is a `folio dev` ready for a browser script.
 type browserStack struct {
 	node, chromium, root, base string
 	app                        *proc
+	st                         *stack
 }
 
 // startBrowserStack checks the browser's tools, then starts `folio dev`
@@ -94,7 +108,7 @@ func startBrowserStackFor(t *testing.T, host string, envFor func(base string) []
 			t.Fatalf("folio dev was not ready within 90s\n--- folio dev output ---\n%s", app.output)
 		}
 	}
-	return &browserStack{node: node, chromium: chromium, root: root, base: base, app: app}
+	return &browserStack{node: node, chromium: chromium, root: root, base: base, app: app, st: st}
 }
 
 // run runs web/e2e/script with env added; screenshots go to .data/e2e.

@@ -416,8 +416,8 @@ func (s *Site) projectView(c *fiber.Ctx, owner *folio.User, base string, p *foli
 		if d, err := s.opts.APIDocs.APIDocs(ctx, p.ID); err == nil && d.Status == "ready" {
 			// The document is the public project's; its URL names no share link.
 			v.Docs = &docsView{SpecURL: "/" + owner.Handle + "/" + p.Slug + "/openapi.json", Title: d.Title, Version: d.Version, Operations: d.Operations}
-			v.Scripts = []string{"/api/docs/swagger-ui-bundle.js", "/api/docs/apidocs-init.js"}
-			v.Styles = []string{"/api/docs/swagger-ui.css"}
+			// Swagger UI loads when the visitor opens the docs (apidocs.js).
+			v.Scripts = []string{"/static/apidocs.js"}
 		}
 	}
 	return v, nil

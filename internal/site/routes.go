@@ -14,6 +14,7 @@ import (
 func (s *Site) Routes(r fiber.Router) {
 	public := request.PerIP(s.opts.PublicWindow)
 	r.Get("/static/*", s.staticAsset)
+	r.Get("/favicon.ico", s.favicon)
 	if s.opts.Auth == nil {
 		return
 	}
