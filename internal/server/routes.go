@@ -59,7 +59,7 @@ func (s *Server) routes() {
 	// The language switch of every page but the public ones.
 	if s.opts.Auth != nil {
 		s.app.Post("/language", s.authn.Authenticate, sitelang.Switch)
-		s.app.Post("/dashboard/page-language", s.authn.Authenticate, sitelang.SavePageLanguage(dashkit.CSRFValid))
+		s.app.Post("/dashboard/page-language", s.authn.Authenticate, sitelang.SavePageLanguage(dashkit.CSRFValid, s.site.ForgetOwner))
 	}
 	s.site.Routes(s.app)
 }

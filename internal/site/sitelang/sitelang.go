@@ -145,8 +145,9 @@ type CSRFValid func(c *fiber.Ctx) bool
 // SavePageLanguage is POST /dashboard/page-language (fields lang and
 // _csrf): the signed-in owner's public pages speak lang from now on (the
 // appearance row's trigger bumps the content version, so cached pages
-// follow). Then back to the dashboard.
-func SavePageLanguage(csrf CSRFValid) fiber.Handler {
+// follow; changed drops this process's copies at once). Then back to the
+// dashboard.
+func SavePageLanguage(csrf CSRFValid, changed func(userID int64)) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		id := request.Identity(c)
 		if id == nil || id.User == nil {
@@ -165,6 +166,9 @@ func SavePageLanguage(csrf CSRFValid) fiber.Handler {
 		}
 		if err := st.SetPageLanguage(c.UserContext(), id.User.ID, lang); err != nil {
 			return err
+		}
+		if changed != nil {
+			changed(id.User.ID)
 		}
 		c.Set(fiber.HeaderCacheControl, "no-store")
 		return c.Redirect("/dashboard", fiber.StatusSeeOther)
