@@ -6,9 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -80,21 +78,6 @@ func (s *Site) renderNotFound(c *fiber.Ctx) error {
 // absolute is the URL of a path on this installation.
 func (s *Site) absolute(parts ...string) string { return s.opts.BaseURL.JoinPath(parts...).String() }
 
-func relTime(t time.Time) string {
-	d := time.Since(t)
-	switch {
-	case t.IsZero():
-		return ""
-	case d < time.Minute:
-		return "just now"
-	case d < time.Hour:
-		return strconv.Itoa(int(d.Minutes())) + " min ago"
-	case d < 48*time.Hour:
-		return strconv.Itoa(int(d.Hours())) + " h ago"
-	}
-	return strconv.Itoa(int(d.Hours()/24)) + " days ago"
-}
-
 func badgeFor(p *folio.Project, states map[int64]folio.DemoSummary) *badgeView {
 	if p.DemoURL == "" {
 		return nil
@@ -103,7 +86,7 @@ func badgeFor(p *folio.Project, states map[int64]folio.DemoSummary) *badgeView {
 	if !ok {
 		return &badgeView{State: "unknown", Label: "not checked yet", Title: "Folio has not checked this demo yet."}
 	}
-	b := &badgeView{State: string(st.State), Ago: relTime(st.LastCheckedAt)}
+	b := &badgeView{State: string(st.State), Ago: sitelang.RelTime(st.LastCheckedAt)}
 	if st.State == folio.DemoUp {
 		b.Label, b.Title = "up", "The demo answered at the last check."
 	} else {

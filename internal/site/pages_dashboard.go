@@ -110,7 +110,7 @@ func (s *Site) projectEditPage(c *fiber.Ctx) error {
 		}
 		v.Spark, v.SparkCount = sparkline(sum.Recent)
 		for _, e := range sum.Events {
-			v.Events = append(v.Events, eventView{Kind: e.Kind, When: relTime(e.CreatedAt), Message: e.Message})
+			v.Events = append(v.Events, eventView{Kind: e.Kind, When: sitelang.RelTime(e.CreatedAt), Message: e.Message})
 		}
 	}
 	return s.render(c, fiber.StatusOK, "project_edit", v)

@@ -8,6 +8,7 @@ package sitelang
 import (
 	"context"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -173,4 +174,20 @@ func SavePageLanguage(csrf CSRFValid, changed func(userID int64)) fiber.Handler 
 		c.Set(fiber.HeaderCacheControl, "no-store")
 		return c.Redirect("/dashboard", fiber.StatusSeeOther)
 	}
+}
+
+// RelTime is how long ago t was, briefly (a demo's last check, an event).
+func RelTime(t time.Time) string {
+	d := time.Since(t)
+	switch {
+	case t.IsZero():
+		return ""
+	case d < time.Minute:
+		return "just now"
+	case d < time.Hour:
+		return strconv.Itoa(int(d.Minutes())) + " min ago"
+	case d < 48*time.Hour:
+		return strconv.Itoa(int(d.Hours())) + " h ago"
+	}
+	return strconv.Itoa(int(d.Hours()/24)) + " days ago"
 }
