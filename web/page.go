@@ -25,6 +25,9 @@ type Page struct {
 	// Share is the token of the share link the page was opened through,
 	// which the beacon script posts with its reports.
 	Share string
+	// Public: the page is an owner's public page, which speaks the
+	// owner's language, so it has no language switch.
+	Public bool
 	// Look is a public portfolio page's theme; zero: the site's own look
 	// (studio, the system's colour scheme and font).
 	Look Look

@@ -9,6 +9,8 @@ import (
 	"io/fs"
 	"path"
 	"strings"
+
+	"github.com/foliohq/folio/internal/i18n"
 )
 
 //go:embed static
@@ -20,24 +22,52 @@ var Static, _ = fs.Sub(static, "static")
 //go:embed templates
 var templates embed.FS
 
+// Templates are the pages in every language: by language tag, then by
+// page name (the file name without ".html").
+type Templates map[string]map[string]*template.Template
+
+// Page is the page name in lang, in the default language when lang has no
+// catalog; nil when there is no such page.
+func (t Templates) Page(lang, name string) *template.Template {
+	if p, ok := t[lang]; ok {
+		return p[name]
+	}
+	return t[i18n.Default][name]
+}
+
 // Pages parses every page template with the layout and shared partials,
-// one template set per page, keyed by file name without ".html".
-func Pages(funcs template.FuncMap) (map[string]*template.Template, error) {
+// one template set per page, keyed by file name without ".html"; then
+// clones it for each language, whose text functions (see i18n.Funcs) the
+// clone binds.
+func Pages(funcs template.FuncMap) (Templates, error) {
 	names, err := fs.Glob(templates, "templates/*.html")
 	if err != nil {
 		return nil, err
 	}
-	out := map[string]*template.Template{}
+	out := Templates{}
+	for _, l := range i18n.Languages {
+		out[l.Tag] = map[string]*template.Template{}
+	}
 	for _, name := range names {
 		base := strings.TrimSuffix(path.Base(name), ".html")
 		if base == "layout" || base == "partials" {
 			continue
 		}
-		t, err := template.New(base).Funcs(funcs).ParseFS(templates, "templates/layout.html", "templates/partials.html", name)
+		t, err := template.New(base).Funcs(i18n.FuncNames()).Funcs(funcs).ParseFS(templates, "templates/layout.html", "templates/partials.html", name)
 		if err != nil {
 			return nil, err
 		}
-		out[base] = t
+		for _, l := range i18n.Languages {
+			c, err := t.Clone()
+			if err != nil {
+				return nil, err
+			}
+			out[l.Tag][base] = c.Funcs(i18n.For(l.Tag).Funcs())
+		}
 	}
 	return out, nil
 }
+
+// TemplateFS is the page templates, for the tests that check every
+// message they name exists.
+func TemplateFS() fs.FS { sub, _ := fs.Sub(templates, "templates"); return sub }

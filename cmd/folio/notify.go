@@ -8,6 +8,7 @@ import (
 	"github.com/foliohq/folio/internal/mail"
 	"github.com/foliohq/folio/internal/notify"
 	"github.com/foliohq/folio/internal/postgres/jobsearch"
+	"github.com/foliohq/folio/internal/postgres/langstore"
 	"github.com/foliohq/folio/internal/postgres/outbox"
 	"github.com/foliohq/folio/worker"
 )
@@ -37,7 +38,9 @@ func (a *app) notifier(ctx context.Context) (*notify.Deliverer, error) {
 		return nil, err
 	}
 	d := &notify.Deliverer{Store: store, Keys: keys, BaseURL: a.cfg.BaseURL, Logger: a.log,
-		Webhooks: notify.NewWebhookSender(webhookTimeout, a.cfg.DemoAllowPrivate)}
+		Webhooks: notify.NewWebhookSender(webhookTimeout, a.cfg.DemoAllowPrivate),
+		// Mail goes out in the recipient's language.
+		Language: (&langstore.Store{DB: a.db}).RecipientLanguage}
 	if a.cfg.SMTP != nil {
 		d.Mailer = mail.New(*a.cfg.SMTP)
 		a.log.Info("email notifications on", "smtp", fmt.Sprintf("%s:%d", a.cfg.SMTP.Host, a.cfg.SMTP.Port), "from", a.cfg.SMTP.From)

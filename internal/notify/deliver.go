@@ -53,6 +53,9 @@ type Deliverer struct {
 	// Lease is how long a claimed delivery is hidden from other workers.
 	Lease  time.Duration
 	Logger *slog.Logger
+	// Language is the language of the mail a user receives
+	// (langstore.RecipientLanguage); nil: English.
+	Language func(ctx context.Context, userID int64) (string, error)
 }
 
 func (d *Deliverer) logger() *slog.Logger {
@@ -185,6 +188,13 @@ func (d *Deliverer) sendEmail(ctx context.Context, j outbox.Job) error {
 	owner := j.Kind.IsOwnerKind()
 	if owner {
 		md.UnsubscribeURL = d.UnsubscribeURL(j.OwnerID, j.Kind)
+	}
+	if d.Language != nil && j.OwnerID != 0 {
+		lang, err := d.Language(ctx, j.OwnerID)
+		if err != nil {
+			return err // the database: another attempt may do
+		}
+		md.Lang = lang
 	}
 	r, err := Render(md)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	texttemplate "text/template"
 
 	"github.com/foliohq/folio/internal/folio"
+	"github.com/foliohq/folio/internal/i18n"
 )
 
 // Every kind has templates/<kind>.tmpl defining three templates:
@@ -37,6 +38,8 @@ type MessageData struct {
 	UnsubscribeURL string
 	// Data is the notification's own data, by kind.
 	Data map[string]string
+	// Lang is the recipient's language (i18n); "" or unknown: English.
+	Lang string
 }
 
 // Rendered is a message ready to send.
@@ -51,7 +54,7 @@ type kindTemplates struct {
 
 var (
 	templatesMu sync.Mutex
-	templates   = map[folio.NotificationKind]*kindTemplates{}
+	templates   = map[string]*kindTemplates{} // by language and kind
 )
 
 // HasTemplate reports whether kind can be rendered.
@@ -60,22 +63,30 @@ func HasTemplate(kind folio.NotificationKind) bool {
 	return err == nil
 }
 
-func templatesFor(kind folio.NotificationKind) (*kindTemplates, error) {
+func templatesFor(kind folio.NotificationKind, lang string) (*kindTemplates, error) {
+	loc := i18n.For(lang)
+	key := loc.Lang() + "/" + string(kind)
 	templatesMu.Lock()
 	defer templatesMu.Unlock()
-	if t, ok := templates[kind]; ok {
+	if t, ok := templates[key]; ok {
 		return t, nil
 	}
 	if !HasTemplate(kind) {
 		return nil, permanent(fmt.Errorf("no template for notifications of kind %q", kind))
 	}
 	files := []string{"templates/_layout.tmpl", "templates/" + string(kind) + ".tmpl"}
-	funcs := map[string]any{"lines": func(s string) []string {
+	// The text functions of the recipient's language (t, date, num...),
+	// and lines.
+	funcs := map[string]any{}
+	for name, f := range loc.Funcs() {
+		funcs[name] = f
+	}
+	funcs["lines"] = func(s string) []string {
 		if s == "" {
 			return nil
 		}
 		return strings.Split(s, "\n")
-	}}
+	}
 	tt, err := texttemplate.New("").Funcs(funcs).Option("missingkey=zero").ParseFS(templateFS, files...)
 	if err != nil {
 		return nil, permanent(err)
@@ -85,13 +96,13 @@ func templatesFor(kind folio.NotificationKind) (*kindTemplates, error) {
 		return nil, permanent(err)
 	}
 	t := &kindTemplates{text: tt, html: ht}
-	templates[kind] = t
+	templates[key] = t
 	return t, nil
 }
 
 // Render renders d's kind.
 func Render(d MessageData) (Rendered, error) {
-	t, err := templatesFor(d.Kind)
+	t, err := templatesFor(d.Kind, d.Lang)
 	if err != nil {
 		return Rendered{}, err
 	}

@@ -11,7 +11,9 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
 
 	"github.com/foliohq/folio/internal/request"
+	"github.com/foliohq/folio/internal/site/dashkit"
 	"github.com/foliohq/folio/internal/site/repoimportpages"
+	"github.com/foliohq/folio/internal/site/sitelang"
 )
 
 // routes is the table of contents of the server: its own routes, then the
@@ -57,6 +59,11 @@ func (s *Server) routes() {
 	}
 	if s.domainPages != nil {
 		s.domainPages.Routes(s.app)
+	}
+	// The language switch of every page but the public ones.
+	if s.opts.Auth != nil {
+		s.app.Post("/language", s.authn.Authenticate, sitelang.Switch)
+		s.app.Post("/dashboard/page-language", s.authn.Authenticate, sitelang.SavePageLanguage(dashkit.CSRFValid, s.site.ForgetOwner))
 	}
 	s.site.Routes(s.app)
 }

@@ -41,6 +41,7 @@ import (
 	"github.com/foliohq/folio/internal/site/domainpages"
 	"github.com/foliohq/folio/internal/site/hostroute"
 	"github.com/foliohq/folio/internal/site/securitypages"
+	"github.com/foliohq/folio/internal/site/sitelang"
 	"github.com/foliohq/folio/internal/site/ssopages"
 )
 
@@ -227,6 +228,7 @@ func New(opts Options) *Server {
 	s.app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: s.logPanic}))
 	s.app.Use(s.refuseDeclared)
 	s.mountDomains()
+	s.app.Use(sitelang.With(opts.Site.Languages))
 	s.routes()
 	return s
 }

@@ -110,8 +110,10 @@ func (s *Site) trackProgress(c *fiber.Ctx, ref pageRef, kind folio.EventKind, pr
 	})
 }
 
-// withBeacon marks a page for the beacon script, when analytics are on.
+// withBeacon marks a public page: for the beacon script, when analytics
+// are on, and as speaking its owner's language (no language switch).
 func (s *Site) withBeacon(b *pageBase, page string) {
+	b.Public = true
 	if s.opts.Analytics == nil {
 		return
 	}

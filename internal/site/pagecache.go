@@ -10,6 +10,7 @@ import (
 	"github.com/foliohq/folio/internal/request"
 	"github.com/foliohq/folio/internal/site/hostroute"
 	"github.com/foliohq/folio/internal/site/pagecache"
+	"github.com/foliohq/folio/internal/site/sitelang"
 )
 
 // PagesChannel is the PostgreSQL channel of the notifications to pass to
@@ -129,6 +130,10 @@ func (s *Site) cached(c *fiber.Ctx, owner *folio.User, path string, build func()
 // shareCacheKey). key "": the page is a public one, stored under its
 // handle with the generation guard (storeRedisPage).
 func (s *Site) cachedAs(c *fiber.Ctx, owner *folio.User, memoKey, key string, build func() (string, any, error)) error {
+	// A public page speaks its owner's language, whoever visits: the cache
+	// needs no other key, and a change of language bumps the content
+	// version the keys hold.
+	sitelang.Set(c, owner.Look.Language)
 	if request.Viewer(c) != nil && request.Viewer(c).ID == owner.ID {
 		c.Set(fiber.HeaderCacheControl, "private, no-store")
 		name, data, err := build()

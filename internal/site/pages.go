@@ -17,6 +17,7 @@ import (
 	"github.com/foliohq/folio/internal/site/appearancepages"
 	"github.com/foliohq/folio/internal/site/cardview"
 	"github.com/foliohq/folio/internal/site/hostroute"
+	"github.com/foliohq/folio/internal/site/sitelang"
 	"github.com/foliohq/folio/web"
 )
 
@@ -43,7 +44,7 @@ type cardView struct {
 	Demo               *badgeView
 }
 
-func loadTemplates() map[string]*template.Template {
+func loadTemplates() web.Templates {
 	t, err := web.Pages(template.FuncMap{})
 	if err != nil {
 		panic("web templates: " + err.Error()) // a build-time mistake, caught by every test
@@ -54,7 +55,7 @@ func loadTemplates() map[string]*template.Template {
 // render executes a page template into the response.
 func (s *Site) render(c *fiber.Ctx, status int, name string, data any) error {
 	var buf bytes.Buffer
-	if err := s.pages[name].ExecuteTemplate(&buf, "layout", data); err != nil {
+	if err := s.pages.Page(sitelang.Of(c), name).ExecuteTemplate(&buf, "layout", data); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)
 	}
 	c.Status(status)
@@ -79,7 +80,7 @@ func (s *Site) notFound(c *fiber.Ctx) error {
 // renderNotFound answers a real 404 page.
 func (s *Site) renderNotFound(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return s.render(c, fiber.StatusNotFound, "notfound", pageBase{Meta: pageMeta{Title: "Not found · Folio", NoIndex: true}, Viewer: request.Viewer(c)})
+	return s.render(c, fiber.StatusNotFound, "notfound", pageBase{Meta: pageMeta{Title: sitelang.T(c, "title.not_found") + " · Folio", NoIndex: true}, Viewer: request.Viewer(c)})
 }
 
 // absolute is the URL of a path on this installation.

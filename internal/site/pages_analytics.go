@@ -43,7 +43,7 @@ func (s *Site) analyticsPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v := analyticsView{pageBase: s.privatePage("Analytics", c), User: u, Days: days, Periods: statspage.Periods, Report: rep,
+	v := analyticsView{pageBase: s.privatePage("title.analytics", c), User: u, Days: days, Periods: statspage.Periods, Report: rep,
 		Chart: statspage.Chart(rep.Series)}
 	v.Projects, v.Funnel = statspage.Rows(rep, titles)
 	return s.render(c, fiber.StatusOK, "analytics", v)

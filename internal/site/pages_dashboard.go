@@ -8,15 +8,17 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/foliohq/folio/internal/folio"
+	"github.com/foliohq/folio/internal/i18n"
 	"github.com/foliohq/folio/internal/request"
 	"github.com/foliohq/folio/internal/site/cardview"
+	"github.com/foliohq/folio/internal/site/sitelang"
 )
 
 var dashboardScripts = []string{"/static/dashboard.js", "/static/passkey.js"}
 
 func (s *Site) privatePage(title string, c *fiber.Ctx) pageBase {
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	return pageBase{Viewer: request.Viewer(c), Scripts: dashboardScripts, Meta: pageMeta{Title: title + " · Folio", NoIndex: true}}
+	return pageBase{Viewer: request.Viewer(c), Scripts: dashboardScripts, Meta: pageMeta{Title: sitelang.T(c, title) + " · Folio", NoIndex: true}}
 }
 
 type dashboardView struct {
@@ -24,6 +26,8 @@ type dashboardView struct {
 	User     *folio.User
 	Projects []*folio.Project
 	Account  accountBanner
+	// PageLanguage is the public page's language, which a form changes.
+	PageLanguage string
 }
 
 // dashboardPage is the owner's home: projects, featured order, profile.
@@ -40,7 +44,7 @@ func (s *Site) dashboardPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, fiber.StatusOK, "dashboard", dashboardView{pageBase: s.privatePage("Dashboard", c), User: u, Projects: page.Projects, Account: banner})
+	return s.render(c, fiber.StatusOK, "dashboard", dashboardView{pageBase: s.privatePage("title.dashboard", c), User: u, Projects: page.Projects, Account: banner, PageLanguage: i18n.For(u.Look.Language).Lang()})
 }
 
 type eventView struct{ Kind, When, Message string }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/foliohq/folio/internal/request"
 	"github.com/foliohq/folio/internal/site/notifypages"
+	"github.com/foliohq/folio/internal/site/sitelang"
 )
 
 // The notification pages (internal/site/notifypages) in the site's layout.
@@ -23,11 +24,11 @@ func (s *Site) notifyPages() *notifypages.Pages {
 	return &notifypages.Pages{
 		Notifications: s.opts.Notifications,
 		RenderSettings: func(c *fiber.Ctx, status int, v notifypages.SettingsView) error {
-			return s.render(c, status, "notifications", notificationsView{pageBase: s.privatePage("Notifications", c), SettingsView: v})
+			return s.render(c, status, "notifications", notificationsView{pageBase: s.privatePage("title.notifications", c), SettingsView: v})
 		},
 		RenderUnsubscribe: func(c *fiber.Ctx, status int, v notifypages.UnsubscribeView) error {
 			c.Set(fiber.HeaderCacheControl, "no-store")
-			base := pageBase{Viewer: request.Viewer(c), Meta: pageMeta{Title: "Unsubscribe · Folio", NoIndex: true}}
+			base := pageBase{Viewer: request.Viewer(c), Meta: pageMeta{Title: sitelang.T(c, "title.unsubscribe") + " · Folio", NoIndex: true}}
 			return s.render(c, status, "unsubscribe", unsubscribeView{pageBase: base, UnsubscribeView: v})
 		},
 		NotFound: s.renderNotFound,

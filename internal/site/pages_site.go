@@ -9,14 +9,15 @@ import (
 
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/request"
+	"github.com/foliohq/folio/internal/site/sitelang"
 	"github.com/foliohq/folio/internal/site/sitemap"
 )
 
 func (s *Site) homePage(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "public, max-age=300")
 	return s.render(c, fiber.StatusOK, "home", pageBase{Viewer: request.Viewer(c), Meta: pageMeta{
-		Title:       "Folio · developer portfolios that show the work",
-		Description: "Self-hosted portfolios for developers: projects with live demos that are known to work, code, screencasts and interactive API docs.",
+		Title:       sitelang.T(c, "title.home"),
+		Description: sitelang.T(c, "home.description"),
 		Canonical:   s.absolute("/"),
 	}})
 }
@@ -42,9 +43,9 @@ func (s *Site) explorePage(c *fiber.Ctx) error {
 	tag := strings.TrimSpace(c.Query("tag"))
 	switch {
 	case !folio.IsText(q) || !folio.IsText(tag):
-		return s.refuseSearch(c, "The search has characters that cannot be searched for.")
+		return s.refuseSearch(c, sitelang.T(c, "explore.bad_chars"))
 	case len(q) > 200 || len(tag) > 50:
-		return s.refuseSearch(c, "The search is too long.")
+		return s.refuseSearch(c, sitelang.T(c, "explore.too_long"))
 	}
 	var cursor int64
 	if cs := c.Query("cursor"); cs != "" {
@@ -58,7 +59,7 @@ func (s *Site) explorePage(c *fiber.Ctx) error {
 		return err
 	}
 	v := exploreView{Query: q, Tag: tag, pageBase: pageBase{Viewer: request.Viewer(c), Meta: pageMeta{
-		Title: "Explore portfolios · Folio", Description: "Developer portfolios on this Folio, searchable by technology.",
+		Title: sitelang.T(c, "title.explore") + " · Folio", Description: sitelang.T(c, "explore.description"),
 		Canonical: s.absolute("explore"), NoIndex: q != "" || tag != "" || cursor != 0,
 	}}}
 	for _, e := range entries {
@@ -83,7 +84,7 @@ func (s *Site) explorePage(c *fiber.Ctx) error {
 func (s *Site) refuseSearch(c *fiber.Ctx, reason string) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return s.render(c, fiber.StatusBadRequest, "explore", exploreView{Error: reason, pageBase: pageBase{Viewer: request.Viewer(c), Meta: pageMeta{
-		Title: "Explore portfolios · Folio", Canonical: s.absolute("explore"), NoIndex: true,
+		Title: sitelang.T(c, "title.explore") + " · Folio", Canonical: s.absolute("explore"), NoIndex: true,
 	}}})
 }
 

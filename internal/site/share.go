@@ -13,6 +13,7 @@ import (
 	"github.com/foliohq/folio/internal/analytics"
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/request"
+	"github.com/foliohq/folio/internal/site/sitelang"
 )
 
 // Tailored share links, /s/{token}: the owner's portfolio as chosen for
@@ -128,7 +129,7 @@ func (s *Site) notShared(c *fiber.Ctx, err error) error {
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return s.render(c, fiber.StatusNotFound, "sharegone", pageBase{Viewer: request.Viewer(c),
-		Meta: pageMeta{Title: "Link not available · Folio", NoIndex: true, NoReferrer: true}})
+		Meta: pageMeta{Title: sitelang.T(c, "title.link_gone") + " · Folio", NoIndex: true, NoReferrer: true}})
 }
 
 // sharePage is /s/{token}: the owner's profile, the link's note and the

@@ -22,9 +22,11 @@ import (
 	"github.com/foliohq/folio/internal/site/appearancepages"
 	"github.com/foliohq/folio/internal/site/exportpages"
 	"github.com/foliohq/folio/internal/site/memo"
+	"github.com/foliohq/folio/internal/site/sitelang"
 	"github.com/foliohq/folio/internal/site/sitemap"
 	"github.com/foliohq/folio/internal/socialcard"
 	"github.com/foliohq/folio/internal/storage"
+	"github.com/foliohq/folio/web"
 )
 
 // Options configure the site. Logger, BaseURL, Auth, MediaOrigin and
@@ -78,6 +80,10 @@ type Options struct {
 	// Appearance backs the portfolios' own stylesheets and the appearance
 	// page; nil: neither (pages still follow the look read with the owner).
 	Appearance appearance.Store
+	// Languages keeps the accounts' language choices (the dashboard's,
+	// the public pages'); nil: every page follows the browser, public
+	// pages are in English.
+	Languages sitelang.Store
 }
 
 // Site is Folio's server-rendered surface: the public pages, the
@@ -85,7 +91,7 @@ type Options struct {
 type Site struct {
 	opts     Options
 	log      *slog.Logger
-	pages    map[string]*template.Template
+	pages    web.Templates
 	memo     *memo.Memo
 	links    *memo.Links
 	sitemaps *sitemap.Sitemaps

@@ -40,6 +40,7 @@ import (
 	"github.com/foliohq/folio/internal/postgres/directory"
 	"github.com/foliohq/folio/internal/postgres/domainstore"
 	"github.com/foliohq/folio/internal/postgres/jobsearch"
+	"github.com/foliohq/folio/internal/postgres/langstore"
 	"github.com/foliohq/folio/internal/postgres/mfastore"
 	"github.com/foliohq/folio/internal/postgres/replicas"
 	"github.com/foliohq/folio/internal/postgres/repoimportstore"
@@ -192,6 +193,7 @@ func HTTPOptions(p Pools, s Settings) server.Options {
 			PageCache:  p.Redis,
 			ShareLinks: jobs,
 			Appearance: looks,
+			Languages:  &langstore.Store{DB: p.DB},
 		},
 		Applications: jobpages.Options{
 			Applications: jobs, ShareLinks: jobs, Calendar: jobs, Projects: projects,

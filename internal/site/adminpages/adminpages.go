@@ -8,7 +8,6 @@
 package adminpages
 
 import (
-	"html/template"
 	"net/url"
 	"strconv"
 
@@ -21,6 +20,7 @@ import (
 	"github.com/foliohq/folio/internal/request"
 	"github.com/foliohq/folio/internal/sessions"
 	"github.com/foliohq/folio/internal/site/dashkit"
+	"github.com/foliohq/folio/web"
 )
 
 // Options configure the pages; Auth is the server's.
@@ -34,7 +34,7 @@ type Options struct {
 // Pages are the security and admin pages.
 type Pages struct {
 	opts      Options
-	templates map[string]*template.Template
+	templates web.Templates
 	authn     *request.Authenticator
 	csp       string
 }

@@ -8,7 +8,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"html/template"
 	"strconv"
 	"sync"
 	"time"
@@ -66,7 +65,7 @@ type Options struct {
 // Pages are the appearance pages.
 type Pages struct {
 	opts      Options
-	templates map[string]*template.Template
+	templates web.Templates
 	csp       string
 
 	mu     sync.Mutex

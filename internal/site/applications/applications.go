@@ -6,7 +6,6 @@
 package applications
 
 import (
-	"html/template"
 	"log/slog"
 	"net/url"
 
@@ -17,6 +16,7 @@ import (
 	"github.com/foliohq/folio/internal/jobsearch"
 	"github.com/foliohq/folio/internal/request"
 	"github.com/foliohq/folio/internal/site/dashkit"
+	"github.com/foliohq/folio/web"
 )
 
 // Options configure the pages. Logger, BaseURL and Auth are the server's.
@@ -45,7 +45,7 @@ type Options struct {
 // Pages are the job-search pages of the dashboard.
 type Pages struct {
 	opts      Options
-	templates map[string]*template.Template
+	templates web.Templates
 	authn     *request.Authenticator
 	csp       string
 }

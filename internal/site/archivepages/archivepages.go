@@ -6,7 +6,6 @@ package archivepages
 
 import (
 	"fmt"
-	"html/template"
 	"log/slog"
 
 	"github.com/gofiber/fiber/v2"
@@ -37,7 +36,7 @@ type Options struct {
 // Pages are the dashboard's account data pages.
 type Pages struct {
 	opts      Options
-	templates map[string]*template.Template
+	templates web.Templates
 	authn     *request.Authenticator
 	csp       string
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/foliohq/folio/internal/auth"
 	"github.com/foliohq/folio/internal/request"
+	"github.com/foliohq/folio/internal/site/sitelang"
 	"github.com/foliohq/folio/web"
 )
 
@@ -72,7 +73,7 @@ func NewBase(c *fiber.Ctx, title string, scripts ...string) Base {
 
 // Templates parses the pages; it panics on a template error, which every
 // test catches.
-func Templates() map[string]*template.Template {
+func Templates() web.Templates {
 	t, err := web.Pages(template.FuncMap{})
 	if err != nil {
 		panic("web templates: " + err.Error())
@@ -82,8 +83,9 @@ func Templates() map[string]*template.Template {
 
 // Render writes the page name of templates, in the layout, with status.
 // Dashboard pages are never cached.
-func Render(templates map[string]*template.Template, c *fiber.Ctx, status int, name string, data any) error {
-	t, ok := templates[name]
+func Render(templates web.Templates, c *fiber.Ctx, status int, name string, data any) error {
+	t := templates.Page(sitelang.Of(c), name)
+	ok := t != nil
 	if !ok {
 		return fmt.Errorf("dashboard: no template %q", name)
 	}

@@ -6,7 +6,7 @@ package domainpages
 
 import (
 	"errors"
-	"html/template"
+	"github.com/foliohq/folio/web"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -23,7 +23,7 @@ import (
 type Pages struct {
 	domains   *customdomain.Service
 	ownHost   string
-	templates map[string]*template.Template
+	templates web.Templates
 	authn     *request.Authenticator
 	csp       string
 }

@@ -31,6 +31,7 @@ import (
 	"github.com/foliohq/folio/internal/request"
 	"github.com/foliohq/folio/internal/resume"
 	"github.com/foliohq/folio/internal/site/memo"
+	"github.com/foliohq/folio/internal/site/sitelang"
 	"github.com/foliohq/folio/web"
 )
 
@@ -53,7 +54,7 @@ type Pages struct {
 	opts      Options
 	memo      *memo.Memo
 	flight    singleflight.Group
-	templates map[string]*template.Template
+	templates web.Templates
 }
 
 // New builds the pages. It panics on a template error, a build-time
@@ -287,7 +288,7 @@ func (p *Pages) importForm(c *fiber.Ctx) error {
 
 func (p *Pages) render(c *fiber.Ctx, status int, v dashboardView) error {
 	var buf bytes.Buffer
-	if err := p.templates["exports"].ExecuteTemplate(&buf, "layout", v); err != nil {
+	if err := p.templates.Page(sitelang.Of(c), "exports").ExecuteTemplate(&buf, "layout", v); err != nil {
 		return fmt.Errorf("render exports: %w", err)
 	}
 	c.Status(status)

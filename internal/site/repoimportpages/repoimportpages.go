@@ -20,6 +20,7 @@ import (
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/repoimport"
 	"github.com/foliohq/folio/internal/request"
+	"github.com/foliohq/folio/internal/site/sitelang"
 	"github.com/foliohq/folio/web"
 )
 
@@ -33,7 +34,7 @@ type Options struct {
 // Pages are the import pages.
 type Pages struct {
 	opts      Options
-	templates map[string]*template.Template
+	templates web.Templates
 	authn     *request.Authenticator
 	csp       string
 }
@@ -171,7 +172,8 @@ func (p *Pages) importPage(c *fiber.Ctx) error {
 }
 
 func (p *Pages) render(c *fiber.Ctx, status int, name string, data any) error {
-	t, ok := p.templates[name]
+	t := p.templates.Page(sitelang.Of(c), name)
+	ok := t != nil
 	if !ok {
 		return fmt.Errorf("repoimportpages: no template %q", name)
 	}

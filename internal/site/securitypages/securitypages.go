@@ -9,7 +9,6 @@
 package securitypages
 
 import (
-	"html/template"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -20,12 +19,13 @@ import (
 	"github.com/foliohq/folio/internal/mfa"
 	"github.com/foliohq/folio/internal/request"
 	"github.com/foliohq/folio/internal/site/dashkit"
+	"github.com/foliohq/folio/web"
 )
 
 // Pages serve the security pages.
 type Pages struct {
 	mfa       *mfa.Service
-	templates map[string]*template.Template
+	templates web.Templates
 	authn     *request.Authenticator
 	csp       string
 	// Reauth confirms a sign-in with the API's limits (mfaapi.Handlers).

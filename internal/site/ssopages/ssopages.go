@@ -7,7 +7,6 @@
 package ssopages
 
 import (
-	"html/template"
 	"log/slog"
 	"net/url"
 	"time"
@@ -21,6 +20,7 @@ import (
 	"github.com/foliohq/folio/internal/request"
 	"github.com/foliohq/folio/internal/site/dashkit"
 	"github.com/foliohq/folio/internal/sso"
+	"github.com/foliohq/folio/web"
 )
 
 // StateCookie binds a sign-in in progress to the browser that started
@@ -50,7 +50,7 @@ type Options struct {
 // Pages serves the pages.
 type Pages struct {
 	opts      Options
-	templates map[string]*template.Template
+	templates web.Templates
 	authn     *request.Authenticator
 	csp       string
 }
