@@ -1,5 +1,5 @@
 // Package i18n is Folio's text in several languages: the message catalogs
-// (locales/<lang>.toml, embedded), a Localizer per language for Go code and
+// (locales/<lang>.toml and locales/<area>/<lang>.toml, embedded), a Localizer per language for Go code and
 // templates, Accept-Language negotiation, and dates and numbers written
 // the way each language writes them. English is the source catalog: every
 // other catalog must have each of its keys (see the tests).
@@ -9,6 +9,7 @@ import (
 	"embed"
 	"fmt"
 	"html/template"
+	"io/fs"
 	"sort"
 	"strconv"
 	"strings"
@@ -20,8 +21,41 @@ import (
 	"golang.org/x/text/message"
 )
 
-//go:embed locales/*.toml
+//go:embed locales/*.toml locales/*/*.toml
 var locales embed.FS
+
+// catalogFiles are lang's catalog files: locales/<lang>.toml, then one per
+// area (locales/<area>/<lang>.toml), so that parts of Folio can add text
+// without all editing one file.
+func catalogFiles(lang string) []string {
+	files := []string{"locales/" + lang + ".toml"}
+	more, _ := fs.Glob(locales, "locales/*/"+lang+".toml")
+	return append(files, more...)
+}
+
+// catalog is lang's messages from all its files, each id with the file
+// it came from; an id in two files is an error.
+func catalog(lang string) (map[string]any, error) {
+	all := map[string]any{}
+	from := map[string]string{}
+	for _, f := range catalogFiles(lang) {
+		b, err := locales.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		var m map[string]any
+		if err := toml.Unmarshal(b, &m); err != nil {
+			return nil, fmt.Errorf("%s: %w", f, err)
+		}
+		for k, v := range m {
+			if other, ok := from[k]; ok {
+				return nil, fmt.Errorf("%q is in both %s and %s", k, other, f)
+			}
+			all[k], from[k] = v, f
+		}
+	}
+	return all, nil
+}
 
 // Default is the language of the source catalog, and of everything whose
 // language is not known.
@@ -49,8 +83,13 @@ func load() {
 	tags := make([]language.Tag, len(Languages))
 	localizers = make(map[string]*Localizer, len(Languages))
 	for i, l := range Languages {
-		if _, err := bundle.LoadMessageFileFS(locales, "locales/"+l.Tag+".toml"); err != nil {
+		if _, err := catalog(l.Tag); err != nil {
 			panic("i18n: catalog " + l.Tag + ": " + err.Error()) // a build-time mistake, caught by every test
+		}
+		for _, f := range catalogFiles(l.Tag) {
+			if _, err := bundle.LoadMessageFileFS(locales, f); err != nil {
+				panic("i18n: catalog " + f + ": " + err.Error())
+			}
 		}
 		tags[i] = language.MustParse(l.Tag)
 	}
@@ -226,12 +265,8 @@ func FuncNames() template.FuncMap { return For(Default).Funcs() }
 
 // Keys are the message ids of lang's catalog, for the tests.
 func Keys(lang string) []string {
-	b, err := locales.ReadFile("locales/" + lang + ".toml")
+	m, err := catalog(lang)
 	if err != nil {
-		return nil
-	}
-	var m map[string]any
-	if err := toml.Unmarshal(b, &m); err != nil {
 		return nil
 	}
 	keys := make([]string, 0, len(m))
@@ -244,12 +279,8 @@ func Keys(lang string) []string {
 // PluralForms are the plural categories lang's message id defines (one,
 // other...), for the tests; nil for a message that is not plural.
 func PluralForms(lang, id string) []string {
-	b, err := locales.ReadFile("locales/" + lang + ".toml")
+	m, err := catalog(lang)
 	if err != nil {
-		return nil
-	}
-	var m map[string]any
-	if err := toml.Unmarshal(b, &m); err != nil {
 		return nil
 	}
 	t, ok := m[id].(map[string]any)
