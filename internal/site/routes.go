@@ -8,6 +8,8 @@ import (
 	"github.com/foliohq/folio/internal/site/accountpages"
 	"github.com/foliohq/folio/internal/site/cardpages"
 	"github.com/foliohq/folio/internal/site/memo"
+	"github.com/foliohq/folio/internal/site/specdoc"
+	"github.com/foliohq/folio/internal/site/staticfiles"
 )
 
 // Routes is the table of contents of the site. It must be mounted last:
@@ -15,8 +17,8 @@ import (
 // and it answers the 404 page for the rest.
 func (s *Site) Routes(r fiber.Router) {
 	public := request.PerIP(s.opts.PublicWindow)
-	r.Get("/static/*", s.staticAsset)
-	r.Get("/favicon.ico", s.favicon)
+	r.Get("/static/*", staticfiles.Asset)
+	r.Get("/favicon.ico", staticfiles.Favicon)
 	if s.opts.Auth == nil {
 		return
 	}
@@ -91,7 +93,7 @@ func (s *Site) Routes(r fiber.Router) {
 		pages.Get("/:handle/style.css", s.looks.Stylesheet) // accent and custom CSS
 	}
 	pages.Get("/:handle/:project", request.WithCSP(s.cspInlineStyles), s.countView, s.memoized, s.projectPage)
-	pages.Get("/:handle/:project/openapi.json", s.projectOpenAPI)
+	pages.Get("/:handle/:project/openapi.json", (&specdoc.Handler{Users: s.opts.Users, Projects: s.opts.Projects, APIDocs: s.opts.APIDocs, Store: s.opts.Store}).Serve)
 	// The counted way out to a project's live demo or code.
 	pages.Get("/:handle/:project/go/:target", s.outbound)
 	r.Use(s.notFound)

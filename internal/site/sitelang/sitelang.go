@@ -174,4 +174,3 @@ func SavePageLanguage(csrf CSRFValid, changed func(userID int64)) fiber.Handler 
 		return c.Redirect("/dashboard", fiber.StatusSeeOther)
 	}
 }
-

@@ -1,4 +1,6 @@
-package site
+// Package specdoc serves a public project's generated OpenAPI document
+// (/{handle}/{project}/openapi.json), which its API-docs viewer loads.
+package specdoc
 
 import (
 	"io"
@@ -8,28 +10,37 @@ import (
 	"github.com/foliohq/folio/internal/apidocs"
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/request"
+	"github.com/foliohq/folio/internal/storage"
 )
 
-// projectOpenAPI serves a project's generated document, to whoever may
-// see the project.
-func (s *Site) projectOpenAPI(c *fiber.Ctx) error {
+// Handler serves a project's generated document, to whoever may see the
+// project.
+type Handler struct {
+	Users    folio.UserService
+	Projects folio.ProjectService
+	APIDocs  folio.APIDocsService
+	Store    *storage.Store
+}
+
+// Serve answers GET /{handle}/{project}/openapi.json.
+func (s *Handler) Serve(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	owner, err := s.opts.Users.UserByHandle(ctx, c.Params("handle"))
+	owner, err := s.Users.UserByHandle(ctx, c.Params("handle"))
 	if err != nil {
 		return notFoundOr(err)
 	}
-	p, err := s.opts.Projects.ProjectBySlug(ctx, owner.ID, c.Params("project"))
+	p, err := s.Projects.ProjectBySlug(ctx, owner.ID, c.Params("project"))
 	if err != nil {
 		return notFoundOr(err)
 	}
 	if p.Visibility == folio.VisibilityDraft && (request.Viewer(c) == nil || request.Viewer(c).ID != owner.ID) {
 		return folio.Errorf(folio.ENOTFOUND, "Not found.")
 	}
-	d, err := s.opts.APIDocs.APIDocs(ctx, p.ID)
+	d, err := s.APIDocs.APIDocs(ctx, p.ID)
 	if err != nil || d.Status != "ready" {
 		return notFoundOr(err)
 	}
-	body, err := s.opts.Store.OpenRange(ctx, d.DocumentKey, 0, -1)
+	body, err := s.Store.OpenRange(ctx, d.DocumentKey, 0, -1)
 	if err != nil {
 		return err
 	}

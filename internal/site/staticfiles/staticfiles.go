@@ -1,4 +1,6 @@
-package site
+// Package staticfiles serves the site's own files: CSS, scripts and fonts
+// from web/static, and the favicon.
+package staticfiles
 
 import (
 	"io/fs"
@@ -12,8 +14,8 @@ import (
 	"github.com/foliohq/folio/web"
 )
 
-// staticAsset serves the site's own CSS and scripts from web/static.
-func (s *Site) staticAsset(c *fiber.Ctx) error {
+// Asset serves the site's own CSS and scripts from web/static.
+func Asset(c *fiber.Ctx) error {
 	name := path.Clean(c.Params("*"))
 	ext := path.Ext(name)
 	if ext != ".css" && ext != ".js" && ext != ".woff2" || strings.Contains(name, "..") {
@@ -34,10 +36,10 @@ func (s *Site) staticAsset(c *fiber.Ctx) error {
 	return c.Send(data)
 }
 
-// favicon serves the site's icon at the address browsers ask for on every
+// Favicon serves the site's icon at the address browsers ask for on every
 // page that names none; without it each page view logs a 404 in the
 // visitor's console.
-func (s *Site) favicon(c *fiber.Ctx) error {
+func Favicon(c *fiber.Ctx) error {
 	data, err := fs.ReadFile(web.Static, "favicon.ico")
 	if err != nil {
 		return err
