@@ -90,19 +90,6 @@ func (s *Store) SaveAppearance(ctx context.Context, ownerID int64, a appearance.
 	return s.Appearance(ctx, ownerID)
 }
 
-// SetLanguage changes the public page's language alone (the i18n
-// settings save it apart from the look). The language is checked like
-// Appearance.Validate does.
-func (s *Store) SetLanguage(ctx context.Context, ownerID int64, language string) error {
-	a, err := s.Appearance(ctx, ownerID)
-	if err != nil {
-		return err
-	}
-	a.Language = language
-	_, err = s.SaveAppearance(ctx, ownerID, a)
-	return err
-}
-
 // StyleOf implements appearance.Store.
 func (s *Store) StyleOf(ctx context.Context, handle string) (appearance.Appearance, error) {
 	var r struct {

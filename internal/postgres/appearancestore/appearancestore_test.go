@@ -11,6 +11,7 @@ import (
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/postgres"
 	"github.com/foliohq/folio/internal/postgres/appearancestore"
+	"github.com/foliohq/folio/internal/postgres/langstore"
 	"github.com/foliohq/folio/internal/testenv"
 )
 
@@ -89,11 +90,13 @@ func TestAppearanceStore(t *testing.T) {
 		t.Fatalf("joe's look = %+v, want zero", u.Look)
 	}
 
-	if err := s.SetLanguage(ctx, jane, "pt-BR"); err != nil {
+	// The page language is saved apart from the look (langstore) and
+	// leaves the look as it was.
+	if err := (&langstore.Store{DB: db}).SetPageLanguage(ctx, jane, "de"); err != nil {
 		t.Fatal(err)
 	}
-	if a, _ := s.Appearance(ctx, jane); a.Language != "pt-BR" || a.Theme != "editorial" {
-		t.Fatalf("after SetLanguage = %+v", a)
+	if a, _ := s.Appearance(ctx, jane); a.Language != "de" || a.Theme != "editorial" {
+		t.Fatalf("after SetPageLanguage = %+v", a)
 	}
 }
 
