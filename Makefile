@@ -13,12 +13,14 @@ dev: build
 
 ## test: start the local stack, then lint and run every test with the race
 ## detector, the browser tests in headless Chromium among them
+# The browser tests run one after another in one package, longer than go
+# test's default 10-minute limit on a busy 2-core machine.
 # Fuzz budgets are counts (about 10 s each here), not durations: with a
 # duration Go 1.26's coordinator can report its own deadline as a failure
 # when a busy machine delays a worker (golang/go#75804).
 test: lint
 	deploy/browser-deps.sh
-	deploy/with-stack.sh $(GO) test -race -count=1 ./...
+	deploy/with-stack.sh $(GO) test -race -count=1 -timeout 30m ./...
 	$(GO) test -run '^$$' -fuzz FuzzDecodeProjectInput -fuzztime 40000x ./internal/api/
 	$(GO) test -run '^$$' -fuzz FuzzRender -fuzztime 40000x ./internal/markdown/
 
