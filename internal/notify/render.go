@@ -86,6 +86,7 @@ func templatesFor(kind folio.NotificationKind, lang string) (*kindTemplates, err
 	}
 	funcs["dur"] = func(s string) string { return duration(loc, s) }
 	funcs["when"] = func(s string) string { return when(loc, s) }
+	funcs["referrer"] = func(s string) string { return referrer(loc, s) }
 	funcs["width"] = func(labels ...string) int {
 		w := 0
 		for _, l := range labels {
@@ -144,6 +145,21 @@ func when(loc *i18n.Localizer, s string) string {
 		}
 	}
 	return s
+}
+
+// referrer writes a digest's referrer line ("news.ycombinator.com: 2
+// visitors", as Digest stores it) in loc's language; anything else as it is.
+func referrer(loc *i18n.Localizer, s string) string {
+	rest, ok := strings.CutSuffix(s, " visitors")
+	i := strings.LastIndex(rest, ": ")
+	if !ok || i < 0 {
+		return s
+	}
+	n, err := strconv.Atoi(rest[i+2:])
+	if err != nil {
+		return s
+	}
+	return rest[:i] + ": " + loc.N("mail.digest.referrer_visitors", n)
 }
 
 // Render renders d's kind.
