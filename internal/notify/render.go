@@ -6,9 +6,12 @@ import (
 	"fmt"
 	htmltemplate "html/template"
 	"io/fs"
+	"strconv"
 	"strings"
 	"sync"
 	texttemplate "text/template"
+	"time"
+	"unicode/utf8"
 
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/i18n"
@@ -81,6 +84,19 @@ func templatesFor(kind folio.NotificationKind, lang string) (*kindTemplates, err
 	for name, f := range loc.Funcs() {
 		funcs[name] = f
 	}
+	funcs["dur"] = func(s string) string { return duration(loc, s) }
+	funcs["when"] = func(s string) string { return when(loc, s) }
+	funcs["referrer"] = func(s string) string { return referrer(loc, s) }
+	funcs["width"] = func(labels ...string) int {
+		w := 0
+		for _, l := range labels {
+			w = max(w, utf8.RuneCountInString(l))
+		}
+		return w + 2 // the colon and at least one space
+	}
+	funcs["pad"] = func(label string, w int) string {
+		return label + ":" + strings.Repeat(" ", max(1, w-1-utf8.RuneCountInString(label)))
+	}
 	funcs["lines"] = func(s string) []string {
 		if s == "" {
 			return nil
@@ -98,6 +114,52 @@ func templatesFor(kind folio.NotificationKind, lang string) (*kindTemplates, err
 	t := &kindTemplates{text: tt, html: ht}
 	templates[key] = t
 	return t, nil
+}
+
+// duration writes a duration the data holds in English ("30 minutes",
+// "48 hours", "7 days": what the senders put there) in loc's language;
+// anything else as it is.
+func duration(loc *i18n.Localizer, s string) string {
+	n, unit, ok := strings.Cut(strings.TrimSpace(s), " ")
+	count, err := strconv.Atoi(n)
+	if !ok || err != nil {
+		return s
+	}
+	switch strings.TrimSuffix(unit, "s") {
+	case "minute":
+		return loc.N("mail.dur.minutes", count)
+	case "hour":
+		return loc.N("mail.dur.hours", count)
+	case "day":
+		return loc.N("mail.dur.days", count)
+	}
+	return s
+}
+
+// when writes a time the data holds (RFC 3339, or the demo checker's
+// "2 Jan 2006 15:04 UTC") as loc's date and time; anything else as it is.
+func when(loc *i18n.Localizer, s string) string {
+	for _, layout := range []string{time.RFC3339, "2 Jan 2006 15:04 UTC"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return loc.Date(t, "datetime")
+		}
+	}
+	return s
+}
+
+// referrer writes a digest's referrer line ("news.ycombinator.com: 2
+// visitors", as Digest stores it) in loc's language; anything else as it is.
+func referrer(loc *i18n.Localizer, s string) string {
+	rest, ok := strings.CutSuffix(s, " visitors")
+	i := strings.LastIndex(rest, ": ")
+	if !ok || i < 0 {
+		return s
+	}
+	n, err := strconv.Atoi(rest[i+2:])
+	if err != nil {
+		return s
+	}
+	return rest[:i] + ": " + loc.N("mail.digest.referrer_visitors", n)
 }
 
 // Render renders d's kind.

@@ -12,6 +12,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/foliohq/folio/internal/folio"
+	"github.com/foliohq/folio/internal/i18n"
 	"github.com/foliohq/folio/internal/markdown"
 	"github.com/foliohq/folio/internal/request"
 	"github.com/foliohq/folio/internal/site/appearancepages"
@@ -89,7 +90,7 @@ func (s *Site) absolute(parts ...string) string { return s.opts.BaseURL.JoinPath
 // cards shows projects as cards whose links start with base: the
 // portfolio's path, or a share link's. It returns the ready media it read
 // for them too, by project id.
-func (s *Site) cards(ctx context.Context, base string, ps []*folio.Project) ([]cardView, map[int64][]*folio.Media, error) {
+func (s *Site) cards(ctx context.Context, loc *i18n.Localizer, base string, ps []*folio.Project) ([]cardView, map[int64][]*folio.Media, error) {
 	ids := make([]int64, len(ps))
 	for i, p := range ps {
 		ids[i] = p.ID
@@ -110,7 +111,7 @@ func (s *Site) cards(ctx context.Context, base string, ps []*folio.Project) ([]c
 		url := base + "/" + p.Slug
 		out[i] = cardView{Slug: p.Slug, Title: p.Title, Tagline: p.Tagline, URL: url,
 			DemoURL: p.DemoURL, RepoURL: p.RepositoryURL, Poster: poster, Video: video, Tags: p.TechTags,
-			Draft: p.Visibility != folio.VisibilityPublic, Demo: cardview.BadgeFor(p, states)}
+			Draft: p.Visibility != folio.VisibilityPublic, Demo: cardview.BadgeIn(loc, p, states)}
 		if p.DemoURL != "" {
 			out[i].DemoLink = url + "/go/demo"
 		}
@@ -201,7 +202,7 @@ func (s *Site) previewPortfolio(c *fiber.Ctx, look web.Look) error {
 func (s *Site) portfolioView(c *fiber.Ctx, owner *folio.User, base, avatarKey string, featuredProjects, otherProjects []*folio.Project) (portfolioView, error) {
 	ctx := c.UserContext()
 	// One read of media and demo states for all the cards.
-	all, _, err := s.cards(ctx, base, append(append([]*folio.Project{}, featuredProjects...), otherProjects...))
+	all, _, err := s.cards(ctx, sitelang.L(c), base, append(append([]*folio.Project{}, featuredProjects...), otherProjects...))
 	if err != nil {
 		return portfolioView{}, err
 	}
@@ -210,7 +211,7 @@ func (s *Site) portfolioView(c *fiber.Ctx, owner *folio.User, base, avatarKey st
 	if err != nil {
 		return portfolioView{}, err
 	}
-	v := portfolioView{Owner: owner, Bio: bio, Featured: featured, Others: rest, Heading: "Featured work"}
+	v := portfolioView{Owner: owner, Bio: bio, Featured: featured, Others: rest, Heading: sitelang.T(c, "sitego.portfolio.featured")}
 	if avatarKey != "" {
 		v.Avatar = "/media/" + avatarKey + "/thumbnail"
 	}
@@ -342,7 +343,7 @@ func (s *Site) projectPage(c *fiber.Ctx) error {
 // projectView shows one of owner's projects, as a page under base.
 func (s *Site) projectView(c *fiber.Ctx, owner *folio.User, base string, p *folio.Project) (projectView, error) {
 	ctx := c.UserContext()
-	cards, media, err := s.cards(ctx, base, []*folio.Project{p})
+	cards, media, err := s.cards(ctx, sitelang.L(c), base, []*folio.Project{p})
 	if err != nil {
 		return projectView{}, err
 	}

@@ -99,9 +99,9 @@ func (s *Site) projectEditPage(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		v.Badge = cardview.BadgeFor(p, map[int64]folio.DemoSummary{})
+		v.Badge = cardview.BadgeIn(sitelang.L(c), p, map[int64]folio.DemoSummary{})
 		if sum.State != folio.DemoUnknown {
-			v.Badge = cardview.BadgeFor(p, map[int64]folio.DemoSummary{p.ID: sum})
+			v.Badge = cardview.BadgeIn(sitelang.L(c), p, map[int64]folio.DemoSummary{p.ID: sum})
 		}
 		if sum.Uptime24h != nil {
 			v.Uptime = fmt.Sprintf("%.1f%%", *sum.Uptime24h*100)
@@ -109,9 +109,9 @@ func (s *Site) projectEditPage(c *fiber.Ctx) error {
 		if sum.LastCheck != nil && !sum.LastCheck.Up {
 			v.LastError = sum.LastCheck.Error
 		}
-		v.Spark, v.SparkCount = sparkline(sum.Recent)
+		v.Spark, v.SparkCount = sparkline(sitelang.L(c), sum.Recent)
 		for _, e := range sum.Events {
-			v.Events = append(v.Events, eventView{Kind: e.Kind, When: cardview.RelTime(e.CreatedAt), Message: e.Message})
+			v.Events = append(v.Events, eventView{Kind: e.Kind, When: cardview.RelTimeIn(sitelang.L(c), e.CreatedAt), Message: e.Message})
 		}
 	}
 	return s.render(c, fiber.StatusOK, "project_edit", v)
@@ -119,7 +119,7 @@ func (s *Site) projectEditPage(c *fiber.Ctx) error {
 
 // sparkline draws recent checks as bars, oldest left: the height is the
 // latency, the colour up or down. Only numbers go into the markup.
-func sparkline(checks []folio.DemoCheck) (template.HTML, int) {
+func sparkline(loc *i18n.Localizer, checks []folio.DemoCheck) (template.HTML, int) {
 	if len(checks) == 0 {
 		return "", 0
 	}
@@ -129,7 +129,8 @@ func sparkline(checks []folio.DemoCheck) (template.HTML, int) {
 	}
 	const w, h, bar = 240, 40, 5
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg class="spark" role="img" aria-label="%d recent checks" width="%d" height="%d" viewBox="0 0 %d %d">`, len(checks), w, h, w, h)
+	fmt.Fprintf(&b, `<svg class="spark" role="img" aria-label="%s" width="%d" height="%d" viewBox="0 0 %d %d">`,
+		template.HTMLEscapeString(loc.N("sitego.spark_label", len(checks))), w, h, w, h)
 	for i := range checks {
 		c := checks[len(checks)-1-i]
 		height := int64(h)
@@ -141,5 +142,5 @@ func sparkline(checks []folio.DemoCheck) (template.HTML, int) {
 		fmt.Fprintf(&b, `<rect class="%s" x="%d" y="%d" width="%d" height="%d"></rect>`, class, i*bar, int64(h)-height, bar-1, height)
 	}
 	b.WriteString(`</svg>`)
-	return template.HTML(b.String()), len(checks) //nolint:gosec // numbers and fixed words only
+	return template.HTML(b.String()), len(checks) //nolint:gosec // numbers and our catalog's words, escaped
 }

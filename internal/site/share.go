@@ -162,7 +162,7 @@ func (s *Site) sharePage(c *fiber.Ctx) error {
 		if err != nil {
 			return "", nil, err
 		}
-		v.Note, v.Heading = link.Note, "Selected work"
+		v.Note, v.Heading = link.Note, sitelang.T(c, "sitego.portfolio.selected")
 		s.withBeacon(&v.pageBase, owner.Handle)
 		sharedMeta(&v.pageBase, link)
 		return "portfolio", v, nil

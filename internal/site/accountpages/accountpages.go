@@ -17,6 +17,7 @@ import (
 	"github.com/foliohq/folio/internal/auth"
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/request"
+	"github.com/foliohq/folio/internal/site/sitelang"
 )
 
 // Pages serves the account pages.
@@ -131,7 +132,7 @@ func (p *Pages) ResetPassword(c *fiber.Ctx) error {
 	}
 	token := c.FormValue("token")
 	if c.FormValue("password") != c.FormValue("confirm") {
-		return p.page(c, fiber.StatusUnprocessableEntity, "Choose a new password", View{Form: "reset", Token: token, Error: "The two passwords differ."})
+		return p.page(c, fiber.StatusUnprocessableEntity, "Choose a new password", View{Form: "reset", Token: token, Error: sitelang.T(c, "sitego.account.passwords_differ")})
 	}
 	_, err := p.Accounts.ResetPassword(c.UserContext(), token, c.FormValue("password"))
 	if msg, status, ok := accountError(err); ok {

@@ -10,6 +10,7 @@ import (
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/request"
 	"github.com/foliohq/folio/internal/site/dashkit"
+	"github.com/foliohq/folio/internal/site/sitelang"
 	"github.com/foliohq/folio/internal/theme"
 )
 
@@ -53,7 +54,7 @@ func (p *Pages) settingsPage(c *fiber.Ctx) error {
 	}
 	v := p.view(c, a)
 	if c.Query("saved") != "" {
-		v.Notice = "Saved: your public pages use this look now."
+		v.Notice = sitelang.T(c, "sitego.appearance.saved")
 	}
 	return dashkit.Render(p.templates, c, fiber.StatusOK, "appearance", v)
 }
@@ -104,7 +105,7 @@ func (p *Pages) save(c *fiber.Ctx) error {
 		return c.Redirect("/dashboard/appearance?saved=1", fiber.StatusSeeOther)
 	}
 	v := p.view(c, saved)
-	v.Notice, v.Dropped = "Saved, without what your custom CSS may not do:", dropped
+	v.Notice, v.Dropped = sitelang.T(c, "sitego.appearance.saved_dropped"), dropped
 	return dashkit.Render(p.templates, c, fiber.StatusOK, "appearance", v)
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/foliohq/folio/internal/request"
 	"github.com/foliohq/folio/internal/request/body"
 	"github.com/foliohq/folio/internal/site/dashkit"
+	"github.com/foliohq/folio/internal/site/sitelang"
 	"github.com/foliohq/folio/web"
 )
 
@@ -101,9 +102,9 @@ func (p *Pages) accountPage(c *fiber.Ctx) error {
 	}
 	switch c.Query("done") {
 	case "export":
-		v.Notice = "Your archive is being built; reload this page in a minute to download it."
+		v.Notice = sitelang.T(c, "sitego.archive.export")
 	case "import":
-		v.Notice = "Your archive was received; it is being verified and imported."
+		v.Notice = sitelang.T(c, "sitego.archive.import")
 	}
 	return p.render(c, fiber.StatusOK, "account_data", v)
 }

@@ -3,46 +3,55 @@
 package cardview
 
 import (
-	"strconv"
 	"time"
 
 	"github.com/foliohq/folio/internal/folio"
+	"github.com/foliohq/folio/internal/i18n"
 )
 
 // Badge is a live demo's state on a card.
 type Badge struct{ State, Label, Title, Ago string }
 
-// RelTime is how long ago t was, for people ("3 h ago"); "" for zero.
-func RelTime(t time.Time) string {
+// RelTime is how long ago t was, for people ("3 h ago"), in English; ""
+// for zero. Pages use RelTimeIn with their language.
+func RelTime(t time.Time) string { return RelTimeIn(i18n.For(i18n.Default), t) }
+
+// RelTimeIn is RelTime in l's language.
+func RelTimeIn(l *i18n.Localizer, t time.Time) string {
 	d := time.Since(t)
 	switch {
 	case t.IsZero():
 		return ""
 	case d < time.Minute:
-		return "just now"
+		return l.T("sitego.ago.now")
 	case d < time.Hour:
-		return strconv.Itoa(int(d.Minutes())) + " min ago"
+		return l.N("sitego.ago.minutes", int(d.Minutes()))
 	case d < 48*time.Hour:
-		return strconv.Itoa(int(d.Hours())) + " h ago"
+		return l.N("sitego.ago.hours", int(d.Hours()))
 	}
-	return strconv.Itoa(int(d.Hours()/24)) + " days ago"
+	return l.N("sitego.ago.days", int(d.Hours()/24))
 }
 
-// BadgeFor is the live-demo badge of p from the demo states by project id;
-// nil when p has no demo.
+// BadgeFor is the live-demo badge of p from the demo states by project id,
+// in English; nil when p has no demo. Pages use BadgeIn.
 func BadgeFor(p *folio.Project, states map[int64]folio.DemoSummary) *Badge {
+	return BadgeIn(i18n.For(i18n.Default), p, states)
+}
+
+// BadgeIn is BadgeFor in l's language.
+func BadgeIn(l *i18n.Localizer, p *folio.Project, states map[int64]folio.DemoSummary) *Badge {
 	if p.DemoURL == "" {
 		return nil
 	}
 	st, ok := states[p.ID]
 	if !ok {
-		return &Badge{State: "unknown", Label: "not checked yet", Title: "Folio has not checked this demo yet."}
+		return &Badge{State: "unknown", Label: l.T("sitego.badge.unknown"), Title: l.T("sitego.badge.unknown_title")}
 	}
-	b := &Badge{State: string(st.State), Ago: RelTime(st.LastCheckedAt)}
+	b := &Badge{State: string(st.State), Ago: RelTimeIn(l, st.LastCheckedAt)}
 	if st.State == folio.DemoUp {
-		b.Label, b.Title = "up", "The demo answered at the last check."
+		b.Label, b.Title = l.T("sitego.badge.up"), l.T("sitego.badge.up_title")
 	} else {
-		b.Label, b.Title = "down", "The demo did not answer at the last check."
+		b.Label, b.Title = l.T("sitego.badge.down"), l.T("sitego.badge.down_title")
 	}
 	return b
 }

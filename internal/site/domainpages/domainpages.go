@@ -17,6 +17,7 @@ import (
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/request"
 	"github.com/foliohq/folio/internal/site/dashkit"
+	"github.com/foliohq/folio/internal/site/sitelang"
 )
 
 // Pages are the custom domain pages.
@@ -75,13 +76,13 @@ func (p *Pages) show(c *fiber.Ctx) error {
 	}
 	switch c.Query("done") {
 	case "added":
-		v.Notice = "Domain added. Set the DNS records below, then press Verify."
+		v.Notice = sitelang.T(c, "sitego.domain.added")
 	case "verified":
-		v.Notice = "Domain verified: your portfolio is served on it."
+		v.Notice = sitelang.T(c, "sitego.domain.verified")
 	case "unverified":
-		v.Notice = "Not verified yet; see the reason next to the domain."
+		v.Notice = sitelang.T(c, "sitego.domain.unverified")
 	case "removed":
-		v.Notice = "Domain removed."
+		v.Notice = sitelang.T(c, "sitego.domain.removed")
 	}
 	return dashkit.Render(p.templates, c, fiber.StatusOK, "domain", v)
 }

@@ -254,16 +254,16 @@ func (p *Pages) importForm(c *fiber.Ctx) error {
 	}
 	id := request.Identity(c)
 	if id.Session == nil || !auth.CSRFValid(id.Session, c.FormValue("csrf")) {
-		v.Error = "The form expired; reload the page and try again."
+		v.Error = sitelang.T(c, "sitego.form_expired")
 		return p.render(c, fiber.StatusForbidden, v)
 	}
 	fh, err := c.FormFile("file")
 	if err != nil {
-		v.Error = "Choose a JSON Resume file to import."
+		v.Error = sitelang.T(c, "sitego.resume.choose_file")
 		return p.render(c, fiber.StatusUnprocessableEntity, v)
 	}
 	if fh.Size > resume.MaxImportBytes {
-		v.Error = fmt.Sprintf("The file is larger than %d KiB.", resume.MaxImportBytes>>10)
+		v.Error = sitelang.T(c, "sitego.resume.too_large", "KiB", resume.MaxImportBytes>>10)
 		return p.render(c, fiber.StatusRequestEntityTooLarge, v)
 	}
 	f, err := fh.Open()

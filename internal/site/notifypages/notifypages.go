@@ -15,6 +15,7 @@ import (
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/notify"
 	"github.com/foliohq/folio/internal/request"
+	"github.com/foliohq/folio/internal/site/sitelang"
 )
 
 // Pages serves the notification pages.
@@ -138,7 +139,7 @@ func (p *Pages) SavePreferences(c *fiber.Ctx) error {
 	if err := p.Notifications.SetPreferences(c.UserContext(), u.ID, ps); err != nil {
 		return err
 	}
-	return p.renderSettings(c, fiber.StatusOK, SettingsView{Message: "Preferences saved."})
+	return p.renderSettings(c, fiber.StatusOK, SettingsView{Message: sitelang.T(c, "sitego.notify.saved")})
 }
 
 // AddWebhook adds an endpoint and shows its secret once.
@@ -153,7 +154,7 @@ func (p *Pages) AddWebhook(c *fiber.Ctx) error {
 		return p.formError(c, err)
 	}
 	return p.renderSettings(c, fiber.StatusOK, SettingsView{Secret: secret,
-		Message: "Webhook added: " + w.URL + ". Copy its signing secret now; it is not shown again."})
+		Message: sitelang.T(c, "sitego.notify.webhook_added", "URL", w.URL)})
 }
 
 // formError renders a refusal the owner can act on within the page.
@@ -193,12 +194,12 @@ func (p *Pages) webhookAction(c *fiber.Ctx, test bool) error {
 		if err := svc.TestWebhook(c.UserContext(), u.ID, id); err != nil {
 			return p.formError(c, err)
 		}
-		return p.renderSettings(c, fiber.StatusOK, SettingsView{Message: "Test message delivered."})
+		return p.renderSettings(c, fiber.StatusOK, SettingsView{Message: sitelang.T(c, "sitego.notify.test_delivered")})
 	}
 	if err := svc.DeleteWebhook(c.UserContext(), u.ID, id); err != nil {
 		return p.formError(c, err)
 	}
-	return p.renderSettings(c, fiber.StatusOK, SettingsView{Message: "Webhook deleted."})
+	return p.renderSettings(c, fiber.StatusOK, SettingsView{Message: sitelang.T(c, "sitego.notify.webhook_deleted")})
 }
 
 // TestWebhook sends a test message to a webhook.

@@ -8,6 +8,7 @@ import (
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/mfa"
 	"github.com/foliohq/folio/internal/request"
+	"github.com/foliohq/folio/internal/site/sitelang"
 )
 
 type securityView struct {
@@ -34,13 +35,13 @@ func (p *Pages) view(c *fiber.Ctx) (securityView, error) {
 	v := securityView{pageBase: p.base(c, "Sign-in security"), Status: st, RecentSignIn: request.RecentSignIn(c)}
 	switch c.Query("done") {
 	case "disabled":
-		v.Notice = "Two-factor authentication is off. Your passkeys still sign you in."
+		v.Notice = sitelang.T(c, "sitego.security.mfa_off")
 	case "renamed":
-		v.Notice = "The passkey is renamed."
+		v.Notice = sitelang.T(c, "sitego.security.renamed")
 	case "removed":
-		v.Notice = "The passkey is removed."
+		v.Notice = sitelang.T(c, "sitego.security.removed")
 	case "added":
-		v.Notice = "The passkey is added: use it to sign in without a password."
+		v.Notice = sitelang.T(c, "sitego.security.added")
 	}
 	return v, nil
 }
