@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os/exec"
+	"time"
 
 	"github.com/foliohq/folio/internal/analytics"
 	"github.com/foliohq/folio/internal/apidocs"
@@ -93,10 +95,15 @@ func runDev(ctx context.Context, _ []string, stdout io.Writer) error {
 	}
 	defer apps.Close(context.WithoutCancel(ctx))
 	// Check the demos now rather than one interval from now, so the badges
-	// turn green within seconds of `make dev`.
-	if err := queue.Enqueue(a.queue, queue.NewDemoDispatchNowTask(a.cfg.DemoCheckInterval)); err != nil {
-		a.log.Warn("first demo check not queued", "error", err)
-	}
+	// turn green within seconds of `make dev`; but once Folio answers, as
+	// one of the demos is Folio itself, and a check before the listener
+	// opens would show it down for a whole interval.
+	go func() {
+		waitListening(ctx, a.cfg.HTTPAddr, 30*time.Second)
+		if err := queue.Enqueue(a.queue, queue.NewDemoDispatchNowTask(a.cfg.DemoCheckInterval)); err != nil {
+			a.log.Warn("first demo check not queued", "error", err)
+		}
+	}()
 	fmt.Fprintf(stdout, "Folio is running at %s (worker in-process, demo apps on http://%s; Ctrl-C to stop)\n", a.cfg.BaseURL, apps.Addr())
 	return a.serveHTTP(ctx)
 }
@@ -251,3 +258,17 @@ func (a *app) serveHTTP(ctx context.Context) error {
 }
 
 func eventstoreReader(a *app) *eventstore.Store { return eventstore.New(a.db) }
+
+// waitListening returns once addr accepts connections, ctx is done or
+// within has passed.
+func waitListening(ctx context.Context, addr string, within time.Duration) {
+	deadline := time.Now().Add(within)
+	for time.Now().Before(deadline) && ctx.Err() == nil {
+		conn, err := net.DialTimeout("tcp", addr, time.Second)
+		if err == nil {
+			conn.Close()
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}

@@ -18,10 +18,13 @@ import (
 	"github.com/foliohq/folio/internal/testenv"
 )
 
-// The memory a real API process may reach while thirty uploads of one
-// account have sent 15 MiB each and stalled. Before uploads were bounded it
-// reached about 500 MiB, near the 512 MiB limit of deploy/k8s/api.yaml.
-const stalledRSSLimit = 150 << 20
+// How much a real API process's memory may grow while thirty uploads of
+// one account have sent 15 MiB each and stalled. Before uploads were
+// bounded it grew by about 450 MiB, to near the 512 MiB limit of
+// deploy/k8s/api.yaml. (Measured as growth from the idle process: the
+// idle size moves with everything Folio loads at start, such as its
+// templates in every language.)
+const stalledRSSGrowthLimit = 100 << 20
 
 // Thirty uploads from one account send 15 MiB each and then send nothing:
 // the API refuses all but its per-account limit at once, holds one part
@@ -42,6 +45,8 @@ func TestStalledUploadsKeepMemoryFlat(t *testing.T) {
 		return resp.StatusCode == 200
 	})
 	token, projectID := st.account(t, base)
+	// The high-water mark so far: the start parses every template.
+	_, idleRSS := memory(t, api.cmd.Process.Pid)
 	head, _ := os.ReadFile(testenv.Video(t, 160, 120, 1))
 	body := append(head, make([]byte, sent-len(head))...)
 
@@ -59,7 +64,7 @@ func TestStalledUploadsKeepMemoryFlat(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer c.Close()
-		fmt.Fprintf(c, "POST /api/v1/projects/%d/media?kind=screencast HTTP/1.1\r\nHost: folio.test\r\nAuthorization: Bearer %s\r\nContent-Type: video/mp4\r\nContent-Length: %d\r\n\r\n", projectID, token, 20<<20)
+		fmt.Fprintf(c, "POST /api/v1/projects/%d/media?kind=screencast HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\nContent-Type: video/mp4\r\nContent-Length: %d\r\n\r\n", projectID, st.httpAddr, token, 20<<20)
 		sending.Add(1)
 		go func() {
 			defer sending.Done()
@@ -101,10 +106,10 @@ func TestStalledUploadsKeepMemoryFlat(t *testing.T) {
 		}
 	}
 	rss, peak := memory(t, api.cmd.Process.Pid)
-	t.Logf("%d uploads sent %d MiB each in %s and stalled: API RSS %.1f MiB, peak %.1f MiB; slowest of 60 other requests %s",
-		uploads, sent>>20, sentIn.Round(time.Millisecond), float64(rss)/(1<<20), float64(peak)/(1<<20), slowest.Round(time.Microsecond))
-	if peak > stalledRSSLimit {
-		t.Errorf("peak RSS %.1f MiB, want under %d MiB", float64(peak)/(1<<20), stalledRSSLimit>>20)
+	t.Logf("%d uploads sent %d MiB each in %s and stalled: API RSS %.1f MiB (peak %.1f MiB before), peak %.1f MiB; slowest of 60 other requests %s",
+		uploads, sent>>20, sentIn.Round(time.Millisecond), float64(rss)/(1<<20), float64(idleRSS)/(1<<20), float64(peak)/(1<<20), slowest.Round(time.Microsecond))
+	if peak-idleRSS > stalledRSSGrowthLimit {
+		t.Errorf("RSS grew by %.1f MiB to a peak of %.1f MiB, want under %d MiB of growth", float64(peak-idleRSS)/(1<<20), float64(peak)/(1<<20), stalledRSSGrowthLimit>>20)
 	}
 	if slowest > 500*time.Millisecond {
 		t.Errorf("another request took %s during the stall", slowest)

@@ -112,7 +112,7 @@ func TestRunRecordsWhyACloneFailed(t *testing.T) {
 		want      string
 	}{
 		{"loopback with the address rules on", "git", apidocs.DefaultCloneLimits, "The repository's address is not on the public internet."},
-		{"over the size limit", "git", apidocs.CloneLimits{Bytes: 64 << 10, Timeout: time.Minute, AllowPrivate: true}, "The repository is larger than 0 MB."},
+		{"over the size limit", "git", apidocs.CloneLimits{Bytes: 64 << 10, Timeout: time.Minute, AllowPrivate: true}, "The repository is larger than 64 KB."},
 		{"no git on the worker", "", apidocs.DefaultCloneLimits, "This Folio cannot clone repositories"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
