@@ -1,2 +1,1 @@
 DROP TABLE portfolio_appearance;
-DROP FUNCTION folio_bump_from_appearance();

@@ -18,14 +18,6 @@ CREATE TABLE portfolio_appearance (
     updated_at timestamptz NOT NULL DEFAULT now()
 );
 
-CREATE FUNCTION folio_bump_from_appearance() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF TG_OP = 'DELETE' THEN
-        PERFORM folio_bump_owner(OLD.owner_id);
-        RETURN OLD;
-    END IF;
-    PERFORM folio_bump_owner(NEW.owner_id);
-    RETURN NEW;
-END $$;
+-- The same bump as projects' and media's: the row names its owner_id.
 CREATE TRIGGER portfolio_appearance_bump AFTER INSERT OR UPDATE OR DELETE ON portfolio_appearance
-    FOR EACH ROW EXECUTE FUNCTION folio_bump_from_appearance();
+    FOR EACH ROW EXECUTE FUNCTION folio_bump_from_owner_row();
