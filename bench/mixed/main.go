@@ -60,14 +60,22 @@ func run(base string, users, rate int, duration time.Duration) error {
 	attacker := vegeta.NewAttacker(vegeta.Timeout(30*time.Second), vegeta.MaxWorkers(2000), vegeta.KeepAlive(true))
 	var m vegeta.Metrics
 	var lat []time.Duration
+	// Where the slow answers are: per stretch of the run (a cold start
+	// shows in the first) and per kind of page.
+	stretch := max(duration/10, time.Second)
+	byTime := map[int]*sample{}
+	byKind := map[string]*sample{}
 	start := time.Now()
 	for res := range attacker.Attack(targeter, vegeta.Rate{Freq: rate, Per: time.Second}, duration, "mixed") {
 		m.Add(res)
 		lat = append(lat, res.Latency)
+		bucket := int(res.Timestamp.Sub(start) / stretch)
+		getSample(byTime, bucket).add(res)
+		getSample(byKind, kindOf(res.URL)).add(res)
 	}
 	m.Close()
 	slices.Sort(lat)
-	pct := func(p float64) float64 { return float64(lat[int(p*float64(len(lat)-1))].Microseconds()) / 1000 }
+	pct := func(p float64) float64 { return percentile(lat, p) }
 	codes := make([]string, 0, len(m.StatusCodes))
 	for code, n := range m.StatusCodes {
 		codes = append(codes, fmt.Sprintf("%s:%d", code, n))
@@ -75,5 +83,56 @@ func run(base string, users, rate int, duration time.Duration) error {
 	slices.Sort(codes)
 	fmt.Printf("mixed load, %d req/s for %s over %d handles (%.0f s wall): %d requests, %.2f%% errors [%s]; p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",
 		rate, duration, users, time.Since(start).Seconds(), m.Requests, 100*(1-m.Success), strings.Join(codes, " "), pct(0.5), pct(0.99), pct(1))
+	for i := 0; i < len(byTime); i++ {
+		if s := byTime[i]; s != nil {
+			fmt.Printf("  %4.0f-%4.0f s  %s\n", (time.Duration(i) * stretch).Seconds(), (time.Duration(i+1) * stretch).Seconds(), s)
+		}
+	}
+	for _, k := range []string{"portfolio", "project", "explore"} {
+		if s := byKind[k]; s != nil {
+			fmt.Printf("  %-10s  %s\n", k, s)
+		}
+	}
 	return nil
+}
+
+// sample is the answers of one stretch of the run or one kind of page.
+type sample struct {
+	lat    []time.Duration
+	errors int
+}
+
+func getSample[K comparable](m map[K]*sample, k K) *sample {
+	if m[k] == nil {
+		m[k] = &sample{}
+	}
+	return m[k]
+}
+
+func (s *sample) add(res *vegeta.Result) {
+	s.lat = append(s.lat, res.Latency)
+	if res.Code < 200 || res.Code > 299 {
+		s.errors++
+	}
+}
+
+func (s *sample) String() string {
+	slices.Sort(s.lat)
+	return fmt.Sprintf("%7d requests %6d errors  p50 %8.2f ms  p99 %8.2f ms  max %8.2f ms",
+		len(s.lat), s.errors, percentile(s.lat, .5), percentile(s.lat, .99), percentile(s.lat, 1))
+}
+
+func percentile(sorted []time.Duration, p float64) float64 {
+	return float64(sorted[int(p*float64(len(sorted)-1))].Microseconds()) / 1000
+}
+
+// kindOf names the part of the mix a request URL belongs to.
+func kindOf(url string) string {
+	switch {
+	case strings.Contains(url, "/explore"):
+		return "explore"
+	case strings.Contains(url, "/project-"):
+		return "project"
+	}
+	return "portfolio"
 }

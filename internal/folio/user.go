@@ -22,6 +22,7 @@ type User struct {
 	// ContentVersion changes whenever anything the public portfolio shows
 	// changes; cached pages are keyed by it.
 	ContentVersion int64
+	CardsFor       string // the social cards stored in full (socialcard.Tag), "" for none
 	Profile
 	// Look is how the owner's public pages look, read with the owner.
 	Look      Look

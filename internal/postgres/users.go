@@ -36,6 +36,8 @@ type userRow struct {
 	ContentVersion int64     `bun:"content_version,nullzero,default:0"`
 	CreatedAt      time.Time `bun:"created_at,nullzero,default:now()"`
 	UpdatedAt      time.Time `bun:"updated_at,nullzero,default:now()"`
+	// Written by the card worker (postgres/cardstore) alone.
+	CardsFor string `bun:"cards_for,scanonly"`
 	// Look is read with the user (lookColumn), never written here.
 	Look *folio.Look `bun:"look,type:jsonb,scanonly"`
 }
@@ -48,7 +50,7 @@ const lookColumn = `(SELECT jsonb_build_object('theme', pa.theme, 'color_mode', 
 func (r *userRow) user() *folio.User {
 	return &folio.User{
 		ID: r.ID, Email: r.Email, PasswordHash: r.PasswordHash, IsAdmin: r.IsAdmin, ContentVersion: r.ContentVersion,
-		EmailVerifiedAt: r.EmailVerifiedAt, SuspendedAt: r.SuspendedAt,
+		CardsFor: r.CardsFor, EmailVerifiedAt: r.EmailVerifiedAt, SuspendedAt: r.SuspendedAt,
 		Profile: folio.Profile{
 			Handle: r.Handle, DisplayName: r.DisplayName, Headline: r.Headline, Bio: r.Bio,
 			Location: r.Location, WebsiteURL: r.WebsiteURL, GitHubURL: r.GitHubURL,

@@ -21,8 +21,15 @@ func (s *Service) Build(ctx context.Context, userID, requested int64) error {
 	} else if err != nil {
 		return err
 	}
-	if v, err := s.newest(ctx, u); err != nil || v >= max(requested, u.ContentVersion) {
+	if v, err := s.newest(ctx, u); err != nil {
 		return err
+	} else if v >= max(requested, u.ContentVersion) {
+		// Stored already; marked too, unless they were stored by a
+		// release before the mark (or the mark failed).
+		if s.Marks != nil && u.CardsFor < Tag(v) {
+			return s.Marks.MarkCards(ctx, u.ID, Tag(v))
+		}
+		return nil
 	}
 	// The owner row and the projects come from one query, so the version
 	// stored is the one the cards show.
@@ -64,6 +71,11 @@ func (s *Service) Build(ctx context.Context, userID, requested int64) error {
 		Tags: portfolioTags(projects), Footer: s.footer(owner.Handle), Poster: first, Palette: palette}
 	if err := s.put(ctx, PortfolioKey(owner, owner.ContentVersion), c); err != nil {
 		return err
+	}
+	if s.Marks != nil {
+		if err := s.Marks.MarkCards(ctx, owner.ID, Tag(owner.ContentVersion)); err != nil {
+			return err
+		}
 	}
 	s.removeOlder(ctx, owner)
 	if s.Pages != nil {

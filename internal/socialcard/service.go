@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/queue"
@@ -37,7 +38,16 @@ type Service struct {
 	Pages interface {
 		Forget(ctx context.Context, userID int64) error
 	}
+	// Marks records which cards are stored in full (users.cards_for), so
+	// that pages know it from the owner's row; nil: pages ask the store.
+	Marks interface {
+		MarkCards(ctx context.Context, userID int64, tag string) error
+	}
 	Logger *slog.Logger
+
+	// requested remembers the renders this process queued lately, so that
+	// the misses of a portfolio without cards do not each ask Redis.
+	requested recentRequests
 }
 
 // MaxProjectCards bounds the project cards of one build: the featured
@@ -66,11 +76,14 @@ func Prefix(owner *folio.User) string {
 	return "cards/" + strconv.FormatInt(owner.ID, 10) + "-" + strconv.FormatInt(owner.CreatedAt.Unix(), 10) + "/"
 }
 
-// folder is where owner's cards at version are. Versions are zero-padded
-// so that keys sort as versions do.
-func folder(owner *folio.User, version int64) string {
-	return fmt.Sprintf("%s%020d-%s/", Prefix(owner), version, layoutVersion)
-}
+// Tag names the cards of a content version in this layout: their folder
+// under the owner's prefix, and what users.cards_for holds once all of
+// them are stored. Versions are zero-padded so that tags (and keys) sort
+// as versions do.
+func Tag(version int64) string { return fmt.Sprintf("%020d-%s", version, layoutVersion) }
+
+// folder is where owner's cards at version are.
+func folder(owner *folio.User, version int64) string { return Prefix(owner) + Tag(version) + "/" }
 
 // PortfolioKey is where owner's portfolio card at version is stored.
 func PortfolioKey(owner *folio.User, version int64) string {
@@ -125,16 +138,21 @@ func (s *Service) key(owner *folio.User, p *folio.Project) string {
 // pageURL (the portfolio's for p nil, else public project p's), or ""
 // while it does not exist: then its render is queued (once per version,
 // by the task id) and the page keeps its poster. Drafts and unlisted
-// projects have no card. Failures are logged, never returned: a card
-// never holds up a page. A nil Service has no cards.
+// projects have no card. With Marks, whether the cards exist comes with
+// the owner's row (CardsFor), so a page render costs the object store
+// nothing. Failures are logged, never returned: a card never holds up a
+// page. A nil Service has no cards.
 func (s *Service) ImageURL(ctx context.Context, pageURL string, owner *folio.User, p *folio.Project) string {
 	if s == nil || (p != nil && p.Visibility != folio.VisibilityPublic) {
 		return ""
 	}
-	ok, err := s.Exists(ctx, owner, p)
-	if err != nil {
-		s.logger().Warn("social card lookup failed", "user_id", owner.ID, "error", err)
-		return ""
+	ok := owner.CardsFor == Tag(owner.ContentVersion)
+	if !ok && s.Marks == nil {
+		var err error
+		if ok, err = s.Exists(ctx, owner, p); err != nil {
+			s.logger().Warn("social card lookup failed", "user_id", owner.ID, "error", err)
+			return ""
+		}
 	}
 	if ok {
 		return strings.TrimSuffix(pageURL, "/") + "/card.png?v=" + strconv.FormatInt(owner.ContentVersion, 10)
@@ -146,7 +164,7 @@ func (s *Service) ImageURL(ctx context.Context, pageURL string, owner *folio.Use
 // Request queues the render of owner's cards at owner.ContentVersion,
 // unless one is queued already. Failures are logged.
 func (s *Service) Request(ctx context.Context, owner *folio.User) {
-	if s.Queue == nil {
+	if s.Queue == nil || !s.requested.first(owner.ID, owner.ContentVersion) {
 		return
 	}
 	t, err := queue.NewSocialCardsTask(owner.ID, owner.ContentVersion)
@@ -173,6 +191,32 @@ func (s *Service) Card(ctx context.Context, owner *folio.User, p *folio.Project)
 		return nil, fmt.Errorf("socialcard: read: %w", err)
 	}
 	return body, nil
+}
+
+// recentRequests is a bounded memory of the (owner, version) renders
+// queued by this process. Forgetting one costs a Redis round trip that
+// the queue's task id deduplicates anyway.
+type recentRequests struct {
+	mu   sync.Mutex
+	seen map[int64]int64 // owner id: content version
+}
+
+// maxRecentRequests bounds the memory: 10,000 owners of about 40 bytes.
+const maxRecentRequests = 10000
+
+// first reports whether (ownerID, version) was not asked for lately, and
+// notes it.
+func (r *recentRequests) first(ownerID, version int64) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if v, ok := r.seen[ownerID]; ok && v == version {
+		return false
+	}
+	if r.seen == nil || len(r.seen) >= maxRecentRequests {
+		r.seen = make(map[int64]int64)
+	}
+	r.seen[ownerID] = version
+	return true
 }
 
 func (s *Service) logger() *slog.Logger {

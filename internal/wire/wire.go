@@ -37,6 +37,7 @@ import (
 	"github.com/foliohq/folio/internal/postgres/appearancestore"
 	"github.com/foliohq/folio/internal/postgres/archivestore"
 	"github.com/foliohq/folio/internal/postgres/auditstore"
+	"github.com/foliohq/folio/internal/postgres/cardstore"
 	"github.com/foliohq/folio/internal/postgres/directory"
 	"github.com/foliohq/folio/internal/postgres/domainstore"
 	"github.com/foliohq/folio/internal/postgres/jobsearch"
@@ -285,7 +286,8 @@ func PortfolioPDF(p Pools, base *url.URL) *portfoliopdf.Service {
 // name, and drops the owner's cached pages once they exist.
 func SocialCards(p Pools, base *url.URL) *socialcard.Service {
 	s := &socialcard.Service{Users: postgres.NewUserService(p.DB), Projects: postgres.NewProjectService(p.DB),
-		Media: postgres.NewMediaService(p.DB), Store: p.Store, Queue: queueOf(p), BaseURL: base, Logger: loggerOf(p)}
+		Media: postgres.NewMediaService(p.DB), Store: p.Store, Queue: queueOf(p), BaseURL: base, Logger: loggerOf(p),
+		Marks: cardstore.Store{DB: p.DB}}
 	if p.Redis != nil {
 		s.Pages = pagecache.Cache{R: p.Redis}
 	}

@@ -2,6 +2,7 @@ package pagecache_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -46,6 +47,26 @@ func TestAPageWithRelativeTimesShortensItsHandlesLifetime(t *testing.T) {
 	put(t, c, "ada", "/ada/feeds", 1, pagecache.TTL)
 	if ttl := c.R.TTL(ctx, "folio:pages:ada").Val(); ttl <= 0 || ttl > pagecache.ShortTTL {
 		t.Fatalf("after a page with a demo badge: TTL %v, want at most %v", ttl, pagecache.ShortTTL)
+	}
+}
+
+// Pages cached together (a cold start) must not all expire together.
+func TestPagesCachedTogetherExpireOverAStretch(t *testing.T) {
+	t.Parallel()
+	c := newCache(t)
+	ctx := context.Background()
+	lifetimes := map[time.Duration]bool{}
+	for i := range 40 {
+		h := fmt.Sprintf("u%d", i)
+		put(t, c, h, "/"+h, int64(i+1), pagecache.TTL)
+		ttl := c.R.TTL(ctx, "folio:pages:"+h).Val()
+		if ttl < pagecache.TTL*3/4-time.Second || ttl > pagecache.TTL {
+			t.Fatalf("%s: TTL %v, want between 3/4 of %v and it", h, ttl, pagecache.TTL)
+		}
+		lifetimes[ttl.Truncate(time.Second)] = true
+	}
+	if len(lifetimes) < 10 {
+		t.Errorf("40 pages cached at once expire at only %d different times", len(lifetimes))
 	}
 }
 
