@@ -53,7 +53,7 @@ func Pages(funcs template.FuncMap) (Templates, error) {
 		if base == "layout" || base == "partials" {
 			continue
 		}
-		t, err := template.New(base).Funcs(i18n.FuncNames()).Funcs(funcs).ParseFS(templates, "templates/layout.html", "templates/partials.html", name)
+		t, err := template.New(base).Funcs(i18n.FuncNames()).Funcs(partialFuncs).Funcs(funcs).ParseFS(templates, "templates/layout.html", "templates/partials.html", name)
 		if err != nil {
 			return nil, err
 		}
@@ -66,6 +66,23 @@ func Pages(funcs template.FuncMap) (Templates, error) {
 		}
 	}
 	return out, nil
+}
+
+// partialFuncs build the data of the shared partials.
+var partialFuncs = template.FuncMap{"screencast": screencast}
+
+// Screencast is the data of the "screencast" partial: a video shown as its
+// poster and a play link until the visitor asks for it. Class is
+// "screencast" (a card) or "player" (a project page); Eager marks the
+// poster likely to be the largest thing on the first screen, fetched
+// first rather than when scrolled to.
+type Screencast struct {
+	Class, Slug, Title, Poster, Video string
+	Eager                             bool
+}
+
+func screencast(class, slug, title, poster, video string, eager bool) Screencast {
+	return Screencast{Class: class, Slug: slug, Title: title, Poster: poster, Video: video, Eager: eager}
 }
 
 // TemplateFS is the page templates, for the tests that check every

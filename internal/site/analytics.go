@@ -110,10 +110,12 @@ func (s *Site) trackProgress(c *fiber.Ctx, ref pageRef, kind folio.EventKind, pr
 	})
 }
 
-// withBeacon marks a public page: for the beacon script, when analytics
-// are on, and as speaking its owner's language (no language switch).
+// withBeacon marks a public page: for the player script (screencasts
+// play in place), for the beacon script when analytics are on, and as
+// speaking its owner's language (no language switch).
 func (s *Site) withBeacon(b *pageBase, page string) {
 	b.Public = true
+	b.Scripts = append(b.Scripts, "/static/player.js")
 	if s.opts.Analytics == nil {
 		return
 	}

@@ -43,6 +43,7 @@ type cardView struct {
 	Tags               []string
 	Draft              bool
 	Demo               *badgeView
+	Eager              bool // the first card: its poster is fetched first
 }
 
 func loadTemplates() web.Templates {
@@ -193,6 +194,7 @@ func (s *Site) previewPortfolio(c *fiber.Ctx, look web.Look) error {
 		return err
 	}
 	v.Look, v.Meta.NoIndex, v.Preview = look, true, true
+	v.Scripts = append(v.Scripts, "/static/player.js")
 	return s.render(c, fiber.StatusOK, "portfolio", v)
 }
 
@@ -205,6 +207,9 @@ func (s *Site) portfolioView(c *fiber.Ctx, owner *folio.User, base, avatarKey st
 	all, _, err := s.cards(ctx, sitelang.L(c), base, append(append([]*folio.Project{}, featuredProjects...), otherProjects...))
 	if err != nil {
 		return portfolioView{}, err
+	}
+	if len(all) > 0 {
+		all[0].Eager = true // the first card's poster is on the first screen
 	}
 	featured, rest := all[:len(featuredProjects):len(featuredProjects)], all[len(featuredProjects):]
 	bio, err := s.renderMarkdown(ctx, owner.Bio)

@@ -116,12 +116,18 @@ try {
       assert.equal(out.status(), 302);
       assert.equal(out.headers()['location'], target);
     }
-    const poster = await card.locator('video').getAttribute('poster');
+    // Until it is played, a screencast is its poster and a play link to
+    // the file, and no video element is on the page.
+    const poster = await card.locator('.screencast.facade img').getAttribute('src');
     assert.match(poster, /^\/media\/[0-9a-f]{32}\/poster_webp$/, 'the screencast has a poster');
     const posterRes = await visitor.request.get(`${base}${poster}`);
     assert.equal(posterRes.status(), 200);
+    assert.equal(await visitor.locator('video').count(), 0, 'no video element before a play');
+    assert.match(await card.locator('a.play').getAttribute('href'), /^\/media\/[0-9a-f]{32}\/video$/, 'the play link opens the file without script');
     if (name === 'desktop-light') {
       // The video plays in place and seeks (Range requests).
+      await card.getByRole('link', { name: 'Play the screencast of Orders API' }).click();
+      assert.equal(await card.locator('video').getAttribute('poster'), poster, 'the video keeps the poster');
       const played = await card.locator('video').evaluate(async (v) => {
         v.muted = true;
         await v.play();
@@ -156,6 +162,7 @@ try {
   watch(rec);
   await rec.goto(`${base}/ada`);
   const recCard = rec.locator('li[data-slug="orders-api"]');
+  await recCard.locator('a.play').click();
   const reached = await recCard.locator('video').evaluate(async (v) => {
     v.muted = true;
     await v.play();
@@ -236,6 +243,7 @@ try {
   const slugs = await company.locator('li[data-slug]').evaluateAll((els) => els.map((e) => e.dataset.slug));
   assert.deepEqual(slugs, ['chat-gateway', 'orders-api'], 'the chosen projects, in the chosen order, and no other');
   const sharedCard = company.locator('li[data-slug="orders-api"]');
+  await sharedCard.locator('a.play').click();
   const watched = await sharedCard.locator('video').evaluate(async (v) => {
     v.muted = true;
     await v.play();

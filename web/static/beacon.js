@@ -21,21 +21,28 @@
     } catch (e) { /* counting must never break the page */ }
   }
 
+  // Screencasts become video elements when the visitor plays one (see
+  // player.js): media events do not bubble, so they are caught on their
+  // way down, for videos there now or later.
   var quarters = [25, 50, 75, 100];
-  document.querySelectorAll('video[data-project]').forEach(function (video) {
-    var sent = {};
-    var project = video.getAttribute('data-project');
-    function reached(q) {
-      if (!sent[q]) { sent[q] = true; send('play', project, q); }
-    }
-    video.addEventListener('play', function () { reached(0); });
-    video.addEventListener('timeupdate', function () {
-      if (!video.duration || !isFinite(video.duration)) return;
-      var pct = (video.currentTime / video.duration) * 100;
-      quarters.forEach(function (q) { if (pct >= q - 1) reached(q); });
-    });
-    video.addEventListener('ended', function () { reached(100); });
+  var sent = new WeakMap();
+  function reached(video, q) {
+    var done = sent.get(video) || {};
+    if (!done[q]) { done[q] = true; sent.set(video, done); send('play', video.getAttribute('data-project'), q); }
+  }
+  function onVideo(type, fn) {
+    document.addEventListener(type, function (e) {
+      var v = e.target;
+      if (v && v.tagName === 'VIDEO' && v.hasAttribute('data-project')) fn(v);
+    }, true);
+  }
+  onVideo('play', function (v) { reached(v, 0); });
+  onVideo('timeupdate', function (v) {
+    if (!v.duration || !isFinite(v.duration)) return;
+    var pct = (v.currentTime / v.duration) * 100;
+    quarters.forEach(function (q) { if (pct >= q - 1) reached(v, q); });
   });
+  onVideo('ended', function (v) { reached(v, 100); });
 
   document.querySelectorAll('[data-docs-project]').forEach(function (el) {
     var opened = false;
