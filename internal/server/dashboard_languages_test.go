@@ -131,6 +131,20 @@ func TestDashboardPagesInAccountLanguage(t *testing.T) {
 		t.Error("the invitations page shows text from its link")
 	}
 
+	// An administrator's refused buttons, and another account's session.
+	chiefCSRF := csrfOf(t, chief)
+	r = a.form(chief, "/admin/users/"+itoa(chief.id)+"/revoke", url.Values{"_csrf": {chiefCSRF}})
+	if r.status != 409 {
+		t.Errorf("the last administrator stepping down: %d", r.status)
+	}
+	contains(t, "last administrator", r, "Dies ist die letzte Administratorrolle")
+	r = a.form(chief, "/admin/users/"+itoa(chief.id)+"/suspend", url.Values{"_csrf": {chiefCSRF}})
+	contains(t, "own account", r, "Das können Sie hier nicht mit Ihrem eigenen Konto tun.")
+	r = a.form(chief, "/dashboard/sessions/tokens/999999999/revoke", url.Values{"_csrf": {chiefCSRF}})
+	if r.status != 404 || titleOf(t, r) != "Nicht gefunden · Folio" {
+		t.Errorf("revoking an unknown token: %d %q", r.status, titleOf(t, r))
+	}
+
 	// Signing in, anonymous, with a German browser: the refusals too.
 	de := map[string]string{"Accept-Language": "de-DE,de;q=0.9"}
 	r = a.do(req{method: "GET", path: "/auth/sso/nope", headers: de})

@@ -146,7 +146,10 @@ func pathID(c *fiber.Ctx) int64 {
 }
 
 func (p *Pages) revokeSession(c *fiber.Ctx) error {
-	if err := p.opts.Sessions.Revoke(c.UserContext(), request.User(c).ID, pathID(c)); err != nil {
+	err := p.opts.Sessions.Revoke(c.UserContext(), request.User(c).ID, pathID(c))
+	if folio.ErrorCode(err) == folio.ENOTFOUND { // another account's, or gone
+		return dashkit.NotFound(p.templates, c)
+	} else if err != nil {
 		return err
 	}
 	return c.Redirect("/dashboard/sessions", fiber.StatusSeeOther)
@@ -166,9 +169,12 @@ func (p *Pages) revokeOthers(c *fiber.Ctx) error {
 func (p *Pages) revokeToken(c *fiber.Ctx) error {
 	id := pathID(c)
 	if id == 0 {
-		return folio.Errorf(folio.ENOTFOUND, "Token not found.")
+		return dashkit.NotFound(p.templates, c)
 	}
-	if err := p.opts.Auth.RevokeAPIToken(c.UserContext(), request.User(c).ID, id); err != nil {
+	err := p.opts.Auth.RevokeAPIToken(c.UserContext(), request.User(c).ID, id)
+	if folio.ErrorCode(err) == folio.ENOTFOUND {
+		return dashkit.NotFound(p.templates, c)
+	} else if err != nil {
 		return err
 	}
 	return c.Redirect("/dashboard/sessions", fiber.StatusSeeOther)
@@ -203,10 +209,12 @@ type userView struct {
 }
 
 func (p *Pages) userPage(c *fiber.Ctx) error {
-	return p.renderUser(c, fiber.StatusOK, "")
+	return p.renderUser(c, fiber.StatusOK, nil)
 }
 
-func (p *Pages) renderUser(c *fiber.Ctx, status int, msg string) error {
+// renderUser shows an account's page, with refused, when set, saying why
+// its button was refused.
+func (p *Pages) renderUser(c *fiber.Ctx, status int, refused error) error {
 	a, err := p.opts.Admin.Account(c.UserContext(), request.User(c), pathID(c))
 	if folio.ErrorCode(err) == folio.ENOTFOUND {
 		return dashkit.NotFound(p.templates, c)
@@ -217,7 +225,11 @@ func (p *Pages) renderUser(c *fiber.Ctx, status int, msg string) error {
 	if err != nil {
 		return err
 	}
-	return p.render(c, status, "admin_user", userView{base: dashkit.NewBaseTitled(c, a.Handle), Account: a, Entries: entryViews(sitelang.L(c), pg.Entries), Error: msg})
+	v := userView{base: dashkit.NewBaseTitled(c, a.Handle), Account: a, Entries: entryViews(sitelang.L(c), pg.Entries)}
+	if refused != nil {
+		v.Error = RefusalMessage(sitelang.L(c), refused, a.Handle)
+	}
+	return p.render(c, status, "admin_user", v)
 }
 
 // userAction runs a button of an account's page.
@@ -243,7 +255,7 @@ func (p *Pages) userAction(c *fiber.Ctx) error {
 	switch code := folio.ErrorCode(err); code {
 	case "":
 	case folio.ECONFLICT, folio.EUNAVAILABLE:
-		return p.renderUser(c, fiber.StatusConflict, folio.ErrorMessage(err))
+		return p.renderUser(c, fiber.StatusConflict, err)
 	default:
 		return err
 	}

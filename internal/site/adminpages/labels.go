@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/foliohq/folio/internal/audit"
+	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/i18n"
 )
 
@@ -31,4 +32,28 @@ func DeviceLabel(l *i18n.Localizer, summary string) string {
 		return summary
 	}
 	return l.T("dashc.device", "Browser", browser, "OS", os)
+}
+
+// RefusalMessage is why an administrator's action on the account handle
+// was refused, in l's language. internal/admin's refusals are English
+// (the API's), so they are told apart by their words; one this does not
+// know is shown as it is.
+func RefusalMessage(l *i18n.Localizer, err error, handle string) string {
+	msg := folio.ErrorMessage(err)
+	var key string
+	switch {
+	case folio.ErrorCode(err) == folio.EUNAVAILABLE:
+		key = "dashc.admin.delete_unavailable"
+	case strings.HasPrefix(msg, "You cannot ") && strings.HasSuffix(msg, " your own account here."):
+		key = "dashc.admin.own_account"
+	case strings.HasPrefix(msg, handle+" is an administrator: "):
+		key = "dashc.admin.is_admin"
+	case strings.HasPrefix(msg, handle+" is suspended: "):
+		key = "dashc.admin.suspended_first"
+	case strings.HasPrefix(msg, "This is the last administrator"):
+		key = "dashc.admin.last_admin"
+	default:
+		return msg
+	}
+	return l.T(key, "Handle", handle)
 }
