@@ -85,6 +85,7 @@ func TestDashboardPagesInAccountLanguage(t *testing.T) {
 		if r.status != 403 || titleOf(t, r) != "Formular abgelaufen · Folio" {
 			t.Errorf("POST %s without a token: %d %q", path, r.status, titleOf(t, r))
 		}
+		contains(t, "POST "+path+" without a token", r, "<h1>Formular abgelaufen</h1>", "laden Sie die Seite neu")
 	}
 	formExpired(ada, "/dashboard/domain", url.Values{"domain": {"ada.test"}})
 	formExpired(ada, "/dashboard/appearance", url.Values{"theme": {"editorial"}})

@@ -82,7 +82,7 @@ func NewBaseTitled(c *fiber.Ctx, title string, scripts ...string) Base {
 // token (a page left open past its session, or another site's form): the
 // "form expired" page, in the request's language, with status 403.
 func FormExpired(templates web.Templates, c *fiber.Ctx) error {
-	return Render(templates, c, fiber.StatusForbidden, "application_error", NewBase(c, "dashc.title.form_expired"))
+	return Render(templates, c, fiber.StatusForbidden, "form_expired", NewBase(c, "dashc.title.form_expired"))
 }
 
 // NotFound is the dashboard's 404 page, in the request's language.
