@@ -1,6 +1,8 @@
 package appearancepages
 
 import (
+	"regexp"
+
 	"github.com/foliohq/folio/internal/appearance"
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/i18n"
@@ -56,4 +58,38 @@ func translated(l *i18n.Localizer, key, fallback string, args ...any) string {
 		return s
 	}
 	return fallback
+}
+
+// removals are appearance.SanitizeCSS's words for what it removed (its
+// own, in English), and the message of each; what is code (url(…),
+// expression()) reads the same in every language and stays.
+var removals = []struct {
+	words *regexp.Regexp
+	key   string
+}{
+	{regexp.MustCompile(`^the escaped function (.+)$`), "dashc.css.escaped_function"},
+	{regexp.MustCompile(`^the (.+) rule$`), "dashc.css.rule"},
+	{regexp.MustCompile(`^the (.+) property$`), "dashc.css.property"},
+	{regexp.MustCompile(`^a malformed (.+)$`), "dashc.css.malformed"},
+	{regexp.MustCompile(`^a '<'$`), "dashc.css.lt"},
+}
+
+// Removed is what SanitizeCSS removed from the custom CSS, in l's
+// language.
+func Removed(l *i18n.Localizer, dropped []string) []string {
+	out := make([]string, len(dropped))
+	for i, d := range dropped {
+		out[i] = d
+		for _, r := range removals {
+			if m := r.words.FindStringSubmatch(d); m != nil {
+				what := ""
+				if len(m) > 1 {
+					what = m[1]
+				}
+				out[i] = l.T(r.key, "What", what)
+				break
+			}
+		}
+	}
+	return out
 }

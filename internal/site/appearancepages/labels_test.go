@@ -68,3 +68,33 @@ func TestFieldErrorsTranslated(t *testing.T) {
 		t.Errorf("size: %q, want %q", got[4].Message, want)
 	}
 }
+
+// What SanitizeCSS removed reads in the reader's language, each kind of
+// removal, with the code it names kept as it is.
+func TestRemovedTranslated(t *testing.T) {
+	_, dropped := appearance.SanitizeCSS("@import url(x.css);\n@font-face{src:url(https://evil.example/f.woff2)}\n" +
+		"a{behavior:url(x.htc)}\nb{color:expression(alert(1))}\nc{background:\\75rl(https://evil.example/p.png)}\nd{content:a<b}\n" +
+		"e{background:url(https://evil.example/p.png)}")
+	if len(dropped) < 5 {
+		t.Fatalf("dropped %q", dropped)
+	}
+	de := Removed(i18n.For("de"), dropped)
+	en := Removed(i18n.For("en"), dropped)
+	kinds := 0
+	for i, d := range dropped {
+		if en[i] != d {
+			t.Errorf("English %q became %q", d, en[i])
+		}
+		if strings.HasPrefix(d, "the ") || strings.HasPrefix(d, "a ") {
+			kinds++
+			if de[i] == d || strings.HasPrefix(de[i], "dashc.") {
+				t.Errorf("German for %q: %q", d, de[i])
+			}
+		} else if de[i] != d {
+			t.Errorf("code %q changed to %q", d, de[i])
+		}
+	}
+	if kinds < 3 {
+		t.Errorf("only %d removals in words: %q", kinds, dropped)
+	}
+}

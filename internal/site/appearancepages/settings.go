@@ -106,7 +106,7 @@ func (p *Pages) save(c *fiber.Ctx) error {
 		return c.Redirect("/dashboard/appearance?saved=1", fiber.StatusSeeOther)
 	}
 	v := p.view(c, saved)
-	v.Notice, v.Dropped = sitelang.T(c, "sitego.appearance.saved_dropped"), dropped
+	v.Notice, v.Dropped = sitelang.T(c, "sitego.appearance.saved_dropped"), Removed(sitelang.L(c), dropped)
 	return dashkit.Render(p.templates, c, fiber.StatusOK, "appearance", v)
 }
 
