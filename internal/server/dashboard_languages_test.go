@@ -148,6 +148,11 @@ func TestDashboardPagesInAccountLanguage(t *testing.T) {
 
 	// Signing in, anonymous, with a German browser: the refusals too.
 	de := map[string]string{"Accept-Language": "de-DE,de;q=0.9"}
+	for path, want := range map[string]string{"/login": "Anmelden · Folio", "/register": "Erstellen Sie Ihr Portfolio · Folio"} {
+		if got := titleOf(t, a.expect(req{method: "GET", path: path, headers: de}, 200)); got != want {
+			t.Errorf("%s: title %q, want %q", path, got, want)
+		}
+	}
 	r = a.do(req{method: "GET", path: "/auth/sso/nope", headers: de})
 	if r.status != 404 || titleOf(t, r) != "Anmeldung nicht möglich · Folio" {
 		t.Errorf("an unknown provider: %d %q", r.status, titleOf(t, r))
