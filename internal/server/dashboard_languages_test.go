@@ -102,6 +102,11 @@ func TestDashboardPagesInAccountLanguage(t *testing.T) {
 		t.Fatalf("adding a domain: %d", r.status)
 	}
 	contains(t, "added domain", get(ada, "/dashboard/domain?done=added"), "Domain hinzugefügt", "Noch nicht bestätigt.")
+	r = a.form(chief, "/dashboard/domain", url.Values{"_csrf": {csrfOf(t, chief)}, "domain": {"https://ADA.test/"}})
+	if r.status != 422 {
+		t.Errorf("a taken domain: %d", r.status)
+	}
+	contains(t, "taken domain", r, "ada.test ist bereits mit einem Portfolio verbunden.")
 	domainID := regexp.MustCompile(`/dashboard/domain/([0-9]+)/verify`).FindSubmatch(get(ada, "/dashboard/domain").body)
 	if domainID == nil {
 		t.Fatal("no verify form")

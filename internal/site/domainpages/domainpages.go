@@ -99,7 +99,11 @@ func (p *Pages) add(c *fiber.Ctx) error {
 		if verr != nil {
 			return verr
 		}
-		v.Input, v.Error = in, message(sitelang.L(c), err, in, v.Full)
+		name := in
+		if n, nerr := customdomain.Normalize(in, p.ownHost); nerr == nil {
+			name = n // as the owner will see it listed
+		}
+		v.Input, v.Error = in, message(sitelang.L(c), err, name, v.Full)
 		return dashkit.Render(p.templates, c, fiber.StatusUnprocessableEntity, "domain", v)
 	} else if err != nil {
 		return err
@@ -110,12 +114,12 @@ func (p *Pages) add(c *fiber.Ctx) error {
 // message is what the form shows for a refused domain, in l's language:
 // customdomain.Normalize's refusals (English, for the API) by their
 // words, a conflict by whether the owner has all the domains they may.
-func message(l *i18n.Localizer, err error, input string, full bool) string {
+func message(l *i18n.Localizer, err error, name string, full bool) string {
 	if folio.ErrorCode(err) == folio.ECONFLICT {
 		if full {
 			return l.N("dashc.domain.full", customdomain.MaxPerOwner)
 		}
-		return l.T("dashc.domain.taken", "Domain", input)
+		return l.T("dashc.domain.taken", "Domain", name)
 	}
 	var e *folio.Error
 	if !errors.As(err, &e) || len(e.Fields) == 0 {
