@@ -93,4 +93,7 @@ func TestDemoHealthOnPages(t *testing.T) {
 			t.Errorf("the dashboard lacks %q", want)
 		}
 	}
+	// In Spanish the reason is said by its class (the stored one is English).
+	es := a.expect(req{method: "GET", path: "/dashboard/projects/" + itoa(p.ID), headers: map[string]string{"Cookie": "folio_session=" + ada.token, "Accept-Language": "es"}}, 200)
+	contains(t, "Spanish dashboard", es, "Último error: La demo respondió HTTP 502.")
 }

@@ -107,11 +107,12 @@ func (s *Site) projectEditPage(c *fiber.Ctx) error {
 			v.Uptime = fmt.Sprintf("%.1f%%", *sum.Uptime24h*100)
 		}
 		if sum.LastCheck != nil && !sum.LastCheck.Up {
-			v.LastError = sum.LastCheck.Error
+			v.LastError = cardview.DemoFailure(sitelang.L(c), sum.LastCheck)
 		}
 		v.Spark, v.SparkCount = sparkline(sitelang.L(c), sum.Recent)
 		for _, e := range sum.Events {
-			v.Events = append(v.Events, eventView{Kind: e.Kind, When: cardview.RelTimeIn(sitelang.L(c), e.CreatedAt), Message: e.Message})
+			kind, msg := cardview.DemoEvent(sitelang.L(c), e)
+			v.Events = append(v.Events, eventView{Kind: kind, When: cardview.RelTimeIn(sitelang.L(c), e.CreatedAt), Message: msg})
 		}
 	}
 	return s.render(c, fiber.StatusOK, "project_edit", v)

@@ -266,6 +266,12 @@ func refusedUser(err error) int64 {
 	return 0
 }
 
+// Reason is a refused sign-in's code, as the audit log records it
+// ("email_has_account", "bad_state", "invite_only"...; the folio error
+// code for other errors): pages say the refusal in the reader's language
+// from it, since the error's message is English.
+func Reason(err error) string { return reasonOf(err) }
+
 // reasonOf is a refusal's code for the audit log.
 func reasonOf(err error) string {
 	var r *refusal

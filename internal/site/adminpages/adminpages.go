@@ -17,9 +17,11 @@ import (
 	"github.com/foliohq/folio/internal/audit"
 	"github.com/foliohq/folio/internal/auth"
 	"github.com/foliohq/folio/internal/folio"
+	"github.com/foliohq/folio/internal/i18n"
 	"github.com/foliohq/folio/internal/request"
 	"github.com/foliohq/folio/internal/sessions"
 	"github.com/foliohq/folio/internal/site/dashkit"
+	"github.com/foliohq/folio/internal/site/sitelang"
 	"github.com/foliohq/folio/web"
 )
 
@@ -68,7 +70,7 @@ func (p *Pages) Routes(r fiber.Router) {
 // adminOnly answers the 404 page to anybody but an administrator.
 func (p *Pages) adminOnly(c *fiber.Ctx) error {
 	if !request.Identity(c).User.IsAdmin {
-		return p.render(c, fiber.StatusNotFound, "notfound", p.base(c, "Not found"))
+		return dashkit.NotFound(p.templates, c)
 	}
 	return c.Next()
 }
@@ -77,7 +79,7 @@ func (p *Pages) adminOnly(c *fiber.Ctx) error {
 func (p *Pages) formCSRF(c *fiber.Ctx) error {
 	id := request.Identity(c)
 	if id.Session == nil || !auth.CSRFValid(id.Session, c.FormValue("_csrf")) {
-		return p.render(c, fiber.StatusForbidden, "application_error", p.base(c, "Form expired"))
+		return dashkit.FormExpired(p.templates, c)
 	}
 	return c.Next()
 }
@@ -89,14 +91,14 @@ type entryView struct {
 	UserID                      int64
 }
 
-func entryViews(es []audit.Entry) []entryView {
+func entryViews(l *i18n.Localizer, es []audit.Entry) []entryView {
 	out := make([]entryView, len(es))
 	for i, e := range es {
 		d := ""
 		for k, v := range e.Detail {
 			d += k + ": " + v + " "
 		}
-		out[i] = entryView{When: e.CreatedAt.UTC().Format("2006-01-02 15:04 UTC"), Label: e.Kind.Label(), Device: e.Device,
+		out[i] = entryView{When: e.CreatedAt.UTC().Format("2006-01-02 15:04 UTC"), Label: KindLabel(l, e.Kind), Device: DeviceLabel(l, e.Device),
 			Detail: d, ByAdmin: e.ActorID != 0 && e.ActorID != e.UserID, UserID: e.UserID}
 	}
 	return out
@@ -114,7 +116,7 @@ type securityView struct {
 func (p *Pages) securityPage(c *fiber.Ctx) error {
 	id := request.Identity(c)
 	ctx := c.UserContext()
-	v := securityView{base: p.base(c, "Sessions and activity")}
+	v := securityView{base: p.base(c, "nav.sessions")}
 	var current []byte
 	if id.Session != nil {
 		current = id.Session.TokenHash
@@ -131,7 +133,10 @@ func (p *Pages) securityPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v.Entries, v.Next = entryViews(pg.Entries), request.NextCursor(pg.Next)
+	for i := range v.Sessions {
+		v.Sessions[i].Device = DeviceLabel(sitelang.L(c), v.Sessions[i].Device)
+	}
+	v.Entries, v.Next = entryViews(sitelang.L(c), pg.Entries), request.NextCursor(pg.Next)
 	return p.render(c, fiber.StatusOK, "sessions", v)
 }
 
@@ -141,7 +146,10 @@ func pathID(c *fiber.Ctx) int64 {
 }
 
 func (p *Pages) revokeSession(c *fiber.Ctx) error {
-	if err := p.opts.Sessions.Revoke(c.UserContext(), request.User(c).ID, pathID(c)); err != nil {
+	err := p.opts.Sessions.Revoke(c.UserContext(), request.User(c).ID, pathID(c))
+	if folio.ErrorCode(err) == folio.ENOTFOUND { // another account's, or gone
+		return dashkit.NotFound(p.templates, c)
+	} else if err != nil {
 		return err
 	}
 	return c.Redirect("/dashboard/sessions", fiber.StatusSeeOther)
@@ -161,9 +169,12 @@ func (p *Pages) revokeOthers(c *fiber.Ctx) error {
 func (p *Pages) revokeToken(c *fiber.Ctx) error {
 	id := pathID(c)
 	if id == 0 {
-		return folio.Errorf(folio.ENOTFOUND, "Token not found.")
+		return dashkit.NotFound(p.templates, c)
 	}
-	if err := p.opts.Auth.RevokeAPIToken(c.UserContext(), request.User(c).ID, id); err != nil {
+	err := p.opts.Auth.RevokeAPIToken(c.UserContext(), request.User(c).ID, id)
+	if folio.ErrorCode(err) == folio.ENOTFOUND {
+		return dashkit.NotFound(p.templates, c)
+	} else if err != nil {
 		return err
 	}
 	return c.Redirect("/dashboard/sessions", fiber.StatusSeeOther)
@@ -178,7 +189,7 @@ type usersView struct {
 
 func (p *Pages) usersPage(c *fiber.Ctx) error {
 	before, _ := request.DecodeCursor(c.Query("cursor"))
-	v := usersView{base: p.base(c, "Accounts"), Query: c.Query("q")}
+	v := usersView{base: p.base(c, "adminusers.title"), Query: c.Query("q")}
 	pg, err := p.opts.Admin.Accounts(c.UserContext(), request.User(c), admin.Query{Search: v.Query, Before: before})
 	if err != nil {
 		return err
@@ -198,13 +209,15 @@ type userView struct {
 }
 
 func (p *Pages) userPage(c *fiber.Ctx) error {
-	return p.renderUser(c, fiber.StatusOK, "")
+	return p.renderUser(c, fiber.StatusOK, nil)
 }
 
-func (p *Pages) renderUser(c *fiber.Ctx, status int, msg string) error {
+// renderUser shows an account's page, with refused, when set, saying why
+// its button was refused.
+func (p *Pages) renderUser(c *fiber.Ctx, status int, refused error) error {
 	a, err := p.opts.Admin.Account(c.UserContext(), request.User(c), pathID(c))
 	if folio.ErrorCode(err) == folio.ENOTFOUND {
-		return p.render(c, fiber.StatusNotFound, "notfound", p.base(c, "Not found"))
+		return dashkit.NotFound(p.templates, c)
 	} else if err != nil {
 		return err
 	}
@@ -212,7 +225,11 @@ func (p *Pages) renderUser(c *fiber.Ctx, status int, msg string) error {
 	if err != nil {
 		return err
 	}
-	return p.render(c, status, "admin_user", userView{base: p.base(c, a.Handle), Account: a, Entries: entryViews(pg.Entries), Error: msg})
+	v := userView{base: dashkit.NewBaseTitled(c, a.Handle), Account: a, Entries: entryViews(sitelang.L(c), pg.Entries)}
+	if refused != nil {
+		v.Error = RefusalMessage(sitelang.L(c), refused, a.Handle)
+	}
+	return p.render(c, status, "admin_user", v)
 }
 
 // userAction runs a button of an account's page.
@@ -233,12 +250,12 @@ func (p *Pages) userAction(c *fiber.Ctx) error {
 			return c.Redirect("/admin/users", fiber.StatusSeeOther)
 		}
 	default:
-		return p.render(c, fiber.StatusNotFound, "notfound", p.base(c, "Not found"))
+		return dashkit.NotFound(p.templates, c)
 	}
 	switch code := folio.ErrorCode(err); code {
 	case "":
 	case folio.ECONFLICT, folio.EUNAVAILABLE:
-		return p.renderUser(c, fiber.StatusConflict, folio.ErrorMessage(err))
+		return p.renderUser(c, fiber.StatusConflict, err)
 	default:
 		return err
 	}
@@ -251,7 +268,8 @@ func (p *Pages) userAction(c *fiber.Ctx) error {
 // base is the layout's data and the session's CSRF token.
 type base = dashkit.Base
 
-func (p *Pages) base(c *fiber.Ctx, title string) base { return dashkit.NewBase(c, title) }
+// base is the layout's data of a page titled with the message titleKey.
+func (p *Pages) base(c *fiber.Ctx, titleKey string) base { return dashkit.NewBase(c, titleKey) }
 
 func (p *Pages) render(c *fiber.Ctx, status int, name string, data any) error {
 	return dashkit.Render(p.templates, c, status, name, data)

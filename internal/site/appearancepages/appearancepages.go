@@ -119,7 +119,7 @@ func (p *Pages) Stylesheet(c *fiber.Ctx) error {
 
 func (p *Pages) formCSRF(c *fiber.Ctx) error {
 	if !dashkit.CSRFValid(c) {
-		return folio.Errorf(folio.EFORBIDDEN, "The form has expired: reload the page and try again.")
+		return dashkit.FormExpired(p.templates, c)
 	}
 	return c.Next()
 }

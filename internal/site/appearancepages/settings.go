@@ -32,15 +32,16 @@ type View struct {
 }
 
 func (p *Pages) view(c *fiber.Ctx, a appearance.Appearance) View {
-	v := View{Base: dashkit.NewBase(c, "Appearance"), Handle: request.Identity(c).User.Handle, Form: a,
-		Themes: theme.Themes, Fonts: theme.Fonts, Modes: theme.Modes, MaxCSS: appearance.MaxCustomCSS}
+	l := sitelang.L(c)
+	v := View{Base: dashkit.NewBase(c, "nav.appearance"), Handle: request.Identity(c).User.Handle, Form: a,
+		Themes: Themes(l), Fonts: Fonts(l), Modes: theme.Modes, MaxCSS: appearance.MaxCustomCSS}
 	if acc, ok := a.FitAccents(); ok {
 		for _, m := range []struct {
-			name string
-			a    theme.Accent
-		}{{"light", acc.Light}, {"dark", acc.Dark}} {
+			key string
+			a   theme.Accent
+		}{{"dashc.appearance.accent_light", acc.Light}, {"dashc.appearance.accent_dark", acc.Dark}} {
 			if m.a.Adjusted {
-				v.Accents = append(v.Accents, "In "+m.name+" mode your accent is "+m.a.Color+": "+a.Accent+" lacks contrast (WCAG AA, 4.5:1) with the theme's backgrounds there.")
+				v.Accents = append(v.Accents, l.T(m.key, "Used", m.a.Color, "Chosen", a.Accent))
 			}
 		}
 	}
@@ -80,7 +81,7 @@ func (p *Pages) refuse(c *fiber.Ctx, a appearance.Appearance, err error) error {
 		return err
 	}
 	v := p.view(c, a)
-	v.Errors = fe.Fields
+	v.Errors = fieldErrors(sitelang.L(c), a, fe.Fields)
 	return dashkit.Render(p.templates, c, fiber.StatusUnprocessableEntity, "appearance", v)
 }
 
@@ -105,7 +106,7 @@ func (p *Pages) save(c *fiber.Ctx) error {
 		return c.Redirect("/dashboard/appearance?saved=1", fiber.StatusSeeOther)
 	}
 	v := p.view(c, saved)
-	v.Notice, v.Dropped = sitelang.T(c, "sitego.appearance.saved_dropped"), dropped
+	v.Notice, v.Dropped = sitelang.T(c, "sitego.appearance.saved_dropped"), Removed(sitelang.L(c), dropped)
 	return dashkit.Render(p.templates, c, fiber.StatusOK, "appearance", v)
 }
 

@@ -58,9 +58,16 @@ type Base struct {
 	CSRF string
 }
 
-// NewBase is the layout's data of a dashboard page titled title, with the
-// page's scripts.
-func NewBase(c *fiber.Ctx, title string, scripts ...string) Base {
+// NewBase is the layout's data of a dashboard page whose title is the
+// catalog message titleKey in the request's language, with the page's
+// scripts.
+func NewBase(c *fiber.Ctx, titleKey string, scripts ...string) Base {
+	return NewBaseTitled(c, sitelang.T(c, titleKey), scripts...)
+}
+
+// NewBaseTitled is NewBase for a title that is not a message: a name
+// (an account's handle) or text already in the request's language.
+func NewBaseTitled(c *fiber.Ctx, title string, scripts ...string) Base {
 	b := Base{Page: web.Page{Meta: web.PageMeta{Title: title + " · Folio", NoIndex: true}, Scripts: scripts}}
 	if id := request.Identity(c); id != nil {
 		b.Viewer = id.User
@@ -69,6 +76,18 @@ func NewBase(c *fiber.Ctx, title string, scripts ...string) Base {
 		}
 	}
 	return b
+}
+
+// FormExpired answers a dashboard form that lacks the session's CSRF
+// token (a page left open past its session, or another site's form): the
+// "form expired" page, in the request's language, with status 403.
+func FormExpired(templates web.Templates, c *fiber.Ctx) error {
+	return Render(templates, c, fiber.StatusForbidden, "form_expired", NewBase(c, "dashc.title.form_expired"))
+}
+
+// NotFound is the dashboard's 404 page, in the request's language.
+func NotFound(templates web.Templates, c *fiber.Ctx) error {
+	return Render(templates, c, fiber.StatusNotFound, "notfound", NewBase(c, "title.not_found"))
 }
 
 // Templates parses the pages; it panics on a template error, which every

@@ -15,6 +15,7 @@ import (
 	"github.com/foliohq/folio/internal/auth"
 	"github.com/foliohq/folio/internal/customdomain"
 	"github.com/foliohq/folio/internal/folio"
+	"github.com/foliohq/folio/internal/i18n"
 	"github.com/foliohq/folio/internal/request"
 	"github.com/foliohq/folio/internal/site/dashkit"
 	"github.com/foliohq/folio/internal/site/sitelang"
@@ -57,13 +58,16 @@ type View struct {
 }
 
 func (p *Pages) view(c *fiber.Ctx) (View, error) {
-	v := View{Base: dashkit.NewBase(c, "Custom domain"), Max: customdomain.MaxPerOwner, OwnHost: p.ownHost}
+	v := View{Base: dashkit.NewBase(c, "nav.domain"), Max: customdomain.MaxPerOwner, OwnHost: p.ownHost}
 	ds, err := p.domains.Domains(c.UserContext(), request.User(c).ID)
 	if err != nil {
 		return v, err
 	}
+	l := sitelang.L(c)
 	for _, d := range ds {
-		v.Domains = append(v.Domains, domainapi.Response(d, p.ownHost))
+		r := domainapi.Response(d, p.ownHost)
+		r.LastError = whyUnverified(l, d)
+		v.Domains = append(v.Domains, r)
 	}
 	v.Full = len(ds) >= customdomain.MaxPerOwner
 	return v, nil
@@ -95,7 +99,11 @@ func (p *Pages) add(c *fiber.Ctx) error {
 		if verr != nil {
 			return verr
 		}
-		v.Input, v.Error = in, message(err)
+		name := in
+		if n, nerr := customdomain.Normalize(in, p.ownHost); nerr == nil {
+			name = n // as the owner will see it listed
+		}
+		v.Input, v.Error = in, message(sitelang.L(c), err, name, v.Full)
 		return dashkit.Render(p.templates, c, fiber.StatusUnprocessableEntity, "domain", v)
 	} else if err != nil {
 		return err
@@ -103,14 +111,54 @@ func (p *Pages) add(c *fiber.Ctx) error {
 	return c.Redirect("/dashboard/domain?done=added", fiber.StatusSeeOther)
 }
 
-// message is what the form shows for a refused domain.
-func message(err error) string {
-	var e *folio.Error
-	if errors.As(err, &e) && len(e.Fields) > 0 {
-		return "The domain " + e.Fields[0].Message + "."
+// message is what the form shows for a refused domain, in l's language:
+// customdomain.Normalize's refusals (English, for the API) by their
+// words, a conflict by whether the owner has all the domains they may.
+func message(l *i18n.Localizer, err error, name string, full bool) string {
+	if folio.ErrorCode(err) == folio.ECONFLICT {
+		if full {
+			return l.N("dashc.domain.full", customdomain.MaxPerOwner)
+		}
+		return l.T("dashc.domain.taken", "Domain", name)
 	}
-	return folio.ErrorMessage(err)
+	var e *folio.Error
+	if !errors.As(err, &e) || len(e.Fields) == 0 {
+		return folio.ErrorMessage(err)
+	}
+	if key, ok := refusals[e.Fields[0].Message]; ok {
+		return l.T(key)
+	}
+	return "The domain " + e.Fields[0].Message + "."
 }
+
+// refusals are customdomain.Normalize's field messages and what each
+// says in the catalogs.
+var refusals = map[string]string{
+	"is not a valid domain name":                  "dashc.domain.invalid",
+	"must be a full domain name such as jane.dev": "dashc.domain.not_full",
+	"must end in a top-level domain such as .dev": "dashc.domain.no_tld",
+	"must be a public domain name":                "dashc.domain.not_public",
+	"is this Folio's own host name":               "dashc.domain.own_host",
+}
+
+// whyUnverified is why d's last check failed, in l's language (the
+// stored reason is English, for the API).
+func whyUnverified(l *i18n.Localizer, d *customdomain.Domain) string {
+	code, said := customdomain.Failure(d)
+	switch code {
+	case "", "other":
+		return d.LastError
+	}
+	key := whyPrefix + code
+	return l.T(key, "Name", d.RecordName(), "Value", d.RecordValue(), "Said", said)
+}
+
+// whyPrefix prefixes the message of each FailureCodes code.
+const whyPrefix = "dashc.domain.why."
+
+// FailureCodes are customdomain.Failure's codes the catalogs say, for
+// the test that keeps them in every language.
+var FailureCodes = []string{"no_record", "timeout", "no_record_dns", "lookup_failed", "wrong_value"}
 
 func (p *Pages) verify(c *fiber.Ctx) error {
 	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
@@ -143,15 +191,12 @@ func (p *Pages) remove(c *fiber.Ctx) error {
 	return c.Redirect("/dashboard/domain?done=removed", fiber.StatusSeeOther)
 }
 
-func (p *Pages) notFound(c *fiber.Ctx) error {
-	v := dashkit.NewBase(c, "Not found")
-	return dashkit.Render(p.templates, c, fiber.StatusNotFound, "notfound", v)
-}
+func (p *Pages) notFound(c *fiber.Ctx) error { return dashkit.NotFound(p.templates, c) }
 
 // formCSRF refuses a POST whose form does not carry the session's token.
 func (p *Pages) formCSRF(c *fiber.Ctx) error {
 	if !dashkit.CSRFValid(c) {
-		return dashkit.Render(p.templates, c, fiber.StatusForbidden, "application_error", dashkit.NewBase(c, "Form expired"))
+		return dashkit.FormExpired(p.templates, c)
 	}
 	return c.Next()
 }

@@ -32,7 +32,7 @@ func (p *Pages) view(c *fiber.Ctx) (securityView, error) {
 	if err != nil {
 		return securityView{}, err
 	}
-	v := securityView{pageBase: p.base(c, "Sign-in security"), Status: st, RecentSignIn: request.RecentSignIn(c)}
+	v := securityView{pageBase: p.base(c, "nav.security"), Status: st, RecentSignIn: request.RecentSignIn(c)}
 	switch c.Query("done") {
 	case "disabled":
 		v.Notice = sitelang.T(c, "sitego.security.mfa_off")
@@ -82,11 +82,11 @@ func (p *Pages) enrol(c *fiber.Ctx, status int, errMsg string) error {
 func (p *Pages) confirmTOTP(c *fiber.Ctx) error {
 	codes, err := p.mfa.ConfirmTOTP(c.UserContext(), request.User(c).ID, c.FormValue("code"))
 	if folio.ErrorCode(err) == folio.EINVALID {
-		return p.enrol(c, fiber.StatusUnprocessableEntity, "That is not the code your app shows now; try the next one.")
+		return p.enrol(c, fiber.StatusUnprocessableEntity, sitelang.T(c, "dashc.security.wrong_code"))
 	} else if err != nil {
 		return err
 	}
-	return p.showCodes(c, codes, "Two-factor authentication is on.")
+	return p.showCodes(c, codes, sitelang.T(c, "dashc.security.mfa_on"))
 }
 
 func (p *Pages) showCodes(c *fiber.Ctx, codes []string, notice string) error {
@@ -110,7 +110,7 @@ func (p *Pages) regenerateCodes(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return p.showCodes(c, codes, "New recovery codes: the old ones no longer work.")
+	return p.showCodes(c, codes, sitelang.T(c, "dashc.security.new_codes"))
 }
 
 func (p *Pages) renamePasskey(c *fiber.Ctx) error {
@@ -124,7 +124,7 @@ func (p *Pages) renamePasskey(c *fiber.Ctx) error {
 		if verr != nil {
 			return verr
 		}
-		v.Error = "A passkey's name has at most 100 characters."
+		v.Error = sitelang.T(c, "dashc.security.passkey_name_long", "Max", 100)
 		return p.render(c, fiber.StatusUnprocessableEntity, "security", v)
 	} else if err != nil {
 		return err

@@ -19,6 +19,7 @@ import (
 	"github.com/foliohq/folio/internal/mfa"
 	"github.com/foliohq/folio/internal/request"
 	"github.com/foliohq/folio/internal/site/dashkit"
+	"github.com/foliohq/folio/internal/site/sitelang"
 	"github.com/foliohq/folio/web"
 )
 
@@ -72,7 +73,7 @@ func (p *Pages) signedIn(c *fiber.Ctx) error {
 
 func (p *Pages) formCSRF(c *fiber.Ctx) error {
 	if !auth.CSRFValid(request.Identity(c).Session, c.FormValue(dashkit.CSRFField)) {
-		return &folio.Error{Code: request.CodeCSRF, Message: "This form has expired; reload the page and try again."}
+		return dashkit.FormExpired(p.templates, c)
 	}
 	return c.Next()
 }
@@ -99,7 +100,7 @@ func (p *Pages) twoFactorPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v := twoFactorView{pageBase: p.base(c, "Two-factor authentication"), Methods: map[string]bool{mfa.MethodTOTP: true, mfa.MethodRecovery: true, mfa.MethodPasskey: len(keys) > 0}}
+	v := twoFactorView{pageBase: p.base(c, "twofactor.title"), Methods: map[string]bool{mfa.MethodTOTP: true, mfa.MethodRecovery: true, mfa.MethodPasskey: len(keys) > 0}}
 	return p.render(c, fiber.StatusOK, "twofactor", v)
 }
 
@@ -117,7 +118,7 @@ func (p *Pages) reauthView(c *fiber.Ctx, next, errMsg string) (reauthView, error
 	if err != nil {
 		return reauthView{}, err
 	}
-	return reauthView{pageBase: p.base(c, "Confirm it is you"), Next: request.SafeNext(next), TOTP: st.TOTPEnabled,
+	return reauthView{pageBase: p.base(c, "reauth.title"), Next: request.SafeNext(next), TOTP: st.TOTPEnabled,
 		HasPasskeys: len(st.Passkeys) > 0, Error: errMsg}, nil
 }
 
@@ -138,17 +139,17 @@ func (p *Pages) reauthForm(c *fiber.Ctx) error {
 		return c.Redirect(next, fiber.StatusSeeOther)
 	}
 	status := fiber.StatusUnprocessableEntity
-	msg := "The password or the code is incorrect."
+	msg := sitelang.T(c, "dashc.reauth.incorrect")
 	switch folio.ErrorCode(err) {
 	case folio.EINVALID, folio.EUNAUTHORIZED:
 		if folio.ErrorCode(err) == folio.EUNAUTHORIZED {
 			status = fiber.StatusUnauthorized
 		}
 		if strings.Contains(folio.ErrorMessage(err), "required") {
-			msg = "Enter a code from your authenticator app, or a recovery code."
+			msg = sitelang.T(c, "dashc.reauth.code_required")
 		}
 	case folio.ETOOMANY:
-		status, msg = fiber.StatusTooManyRequests, folio.ErrorMessage(err)
+		status, msg = fiber.StatusTooManyRequests, sitelang.T(c, "dashc.too_many")
 	default:
 		return err
 	}
@@ -163,8 +164,9 @@ func (p *Pages) reauthForm(c *fiber.Ctx) error {
 // pageBase is the layout's data and the session's CSRF token.
 type pageBase = dashkit.Base
 
-func (p *Pages) base(c *fiber.Ctx, title string) pageBase {
-	return dashkit.NewBase(c, title, "/static/dashboard.js", "/static/passkey.js")
+// base is the layout's data of a page titled with the message titleKey.
+func (p *Pages) base(c *fiber.Ctx, titleKey string) pageBase {
+	return dashkit.NewBase(c, titleKey, "/static/dashboard.js", "/static/passkey.js")
 }
 
 func (p *Pages) render(c *fiber.Ctx, status int, name string, data any) error {

@@ -7,9 +7,9 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/foliohq/folio/internal/auth"
-	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/invite"
 	"github.com/foliohq/folio/internal/request"
+	"github.com/foliohq/folio/internal/site/sitelang"
 	"github.com/foliohq/folio/internal/sso"
 )
 
@@ -33,7 +33,7 @@ func (p *Pages) loginPage(c *fiber.Ctx) error {
 	if request.Viewer(c) != nil {
 		return c.Redirect("/dashboard")
 	}
-	return p.render(c, fiber.StatusOK, "login", loginView{pageBase: p.base(c, "Log in"), Providers: views(p.providers()), Mode: string(p.mode())})
+	return p.render(c, fiber.StatusOK, "login", loginView{pageBase: p.base(c, "login.title"), Providers: views(p.providers()), Mode: string(p.mode())})
 }
 
 type registerView struct {
@@ -53,12 +53,12 @@ func (p *Pages) registerPage(c *fiber.Ctx) error {
 	if request.Viewer(c) != nil {
 		return c.Redirect("/dashboard")
 	}
-	v := registerView{pageBase: p.base(c, "Create your portfolio"), Providers: views(p.providers())}
+	v := registerView{pageBase: p.base(c, "register.title"), Providers: views(p.providers())}
 	switch p.mode() {
 	case invite.Open:
 		v.PasswordForm = true
 	case invite.SSOOnly:
-		v.Refusal = "This Folio signs people up through single sign-on: use the button below."
+		v.Refusal = sitelang.T(c, "dashc.register.sso_only")
 	case invite.InviteOnly:
 		token := c.Query("invite")
 		if token == "" {
@@ -70,12 +70,12 @@ func (p *Pages) registerPage(c *fiber.Ctx) error {
 				v.PasswordForm = true
 				break
 			}
-			v.Refusal, v.Providers = "This Folio is invite-only: open the link in your invitation email to sign up.", nil
+			v.Refusal, v.Providers = sitelang.T(c, "dashc.register.invite_only"), nil
 			break
 		}
 		inv, err := p.opts.Gate.Lookup(c.UserContext(), token)
 		if errors.Is(err, invite.ErrBadInvite) {
-			v.Refusal, v.Providers = folio.ErrorMessage(err), nil
+			v.Refusal, v.Providers = sitelang.T(c, refusedPrefix+"bad_invitation"), nil
 			return p.render(c, fiber.StatusNotFound, "register", v)
 		} else if err != nil {
 			return err
@@ -95,7 +95,7 @@ func (p *Pages) setState(c *fiber.Ctx, state string) {
 // invitation of ?invite=).
 func (p *Pages) start(c *fiber.Ctx) error {
 	if p.opts.SSO == nil {
-		return p.errorPage(c, fiber.StatusNotFound, "Not found", "Single sign-on is off on this Folio.")
+		return p.notFound(c, "dashc.sso.off")
 	}
 	if request.Viewer(c) != nil {
 		return c.Redirect("/dashboard")
@@ -107,7 +107,7 @@ func (p *Pages) start(c *fiber.Ctx) error {
 // identity to their account.
 func (p *Pages) startLink(c *fiber.Ctx) error {
 	if p.opts.SSO == nil {
-		return p.errorPage(c, fiber.StatusNotFound, "Not found", "Single sign-on is off on this Folio.")
+		return p.notFound(c, "dashc.sso.off")
 	}
 	return p.begin(c, request.User(c).ID, "")
 }
@@ -118,7 +118,7 @@ func (p *Pages) begin(c *fiber.Ctx, userID int64, inviteToken string) error {
 	}
 	redirect, state, err := p.opts.SSO.Begin(c.UserContext(), c.Params("provider"), userID, inviteToken)
 	if err != nil {
-		return p.refusal(c, "Cannot sign in", err)
+		return p.refusal(c, "dashc.sso.cannot_sign_in", err)
 	}
 	p.setState(c, state)
 	return c.Redirect(redirect, fiber.StatusSeeOther)
@@ -128,7 +128,7 @@ func (p *Pages) begin(c *fiber.Ctx, userID int64, inviteToken string) error {
 // cookie is cleared whatever the outcome: a state works once.
 func (p *Pages) callback(c *fiber.Ctx) error {
 	if p.opts.SSO == nil {
-		return p.errorPage(c, fiber.StatusNotFound, "Not found", "Single sign-on is off on this Folio.")
+		return p.notFound(c, "dashc.sso.off")
 	}
 	cookieState := c.Cookies(StateCookie)
 	c.Cookie(&fiber.Cookie{Name: StateCookie, Value: "", Path: "/auth/sso/", Expires: time.Unix(1, 0), MaxAge: -1,
@@ -137,11 +137,11 @@ func (p *Pages) callback(c *fiber.Ctx) error {
 		// The person cancelled at the provider, or it refused: the flow
 		// is spent either way.
 		_, _ = p.opts.SSO.Finish(c.UserContext(), c.Params("provider"), c.Query("state"), cookieState, "")
-		return p.errorPage(c, fiber.StatusBadRequest, "Sign-in cancelled", "The sign-in provider did not sign you in ("+truncate(e, 60)+"). Try again from the log in page.")
+		return p.errorPage(c, fiber.StatusBadRequest, "dashc.sso.cancelled", sitelang.T(c, "dashc.sso.cancelled_message", "Error", truncate(e, 60)))
 	}
 	out, err := p.opts.SSO.Finish(c.UserContext(), c.Params("provider"), c.Query("state"), cookieState, c.Query("code"))
 	if err != nil {
-		return p.refusal(c, "Cannot sign in", err)
+		return p.refusal(c, "dashc.sso.cannot_sign_in", err)
 	}
 	if out.Linked {
 		return c.Redirect("/dashboard/connected-accounts?linked="+c.Params("provider"), fiber.StatusSeeOther)

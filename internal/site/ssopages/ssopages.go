@@ -7,6 +7,7 @@
 package ssopages
 
 import (
+	"errors"
 	"log/slog"
 	"net/url"
 	"time"
@@ -19,6 +20,7 @@ import (
 	"github.com/foliohq/folio/internal/ratelimit"
 	"github.com/foliohq/folio/internal/request"
 	"github.com/foliohq/folio/internal/site/dashkit"
+	"github.com/foliohq/folio/internal/site/sitelang"
 	"github.com/foliohq/folio/internal/sso"
 	"github.com/foliohq/folio/web"
 )
@@ -100,7 +102,7 @@ func (p *Pages) Routes(r fiber.Router) {
 // admin lets administrators through; others get the 404 page.
 func (p *Pages) admin(c *fiber.Ctx) error {
 	if !request.User(c).IsAdmin {
-		return p.render(c, fiber.StatusNotFound, "notfound", p.base(c, "Not found"))
+		return dashkit.NotFound(p.templates, c)
 	}
 	return c.Next()
 }
@@ -110,7 +112,7 @@ func (p *Pages) admin(c *fiber.Ctx) error {
 func (p *Pages) formCSRF(c *fiber.Ctx) error {
 	id := request.Identity(c)
 	if id.Session == nil || !auth.CSRFValid(id.Session, c.FormValue(dashkit.CSRFField)) {
-		return p.errorPage(c, fiber.StatusForbidden, "Form expired", "This form has expired. Go back, reload the page and try again.")
+		return p.errorPage(c, fiber.StatusForbidden, "dashc.title.form_expired", sitelang.T(c, "dashc.sso.form_expired"))
 	}
 	return c.Next()
 }
@@ -123,8 +125,18 @@ type errorView struct {
 	Heading, Message string
 }
 
-func (p *Pages) errorPage(c *fiber.Ctx, status int, heading, message string) error {
-	return p.render(c, status, "sso_error", errorView{pageBase: p.base(c, heading), Heading: heading, Message: message})
+// errorPage is the sso_error page: its title and heading are the message
+// headingKey; message is in the request's language already.
+func (p *Pages) errorPage(c *fiber.Ctx, status int, headingKey, message string) error {
+	heading := sitelang.T(c, headingKey)
+	v := errorView{pageBase: dashkit.NewBaseTitled(c, heading, dashboardScripts...), Heading: heading, Message: message}
+	return p.render(c, status, "sso_error", v)
+}
+
+// notFound is the 404 sso_error page saying the message whyKey (a
+// feature this Folio has off, an id the account does not have).
+func (p *Pages) notFound(c *fiber.Ctx, whyKey string) error {
+	return p.errorPage(c, fiber.StatusNotFound, "title.not_found", sitelang.T(c, whyKey))
 }
 
 // statusOf is the HTTP status of a refusal.
@@ -148,13 +160,38 @@ func statusOf(err error) int {
 
 // refusal renders err when it is an application error, and passes
 // others on to the error handler (logged, a 500).
-func (p *Pages) refusal(c *fiber.Ctx, heading string, err error) error {
+func (p *Pages) refusal(c *fiber.Ctx, headingKey string, err error) error {
 	status := statusOf(err)
 	if status == fiber.StatusInternalServerError {
 		return err
 	}
-	return p.errorPage(c, status, heading, folio.ErrorMessage(err))
+	return p.errorPage(c, status, headingKey, p.explain(c, err))
 }
+
+// explain is a refusal in the request's language, from its reason's
+// code (the services' messages are English, for the API); the English
+// message for a refusal the catalogs do not know.
+func (p *Pages) explain(c *fiber.Ctx, err error) string {
+	reason := sso.Reason(err)
+	if errors.Is(err, invite.ErrSSOOnly) {
+		reason = "sso_only"
+	}
+	key := refusedPrefix + reason
+	if msg := sitelang.T(c, key, "Provider", p.label(c.Params("provider"))); msg != key {
+		return msg
+	}
+	return folio.ErrorMessage(err)
+}
+
+// refusedPrefix prefixes the messages of refusal reasons (Reasons).
+const refusedPrefix = "dashc.sso.refused."
+
+// Reasons are the refusals the catalogs say in every language (the
+// sso.Reason codes a sign-in can end with, and the registration modes'),
+// listed for the test that keeps them there.
+var Reasons = []string{"email_has_account", "identity_taken", "provider_connected", "suspended", "bad_state",
+	"token_not_verified", "email_unverified", "domain_not_allowed", "invite_only", "bad_invitation", "sso_only",
+	folio.ENOTFOUND, folio.EUNAVAILABLE}
 
 func (p *Pages) providers() []sso.Provider {
 	if p.opts.SSO == nil {
@@ -173,8 +210,9 @@ func (p *Pages) mode() invite.Mode {
 // pageBase is the layout's data and the session's CSRF token.
 type pageBase = dashkit.Base
 
-func (p *Pages) base(c *fiber.Ctx, title string) pageBase {
-	return dashkit.NewBase(c, title, dashboardScripts...)
+// base is the layout's data of a page titled with the message titleKey.
+func (p *Pages) base(c *fiber.Ctx, titleKey string) pageBase {
+	return dashkit.NewBase(c, titleKey, dashboardScripts...)
 }
 
 func (p *Pages) render(c *fiber.Ctx, status int, name string, data any) error {
