@@ -370,3 +370,38 @@ func TestImportCreatesDraftsOnce(t *testing.T) {
 		t.Errorf("second import reported %d duplicates, want 2: %+v", dup, again.Skipped)
 	}
 }
+
+// TestSkipsNameTheirReason: every skipped field carries the code of its
+// reason (a page says it in its reader's language by the code), and the
+// English reason the API answers is that code's.
+func TestSkipsNameTheirReason(t *testing.T) {
+	raw, err := os.ReadFile("testdata/full.resume.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := resume.Parse(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	codes := map[string]bool{}
+	for _, s := range plan.Skipped {
+		reason, ok := resume.Reasons[s.Code]
+		if !ok {
+			t.Errorf("%s skipped with code %q, which has no reason", s.Field, s.Code)
+			continue
+		}
+		if !strings.Contains(reason, "%") && s.Reason != reason {
+			t.Errorf("%s: reason %q, want %q", s.Field, s.Reason, reason)
+		}
+		codes[s.Code] = true
+	}
+	for _, c := range []string{"work", "skills", "email", "phone", "image", "street_address", "other_network", "dates", "roles"} {
+		if !codes[c] {
+			t.Errorf("no field of the sample skipped for %q", c)
+		}
+	}
+	b, err := json.Marshal(plan.Skipped[0])
+	if err != nil || strings.Contains(string(b), "code") || strings.Contains(string(b), "Value") {
+		t.Errorf("a skip's JSON is %s (%v): the code stays out of the API", b, err)
+	}
+}
