@@ -91,6 +91,25 @@ var Reasons = map[string]string{
 	"project_exists": "you already have a project named %q",
 }
 
+// Refusal is Parse's refusal of a file: Err is what the API answers (in
+// English), Reason names it for a page that says it in its reader's
+// language (too_large, not_utf8, not_json, invalid, too_many_projects),
+// and Detail is what the reason quotes (a limit, the JSON parser's
+// complaint). errors.As finds Err through it.
+type Refusal struct {
+	Err            *folio.Error
+	Reason, Detail string
+}
+
+func (r *Refusal) Error() string { return r.Err.Error() }
+
+// Unwrap is the application error, for folio.ErrorCode and the API.
+func (r *Refusal) Unwrap() error { return r.Err }
+
+func refuse(reason, detail string, err *folio.Error) error {
+	return &Refusal{Err: err, Reason: reason, Detail: detail}
+}
+
 // newSkip is field skipped for the reason code names, with its value.
 func newSkip(field, code, value string) Skip {
 	reason := Reasons[code]
@@ -123,27 +142,32 @@ func Parse(r io.Reader) (*Plan, error) {
 		return nil, err
 	}
 	if len(raw) > MaxImportBytes {
-		return nil, folio.Errorf(folio.ETOOLARGE, "A JSON Resume file may be at most %d KiB.", MaxImportBytes>>10)
+		return nil, refuse("too_large", strconv.Itoa(MaxImportBytes>>10), folio.Errorf(folio.ETOOLARGE, "A JSON Resume file may be at most %d KiB.", MaxImportBytes>>10))
 	}
 	raw = bytes.TrimPrefix(raw, []byte("\xef\xbb\xbf")) // a BOM some editors write
 	if !utf8.Valid(raw) {
-		return nil, folio.Errorf(folio.EINVALID, "The file is not UTF-8 text.")
+		return nil, refuse("not_utf8", "", folio.Errorf(folio.EINVALID, "The file is not UTF-8 text."))
 	}
 	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
 	if err != nil {
-		return nil, folio.Errorf(folio.EINVALID, "The file is not JSON: %s.", jsonReason(err))
+		reason := jsonReason(err)
+		return nil, refuse("not_json", reason, folio.Errorf(folio.EINVALID, "The file is not JSON: %s.", reason))
 	}
 	top, ok := doc.(map[string]any)
 	if !ok {
-		return nil, &folio.Error{Code: folio.EINVALID, Message: "This file is not a valid JSON Resume: see each field's reason.",
-			Fields: []folio.FieldError{{Field: "/", Message: "a JSON Resume is a JSON object"}}}
+		return nil, refuse("invalid", "", &folio.Error{Code: folio.EINVALID, Message: "This file is not a valid JSON Resume: see each field's reason.",
+			Fields: []folio.FieldError{{Field: "/", Message: "a JSON Resume is a JSON object"}}})
 	}
 	if err := Validate(doc); err != nil {
+		var fe *folio.Error
+		if errors.As(err, &fe) && fe.Code == folio.EINVALID {
+			return nil, refuse("invalid", "", fe)
+		}
 		return nil, err
 	}
 	if ps, _ := top["projects"].([]any); len(ps) > MaxImportProjects {
-		return nil, &folio.Error{Code: folio.EINVALID, Message: "The file has too many projects.",
-			Fields: []folio.FieldError{{Field: "/projects", Message: fmt.Sprintf("at most %d projects can be imported at once", MaxImportProjects)}}}
+		return nil, refuse("too_many_projects", strconv.Itoa(MaxImportProjects), &folio.Error{Code: folio.EINVALID, Message: "The file has too many projects.",
+			Fields: []folio.FieldError{{Field: "/projects", Message: fmt.Sprintf("at most %d projects can be imported at once", MaxImportProjects)}}})
 	}
 	p := &Plan{}
 	p.mapBasics(top)

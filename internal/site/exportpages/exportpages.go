@@ -277,6 +277,13 @@ func (p *Pages) importForm(c *fiber.Ctx) error {
 	var fe *folio.Error
 	if errors.As(err, &fe) && fe.Code != folio.EINTERNAL {
 		v.Error, v.Fields = fe.Message, fe.Fields
+		// The refusal in the reader's language; the fields keep the
+		// schema validator's reasons, which are English.
+		var ref *resume.Refusal
+		if errors.As(err, &ref) {
+			id := "dashd.resume." + ref.Reason // TestRefusalsExist checks each
+			v.Error = sitelang.T(c, id, "Detail", ref.Detail)
+		}
 		return p.render(c, fiber.StatusUnprocessableEntity, v)
 	} else if err != nil {
 		return err

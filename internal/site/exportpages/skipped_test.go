@@ -1,6 +1,7 @@
 package exportpages
 
 import (
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -50,5 +51,23 @@ func TestSkippedInTheReadersLanguage(t *testing.T) {
 	}
 	if strings.Contains(skips[0].Reason, "Folio hat") {
 		t.Error("skipped changed its input")
+	}
+}
+
+// Every refusal of a file has its message, and the page uses it.
+func TestRefusalsExist(t *testing.T) {
+	keys := i18n.Keys(i18n.Default)
+	for _, r := range []string{"too_large", "not_utf8", "not_json", "invalid", "too_many_projects"} {
+		if !slices.Contains(keys, "dashd.resume."+r) {
+			t.Errorf("refusal %q has no message dashd.resume.%s", r, r)
+		}
+	}
+	_, err := resume.Parse(strings.NewReader(`{"basics": `))
+	var ref *resume.Refusal
+	if !errors.As(err, &ref) || ref.Reason != "not_json" || ref.Detail == "" {
+		t.Fatalf("a cut file: %v", err)
+	}
+	if got := i18n.For("de").T("dashd.resume."+ref.Reason, "Detail", ref.Detail); !strings.HasPrefix(got, "Die Datei ist kein JSON: ") {
+		t.Errorf("German refusal %q", got)
 	}
 }
