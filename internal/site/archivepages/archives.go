@@ -45,7 +45,7 @@ func (p *Pages) requestExport(c *fiber.Ctx) error {
 		if lerr != nil {
 			return lerr
 		}
-		v.ArchiveError = folio.ErrorMessage(err)
+		v.ArchiveError = sitelang.T(c, "dashd.archive.export_busy")
 		return p.render(c, fiber.StatusConflict, "account_data", v)
 	} else if err != nil {
 		return err
