@@ -40,6 +40,24 @@ func kindLabel(c *fiber.Ctx, k folio.NotificationKind) string {
 	return sitelang.T(c, id)
 }
 
+// accountKinds are the mails Folio sends about the account itself, which
+// the deliveries list too (an owner cannot turn them off).
+var accountKinds = []folio.NotificationKind{folio.NotifyVerifyEmail, folio.NotifyPasswordReset, folio.NotifyEmailChange,
+	folio.NotifyEmailChangeNotice, folio.NotifyPasswordChanged, folio.NotifySignUpAttempt}
+
+// kindNames name every kind a delivery can have, in the reader's language.
+func kindNames(c *fiber.Ctx) map[folio.NotificationKind]string {
+	names := make(map[folio.NotificationKind]string, len(folio.OwnerKinds)+len(accountKinds))
+	for _, k := range folio.OwnerKinds {
+		names[k] = kindLabel(c, k)
+	}
+	for _, k := range accountKinds {
+		id := "dashd.notify.kind." + string(k) // TestKindLabelsExist checks each
+		names[k] = sitelang.T(c, id)
+	}
+	return names
+}
+
 // emailNote says in the reader's language why email does not reach the
 // owner, as notify.EmailNote does in English for the API.
 func emailNote(c *fiber.Ctx, s folio.NotificationSettings) string {
@@ -68,6 +86,8 @@ type SettingsView struct {
 	Prefs      []PrefRow
 	Webhooks   []*folio.Webhook
 	Deliveries []folio.Delivery
+	// KindNames name the kinds of Deliveries in the reader's language.
+	KindNames map[folio.NotificationKind]string
 	// Secret is the new webhook's, shown this once.
 	Secret  string
 	Message string
@@ -113,7 +133,7 @@ func (p *Pages) renderSettings(c *fiber.Ctx, status int, v SettingsView) error {
 			row.Webhook = p.Enabled
 		}
 	}
-	v.User, v.EmailNote = u, emailNote(c, v.Settings)
+	v.User, v.EmailNote, v.KindNames = u, emailNote(c, v.Settings), kindNames(c)
 	v.CSRF = request.Identity(c).Session.CSRFToken
 	return p.RenderSettings(c, status, v)
 }
