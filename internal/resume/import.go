@@ -32,12 +32,12 @@ const (
 	maxExisting = 50
 )
 
-// Skip is a field of the file that Import did not map, and why.
+// Skip is a field of the file that Import did not map, and why: Reason
+// is in English, as the API answers it.
 type Skip struct {
 	// Field is the field's path in the file, as basics.email or
 	// work[0].position.
-	Field string `json:"field"`
-	// Reason is the reason in English, as the API answers it.
+	Field  string `json:"field"`
 	Reason string `json:"reason"`
 	// Code names the reason (a key of Reasons), so that a page can say it
 	// in its reader's language; Value is what the reason names: a field,
