@@ -4,11 +4,16 @@ import (
 	"bytes"
 	"mime/multipart"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/i18n"
+	"github.com/foliohq/folio/internal/notify"
+	"github.com/foliohq/folio/internal/postgres/outbox"
+	"github.com/foliohq/folio/internal/testenv"
 )
 
 // chooseLanguage makes lang acct's dashboard language, as the switch does.
@@ -133,4 +138,43 @@ func TestDashboardPagesInSpanish(t *testing.T) {
 		"<title>Contraseña olvidada · Folio</title>", "<h1>Contraseña olvidada</h1>")
 	contains(t, "Spanish reset requested", a.expect(form("/forgot-password", url.Values{"email": {"ghost@example.com"}}, es), 200),
 		"Si alguna cuenta tiene la dirección ghost@example.com, te hemos enviado un enlace")
+}
+
+// The notification settings page names the kinds, says why email does
+// not arrive, and lists deliveries with their kind and status in the
+// owner's language; the API's note stays English.
+func TestNotificationsPageInTheOwnersLanguage(t *testing.T) {
+	t.Parallel()
+	var d *notify.Deliverer
+	a := newAPI(t, notifications(t, testenv.Mailpit(t), &d), withLanguages)
+	ada := a.signUp("ada")
+	a.chooseLanguage(ada, "de")
+	ctx := t.Context()
+	if _, err := outbox.Add(ctx, a.db, folio.Notification{OwnerID: ada.id, Kind: folio.NotifyDemoDown, DedupeKey: "k1",
+		Data: map[string]string{"project": "Orders", "error": "HTTP 502", "url": "/dashboard/projects/1"}}); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if _, err := d.RunOnce(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if ds, _ := d.Store.Deliveries(ctx, ada.id, 10); len(ds) > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no delivery was recorded")
+		}
+	}
+	page := a.page(ada, "/dashboard/notifications")
+	contains(t, "German notifications", page, "<td>Eine Live-Demo fällt aus</td>", "<td>Wöchentliche Übersicht Ihrer Besucher</td>",
+		"Ihre E-Mail-Adresse ist noch nicht bestätigt", `data-kind="demo_down">Eine Live-Demo fällt aus</td>`)
+	m := regexp.MustCompile(`data-status="([a-z]+)">([^<]+)`).FindStringSubmatch(string(page.body))
+	if m == nil || m[2] != i18n.For("de").T("dashd.notify.status."+m[1]) || m[2] == m[1] {
+		t.Errorf("the delivery's status is not named in German: %v", m)
+	}
+	api := a.expect(req{method: "GET", path: "/api/v1/me/notifications", token: ada.token}, 200)
+	if !strings.Contains(string(api.body), "not verified yet") {
+		t.Errorf("the API's email note is not English: %s", api.body)
+	}
 }
