@@ -32,12 +32,91 @@ const (
 	maxExisting = 50
 )
 
-// Skip is a field of the file that Import did not map, and why.
+// Skip is a field of the file that Import did not map, and why: Reason
+// is in English, as the API answers it.
 type Skip struct {
 	// Field is the field's path in the file, as basics.email or
 	// work[0].position.
 	Field  string `json:"field"`
 	Reason string `json:"reason"`
+	// Code names the reason (a key of Reasons), so that a page can say it
+	// in its reader's language; Value is what the reason names: a field,
+	// a title, a count, or Folio's own validation message. Neither is
+	// part of the API's answer.
+	Code  string `json:"-"`
+	Value string `json:"-"`
+}
+
+// Reasons are the English reasons a field is skipped, by Skip.Code; a
+// reason with a verb takes the Skip's Value.
+var Reasons = map[string]string{
+	// Whole sections with no place in Folio.
+	"work":         "Folio has no work history; tell it in your bio or a project",
+	"volunteer":    "Folio has no volunteering section",
+	"education":    "Folio has no education section",
+	"awards":       "Folio has no awards section",
+	"certificates": "Folio has no certificates section",
+	"publications": "Folio has no publications section",
+	"skills":       "Folio shows skills as the tech tags of your projects",
+	"languages":    "Folio has no languages section",
+	"interests":    "Folio has no interests section",
+	"references":   "Folio has no references section",
+	"meta":         "describes the file, not you",
+	"unknown":      "not part of JSON Resume, and unknown to Folio",
+	"more":         "and %s more fields not mapped",
+	// The profile (basics).
+	"already_set":     "an earlier field of the file set %s already",
+	"invalid":         "%s",
+	"not_valid":       "not valid in Folio",
+	"email":           "an import does not change the address you sign in with; change it in your account settings",
+	"street_address":  "your location shows on your public page: a street address and postal code are left out",
+	"image":           "upload a profile picture in the dashboard: Folio does not fetch images from other sites",
+	"phone":           "Folio has no phone number field",
+	"profile_field":   "Folio's profile has no such field",
+	"other_network":   "Folio links GitHub and LinkedIn profiles only; add others to your bio",
+	"profile_no_link": "a profile needs a url or username",
+	"profile_link":    "Folio keeps only the profile's link",
+	// Projects.
+	"not_project":    "not a project",
+	"unnamed":        "a project without a name is not imported",
+	"title_too_long": "a project title may be at most %s characters; the project is not imported",
+	"not_imported":   "its project is not imported",
+	"too_many_tags":  "a project has at most 12 tech tags",
+	"tag_too_long":   "a tech tag is at most 30 characters",
+	"dates":          "Folio projects have no dates",
+	"roles":          "Folio projects have no roles; say yours in the pitch",
+	"entity":         "Folio projects have no entity",
+	"type":           "Folio projects have no type",
+	"project_field":  "Folio projects have no such field",
+	"project_exists": "you already have a project named %q",
+}
+
+// Refusal is Parse's refusal of a file: Err is what the API answers (in
+// English), Reason names it for a page that says it in its reader's
+// language (too_large, not_utf8, not_json, invalid, too_many_projects),
+// and Detail is what the reason quotes (a limit, the JSON parser's
+// complaint). errors.As finds Err through it.
+type Refusal struct {
+	Err            *folio.Error
+	Reason, Detail string
+}
+
+func (r *Refusal) Error() string { return r.Err.Error() }
+
+// Unwrap is the application error, for folio.ErrorCode and the API.
+func (r *Refusal) Unwrap() error { return r.Err }
+
+func refuse(reason, detail string, err *folio.Error) error {
+	return &Refusal{Err: err, Reason: reason, Detail: detail}
+}
+
+// newSkip is field skipped for the reason code names, with its value.
+func newSkip(field, code, value string) Skip {
+	reason := Reasons[code]
+	if strings.Contains(reason, "%") {
+		reason = fmt.Sprintf(reason, value)
+	}
+	return Skip{Field: field, Reason: reason, Code: code, Value: value}
 }
 
 // Plan is what a file maps to, before anything is written.
@@ -63,27 +142,32 @@ func Parse(r io.Reader) (*Plan, error) {
 		return nil, err
 	}
 	if len(raw) > MaxImportBytes {
-		return nil, folio.Errorf(folio.ETOOLARGE, "A JSON Resume file may be at most %d KiB.", MaxImportBytes>>10)
+		return nil, refuse("too_large", strconv.Itoa(MaxImportBytes>>10), folio.Errorf(folio.ETOOLARGE, "A JSON Resume file may be at most %d KiB.", MaxImportBytes>>10))
 	}
 	raw = bytes.TrimPrefix(raw, []byte("\xef\xbb\xbf")) // a BOM some editors write
 	if !utf8.Valid(raw) {
-		return nil, folio.Errorf(folio.EINVALID, "The file is not UTF-8 text.")
+		return nil, refuse("not_utf8", "", folio.Errorf(folio.EINVALID, "The file is not UTF-8 text."))
 	}
 	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
 	if err != nil {
-		return nil, folio.Errorf(folio.EINVALID, "The file is not JSON: %s.", jsonReason(err))
+		reason := jsonReason(err)
+		return nil, refuse("not_json", reason, folio.Errorf(folio.EINVALID, "The file is not JSON: %s.", reason))
 	}
 	top, ok := doc.(map[string]any)
 	if !ok {
-		return nil, &folio.Error{Code: folio.EINVALID, Message: "This file is not a valid JSON Resume: see each field's reason.",
-			Fields: []folio.FieldError{{Field: "/", Message: "a JSON Resume is a JSON object"}}}
+		return nil, refuse("invalid", "", &folio.Error{Code: folio.EINVALID, Message: "This file is not a valid JSON Resume: see each field's reason.",
+			Fields: []folio.FieldError{{Field: "/", Message: "a JSON Resume is a JSON object"}}})
 	}
 	if err := Validate(doc); err != nil {
+		var fe *folio.Error
+		if errors.As(err, &fe) && fe.Code == folio.EINVALID {
+			return nil, refuse("invalid", "", fe)
+		}
 		return nil, err
 	}
 	if ps, _ := top["projects"].([]any); len(ps) > MaxImportProjects {
-		return nil, &folio.Error{Code: folio.EINVALID, Message: "The file has too many projects.",
-			Fields: []folio.FieldError{{Field: "/projects", Message: fmt.Sprintf("at most %d projects can be imported at once", MaxImportProjects)}}}
+		return nil, refuse("too_many_projects", strconv.Itoa(MaxImportProjects), &folio.Error{Code: folio.EINVALID, Message: "The file has too many projects.",
+			Fields: []folio.FieldError{{Field: "/projects", Message: fmt.Sprintf("at most %d projects can be imported at once", MaxImportProjects)}}})
 	}
 	p := &Plan{}
 	p.mapBasics(top)
@@ -92,32 +176,22 @@ func Parse(r io.Reader) (*Plan, error) {
 	// Whatever is left has no place in Folio.
 	keys := sortedKeys(top)
 	for _, k := range keys {
-		reason, ok := sectionReasons[k]
-		if !ok {
-			reason = "not part of JSON Resume, and unknown to Folio"
+		code := "unknown"
+		if sections[k] {
+			code = k
 		}
-		p.skipAll(k, top[k], reason)
+		p.skipAll(k, top[k], code)
 	}
 	if n := len(p.Skipped); n > maxSkipped {
-		p.Skipped = append(p.Skipped[:maxSkipped], Skip{Field: "…", Reason: fmt.Sprintf("and %d more fields not mapped", n-maxSkipped)})
+		p.Skipped = append(p.Skipped[:maxSkipped], newSkip("…", "more", strconv.Itoa(n-maxSkipped)))
 	}
 	return p, nil
 }
 
-// sectionReasons say why a whole section has no place in Folio.
-var sectionReasons = map[string]string{
-	"work":         "Folio has no work history; tell it in your bio or a project",
-	"volunteer":    "Folio has no volunteering section",
-	"education":    "Folio has no education section",
-	"awards":       "Folio has no awards section",
-	"certificates": "Folio has no certificates section",
-	"publications": "Folio has no publications section",
-	"skills":       "Folio shows skills as the tech tags of your projects",
-	"languages":    "Folio has no languages section",
-	"interests":    "Folio has no interests section",
-	"references":   "Folio has no references section",
-	"meta":         "describes the file, not you",
-}
+// sections are the sections of JSON Resume with no place in Folio; each
+// is its own reason's code.
+var sections = map[string]bool{"work": true, "volunteer": true, "education": true, "awards": true, "certificates": true,
+	"publications": true, "skills": true, "languages": true, "interests": true, "references": true, "meta": true}
 
 func jsonReason(err error) string {
 	var syn *json.SyntaxError
@@ -127,29 +201,35 @@ func jsonReason(err error) string {
 	return err.Error()
 }
 
-func (p *Plan) skip(field, reason string) {
-	p.Skipped = append(p.Skipped, Skip{Field: field, Reason: reason})
+// skip lists field as skipped for the reason code names (see Reasons),
+// which may name value.
+func (p *Plan) skip(field, code string, value ...string) {
+	v := ""
+	if len(value) > 0 {
+		v = value[0]
+	}
+	p.Skipped = append(p.Skipped, newSkip(field, code, v))
 }
 
-// skipAll lists every leaf of v, at path, as skipped for reason. An
-// empty string, array or object says nothing and is not listed.
-func (p *Plan) skipAll(path string, v any, reason string) {
+// skipAll lists every leaf of v, at path, as skipped for the reason code
+// names. An empty string, array or object says nothing and is not listed.
+func (p *Plan) skipAll(path string, v any, code string, value ...string) {
 	switch v := v.(type) {
 	case map[string]any:
 		for _, k := range sortedKeys(v) {
-			p.skipAll(path+"."+k, v[k], reason)
+			p.skipAll(path+"."+k, v[k], code, value...)
 		}
 	case []any:
 		for i, e := range v {
-			p.skipAll(path+"["+strconv.Itoa(i)+"]", e, reason)
+			p.skipAll(path+"["+strconv.Itoa(i)+"]", e, code, value...)
 		}
 	case string:
 		if strings.TrimSpace(v) != "" {
-			p.skip(path, reason)
+			p.skip(path, code, value...)
 		}
 	case nil:
 	default:
-		p.skip(path, reason)
+		p.skip(path, code, value...)
 	}
 }
 
@@ -178,16 +258,16 @@ func take(m map[string]any, key string) string {
 // and otherwise skips it with the reason.
 func (p *Plan) profileField(path, name, value string, upd folio.ProfileUpdate) {
 	if slices.Contains(p.ProfileFields, name) {
-		p.skip(path, "an earlier field of the file set "+name+" already")
+		p.skip(path, "already_set", name)
 		return
 	}
 	if err := upd.Validate(); err != nil {
 		var fe *folio.Error
-		reason := "not valid in Folio"
 		if errors.As(err, &fe) && len(fe.Fields) > 0 {
-			reason = fe.Fields[0].Message
+			p.skip(path, "invalid", fe.Fields[0].Message)
+		} else {
+			p.skip(path, "not_valid")
 		}
-		p.skip(path, reason)
 		return
 	}
 	switch name {
@@ -228,7 +308,7 @@ func (p *Plan) mapBasics(top map[string]any) {
 		p.profileField("basics.url", "links.website", v, folio.ProfileUpdate{WebsiteURL: &v})
 	}
 	if v := take(b, "email"); v != "" {
-		p.skip("basics.email", "an import does not change the address you sign in with; change it in your account settings")
+		p.skip("basics.email", "email")
 	}
 	if loc, ok := b["location"].(map[string]any); ok {
 		delete(b, "location")
@@ -242,7 +322,7 @@ func (p *Plan) mapBasics(top map[string]any) {
 			v := strings.Join(parts, ", ")
 			p.profileField("basics.location", "location", v, folio.ProfileUpdate{Location: &v})
 		}
-		p.skipAll("basics.location", loc, "your location shows on your public page: a street address and postal code are left out")
+		p.skipAll("basics.location", loc, "street_address")
 	}
 	if ps, ok := b["profiles"].([]any); ok {
 		delete(b, "profiles")
@@ -250,16 +330,12 @@ func (p *Plan) mapBasics(top map[string]any) {
 			p.mapProfile(fmt.Sprintf("basics.profiles[%d]", i), e)
 		}
 	}
-	reasons := map[string]string{
-		"image": "upload a profile picture in the dashboard: Folio does not fetch images from other sites",
-		"phone": "Folio has no phone number field",
-	}
 	for _, k := range sortedKeys(b) {
-		reason, ok := reasons[k]
-		if !ok {
-			reason = "Folio's profile has no such field"
+		code := "profile_field"
+		if k == "image" || k == "phone" {
+			code = k
 		}
-		p.skipAll("basics."+k, b[k], reason)
+		p.skipAll("basics."+k, b[k], code)
 	}
 }
 
@@ -269,7 +345,7 @@ func (p *Plan) mapProfile(path string, e any) {
 	network, _ := m["network"].(string)
 	network = strings.ToLower(strings.TrimSpace(network))
 	if !ok || (network != "github" && network != "linkedin") {
-		p.skipAll(path, e, "Folio links GitHub and LinkedIn profiles only; add others to your bio")
+		p.skipAll(path, e, "other_network")
 		return
 	}
 	delete(m, "network")
@@ -283,11 +359,11 @@ func (p *Plan) mapProfile(path string, e any) {
 	}
 	switch {
 	case link == "":
-		p.skip(path, "a profile needs a url or username")
+		p.skip(path, "profile_no_link")
 	case network == "github":
 		p.profileField(path+".url", "links.github", link, folio.ProfileUpdate{GitHubURL: &link})
 	default:
 		p.profileField(path+".url", "links.linkedin", link, folio.ProfileUpdate{LinkedInURL: &link})
 	}
-	p.skipAll(path, m, "Folio keeps only the profile's link")
+	p.skipAll(path, m, "profile_link")
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -37,17 +38,17 @@ func (p *Plan) mapProjects(top map[string]any) {
 		path := fmt.Sprintf("projects[%d]", i)
 		m, ok := e.(map[string]any)
 		if !ok {
-			p.skipAll(path, e, "not a project")
+			p.skipAll(path, e, "not_project")
 			continue
 		}
 		title := take(m, "name")
 		if title == "" {
-			p.skipAll(path, m, "a project without a name is not imported")
+			p.skipAll(path, m, "unnamed")
 			continue
 		}
 		if utf8.RuneCountInString(title) > maxTitle {
-			p.skipAll(path+".name", title, fmt.Sprintf("a project title may be at most %d characters; the project is not imported", maxTitle))
-			p.skipAll(path, m, "its project is not imported")
+			p.skipAll(path+".name", title, "title_too_long", strconv.Itoa(maxTitle))
+			p.skipAll(path, m, "not_imported")
 			continue
 		}
 		draft := folio.VisibilityDraft
@@ -94,17 +95,13 @@ func (p *Plan) mapProjects(top map[string]any) {
 			}
 		}
 		p.checkProject(path, &in)
-		reasons := map[string]string{
-			"startDate": "Folio projects have no dates", "endDate": "Folio projects have no dates",
-			"roles": "Folio projects have no roles; say yours in the pitch", "entity": "Folio projects have no entity",
-			"type": "Folio projects have no type",
-		}
+		codes := map[string]string{"startDate": "dates", "endDate": "dates", "roles": "roles", "entity": "entity", "type": "type"}
 		for _, k := range sortedKeys(m) {
-			reason, ok := reasons[k]
+			code, ok := codes[k]
 			if !ok {
-				reason = "Folio projects have no such field"
+				code = "project_field"
 			}
-			p.skipAll(path+"."+k, m[k], reason)
+			p.skipAll(path+"."+k, m[k], code)
 		}
 		p.Projects = append(p.Projects, in)
 		p.ProjectFields = append(p.ProjectFields, path)
@@ -121,9 +118,9 @@ func (p *Plan) mapKeywords(path string, ks []any, in *folio.ProjectInput) {
 		switch {
 		case s == "":
 		case len(tags) >= 12:
-			p.skip(field, "a project has at most 12 tech tags")
+			p.skip(field, "too_many_tags")
 		case utf8.RuneCountInString(s) > 30:
-			p.skip(field, "a tech tag is at most 30 characters")
+			p.skip(field, "tag_too_long")
 		default:
 			tags = append(tags, s)
 		}
@@ -154,10 +151,10 @@ func (p *Plan) checkProject(path string, in *folio.ProjectInput) {
 	for _, f := range fe.Fields {
 		if g, ok := fields[f.Field]; ok {
 			*g.ptr = nil
-			p.skip(path+"."+g.from, f.Message)
+			p.skip(path+"."+g.from, "invalid", f.Message)
 		} else if f.Field == "tech_tags" {
 			in.TechTags = nil
-			p.skip(path+".keywords", f.Message)
+			p.skip(path+".keywords", "invalid", f.Message)
 		}
 	}
 }
@@ -213,7 +210,7 @@ func (im *Importer) Import(ctx context.Context, userID int64, file io.Reader) (*
 	for i, in := range plan.Projects {
 		key := strings.ToLower(*in.Title)
 		if have[key] {
-			rep.Skipped = append(rep.Skipped, Skip{Field: plan.ProjectFields[i], Reason: fmt.Sprintf("you already have a project named %q", *in.Title)})
+			rep.Skipped = append(rep.Skipped, newSkip(plan.ProjectFields[i], "project_exists", *in.Title))
 			continue
 		}
 		have[key] = true

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -129,8 +130,8 @@ func TestValidateRefusesWithReasons(t *testing.T) {
 
 func fieldsOf(t *testing.T, err error) map[string]string {
 	t.Helper()
-	fe, ok := err.(*folio.Error)
-	if !ok || fe.Code != folio.EINVALID {
+	var fe *folio.Error
+	if !errors.As(err, &fe) || fe.Code != folio.EINVALID {
 		t.Fatalf("error %v (%T), want EINVALID", err, err)
 	}
 	out := map[string]string{}
@@ -368,5 +369,64 @@ func TestImportCreatesDraftsOnce(t *testing.T) {
 	}
 	if dup != 2 {
 		t.Errorf("second import reported %d duplicates, want 2: %+v", dup, again.Skipped)
+	}
+}
+
+// TestSkipsNameTheirReason: every skipped field carries the code of its
+// reason (a page says it in its reader's language by the code), and the
+// English reason the API answers is that code's.
+func TestSkipsNameTheirReason(t *testing.T) {
+	raw, err := os.ReadFile("testdata/full.resume.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := resume.Parse(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	codes := map[string]bool{}
+	for _, s := range plan.Skipped {
+		reason, ok := resume.Reasons[s.Code]
+		if !ok {
+			t.Errorf("%s skipped with code %q, which has no reason", s.Field, s.Code)
+			continue
+		}
+		if !strings.Contains(reason, "%") && s.Reason != reason {
+			t.Errorf("%s: reason %q, want %q", s.Field, s.Reason, reason)
+		}
+		codes[s.Code] = true
+	}
+	for _, c := range []string{"work", "skills", "email", "phone", "image", "street_address", "other_network", "dates", "roles"} {
+		if !codes[c] {
+			t.Errorf("no field of the sample skipped for %q", c)
+		}
+	}
+	b, err := json.Marshal(plan.Skipped[0])
+	if err != nil || strings.Contains(string(b), "code") || strings.Contains(string(b), "Value") {
+		t.Errorf("a skip's JSON is %s (%v): the code stays out of the API", b, err)
+	}
+}
+
+// TestRefusalsKeepTheAPIError: a refused file is still the application
+// error the API answers (code, English message, fields), and names its
+// reason for the dashboard.
+func TestRefusalsKeepTheAPIError(t *testing.T) {
+	for _, c := range []struct {
+		file, reason, code, message string
+	}{
+		{"\xff\xfe", "not_utf8", folio.EINVALID, "The file is not UTF-8 text."},
+		{`[1]`, "invalid", folio.EINVALID, "This file is not a valid JSON Resume: see each field's reason."},
+		{`{"basics":{"email":"nope"}}`, "invalid", folio.EINVALID, "This file is not a valid JSON Resume: see each field's reason."},
+		{strings.Repeat(" ", resume.MaxImportBytes+1), "too_large", folio.ETOOLARGE, "A JSON Resume file may be at most 1024 KiB."},
+	} {
+		_, err := resume.Parse(strings.NewReader(c.file))
+		var ref *resume.Refusal
+		if !errors.As(err, &ref) || ref.Reason != c.reason {
+			t.Errorf("%.20q: %v, want refusal %s", c.file, err, c.reason)
+			continue
+		}
+		if folio.ErrorCode(err) != c.code || folio.ErrorMessage(err) != c.message {
+			t.Errorf("%.20q: %s %q, want %s %q", c.file, folio.ErrorCode(err), folio.ErrorMessage(err), c.code, c.message)
+		}
 	}
 }

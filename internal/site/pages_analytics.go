@@ -9,6 +9,7 @@ import (
 
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/request"
+	"github.com/foliohq/folio/internal/site/sitelang"
 	"github.com/foliohq/folio/internal/site/statspage"
 )
 
@@ -44,8 +45,8 @@ func (s *Site) analyticsPage(c *fiber.Ctx) error {
 		return err
 	}
 	v := analyticsView{pageBase: s.privatePage("title.analytics", c), User: u, Days: days, Periods: statspage.Periods, Report: rep,
-		Chart: statspage.Chart(rep.Series)}
-	v.Projects, v.Funnel = statspage.Rows(rep, titles)
+		Chart: statspage.Chart(sitelang.L(c), rep.Series)}
+	v.Projects, v.Funnel = statspage.Rows(sitelang.L(c), rep, titles)
 	return s.render(c, fiber.StatusOK, "analytics", v)
 }
 

@@ -10,6 +10,7 @@ package accountpages
 import (
 	"errors"
 	"net/url"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -24,8 +25,8 @@ import (
 type Pages struct {
 	Accounts *account.Service
 	BaseURL  *url.URL
-	// Render answers the page "account" titled title showing v, in the
-	// site's layout.
+	// Render answers the page "account" titled by the message id title
+	// showing v, in the site's layout.
 	Render func(c *fiber.Ctx, status int, title string, v View) error
 }
 
@@ -44,8 +45,9 @@ type View struct {
 	Error string
 }
 
+// page answers the page titled by the message id title.
 func (p *Pages) page(c *fiber.Ctx, status int, title string, v View) error {
-	v.Heading = title
+	v.Heading = sitelang.T(c, title)
 	// The token must not leak to other sites through the Referer (and
 	// same-origin forms keep a real Origin, which no-referrer would make
 	// "null").
@@ -58,7 +60,7 @@ func (p *Pages) page(c *fiber.Ctx, status int, title string, v View) error {
 // say of every POST's origin stands in for it). Sec-Fetch-Site is read
 // first; browsers without it send Origin.
 func (p *Pages) sameOrigin(c *fiber.Ctx) error {
-	refuse := folio.Errorf(folio.EFORBIDDEN, "This form must be sent from %s.", p.BaseURL.String())
+	refuse := &folio.Error{Code: folio.EFORBIDDEN, Message: sitelang.T(c, "dashd.account.cross_site", "Site", p.BaseURL.String())}
 	if site := c.Get("Sec-Fetch-Site"); site != "" {
 		if site != "same-origin" && site != "none" {
 			return refuse
@@ -78,16 +80,19 @@ func (p *Pages) sameOrigin(c *fiber.Ctx) error {
 
 // accountError is the page's message for err and its status; ok is false
 // for an error the page does not explain (it goes to the error handler).
-func accountError(err error) (string, int, bool) {
+// A refused new password is explained in the reader's language by its
+// length, the one rule passwords have (folio.ValidatePassword); other
+// refusals keep the service's message.
+func accountError(c *fiber.Ctx, err error) (string, int, bool) {
 	var tm *account.TooManyError
 	switch {
 	case errors.As(err, &tm):
-		return "Too many requests. Please wait a while and try again.", fiber.StatusTooManyRequests, true
+		return sitelang.T(c, "dashd.account.too_many"), fiber.StatusTooManyRequests, true
 	case folio.ErrorCode(err) == folio.EINVALID || folio.ErrorCode(err) == folio.ECONFLICT:
 		msg := folio.ErrorMessage(err)
 		var fe *folio.Error
 		if errors.As(err, &fe) && len(fe.Fields) > 0 && fe.Fields[0].Field == "password" {
-			msg = "The password " + fe.Fields[0].Message + "."
+			msg = passwordRule(c, c.FormValue("password"), fe.Fields[0].Message)
 		}
 		status := fiber.StatusUnprocessableEntity
 		if folio.ErrorCode(err) == folio.ECONFLICT {
@@ -98,9 +103,21 @@ func accountError(err error) (string, int, bool) {
 	return "", 0, false
 }
 
+// passwordRule says which length rule the new password p breaks; a
+// refusal for another reason keeps the service's English message.
+func passwordRule(c *fiber.Ctx, p, message string) string {
+	switch {
+	case utf8.RuneCountInString(p) < folio.MinPasswordLength:
+		return sitelang.T(c, "dashd.account.password_short", "Min", folio.MinPasswordLength)
+	case len(p) > folio.MaxPasswordLength:
+		return sitelang.T(c, "dashd.account.password_long", "Max", folio.MaxPasswordLength)
+	}
+	return "The password " + message + "."
+}
+
 // ForgotPasswordPage is the form that asks for a reset link.
 func (p *Pages) ForgotPasswordPage(c *fiber.Ctx) error {
-	return p.page(c, fiber.StatusOK, "Forgot password", View{Form: "forgot"})
+	return p.page(c, fiber.StatusOK, "dashd.account.forgot_title", View{Form: "forgot"})
 }
 
 // ForgotPassword sends the reset link; its answer is the same whether or
@@ -111,18 +128,18 @@ func (p *Pages) ForgotPassword(c *fiber.Ctx) error {
 	}
 	email := c.FormValue("email")
 	err := p.Accounts.RequestPasswordReset(c.UserContext(), email, c.IP())
-	if msg, status, ok := accountError(err); ok {
-		return p.page(c, status, "Forgot password", View{Form: "forgot", Email: email, Error: msg})
+	if msg, status, ok := accountError(c, err); ok {
+		return p.page(c, status, "dashd.account.forgot_title", View{Form: "forgot", Email: email, Error: msg})
 	} else if err != nil {
 		return err
 	}
-	return p.page(c, fiber.StatusOK, "Forgot password", View{
-		Done: "If an account has the address " + folio.NormalizeEmail(email) + ", a link to reset its password is on its way. It works for 30 minutes."})
+	return p.page(c, fiber.StatusOK, "dashd.account.forgot_title", View{
+		Done: sitelang.T(c, "dashd.account.reset_sent", "Email", folio.NormalizeEmail(email))})
 }
 
 // ResetPasswordPage is the form a reset link opens.
 func (p *Pages) ResetPasswordPage(c *fiber.Ctx) error {
-	return p.page(c, fiber.StatusOK, "Choose a new password", View{Form: "reset", Token: c.Query("token")})
+	return p.page(c, fiber.StatusOK, "dashd.account.reset_title", View{Form: "reset", Token: c.Query("token")})
 }
 
 // ResetPassword sets the new password, which logs out every browser.
@@ -132,23 +149,22 @@ func (p *Pages) ResetPassword(c *fiber.Ctx) error {
 	}
 	token := c.FormValue("token")
 	if c.FormValue("password") != c.FormValue("confirm") {
-		return p.page(c, fiber.StatusUnprocessableEntity, "Choose a new password", View{Form: "reset", Token: token, Error: sitelang.T(c, "sitego.account.passwords_differ")})
+		return p.page(c, fiber.StatusUnprocessableEntity, "dashd.account.reset_title", View{Form: "reset", Token: token, Error: sitelang.T(c, "sitego.account.passwords_differ")})
 	}
 	_, err := p.Accounts.ResetPassword(c.UserContext(), token, c.FormValue("password"))
-	if msg, status, ok := accountError(err); ok {
-		return p.page(c, status, "Choose a new password", View{Form: "reset", Token: token, Error: msg})
+	if msg, status, ok := accountError(c, err); ok {
+		return p.page(c, status, "dashd.account.reset_title", View{Form: "reset", Token: token, Error: msg})
 	} else if err != nil {
 		return err
 	}
 	// The reset ended every session, this browser's too.
 	c.ClearCookie(request.SessionCookie, request.CSRFCookie)
-	return p.page(c, fiber.StatusOK, "Password changed", View{
-		Done: "Your password is changed. Every browser and app was logged out: log in with the new password."})
+	return p.page(c, fiber.StatusOK, "dashd.account.changed_title", View{Done: sitelang.T(c, "dashd.account.password_changed")})
 }
 
 // VerifyEmailPage is the landing of a verification link: a button.
 func (p *Pages) VerifyEmailPage(c *fiber.Ctx) error {
-	return p.page(c, fiber.StatusOK, "Verify your address", View{Form: "verify", Token: c.Query("token")})
+	return p.page(c, fiber.StatusOK, "dashd.account.verify_title", View{Form: "verify", Token: c.Query("token")})
 }
 
 // VerifyEmail verifies the address with the link's token.
@@ -157,18 +173,17 @@ func (p *Pages) VerifyEmail(c *fiber.Ctx) error {
 		return err
 	}
 	u, err := p.Accounts.VerifyEmail(c.UserContext(), c.FormValue("token"))
-	if msg, status, ok := accountError(err); ok {
-		return p.page(c, status, "Verify your address", View{Error: msg})
+	if msg, status, ok := accountError(c, err); ok {
+		return p.page(c, status, "dashd.account.verify_title", View{Error: msg})
 	} else if err != nil {
 		return err
 	}
-	return p.page(c, fiber.StatusOK, "Address verified", View{
-		Done: "Thank you: " + u.Email + " is verified, and Folio will send your notifications there."})
+	return p.page(c, fiber.StatusOK, "dashd.account.verified_title", View{Done: sitelang.T(c, "dashd.account.verified", "Email", u.Email)})
 }
 
 // ConfirmEmailPage is the landing of an email change link: a button.
 func (p *Pages) ConfirmEmailPage(c *fiber.Ctx) error {
-	return p.page(c, fiber.StatusOK, "Confirm your new address", View{Form: "confirm", Token: c.Query("token")})
+	return p.page(c, fiber.StatusOK, "dashd.account.confirm_title", View{Form: "confirm", Token: c.Query("token")})
 }
 
 // ConfirmEmail changes the address with the link's token.
@@ -177,13 +192,12 @@ func (p *Pages) ConfirmEmail(c *fiber.Ctx) error {
 		return err
 	}
 	u, err := p.Accounts.ConfirmEmailChange(c.UserContext(), c.FormValue("token"))
-	if msg, status, ok := accountError(err); ok {
-		return p.page(c, status, "Confirm your new address", View{Error: msg})
+	if msg, status, ok := accountError(c, err); ok {
+		return p.page(c, status, "dashd.account.confirm_title", View{Error: msg})
 	} else if err != nil {
 		return err
 	}
-	return p.page(c, fiber.StatusOK, "Address changed", View{
-		Done: "Your account's address is now " + u.Email + ". Log in with it from now on."})
+	return p.page(c, fiber.StatusOK, "dashd.account.email_changed_title", View{Done: sitelang.T(c, "dashd.account.email_changed", "Email", u.Email)})
 }
 
 // ResendVerification is the dashboard banner's button: a plain form with
@@ -194,7 +208,7 @@ func (p *Pages) ResendVerification(c *fiber.Ctx) error {
 		return c.Redirect("/login", fiber.StatusSeeOther)
 	}
 	if !auth.CSRFValid(id.Session, c.FormValue("csrf")) {
-		return &folio.Error{Code: request.CodeCSRF, Message: "This form has expired; reload the dashboard and try again."}
+		return &folio.Error{Code: request.CodeCSRF, Message: sitelang.T(c, "dashd.account.form_expired")}
 	}
 	err := p.Accounts.ResendVerification(c.UserContext(), id.User.ID)
 	var tm *account.TooManyError

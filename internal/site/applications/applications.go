@@ -16,6 +16,7 @@ import (
 	"github.com/foliohq/folio/internal/jobsearch"
 	"github.com/foliohq/folio/internal/request"
 	"github.com/foliohq/folio/internal/site/dashkit"
+	"github.com/foliohq/folio/internal/site/sitelang"
 	"github.com/foliohq/folio/web"
 )
 
@@ -92,7 +93,7 @@ func (p *Pages) Routes(r fiber.Router) {
 func (p *Pages) formCSRF(c *fiber.Ctx) error {
 	id := request.Identity(c)
 	if id.Session == nil || !auth.CSRFValid(id.Session, dashkit.FormValue(c, dashkit.CSRFField)) {
-		return p.render(c, fiber.StatusForbidden, "application_error", p.base(c, "Form expired"))
+		return p.render(c, fiber.StatusForbidden, "application_error", p.base(c, sitelang.T(c, "dashd.title.form_expired")))
 	}
 	err := c.Next()
 	if p.opts.Changed != nil {
@@ -102,7 +103,7 @@ func (p *Pages) formCSRF(c *fiber.Ctx) error {
 }
 
 func (p *Pages) notFound(c *fiber.Ctx) error {
-	return p.render(c, fiber.StatusNotFound, "notfound", p.base(c, "Not found"))
+	return p.render(c, fiber.StatusNotFound, "notfound", p.base(c, sitelang.T(c, "title.not_found")))
 }
 
 // absolute is the URL of a path on this installation.
@@ -111,6 +112,8 @@ func (p *Pages) absolute(parts ...string) string { return p.opts.BaseURL.JoinPat
 // pageBase is the layout's data and the session's CSRF token.
 type pageBase = dashkit.Base
 
+// base is the layout's data of a page titled title, which is already in
+// the reader's language.
 func (p *Pages) base(c *fiber.Ctx, title string) pageBase { return dashkit.NewBase(c, title) }
 
 func (p *Pages) render(c *fiber.Ctx, status int, name string, data any) error {

@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/foliohq/folio/internal/folio"
+	"github.com/foliohq/folio/internal/i18n"
 )
 
 // contactRows is how many contact rows the form offers.
@@ -98,14 +99,14 @@ func readForm(c *fiber.Ctx) applicationForm {
 // input turns the form into an application input, with the field errors
 // of what could not even be parsed (dates, numbers). Every field is set:
 // the form always shows them all.
-func (f applicationForm) input(projectOrder []int64) (folio.ApplicationInput, []folio.FieldError) {
+func (f applicationForm) input(l *i18n.Localizer, projectOrder []int64) (folio.ApplicationInput, []folio.FieldError) {
 	var bad []folio.FieldError
 	date := func(field, s string) *time.Time {
 		t := time.Time{}
 		if s = strings.TrimSpace(s); s != "" {
 			d, err := time.Parse(time.DateOnly, s)
 			if err != nil {
-				bad = append(bad, folio.FieldError{Field: field, Message: "must be a date such as 2026-11-25"})
+				bad = append(bad, folio.FieldError{Field: field, Message: l.T("dashd.form.date", "Example", "2026-11-25")})
 			}
 			t = d
 		}
@@ -116,7 +117,7 @@ func (f applicationForm) input(projectOrder []int64) (folio.ApplicationInput, []
 		if s = strings.TrimSpace(strings.ReplaceAll(s, ",", "")); s != "" {
 			v, err := strconv.Atoi(s)
 			if err != nil {
-				bad = append(bad, folio.FieldError{Field: field, Message: "must be a whole number"})
+				bad = append(bad, folio.FieldError{Field: field, Message: l.T("dashd.form.whole_number")})
 			} else {
 				n = &v
 			}
@@ -131,7 +132,7 @@ func (f applicationForm) input(projectOrder []int64) (folio.ApplicationInput, []
 	if s := strings.TrimSpace(f.InterviewAt); s != "" {
 		t, err := time.Parse("2006-01-02T15:04", s)
 		if err != nil {
-			bad = append(bad, folio.FieldError{Field: "interview_at", Message: "must be a date and time such as 2026-12-01T14:30"})
+			bad = append(bad, folio.FieldError{Field: "interview_at", Message: l.T("dashd.form.datetime", "Example", "2026-12-01T14:30")})
 		}
 		interview = t
 	}

@@ -2,7 +2,6 @@ package applications
 
 import (
 	"errors"
-	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -11,15 +10,17 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/foliohq/folio/internal/folio"
+	"github.com/foliohq/folio/internal/i18n"
 	"github.com/foliohq/folio/internal/jobsearch"
 	"github.com/foliohq/folio/internal/request"
 	"github.com/foliohq/folio/internal/site/dashkit"
+	"github.com/foliohq/folio/internal/site/sitelang"
 )
 
 // createShareLink makes a tailored link: the projects given a position, in
 // that order, the note and the expiry.
 func (p *Pages) createShareLink(c *fiber.Ctx, a *folio.Application) error {
-	in, bad := readLinkForm(c)
+	in, bad := readLinkForm(c, sitelang.L(c))
 	if len(bad) == 0 {
 		_, err := p.opts.ShareLinks.CreateShareLink(c.UserContext(), a.OwnerID, a.ID, in)
 		if err == nil {
@@ -38,8 +39,9 @@ func (p *Pages) createShareLink(c *fiber.Ctx, a *folio.Application) error {
 }
 
 // readLinkForm reads "position_{id}" fields (1 is first; empty: not
-// shown), the label, the note and the expiry date.
-func readLinkForm(c *fiber.Ctx) (folio.ShareLinkInput, []folio.FieldError) {
+// shown), the label, the note and the expiry date; its own errors are in
+// l's language.
+func readLinkForm(c *fiber.Ctx, l *i18n.Localizer) (folio.ShareLinkInput, []folio.FieldError) {
 	var bad []folio.FieldError
 	type pick struct {
 		id  int64
@@ -54,7 +56,7 @@ func readLinkForm(c *fiber.Ctx) (folio.ShareLinkInput, []folio.FieldError) {
 		id, idOK := request.ParseID(name)
 		pos, err := strconv.Atoi(strings.TrimSpace(string(v)))
 		if !idOK || err != nil || pos < 1 || pos > 99 {
-			bad = append(bad, folio.FieldError{Field: "project_ids", Message: "each position must be a number from 1"})
+			bad = append(bad, folio.FieldError{Field: "project_ids", Message: l.T("dashd.form.position")})
 			return
 		}
 		picks = append(picks, pick{id, pos})
@@ -69,7 +71,7 @@ func readLinkForm(c *fiber.Ctx) (folio.ShareLinkInput, []folio.FieldError) {
 	if s := strings.TrimSpace(c.FormValue("expires_on")); s != "" {
 		d, err := time.Parse(time.DateOnly, s)
 		if err != nil {
-			bad = append(bad, folio.FieldError{Field: "expires_at", Message: "must be a date such as 2026-12-31"})
+			bad = append(bad, folio.FieldError{Field: "expires_at", Message: l.T("dashd.form.date", "Example", "2026-12-31")})
 		} else {
 			// The link works through the whole of its last day (UTC).
 			end := d.Add(24 * time.Hour)
@@ -103,12 +105,13 @@ func (p *Pages) revokeShareLink(c *fiber.Ctx, a *folio.Application) error {
 // importCSV takes a spreadsheet's CSV file: everything or nothing, and
 // every bad row listed with its line.
 func (p *Pages) importCSV(c *fiber.Ctx) error {
+	l := sitelang.L(c)
 	fh, err := c.FormFile("file")
 	if err != nil {
-		return p.importFailed(c, "Choose a CSV file to import.", nil)
+		return p.importFailed(c, l.T("dashd.csv.choose_file"), nil)
 	}
 	if fh.Size > p.opts.MaxImportBytes {
-		return p.importFailed(c, fmt.Sprintf("The file is larger than %d MB.", p.opts.MaxImportBytes>>20), nil)
+		return p.importFailed(c, l.T("dashd.csv.too_large", "MB", l.Num(p.opts.MaxImportBytes>>20)), nil)
 	}
 	f, err := fh.Open()
 	if err != nil {
@@ -117,7 +120,7 @@ func (p *Pages) importCSV(c *fiber.Ctx) error {
 	defer f.Close()
 	order, ok := jobsearch.ParseDateOrder(dashkit.FormValue(c, "date_order"))
 	if !ok {
-		return p.importFailed(c, "Choose how dates such as 03/04/2026 are read.", nil)
+		return p.importFailed(c, l.T("dashd.csv.date_order"), nil)
 	}
 	n, err := p.opts.Transfer.Import(c.UserContext(), request.User(c).ID, f, order)
 	if err != nil {
@@ -125,9 +128,11 @@ func (p *Pages) importCSV(c *fiber.Ctx) error {
 		if errors.As(err, &bad) {
 			rows := make([]folio.FieldError, len(bad.Rows))
 			for i, r := range bad.Rows {
-				rows[i] = folio.FieldError{Field: fmt.Sprintf("Line %d, %s", r.Line, r.Field), Message: r.Reason}
+				// The reason is the importer's, in English, as the API
+				// answers it.
+				rows[i] = folio.FieldError{Field: l.T("dashd.csv.line", "Line", l.Num(r.Line), "Field", r.Field), Message: r.Reason}
 			}
-			return p.importFailed(c, fmt.Sprintf("Nothing was imported: %d problems in the file.", bad.Total), rows)
+			return p.importFailed(c, l.N("dashd.csv.problems", bad.Total), rows)
 		}
 		var fe *folio.Error
 		if errors.As(err, &fe) && fe.Code != folio.EINTERNAL {

@@ -10,7 +10,9 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/foliohq/folio/internal/folio"
+	"github.com/foliohq/folio/internal/i18n"
 	"github.com/foliohq/folio/internal/request"
+	"github.com/foliohq/folio/internal/site/sitelang"
 )
 
 // maxBoard is how many applications the board and table show; a job search
@@ -58,16 +60,17 @@ type statusOption struct {
 	Label string
 }
 
-var statusLabels = map[folio.ApplicationStatus]string{
-	folio.StatusWishlist: "Wishlist", folio.StatusApplied: "Applied", folio.StatusScreening: "Screening",
-	folio.StatusInterview: "Interview", folio.StatusOffer: "Offer", folio.StatusAccepted: "Accepted",
-	folio.StatusRejected: "Rejected", folio.StatusWithdrawn: "Withdrawn",
+// statusLabel is a status's name in l's language (the templates name
+// them with the same messages).
+func statusLabel(l *i18n.Localizer, s folio.ApplicationStatus) string {
+	id := "applications.status." + string(s) // TestStatusLabelsExist checks each
+	return l.T(id)
 }
 
-func statusOptions() []statusOption {
+func statusOptions(l *i18n.Localizer) []statusOption {
 	out := make([]statusOption, len(folio.ApplicationStatuses))
 	for i, s := range folio.ApplicationStatuses {
-		out[i] = statusOption{Value: s, Label: statusLabels[s]}
+		out[i] = statusOption{Value: s, Label: statusLabel(l, s)}
 	}
 	return out
 }
@@ -91,8 +94,8 @@ func (p *Pages) listPage(c *fiber.Ctx) error {
 }
 
 func (p *Pages) listView(c *fiber.Ctx) (listView, error) {
-	ctx, owner := c.UserContext(), request.User(c).ID
-	v := listView{pageBase: p.base(c, "Applications"), Table: c.Query("view") == "table", Statuses: statusOptions(),
+	ctx, owner, l := c.UserContext(), request.User(c).ID, sitelang.L(c)
+	v := listView{pageBase: p.base(c, l.T("applications.title")), Table: c.Query("view") == "table", Statuses: statusOptions(l),
 		Today: today().Format(time.DateOnly)}
 	cursor := int64(0)
 	for len(v.All) < maxBoard {
@@ -110,7 +113,7 @@ func (p *Pages) listView(c *fiber.Ctx) (listView, error) {
 		return statusForm{Application: a, CSRF: v.CSRF, Return: back, Statuses: v.Statuses}
 	}
 	for _, s := range folio.ApplicationStatuses {
-		col := column{Status: s, Label: statusLabels[s]}
+		col := column{Status: s, Label: statusLabel(l, s)}
 		for _, a := range v.All {
 			if a.Status == s {
 				col.Cards = append(col.Cards, card{a, form(a, "/dashboard/applications")})
@@ -162,8 +165,35 @@ type shareProject struct {
 
 type linkView struct {
 	*folio.ShareLink
-	URL, State, Expires string
-	Projects            []string
+	URL, State string
+	// Expires says until when the link works, in the reader's language:
+	// "until 31 Dec 2026 (3 days left)", "expired on 20 Nov 2026"; "" for
+	// a link without an expiry.
+	Expires  string
+	Projects []string
+}
+
+// expiry is a link's Expires. The last day shown is the last one the link
+// works through: the form's date, whose next midnight is the expiry.
+func expiry(l *i18n.Localizer, state string, at, now time.Time) string {
+	if at.IsZero() {
+		return ""
+	}
+	last := at.Add(-time.Nanosecond).UTC()
+	date := l.Date(last, "short")
+	switch state {
+	case "expired":
+		return l.T("dashd.link.expired_on", "Date", date)
+	case "revoked":
+		return l.T("application.until", "Date", date)
+	}
+	y, m, d := now.UTC().Date()
+	today := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	left := l.T("dashd.link.last_day")
+	if days := int(last.Sub(today).Hours() / 24); days > 0 {
+		left = l.N("dashd.link.days_left", days)
+	}
+	return l.T("application.until", "Date", date) + " (" + left + ")"
 }
 
 // newPage is the empty form.
@@ -183,7 +213,7 @@ func (p *Pages) create(c *fiber.Ctx) error {
 		return err
 	}
 	form := readForm(c)
-	in, bad := form.input(projectIDs(v.Projects))
+	in, bad := form.input(sitelang.L(c), projectIDs(v.Projects))
 	if len(bad) == 0 {
 		a, err := p.opts.Applications.CreateApplication(c.UserContext(), owner, in)
 		if err == nil {
@@ -224,12 +254,12 @@ func (p *Pages) detailPage(c *fiber.Ctx, a *folio.Application) error {
 }
 
 func (p *Pages) detailView(c *fiber.Ctx, a *folio.Application) (detailView, error) {
-	ctx, owner := c.UserContext(), request.User(c).ID
-	title := "New application"
+	ctx, owner, l := c.UserContext(), request.User(c).ID, sitelang.L(c)
+	title := l.T("application.new")
 	if a != nil {
 		title = a.Company
 	}
-	v := detailView{pageBase: p.base(c, title), Application: a, Statuses: statusOptions(), Creating: a == nil}
+	v := detailView{pageBase: p.base(c, title), Application: a, Statuses: statusOptions(l), Creating: a == nil}
 	page, err := p.opts.Projects.Projects(ctx, owner, 0, 100)
 	if err != nil {
 		return v, err
@@ -263,18 +293,16 @@ func (p *Pages) detailView(c *fiber.Ctx, a *folio.Application) (detailView, erro
 		titles[pr.ID] = pr.Title
 	}
 	now := time.Now()
-	for _, l := range links {
-		lv := linkView{ShareLink: l, URL: p.absolute("s", l.Token), State: "active"}
+	for _, link := range links {
+		lv := linkView{ShareLink: link, URL: p.absolute("s", link.Token), State: "active"}
 		switch {
-		case !l.RevokedAt.IsZero():
+		case !link.RevokedAt.IsZero():
 			lv.State = "revoked"
-		case !l.Active(now):
+		case !link.Active(now):
 			lv.State = "expired"
 		}
-		if !l.ExpiresAt.IsZero() {
-			lv.Expires = l.ExpiresAt.UTC().Format("2 Jan 2006")
-		}
-		for _, id := range l.ProjectIDs {
+		lv.Expires = expiry(l, lv.State, link.ExpiresAt, now)
+		for _, id := range link.ProjectIDs {
 			if t, ok := titles[id]; ok {
 				lv.Projects = append(lv.Projects, t)
 			}
@@ -291,7 +319,7 @@ func (p *Pages) detailView(c *fiber.Ctx, a *folio.Application) (detailView, erro
 			return v, err
 		}
 	}
-	v.Timeline = timeline(ctx, events, activity, links, titles)
+	v.Timeline = timeline(ctx, l, events, activity, links, titles)
 	return v, nil
 }
 
@@ -311,7 +339,7 @@ func (p *Pages) update(c *fiber.Ctx, a *folio.Application) error {
 		return err
 	}
 	form := readForm(c)
-	in, bad := form.input(keepOrder(a.ProjectIDs, projectIDs(v.Projects)))
+	in, bad := form.input(sitelang.L(c), keepOrder(a.ProjectIDs, projectIDs(v.Projects)))
 	if len(bad) == 0 {
 		_, err := p.opts.Applications.UpdateApplication(c.UserContext(), a.OwnerID, a.ID, in)
 		if err == nil {
@@ -347,7 +375,7 @@ func (p *Pages) setStatus(c *fiber.Ctx, a *folio.Application) error {
 	status := folio.ApplicationStatus(c.FormValue("status"))
 	if _, err := p.opts.Applications.UpdateApplication(c.UserContext(), a.OwnerID, a.ID, folio.ApplicationInput{Status: &status}); err != nil {
 		if _, ok := fieldErrors(err); ok {
-			return p.render(c, fiber.StatusUnprocessableEntity, "application_error", p.base(c, "Unknown status"))
+			return p.render(c, fiber.StatusUnprocessableEntity, "application_error", p.base(c, sitelang.T(c, "dashd.title.unknown_status")))
 		}
 		return err
 	}

@@ -2,13 +2,13 @@ package applications
 
 import (
 	"context"
-	"fmt"
 	"html/template"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/foliohq/folio/internal/folio"
+	"github.com/foliohq/folio/internal/i18n"
 	"github.com/foliohq/folio/internal/request"
 )
 
@@ -23,20 +23,24 @@ type timelineEntry struct {
 
 // timeline merges the owner's entries with what visitors did through the
 // application's share links, one entry per link and day, oldest first.
-func timeline(ctx context.Context, events []folio.ApplicationEvent, activity []folio.ShareActivity, links []*folio.ShareLink, titles map[int64]string) []timelineEntry {
+// Its text is in l's language.
+func timeline(ctx context.Context, l *i18n.Localizer, events []folio.ApplicationEvent, activity []folio.ShareActivity, links []*folio.ShareLink, titles map[int64]string) []timelineEntry {
 	var out []timelineEntry
 	for _, e := range events {
 		t := timelineEntry{At: e.At, Kind: string(e.Kind)}
 		switch e.Kind {
 		case folio.AppEventCreated:
-			t.Text = "Added to the pipeline"
+			t.Text = l.T("dashd.timeline.created")
 			if e.ToStatus != "" {
-				t.Text += " as " + strings.ToLower(statusLabels[e.ToStatus])
+				// Mid-sentence, English lowers the status's name; German
+				// keeps it (a noun), so each message picks its form.
+				label := statusLabel(l, e.ToStatus)
+				t.Text = l.T("dashd.timeline.created_as", "Status", label, "StatusLower", strings.ToLower(label))
 			}
 		case folio.AppEventStatus:
-			t.Text = fmt.Sprintf("Moved from %s to %s", statusLabels[e.FromStatus], statusLabels[e.ToStatus])
+			t.Text = l.T("dashd.timeline.moved", "From", statusLabel(l, e.FromStatus), "To", statusLabel(l, e.ToStatus))
 		case folio.AppEventNote:
-			t.Text = "Note"
+			t.Text = l.T("dashd.timeline.note")
 			if html, err := request.RenderMarkdown(ctx, e.Body); err == nil {
 				t.Note = html
 			} else {
@@ -46,10 +50,10 @@ func timeline(ctx context.Context, events []folio.ApplicationEvent, activity []f
 		out = append(out, t)
 	}
 	label := map[int64]string{}
-	for _, l := range links {
-		label[l.ID] = "Share link"
-		if l.Label != "" {
-			label[l.ID] = "Share link “" + l.Label + "”"
+	for _, link := range links {
+		label[link.ID] = l.T("dashd.timeline.link")
+		if link.Label != "" {
+			label[link.ID] = l.T("dashd.timeline.link_named", "Label", link.Label)
 		}
 	}
 	type key struct {
@@ -75,25 +79,26 @@ func timeline(ctx context.Context, events []folio.ApplicationEvent, activity []f
 		}
 		name := label[k.link]
 		if name == "" {
-			name = "A share link"
+			name = l.T("dashd.timeline.link_unknown")
 		}
-		out = append(out, timelineEntry{At: first, Kind: "activity", Text: name + ": " + describe(g, titles, k.day)})
+		out = append(out, timelineEntry{At: first, Kind: "activity", Text: name + ": " + describe(l, g, titles, k.day)})
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })
 	for i := range out {
-		out[i].When = out[i].At.UTC().Format("Mon 2 Jan 2006, 15:04 UTC")
+		out[i].When = l.Date(out[i].At, "datetime")
 	}
 	return out
 }
 
 // describe says in words what one day's visits through a link did:
-// "opened 2× on Tuesday, watched Orders API to 75%, clicked its demo".
-func describe(g []folio.ShareActivity, titles map[int64]string, day time.Time) string {
+// "opened 2× on Tuesday 3 November, read Orders API, watched Orders API to
+// 75%", in l's language.
+func describe(l *i18n.Localizer, g []folio.ShareActivity, titles map[int64]string, day time.Time) string {
 	title := func(id int64) string {
 		if t, ok := titles[id]; ok {
 			return t
 		}
-		return "a deleted project"
+		return l.T("dashd.timeline.deleted_project")
 	}
 	var opens int64
 	var parts []string
@@ -103,22 +108,23 @@ func describe(g []folio.ShareActivity, titles map[int64]string, day time.Time) s
 		case a.Kind == folio.EventView && a.ProjectID == 0:
 			opens += a.Events
 		case a.Kind == folio.EventView:
-			parts = append(parts, "read "+title(a.ProjectID))
+			parts = append(parts, l.T("dashd.timeline.read", "Title", title(a.ProjectID)))
 		case a.Kind == folio.EventPlay && a.MaxProgress > 0:
-			parts = append(parts, fmt.Sprintf("watched %s to %d%%", title(a.ProjectID), a.MaxProgress))
+			parts = append(parts, l.T("dashd.timeline.watched", "Title", title(a.ProjectID), "Percent", l.Num(a.MaxProgress)))
 		case a.Kind == folio.EventPlay:
-			parts = append(parts, "started the screencast of "+title(a.ProjectID))
+			parts = append(parts, l.T("dashd.timeline.started", "Title", title(a.ProjectID)))
 		case a.Kind == folio.EventDemoClick:
-			parts = append(parts, "clicked the live demo of "+title(a.ProjectID))
+			parts = append(parts, l.T("dashd.timeline.demo", "Title", title(a.ProjectID)))
 		case a.Kind == folio.EventCodeClick:
-			parts = append(parts, "opened the code of "+title(a.ProjectID))
+			parts = append(parts, l.T("dashd.timeline.code", "Title", title(a.ProjectID)))
 		case a.Kind == folio.EventDocsOpen:
-			parts = append(parts, "opened the API docs of "+title(a.ProjectID))
+			parts = append(parts, l.T("dashd.timeline.docs", "Title", title(a.ProjectID)))
 		}
 	}
-	head := "visited on " + day.Format("Monday 2 Jan")
+	d := l.Date(day, "day")
+	head := l.T("dashd.timeline.visited", "Day", d)
 	if opens > 0 {
-		head = fmt.Sprintf("opened %d× on %s", opens, day.Format("Monday 2 Jan"))
+		head = l.N("dashd.timeline.opened", opens, "Day", d)
 	}
 	return strings.Join(append([]string{head}, dedupe(parts)...), ", ")
 }

@@ -5,7 +5,6 @@
 package archivepages
 
 import (
-	"fmt"
 	"log/slog"
 
 	"github.com/gofiber/fiber/v2"
@@ -84,8 +83,9 @@ type View struct {
 	DeleteError string
 }
 
+// view is the page's data, titled by the message id title.
 func (p *Pages) view(c *fiber.Ctx, title string) View {
-	v := View{Page: web.Page{Meta: web.PageMeta{Title: title + " · Folio", NoIndex: true}}}
+	v := View{Page: web.Page{Meta: web.PageMeta{Title: sitelang.T(c, title) + " · Folio", NoIndex: true}}}
 	if id := request.Identity(c); id != nil {
 		v.Viewer, v.Handle = id.User, id.User.Handle
 		if id.Session != nil {
@@ -96,7 +96,7 @@ func (p *Pages) view(c *fiber.Ctx, title string) View {
 }
 
 func (p *Pages) accountPage(c *fiber.Ctx) error {
-	v, err := p.withArchives(c, p.view(c, "Your data"))
+	v, err := p.withArchives(c, p.view(c, "acctdata.title"))
 	if err != nil {
 		return err
 	}
@@ -112,19 +112,19 @@ func (p *Pages) accountPage(c *fiber.Ctx) error {
 // deleteAccount deletes the account once the form names its handle and
 // carries the current password; the browser is signed out.
 func (p *Pages) deleteAccount(c *fiber.Ctx) error {
-	v, err := p.withArchives(c, p.view(c, "Your data"))
+	v, err := p.withArchives(c, p.view(c, "acctdata.title"))
 	if err != nil {
 		return err
 	}
 	if c.FormValue("confirm") != v.Handle {
-		v.DeleteError = fmt.Sprintf("Type your handle, %s, to confirm.", v.Handle)
+		v.DeleteError = sitelang.T(c, "dashd.archive.confirm_handle", "Handle", v.Handle)
 		return p.render(c, fiber.StatusUnprocessableEntity, "account_data", v)
 	}
 	err = p.opts.Deletion.DeleteOwn(c.UserContext(), request.User(c).ID, c.FormValue("password"))
 	switch folio.ErrorCode(err) {
 	case "":
 	case folio.EINVALID:
-		v.DeleteError = "That is not your current password."
+		v.DeleteError = sitelang.T(c, "dashd.archive.wrong_password")
 		return p.render(c, fiber.StatusUnprocessableEntity, "account_data", v)
 	case folio.ETOOMANY:
 		v.DeleteError = folio.ErrorMessage(err)
@@ -133,7 +133,7 @@ func (p *Pages) deleteAccount(c *fiber.Ctx) error {
 		return err
 	}
 	c.ClearCookie(request.SessionCookie, request.CSRFCookie)
-	gone := View{Page: web.Page{Meta: web.PageMeta{Title: "Account deleted · Folio", NoIndex: true}}}
+	gone := View{Page: web.Page{Meta: web.PageMeta{Title: sitelang.T(c, "dashd.title.account_deleted") + " · Folio", NoIndex: true}}}
 	return p.render(c, fiber.StatusOK, "account_deleted", gone)
 }
 
@@ -141,7 +141,7 @@ func (p *Pages) deleteAccount(c *fiber.Ctx) error {
 func (p *Pages) formCSRF(c *fiber.Ctx) error {
 	id := request.Identity(c)
 	if id.Session == nil || !auth.CSRFValid(id.Session, c.FormValue(dashkit.CSRFField)) {
-		return p.render(c, fiber.StatusForbidden, "application_error", p.view(c, "Form expired"))
+		return p.render(c, fiber.StatusForbidden, "application_error", p.view(c, "dashd.title.form_expired"))
 	}
 	return c.Next()
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/request"
 	"github.com/foliohq/folio/internal/site/dashkit"
+	"github.com/foliohq/folio/internal/site/sitelang"
 )
 
 // ImportPath is where the dashboard's import form posts the archive; the
@@ -40,11 +41,11 @@ func (p *Pages) withArchives(c *fiber.Ctx, v View) (View, error) {
 func (p *Pages) requestExport(c *fiber.Ctx) error {
 	_, err := p.opts.Archives.RequestExport(c.UserContext(), request.User(c).ID)
 	if folio.ErrorCode(err) == folio.ECONFLICT {
-		v, lerr := p.withArchives(c, p.view(c, "Your data"))
+		v, lerr := p.withArchives(c, p.view(c, "acctdata.title"))
 		if lerr != nil {
 			return lerr
 		}
-		v.ArchiveError = folio.ErrorMessage(err)
+		v.ArchiveError = sitelang.T(c, "dashd.archive.export_busy")
 		return p.render(c, fiber.StatusConflict, "account_data", v)
 	} else if err != nil {
 		return err
@@ -56,7 +57,7 @@ func (p *Pages) requestExport(c *fiber.Ctx) error {
 func (p *Pages) download(c *fiber.Ctx) error {
 	id, err := request.PathID(c)
 	if err != nil {
-		return p.render(c, fiber.StatusNotFound, "notfound", p.view(c, "Not found"))
+		return p.render(c, fiber.StatusNotFound, "notfound", p.view(c, "title.not_found"))
 	}
 	u, err := p.opts.Archives.DownloadURL(c.UserContext(), request.User(c).ID, id)
 	switch folio.ErrorCode(err) {
@@ -64,7 +65,7 @@ func (p *Pages) download(c *fiber.Ctx) error {
 		c.Set("Referrer-Policy", "no-referrer")
 		return c.Redirect(u, fiber.StatusSeeOther)
 	case folio.ENOTFOUND, folio.EINVALID:
-		return p.render(c, fiber.StatusNotFound, "notfound", p.view(c, "Not found"))
+		return p.render(c, fiber.StatusNotFound, "notfound", p.view(c, "title.not_found"))
 	default:
 		return err
 	}
@@ -77,7 +78,7 @@ func (p *Pages) importArchive(c *fiber.Ctx) error {
 	id := request.Identity(c)
 	refuse := func(status int, msg string) error {
 		p.opts.Intake.Discard(c)
-		v, err := p.withArchives(c, p.view(c, "Your data"))
+		v, err := p.withArchives(c, p.view(c, "acctdata.title"))
 		if err != nil {
 			return err
 		}
@@ -86,20 +87,20 @@ func (p *Pages) importArchive(c *fiber.Ctx) error {
 	}
 	mt, params, err := mime.ParseMediaType(c.Get(fiber.HeaderContentType))
 	if err != nil || mt != "multipart/form-data" || params["boundary"] == "" {
-		return refuse(fiber.StatusUnsupportedMediaType, "Choose an archive file and send the form again.")
+		return refuse(fiber.StatusUnsupportedMediaType, sitelang.T(c, "dashd.archive.choose_file"))
 	}
 	mr := multipart.NewReader(p.opts.Intake.Stream(c), params["boundary"])
 	part, err := mr.NextPart()
 	if err != nil || part.FormName() != dashkit.CSRFField {
-		return p.render(c, fiber.StatusForbidden, "application_error", p.view(c, "Form expired"))
+		return p.render(c, fiber.StatusForbidden, "application_error", p.view(c, "dashd.title.form_expired"))
 	}
 	token, err := io.ReadAll(io.LimitReader(part, 256))
 	if err != nil || id.Session == nil || !auth.CSRFValid(id.Session, string(token)) {
 		p.opts.Intake.Discard(c)
-		return p.render(c, fiber.StatusForbidden, "application_error", p.view(c, "Form expired"))
+		return p.render(c, fiber.StatusForbidden, "application_error", p.view(c, "dashd.title.form_expired"))
 	}
 	if part, err = mr.NextPart(); err != nil || part.FormName() != "archive" {
-		return refuse(fiber.StatusUnprocessableEntity, "Choose an archive file and send the form again.")
+		return refuse(fiber.StatusUnprocessableEntity, sitelang.T(c, "dashd.archive.choose_file"))
 	}
 	if p.opts.Gate != nil {
 		release, err := p.opts.Gate.Acquire(id.User.ID)

@@ -21,12 +21,14 @@ import (
 	"html/template"
 	"log/slog"
 	"net/url"
+	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 	"golang.org/x/sync/singleflight"
 
 	"github.com/foliohq/folio/internal/auth"
 	"github.com/foliohq/folio/internal/folio"
+	"github.com/foliohq/folio/internal/i18n"
 	"github.com/foliohq/folio/internal/portfoliopdf"
 	"github.com/foliohq/folio/internal/request"
 	"github.com/foliohq/folio/internal/resume"
@@ -237,7 +239,7 @@ func (p *Pages) view(c *fiber.Ctx) (dashboardView, bool) {
 		return dashboardView{}, false
 	}
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	v := dashboardView{Page: web.Page{Viewer: id.User, Meta: web.PageMeta{Title: "PDF & JSON Resume · Folio", NoIndex: true}},
+	v := dashboardView{Page: web.Page{Viewer: id.User, Meta: web.PageMeta{Title: sitelang.T(c, "exports.title") + " · Folio", NoIndex: true}},
 		User: id.User, Papers: portfoliopdf.Papers, MaxKiB: resume.MaxImportBytes >> 10}
 	if id.Session != nil {
 		v.CSRF = id.Session.CSRFToken
@@ -275,6 +277,13 @@ func (p *Pages) importForm(c *fiber.Ctx) error {
 	var fe *folio.Error
 	if errors.As(err, &fe) && fe.Code != folio.EINTERNAL {
 		v.Error, v.Fields = fe.Message, fe.Fields
+		// The refusal in the reader's language; the fields keep the
+		// schema validator's reasons, which are English.
+		var ref *resume.Refusal
+		if errors.As(err, &ref) {
+			id := "dashd.resume." + ref.Reason // TestRefusalsExist checks each
+			v.Error = sitelang.T(c, id, "Detail", ref.Detail)
+		}
 		return p.render(c, fiber.StatusUnprocessableEntity, v)
 	} else if err != nil {
 		return err
@@ -282,8 +291,28 @@ func (p *Pages) importForm(c *fiber.Ctx) error {
 	if u, err := p.opts.Users.UserByID(c.UserContext(), id.User.ID); err == nil {
 		v.User, v.Viewer = u, u
 	}
-	v.Report = &reportView{Profile: rep.Profile, Projects: rep.Projects, Skipped: rep.Skipped}
+	v.Report = &reportView{Profile: rep.Profile, Projects: rep.Projects, Skipped: skipped(sitelang.L(c), rep.Skipped)}
 	return p.render(c, fiber.StatusOK, v)
+}
+
+// skipped are an import's skipped fields with their reasons in l's
+// language (the API answers the English ones). A reason that quotes
+// Folio's validation keeps its message, which is English everywhere.
+func skipped(l *i18n.Localizer, skips []resume.Skip) []resume.Skip {
+	out := make([]resume.Skip, len(skips))
+	for i, s := range skips {
+		id := "dashd.skip." + s.Code // TestSkipReasonsExist checks each
+		switch {
+		case s.Code == "":
+		case s.Code == "more":
+			n, _ := strconv.Atoi(s.Value)
+			s.Reason = l.N(id, n)
+		default:
+			s.Reason = l.T(id, "Value", s.Value)
+		}
+		out[i] = s
+	}
+	return out
 }
 
 func (p *Pages) render(c *fiber.Ctx, status int, v dashboardView) error {

@@ -30,15 +30,44 @@ type Pages struct {
 	NotFound          func(c *fiber.Ctx) error
 }
 
-// kindLabels name the kinds in the settings and the unsubscribe page.
-var kindLabels = map[folio.NotificationKind]string{
-	folio.NotifyDemoDown:        "A live demo goes down",
-	folio.NotifyDemoRecovered:   "A live demo is back up",
-	folio.NotifyMediaFailed:     "A screencast could not be processed",
-	folio.NotifyMediaReady:      "A screencast is ready",
-	folio.NotifyShareLinkOpened: "A share link is opened for the first time",
-	folio.NotifyFollowUpsDue:    "Follow-ups due today",
-	folio.NotifyWeeklyDigest:    "Weekly digest of your visitors",
+// kindLabel names a kind in the settings and the unsubscribe page, in the
+// reader's language ("" for a kind the owner cannot choose).
+func kindLabel(c *fiber.Ctx, k folio.NotificationKind) string {
+	if !k.IsOwnerKind() {
+		return ""
+	}
+	id := "dashd.notify.kind." + string(k) // TestKindLabelsExist checks each
+	return sitelang.T(c, id)
+}
+
+// accountKinds are the mails Folio sends about the account itself, which
+// the deliveries list too (an owner cannot turn them off).
+var accountKinds = []folio.NotificationKind{folio.NotifyVerifyEmail, folio.NotifyPasswordReset, folio.NotifyEmailChange,
+	folio.NotifyEmailChangeNotice, folio.NotifyPasswordChanged, folio.NotifySignUpAttempt}
+
+// kindNames name every kind a delivery can have, in the reader's language.
+func kindNames(c *fiber.Ctx) map[folio.NotificationKind]string {
+	names := make(map[folio.NotificationKind]string, len(folio.OwnerKinds)+len(accountKinds))
+	for _, k := range folio.OwnerKinds {
+		names[k] = kindLabel(c, k)
+	}
+	for _, k := range accountKinds {
+		id := "dashd.notify.kind." + string(k) // TestKindLabelsExist checks each
+		names[k] = sitelang.T(c, id)
+	}
+	return names
+}
+
+// emailNote says in the reader's language why email does not reach the
+// owner, as notify.EmailNote does in English for the API.
+func emailNote(c *fiber.Ctx, s folio.NotificationSettings) string {
+	switch {
+	case !s.EmailOn:
+		return sitelang.T(c, "dashd.notify.email_off")
+	case !s.EmailVerified:
+		return sitelang.T(c, "dashd.notify.email_unverified")
+	}
+	return ""
 }
 
 // PrefRow is a kind's row of the preferences form.
@@ -57,6 +86,8 @@ type SettingsView struct {
 	Prefs      []PrefRow
 	Webhooks   []*folio.Webhook
 	Deliveries []folio.Delivery
+	// KindNames name the kinds of Deliveries in the reader's language.
+	KindNames map[folio.NotificationKind]string
 	// Secret is the new webhook's, shown this once.
 	Secret  string
 	Message string
@@ -92,7 +123,7 @@ func (p *Pages) renderSettings(c *fiber.Ctx, status int, v SettingsView) error {
 	for _, p := range v.Settings.Preferences {
 		row, ok := byKind[p.Kind]
 		if !ok {
-			v.Prefs = append(v.Prefs, PrefRow{Kind: string(p.Kind), Label: kindLabels[p.Kind]})
+			v.Prefs = append(v.Prefs, PrefRow{Kind: string(p.Kind), Label: kindLabel(c, p.Kind)})
 			row = &v.Prefs[len(v.Prefs)-1]
 			byKind[p.Kind] = row
 		}
@@ -102,7 +133,7 @@ func (p *Pages) renderSettings(c *fiber.Ctx, status int, v SettingsView) error {
 			row.Webhook = p.Enabled
 		}
 	}
-	v.User, v.EmailNote = u, notify.EmailNote(v.Settings)
+	v.User, v.EmailNote, v.KindNames = u, emailNote(c, v.Settings), kindNames(c)
 	v.CSRF = request.Identity(c).Session.CSRFToken
 	return p.RenderSettings(c, status, v)
 }
@@ -115,10 +146,10 @@ func (p *Pages) formOwner(c *fiber.Ctx) (*folio.User, error) {
 		return nil, c.Redirect("/login", fiber.StatusSeeOther)
 	}
 	if !auth.CSRFValid(id.Session, c.FormValue("csrf")) {
-		return nil, &folio.Error{Code: request.CodeCSRF, Message: "This form is stale; reload the page and try again."}
+		return nil, &folio.Error{Code: request.CodeCSRF, Message: sitelang.T(c, "dashd.form_stale")}
 	}
 	if p.Notifications == nil {
-		return nil, folio.Errorf(folio.ENOTFOUND, "Notifications are not set up on this instance.")
+		return nil, &folio.Error{Code: folio.ENOTFOUND, Message: sitelang.T(c, "dashd.notify.not_set_up")}
 	}
 	return id.User, nil
 }
@@ -187,7 +218,7 @@ func (p *Pages) webhookAction(c *fiber.Ctx, test bool) error {
 	}
 	id, perr := strconv.ParseInt(c.Params("id"), 10, 64)
 	if perr != nil || id <= 0 {
-		return p.formError(c, folio.Errorf(folio.ENOTFOUND, "Webhook not found."))
+		return p.formError(c, &folio.Error{Code: folio.ENOTFOUND, Message: sitelang.T(c, "dashd.notify.webhook_not_found")})
 	}
 	svc := p.Notifications
 	if test {
@@ -221,7 +252,7 @@ func (p *Pages) UnsubscribePage(c *fiber.Ctx) error {
 	v := UnsubscribeView{Token: c.Params("token")}
 	if p.Notifications != nil {
 		kind, ok := p.Notifications.UnsubscribeKind(v.Token)
-		v.Valid, v.Label = ok, kindLabels[kind]
+		v.Valid, v.Label = ok, kindLabel(c, kind)
 	}
 	status := fiber.StatusOK
 	if !v.Valid {
@@ -240,7 +271,7 @@ func (p *Pages) Unsubscribe(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		v.Valid, v.Done, v.Label = ok, ok, kindLabels[kind]
+		v.Valid, v.Done, v.Label = ok, ok, kindLabel(c, kind)
 	}
 	status := fiber.StatusOK
 	if !v.Valid {

@@ -8,16 +8,19 @@ package repoimportpages
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"html/template"
 	"log/slog"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/foliohq/folio/internal/auth"
 	"github.com/foliohq/folio/internal/folio"
+	"github.com/foliohq/folio/internal/i18n"
 	"github.com/foliohq/folio/internal/repoimport"
 	"github.com/foliohq/folio/internal/request"
 	"github.com/foliohq/folio/internal/site/sitelang"
@@ -88,6 +91,8 @@ type importView struct {
 	Tags     string
 }
 
+// page is the layout's data of a page titled title, which is already in
+// the reader's language.
 func (p *Pages) page(c *fiber.Ctx, title string) web.Page {
 	return web.Page{Meta: web.PageMeta{Title: title + " · Folio", NoIndex: true}, Viewer: request.Identity(c).User}
 }
@@ -98,7 +103,7 @@ func (p *Pages) formPage(c *fiber.Ctx) error {
 
 func (p *Pages) renderForm(c *fiber.Ctx, status int, url, msg string) error {
 	id := request.Identity(c)
-	v := formView{Page: p.page(c, "New project from a repository"), URL: url, Error: msg}
+	v := formView{Page: p.page(c, sitelang.T(c, "repoimport.title")), URL: url, Error: msg}
 	if id.Session != nil {
 		v.CSRF = id.Session.CSRFToken
 	}
@@ -115,26 +120,23 @@ func (p *Pages) start(c *fiber.Ctx) error {
 	id := request.Identity(c)
 	url := c.FormValue("repository_url")
 	if id.Session == nil || !auth.CSRFValid(id.Session, c.FormValue(csrfField)) {
-		return p.renderForm(c, fiber.StatusForbidden, url, "This form is stale; reload the page and try again.")
+		return p.renderForm(c, fiber.StatusForbidden, url, sitelang.T(c, "dashd.form_stale"))
 	}
 	imp, err := p.opts.Imports.Start(c.UserContext(), id.User.ID, url, request.ID(c))
 	if err != nil {
 		status, msg := fiber.StatusUnprocessableEntity, folio.ErrorMessage(err)
-		if _, ok := repoimport.IsTooMany(err); ok {
-			status, msg = fiber.StatusTooManyRequests, err.Error()
-		} else if folio.ErrorCode(err) == folio.ETOOMANY {
+		var tm *repoimport.TooManyError
+		switch {
+		case errors.As(err, &tm):
+			status, msg = fiber.StatusTooManyRequests, tooMany(sitelang.L(c), tm)
+		case folio.ErrorCode(err) == folio.ETOOMANY:
 			status = fiber.StatusTooManyRequests
-		} else if folio.ErrorCode(err) == folio.EINTERNAL {
+		case folio.ErrorCode(err) == folio.EINVALID:
+			// The one field is the address; the page says in the
+			// reader's language what an address must be.
+			msg = sitelang.T(c, "dashd.repoimport.bad_url")
+		case folio.ErrorCode(err) == folio.EINTERNAL:
 			return err
-		}
-		var fe *folio.Error
-		if e, ok := err.(*folio.Error); ok {
-			fe = e
-		}
-		if fe != nil {
-			for _, f := range fe.Fields {
-				msg += " The address " + f.Message + "."
-			}
 		}
 		return p.renderForm(c, status, url, msg)
 	}
@@ -152,11 +154,11 @@ func (p *Pages) importPage(c *fiber.Ctx) error {
 		imp, err = p.opts.Imports.Import(c.UserContext(), id.User.ID, importID)
 	}
 	if !ok || folio.ErrorCode(err) == folio.ENOTFOUND {
-		return p.render(c, fiber.StatusNotFound, "notfound", p.page(c, "Not found"))
+		return p.render(c, fiber.StatusNotFound, "notfound", p.page(c, sitelang.T(c, "title.not_found")))
 	} else if err != nil {
 		return err
 	}
-	v := importView{Page: p.page(c, "Import of "+imp.RepositoryURL), Import: imp, Finished: imp.Status.Finished()}
+	v := importView{Page: p.page(c, sitelang.T(c, "dashd.title.import_of", "URL", imp.RepositoryURL)), Import: imp, Finished: imp.Status.Finished()}
 	if !v.Finished {
 		c.Set("Refresh", "2")
 	}
@@ -169,6 +171,16 @@ func (p *Pages) importPage(c *fiber.Ctx) error {
 		}
 	}
 	return p.render(c, fiber.StatusOK, "repoimport_status", v)
+}
+
+// tooMany says in l's language how many imports the hour allows and when
+// the next fits (the error's own text is English, for the API).
+func tooMany(l *i18n.Localizer, tm *repoimport.TooManyError) string {
+	if tm.Limit.Period != time.Hour {
+		return tm.Error()
+	}
+	minutes := max(1, int((tm.RetryAfter+time.Minute-1)/time.Minute))
+	return l.N("dashd.repoimport.too_many", tm.Limit.Rate, "Wait", l.N("dashd.repoimport.minutes", minutes))
 }
 
 func (p *Pages) render(c *fiber.Ctx, status int, name string, data any) error {

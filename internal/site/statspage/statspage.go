@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/foliohq/folio/internal/folio"
+	"github.com/foliohq/folio/internal/i18n"
 )
 
 // Periods are the periods the dashboard offers, in days.
@@ -52,8 +53,8 @@ func Period(days string) int {
 }
 
 // Rows are the report's project rows (projects deleted since, without a
-// title, left out) and its funnel.
-func Rows(rep *folio.AnalyticsReport, titles map[int64]string) ([]Project, []FunnelStep) {
+// title, left out) and its funnel, labelled in l's language.
+func Rows(l *i18n.Localizer, rep *folio.AnalyticsReport, titles map[int64]string) ([]Project, []FunnelStep) {
 	var projects []Project
 	for _, p := range rep.Projects {
 		title := titles[p.ProjectID]
@@ -66,8 +67,8 @@ func Rows(rep *folio.AnalyticsReport, titles map[int64]string) ([]Project, []Fun
 		projects = append(projects, pv)
 	}
 	var funnel []FunnelStep
-	for i, label := range []string{"Viewed your portfolio", "…then opened a project", "…then clicked a live demo"} {
-		funnel = append(funnel, FunnelStep{Label: label, Count: rep.Funnel[i], Percent: percent(rep.Funnel[i], rep.Funnel[0])})
+	for i, id := range []string{"analytics.funnel.0", "analytics.funnel.1", "analytics.funnel.2"} {
+		funnel = append(funnel, FunnelStep{Label: l.T(id), Count: rep.Funnel[i], Percent: percent(rep.Funnel[i], rep.Funnel[0])})
 	}
 	return projects, funnel
 }
@@ -111,8 +112,9 @@ func percent(n, of int64) string {
 
 // Chart draws the daily views and visitors as an accessible SVG bar
 // chart: no script, no third-party library, a text alternative in <title>
-// and <desc>, and a table beside it on the page for screen readers.
-func Chart(series []folio.Bucket) template.HTML {
+// and <desc>, and a table beside it on the page for screen readers. Its
+// words, numbers and dates are l's language's.
+func Chart(l *i18n.Localizer, series []folio.Bucket) template.HTML {
 	const width, height, pad = 720.0, 180.0, 24.0
 	var max int64 = 1
 	var total int64
@@ -129,19 +131,28 @@ func Chart(series []folio.Bucket) template.HTML {
 	slot := (width - 2*pad) / n
 	var sb strings.Builder
 	fmt.Fprintf(&sb, `<svg class="chart" viewBox="0 0 %.0f %.0f" role="img" aria-labelledby="chart-t chart-d">`, width, height+pad)
-	fmt.Fprintf(&sb, `<title id="chart-t">Views per day</title><desc id="chart-d">%d views over %d days; the highest day had %d.</desc>`, total, len(series), max)
+	esc := template.HTMLEscapeString
+	fmt.Fprintf(&sb, `<title id="chart-t">%s</title><desc id="chart-d">%s</desc>`, esc(l.T("dashd.stats.chart_title")),
+		esc(l.N("dashd.stats.chart_desc", total, "Days", l.Num(len(series)), "Max", l.Num(max))))
 	fmt.Fprintf(&sb, `<line x1="%.0f" y1="%.0f" x2="%.0f" y2="%.0f" class="axis"/>`, pad, height, width-pad, height)
 	for i, b := range series {
 		h := float64(b.Views) / float64(max) * (height - pad)
 		vh := float64(b.Visitors) / float64(max) * (height - pad)
 		x := pad + float64(i)*slot
-		fmt.Fprintf(&sb, `<rect class="views" x="%.1f" y="%.1f" width="%.1f" height="%.1f"><title>%s: %d views, %d visitors</title></rect>`,
-			x+slot*0.1, height-h, slot*0.8, h, b.Start.Format("2 Jan"), b.Views, b.Visitors)
+		day := dayMonth(l, b.Start)
+		fmt.Fprintf(&sb, `<rect class="views" x="%.1f" y="%.1f" width="%.1f" height="%.1f"><title>%s: %s, %s</title></rect>`,
+			x+slot*0.1, height-h, slot*0.8, h, esc(day), esc(l.N("dashd.stats.views", b.Views)), esc(l.N("dashd.stats.visitors", b.Visitors)))
 		fmt.Fprintf(&sb, `<rect class="visitors" x="%.1f" y="%.1f" width="%.1f" height="%.1f"/>`, x+slot*0.3, height-vh, slot*0.4, vh)
 		if len(series) <= 31 && (i == 0 || i == len(series)-1 || len(series) <= 7) {
-			fmt.Fprintf(&sb, `<text x="%.1f" y="%.0f" class="label">%s</text>`, x+slot*0.5, height+pad*0.8, b.Start.Format("2 Jan"))
+			fmt.Fprintf(&sb, `<text x="%.1f" y="%.0f" class="label">%s</text>`, x+slot*0.5, height+pad*0.8, esc(day))
 		}
 	}
 	sb.WriteString(`</svg>`)
-	return template.HTML(sb.String()) // every value above is a number or a formatted date
+	return template.HTML(sb.String()) //nolint:gosec // every text above is escaped
+}
+
+// dayMonth is t's day and month the language's way ("2 Jan", "2. Jan.",
+// "2 ene"): its short date without the year.
+func dayMonth(l *i18n.Localizer, t time.Time) string {
+	return strings.TrimSuffix(l.Date(t, "short"), " "+strconv.Itoa(t.UTC().Year()))
 }
