@@ -114,7 +114,8 @@ type pageBase = dashkit.Base
 
 // base is the layout's data of a page titled title, which is already in
 // the reader's language.
-func (p *Pages) base(c *fiber.Ctx, title string) pageBase { return dashkit.NewBase(c, title) }
+// base is a page titled title, already in the reader's language.
+func (p *Pages) base(c *fiber.Ctx, title string) pageBase { return dashkit.NewBaseTitled(c, title) }
 
 func (p *Pages) render(c *fiber.Ctx, status int, name string, data any) error {
 	return dashkit.Render(p.templates, c, status, name, data)
