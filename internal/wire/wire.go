@@ -37,6 +37,7 @@ import (
 	"github.com/foliohq/folio/internal/postgres/appearancestore"
 	"github.com/foliohq/folio/internal/postgres/archivestore"
 	"github.com/foliohq/folio/internal/postgres/auditstore"
+	"github.com/foliohq/folio/internal/postgres/deletionstore"
 	"github.com/foliohq/folio/internal/postgres/directory"
 	"github.com/foliohq/folio/internal/postgres/domainstore"
 	"github.com/foliohq/folio/internal/postgres/jobsearch"
@@ -98,7 +99,7 @@ func Domains(p Pools, ownHost, resolver string) *customdomain.Service {
 // Purger is the removal of deleted rows' stored files, shared by the API's
 // deletes and the worker's object handlers.
 func Purger(p Pools) *purge.Purger {
-	return &purge.Purger{Deletions: postgres.NewObjectDeletionService(p.DB), Store: p.Store, Queue: queueOf(p), Logger: loggerOf(p)}
+	return &purge.Purger{Deletions: deletionstore.New(p.DB), Store: p.Store, Queue: queueOf(p), Logger: loggerOf(p)}
 }
 
 // AuditLog is the security audit log, which the HTTP services record to
