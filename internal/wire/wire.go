@@ -189,7 +189,7 @@ func HTTPOptions(p Pools, s Settings) server.Options {
 			Admin:    adminapi.Services{Admin: &admin.Service{Store: adminstore.New(p.DB), Audit: auditLog}, Audit: auditLog},
 		},
 		Site: site.Options{
-			Users: users, Projects: projects, Directory: directory.New(p.DB),
+			Users: users, Projects: projects, ProjectPages: projects, Directory: directory.New(p.DB),
 			Media: media, Store: p.Store, APIDocs: apiDocs, Demos: demos,
 			PageCache:  p.Redis,
 			ShareLinks: jobs,
@@ -228,6 +228,7 @@ func HTTPOptions(p Pools, s Settings) server.Options {
 // requests on the primary.
 func ReadReplicas(o *server.Options, r *replicas.Set) {
 	o.Site.Users, o.Site.Projects = replicas.NewUsers(o.Site.Users, r), replicas.NewProjects(o.Site.Projects, r)
+	o.Site.ProjectPages = replicas.NewProjectPages(o.Site.ProjectPages, r)
 	o.Site.Directory, o.Site.Media = replicas.NewDirectory(o.Site.Directory, r), replicas.NewMedia(o.Site.Media, r)
 	o.Site.APIDocs, o.Site.Demos = replicas.NewAPIDocs(o.Site.APIDocs, r), replicas.NewDemos(o.Site.Demos, r)
 	o.Site.ReplicaSettle = r.Settle()
