@@ -33,14 +33,10 @@ func runSeed(ctx context.Context, _ []string, stdout io.Writer) error {
 	}
 	opts := a.httpOptions()
 	links := seed.Links{Folio: a.cfg.BaseURL.String(), Apps: "http://" + a.cfg.DevDemosAddr}
-	created, err := seed.Load(ctx, opts.Auth, opts.API.Projects, media, jobsearch.New(a.db), links)
+	created, err := seed.Run(ctx, seed.Options{Auth: opts.Auth, Projects: opts.API.Projects, Media: media,
+		Jobs: jobsearch.New(a.db), Cards: wire.SocialCards(a.pools(), a.cfg.BaseURL), Links: links})
 	if err != nil {
 		return err
-	}
-	// The worker renders the demo's social cards now, and again as its
-	// screencasts' posters come out of ffmpeg.
-	if demo, err := opts.Site.Users.UserByHandle(ctx, seed.DemoHandle); err == nil {
-		wire.SocialCards(a.pools(), a.cfg.BaseURL).Request(ctx, demo)
 	}
 	if created {
 		fmt.Fprintf(stdout, "seed: created the demo portfolio %s/%s (log in as %s / %s)\n", a.cfg.BaseURL, seed.DemoHandle, seed.DemoEmail, seed.DemoPassword)

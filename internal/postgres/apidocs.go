@@ -16,18 +16,20 @@ import (
 type apiDocsRow struct {
 	bun.BaseModel `bun:"table:apidocs"`
 
-	ProjectID  int64          `bun:"project_id,pk"`
-	Key        sql.NullString `bun:"key"`
-	Document   sql.NullString `bun:"document_key"`
-	Source     string         `bun:"source"`
-	Generation int64          `bun:"generation"`
-	Status     string         `bun:"status"`
-	Error      string         `bun:"error"`
-	Title      string         `bun:"title"`
-	APIVersion string         `bun:"api_version"`
-	Operations int            `bun:"operations"`
-	Tags       []string       `bun:"tags,array"`
-	UpdatedAt  time.Time      `bun:"updated_at,nullzero,default:now()"`
+	// The JSON names are to_jsonb's, for docs read along with their
+	// project (ProjectPage).
+	ProjectID  int64     `bun:"project_id,pk" json:"project_id"`
+	Key        *string   `bun:"key" json:"key"`
+	Document   *string   `bun:"document_key" json:"document_key"`
+	Source     string    `bun:"source" json:"source"`
+	Generation int64     `bun:"generation" json:"generation"`
+	Status     string    `bun:"status" json:"status"`
+	Error      string    `bun:"error" json:"error"`
+	Title      string    `bun:"title" json:"title"`
+	APIVersion string    `bun:"api_version" json:"api_version"`
+	Operations int       `bun:"operations" json:"operations"`
+	Tags       []string  `bun:"tags,array" json:"tags"`
+	UpdatedAt  time.Time `bun:"updated_at,nullzero,default:now()" json:"updated_at"`
 }
 
 // APIDocsService implements folio.APIDocsService.
@@ -85,21 +87,25 @@ func (s *APIDocsService) APIDocs(ctx context.Context, projectID int64) (*folio.A
 	if err := s.db.NewSelect().Model(row).Where("project_id = ?", projectID).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("postgres: api docs of project %d: %w", projectID, notFound(err, msgNoAPIDocs))
 	}
+	return row.docs(), nil
+}
+
+func (row *apiDocsRow) docs() *folio.APIDocs {
 	tags := row.Tags
 	if tags == nil {
 		tags = []string{}
 	}
-	key := row.Key.String
-	if !row.Key.Valid {
-		key = legacyKey(row.ProjectID)
+	key := legacyKey(row.ProjectID)
+	if row.Key != nil {
+		key = *row.Key
 	}
-	document := row.Document.String
-	if !row.Document.Valid {
-		document = legacyDocumentKey(row.ProjectID)
+	document := legacyDocumentKey(row.ProjectID)
+	if row.Document != nil {
+		document = *row.Document
 	}
 	return &folio.APIDocs{ProjectID: row.ProjectID, Key: key, DocumentKey: document, Source: folio.APIDocsSource(row.Source), Generation: row.Generation,
 		Status: row.Status, Error: row.Error, Title: row.Title, Version: row.APIVersion, Operations: row.Operations,
-		Tags: tags, UpdatedAt: row.UpdatedAt}, nil
+		Tags: tags, UpdatedAt: row.UpdatedAt}
 }
 
 // StartAPIDocs implements folio.APIDocsService.

@@ -35,12 +35,19 @@ func (r *demoCheckRow) check() folio.DemoCheck {
 type demoStatusRow struct {
 	bun.BaseModel `bun:"table:demo_status"`
 
-	ProjectID        int64     `bun:"project_id,pk"`
-	State            string    `bun:"state"`
-	Since            time.Time `bun:"since"`
-	LastCheckedAt    time.Time `bun:"last_checked_at"`
-	ConsecutiveFails int       `bun:"consecutive_fails"`
-	LastError        string    `bun:"last_error"`
+	// The JSON names are to_jsonb's, for a status read along with its
+	// project (ProjectPage).
+	ProjectID        int64     `bun:"project_id,pk" json:"project_id"`
+	State            string    `bun:"state" json:"state"`
+	Since            time.Time `bun:"since" json:"since"`
+	LastCheckedAt    time.Time `bun:"last_checked_at" json:"last_checked_at"`
+	ConsecutiveFails int       `bun:"consecutive_fails" json:"consecutive_fails"`
+	LastError        string    `bun:"last_error" json:"last_error"`
+}
+
+// state is the status as the pages show it.
+func (r *demoStatusRow) state() folio.DemoSummary {
+	return folio.DemoSummary{State: folio.DemoState(r.State), Since: r.Since, LastCheckedAt: r.LastCheckedAt}
 }
 
 type demoEventRow struct {
@@ -182,7 +189,7 @@ func (s *DemoService) DemoStates(ctx context.Context, projectIDs []int64) (map[i
 		return nil, fmt.Errorf("postgres: demo states: %w", err)
 	}
 	for _, r := range rows {
-		out[r.ProjectID] = folio.DemoSummary{State: folio.DemoState(r.State), Since: r.Since, LastCheckedAt: r.LastCheckedAt}
+		out[r.ProjectID] = r.state()
 	}
 	return out, nil
 }

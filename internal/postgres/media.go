@@ -40,13 +40,15 @@ type mediaRow struct {
 type renditionRow struct {
 	bun.BaseModel `bun:"table:renditions"`
 
-	MediaID     int64  `bun:"media_id,pk"`
-	Name        string `bun:"name,pk"`
-	Key         string `bun:"key"`
-	ContentType string `bun:"content_type"`
-	SizeBytes   int64  `bun:"size_bytes"`
-	Width       int    `bun:"width"`
-	Height      int    `bun:"height"`
+	// The JSON names are to_jsonb's, for renditions read along with
+	// their media.
+	MediaID     int64  `bun:"media_id,pk" json:"media_id"`
+	Name        string `bun:"name,pk" json:"name"`
+	Key         string `bun:"key" json:"key"`
+	ContentType string `bun:"content_type" json:"content_type"`
+	SizeBytes   int64  `bun:"size_bytes" json:"size_bytes"`
+	Width       int    `bun:"width" json:"width"`
+	Height      int    `bun:"height" json:"height"`
 }
 
 func (r *mediaRow) media() *folio.Media {
@@ -339,33 +341,27 @@ func (s *MediaService) SetAvatar(ctx context.Context, userID, mediaID int64) err
 	return nil
 }
 
-// ReadyMedia implements folio.MediaService.
+// ReadyMedia implements folio.MediaService. The media come with their
+// renditions in one query: it is on every page render.
 func (s *MediaService) ReadyMedia(ctx context.Context, projectIDs []int64) (map[int64][]*folio.Media, error) {
 	out := map[int64][]*folio.Media{}
 	if len(projectIDs) == 0 {
 		return out, nil
 	}
-	var rows []mediaRow
-	if err := s.db.NewSelect().Model(&rows).Where("project_id IN (?) AND status = 'ready'", bun.In(projectIDs)).Order("id").Scan(ctx); err != nil {
+	var rows []struct {
+		mediaRow   `bun:",extend"`
+		Renditions []renditionRow `bun:"renditions,type:jsonb"`
+	}
+	if err := s.db.NewRaw(`SELECT m.*, coalesce((SELECT jsonb_agg(to_jsonb(r) ORDER BY r.name) FROM renditions r WHERE r.media_id = m.id), '[]') AS renditions
+		FROM media m WHERE m.project_id IN (?) AND m.status = 'ready' ORDER BY m.id`, bun.In(projectIDs)).Scan(ctx, &rows); err != nil {
 		return nil, fmt.Errorf("postgres: ready media: %w", err)
 	}
-	if len(rows) == 0 {
-		return out, nil
-	}
-	ids := make([]int64, len(rows))
-	byID := map[int64]*folio.Media{}
 	for i := range rows {
 		m := rows[i].media()
-		ids[i], byID[m.ID] = m.ID, m
+		for _, r := range rows[i].Renditions {
+			m.Renditions = append(m.Renditions, folio.Rendition{Name: r.Name, Key: r.Key, ContentType: r.ContentType, SizeBytes: r.SizeBytes, Width: r.Width, Height: r.Height})
+		}
 		out[m.ProjectID] = append(out[m.ProjectID], m)
-	}
-	var rs []renditionRow
-	if err := s.db.NewSelect().Model(&rs).Where("media_id IN (?)", bun.In(ids)).Order("media_id", "name").Scan(ctx); err != nil {
-		return nil, fmt.Errorf("postgres: renditions of ready media: %w", err)
-	}
-	for _, r := range rs {
-		m := byID[r.MediaID]
-		m.Renditions = append(m.Renditions, folio.Rendition{Name: r.Name, Key: r.Key, ContentType: r.ContentType, SizeBytes: r.SizeBytes, Width: r.Width, Height: r.Height})
 	}
 	return out, nil
 }

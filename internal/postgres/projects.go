@@ -10,6 +10,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/foliohq/folio/internal/folio"
+	"github.com/foliohq/folio/internal/projectpage"
 )
 
 type projectRow struct {
@@ -301,6 +302,41 @@ func (s *ProjectService) Portfolio(ctx context.Context, handle string) (*folio.P
 		}
 	}
 	return pf, nil
+}
+
+var _ projectpage.Reader = (*ProjectService)(nil)
+
+// ProjectPage implements projectpage.Reader: the owner, the project, its
+// demo's status and its API docs in one query, as Portfolio reads a
+// portfolio page's.
+func (s *ProjectService) ProjectPage(ctx context.Context, handle, slug string) (*projectpage.Page, error) {
+	var row struct {
+		userRow `bun:",extend"`
+		Project *projectJSON   `bun:"project,type:jsonb"`
+		Demo    *demoStatusRow `bun:"demo,type:jsonb"`
+		Docs    *apiDocsRow    `bun:"docs,type:jsonb"`
+	}
+	err := s.db.NewRaw(`SELECT u.*, `+lookColumn+`, to_jsonb(p) - 'search' AS project, to_jsonb(d) AS demo, to_jsonb(a) AS docs
+		FROM users u
+		LEFT JOIN projects p ON p.owner_id = u.id AND p.slug = ?
+		LEFT JOIN demo_status d ON d.project_id = p.id
+		LEFT JOIN apidocs a ON a.project_id = p.id
+		WHERE lower(u.handle) = lower(?) AND u.suspended_at IS NULL`, slug, handle).Scan(ctx, &row)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && row.Project == nil) {
+		err = &folio.Error{Code: folio.ENOTFOUND, Message: msgProjectNotFound}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("postgres: project page %q/%q: %w", handle, slug, err)
+	}
+	pg := &projectpage.Page{Owner: row.user(), Project: row.Project.project()}
+	if row.Demo != nil {
+		state := row.Demo.state()
+		pg.Demo = &state
+	}
+	if row.Docs != nil {
+		pg.Docs = row.Docs.docs()
+	}
+	return pg, nil
 }
 
 // ProjectBySlug implements folio.ProjectService.

@@ -15,6 +15,7 @@ import (
 
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/postgres"
+	"github.com/foliohq/folio/internal/postgres/deletionstore"
 	"github.com/foliohq/folio/internal/project"
 	"github.com/foliohq/folio/internal/purge"
 	"github.com/foliohq/folio/internal/queue"
@@ -147,7 +148,7 @@ func TestDeleteWhileQueueIsDown(t *testing.T) {
 	}
 	client := asynq.NewClient(asynq.RedisClientOpt{Addr: redis.Addr})
 	t.Cleanup(func() { client.Close() })
-	purger := &purge.Purger{Deletions: postgres.NewObjectDeletionService(db), Store: store, Queue: client, Logger: quiet}
+	purger := &purge.Purger{Deletions: deletionstore.New(db), Store: store, Queue: client, Logger: quiet}
 	svc := &project.Service{Purger: purger}
 
 	redis.Stop()
@@ -208,7 +209,7 @@ func TestDeleteQueuesRemoval(t *testing.T) {
 	s := storeProject(t, db, store)
 	client := asynq.NewClient(asynq.RedisClientOpt{Addr: ro.Addr, DB: ro.DB})
 	t.Cleanup(func() { client.Close() })
-	purger := &purge.Purger{Deletions: postgres.NewObjectDeletionService(db), Store: store, Queue: client, Logger: quiet}
+	purger := &purge.Purger{Deletions: deletionstore.New(db), Store: store, Queue: client, Logger: quiet}
 	w, err := worker.New(worker.Options{Redis: asynq.RedisClientOpt{Addr: ro.Addr, DB: ro.DB}, Logger: quiet, ShutdownTimeout: time.Second,
 		Objects: &worker.ObjectHandlers{Purger: purger}})
 	if err != nil {

@@ -122,6 +122,44 @@ type JobSearch interface {
 	CreateShareLink(ctx context.Context, ownerID, applicationID int64, in folio.ShareLinkInput) (*folio.ShareLink, error)
 }
 
+// Cards queues the render of an owner's social cards at their current
+// content version (socialcard.Service).
+type Cards interface {
+	Refresh(ctx context.Context, ownerID int64)
+}
+
+// Options are what `folio seed` loads the demo with; see Load. Cards nil:
+// the demo's cards wait for the first view of its pages.
+type Options struct {
+	Auth     *auth.Service
+	Projects folio.ProjectService
+	Media    *Media
+	Jobs     JobSearch
+	Cards    Cards
+	Links    Links
+}
+
+// Run is `folio seed`: Load, then the render of the demo's social cards
+// queued, whether the demo is new or not (a release with another card
+// layout renders them anew). Every later change the worker makes (the
+// screencasts' posters, the API docs, the demo checks) moves the content
+// version the cards are stored under, and queues them again through the
+// pages' notification (site.HandlePagesNotice): the demo's link previews
+// exist before anyone opens its pages. It reports whether it created
+// anything.
+func Run(ctx context.Context, o Options) (bool, error) {
+	created, err := Load(ctx, o.Auth, o.Projects, o.Media, o.Jobs, o.Links)
+	if err != nil {
+		return created, err
+	}
+	if o.Cards != nil {
+		if demo, err := o.Auth.Users.UserByHandle(ctx, DemoHandle); err == nil {
+			o.Cards.Refresh(ctx, demo.ID)
+		}
+	}
+	return created, nil
+}
+
 // Load creates the demo account and its projects, with live demos at
 // links, and with jobs (nil: none) three applications, one of them with a
 // tailored share link, unless the account exists. It reports whether it

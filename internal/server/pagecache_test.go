@@ -152,3 +152,67 @@ func TestUncachedPortfolioPageRunsThreeQueries(t *testing.T) {
 		t.Errorf("an uncached portfolio page ran %d queries, want at most 3", n)
 	}
 }
+
+// TestUncachedProjectPageRunsTwoQueries renders a project page with
+// every part loaded (a screencast, two screenshots, ready API docs and a
+// demo badge) and counts its queries: the owner with the project, its
+// demo's state and API docs in one; the ready media with their
+// renditions in another (it was six).
+func TestUncachedProjectPageRunsTwoQueries(t *testing.T) {
+	t.Parallel()
+	a := newAPI(t, withPages(t))
+	ada := a.signUp("ada")
+	p := a.createProject(ada, map[string]any{"title": "Orders API", "visibility": "public", "demo_url": "https://example.com/"})
+	parts := everyPart(t, a.db, ada.id, p.ID)
+	queries := &queryCounter{}
+	a.db.AddQueryHook(queries)
+	r := a.expect(req{method: "GET", path: "/ada/" + p.Slug}, 200)
+	if r.header.Get("X-Cache") != "miss" {
+		t.Fatalf("X-Cache %q", r.header.Get("X-Cache"))
+	}
+	n := queries.n.Load()
+	t.Logf("%d queries", n)
+	body := string(r.body)
+	for _, want := range append(parts, "Orders API", `class="badge up"`, "Orders service 2.1.0", "/ada/"+p.Slug+"/openapi.json") {
+		if !strings.Contains(body, want) {
+			t.Errorf("the page does not show %q", want)
+		}
+	}
+	if n > 2 {
+		t.Errorf("an uncached project page ran %d queries, want at most 2", n)
+	}
+}
+
+// everyPart gives project id of owner every part a project page shows: a
+// ready screencast, two ready screenshots, ready API docs ("Orders
+// service 2.1.0") and a demo that is up. It returns the media's public
+// keys, which the page's URLs name.
+func everyPart(tb testing.TB, db *bun.DB, owner, id int64) []string {
+	tb.Helper()
+	ctx := context.Background()
+	var keys []string
+	for i, kind := range []string{"screencast", "screenshot", "screenshot"} {
+		var mediaID int64
+		var key string
+		if err := db.NewRaw(`INSERT INTO media (owner_id, project_id, kind, status, original_key, width, height)
+			VALUES (?, ?, ?, 'ready', 'media/fixture-' || ? || '/original', 1280, 720) RETURNING id, public_key`, owner, id, kind, i).Scan(ctx, &mediaID, &key); err != nil {
+			tb.Fatal(err)
+		}
+		names := map[string][]string{"screencast": {"video", "poster_webp", "poster_jpeg"}, "screenshot": {"image", "thumbnail"}}[kind]
+		for _, name := range names {
+			if _, err := db.ExecContext(ctx, `INSERT INTO renditions (media_id, name, key, content_type, size_bytes, width, height)
+				VALUES (?, ?, 'media/fixture-' || ? || '/' || ?, 'application/octet-stream', 1000, 640, 360)`, mediaID, name, i, name); err != nil {
+				tb.Fatal(err)
+			}
+		}
+		keys = append(keys, key)
+	}
+	if _, err := db.ExecContext(ctx, `INSERT INTO apidocs (project_id, source, status, title, api_version, operations, key, document_key)
+		VALUES (?, 'spec', 'ready', 'Orders service', '2.1.0', 12, 'fixture', 'apidocs/fixture/openapi.json')`, id); err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := db.ExecContext(ctx, `INSERT INTO demo_status (project_id, state, since, last_checked_at) VALUES (?, 'up', now(), now())`, id); err != nil {
+		tb.Fatal(err)
+	}
+	return keys
+}

@@ -5,6 +5,8 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"github.com/uptrace/bun"
+
 	"github.com/foliohq/folio/internal/postgres"
 	"github.com/foliohq/folio/internal/postgres/directory"
 	"github.com/foliohq/folio/internal/server"
@@ -17,6 +19,27 @@ import (
 // dropped before each, and there is no Redis cache. It reports the
 // queries per render next to time and allocations.
 func BenchmarkUncachedPortfolioPage(b *testing.B) {
+	db, srv, id := benchPortfolio(b)
+	benchUncached(b, db, srv, id, "/ada")
+}
+
+// BenchmarkUncachedProjectPage renders the page of the first of those
+// projects, with every part a project page loads (a screencast, two
+// screenshots, ready API docs and a demo badge), on every view.
+func BenchmarkUncachedProjectPage(b *testing.B) {
+	db, srv, id := benchPortfolio(b)
+	var project int64
+	if err := db.NewRaw(`SELECT id FROM projects WHERE owner_id = ? AND slug = 'project-1'`, id).Scan(context.Background(), &project); err != nil {
+		b.Fatal(err)
+	}
+	everyPart(b, db, id, project)
+	benchUncached(b, db, srv, id, "/ada/project-1")
+}
+
+// benchPortfolio is a server without a Redis cache, and its owner "ada"
+// with five public projects project-1 to project-5 (as bench/scale
+// generates them), the first with a live demo.
+func benchPortfolio(b *testing.B) (*bun.DB, *server.Server, int64) {
 	ctx := context.Background()
 	db := testenv.Postgres(b)
 	o := servertest.Options(db, nil)
@@ -38,20 +61,27 @@ func BenchmarkUncachedPortfolioPage(b *testing.B) {
 		FROM generate_series(1, 5) AS k`, id); err != nil {
 		b.Fatal(err)
 	}
+	return db, srv, id
+}
+
+// benchUncached views path, dropping the owner's pages before each view,
+// and reports the queries per render next to time and allocations.
+func benchUncached(b *testing.B, db *bun.DB, srv *server.Server, owner int64, path string) {
+	ctx := context.Background()
 	queries := &queryCounter{}
 	db.AddQueryHook(queries)
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := srv.Site().InvalidatePages(ctx, id, "ada"); err != nil {
+		if err := srv.Site().InvalidatePages(ctx, owner, "ada"); err != nil {
 			b.Fatal(err)
 		}
-		resp, err := srv.App().Test(httptest.NewRequest("GET", "/ada", nil), -1)
+		resp, err := srv.App().Test(httptest.NewRequest("GET", path, nil), -1)
 		if err != nil {
 			b.Fatal(err)
 		}
 		resp.Body.Close()
 		if resp.StatusCode != 200 || resp.Header.Get("X-Cache") != "" {
-			b.Fatalf("GET /ada: %d, X-Cache %q", resp.StatusCode, resp.Header.Get("X-Cache"))
+			b.Fatalf("GET %s: %d, X-Cache %q", path, resp.StatusCode, resp.Header.Get("X-Cache"))
 		}
 	}
 	b.ReportMetric(float64(queries.n.Load())/float64(b.N), "queries/op")

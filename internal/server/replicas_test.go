@@ -88,26 +88,32 @@ func TestVisitorsReadTheReplicaOwnersThePrimary(t *testing.T) {
 
 	a.expect(req{method: "PATCH", path: "/api/v1/me", token: ada.token, body: map[string]any{"display_name": "Ada Two"}}, 200)
 	owner := map[string]string{"Cookie": "folio_session=" + ada.token}
-	if page := string(a.expect(req{method: "GET", path: "/ada", headers: owner}, 200).body); !strings.Contains(page, "Ada Two") {
-		t.Error("the owner does not see their own edit")
-	}
-	for range 3 {
-		if page := string(a.expect(req{method: "GET", path: "/ada"}, 200).body); !strings.Contains(page, "Ada One") {
-			t.Fatal("the visitor's page did not come from the paused replica")
+	// The portfolio and the project page alike.
+	pages := []string{"/ada", "/ada/public-one"}
+	for _, path := range pages {
+		if page := string(a.expect(req{method: "GET", path: path, headers: owner}, 200).body); !strings.Contains(page, "Ada Two") {
+			t.Errorf("%s: the owner does not see their own edit", path)
+		}
+		for range 3 {
+			if page := string(a.expect(req{method: "GET", path: path}, 200).body); !strings.Contains(page, "Ada One") {
+				t.Fatalf("%s: the visitor's page did not come from the paused replica", path)
+			}
 		}
 	}
 
 	resume()
 	replicaOf(t, a.db)
 	deadline := time.Now().Add(15 * time.Second)
-	for {
-		r := a.expect(req{method: "GET", path: "/ada"}, 200)
-		if strings.Contains(string(r.body), "Ada Two") {
-			break
+	for _, path := range pages {
+		for {
+			r := a.expect(req{method: "GET", path: path}, 200)
+			if strings.Contains(string(r.body), "Ada Two") {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: 15 s after the replica caught up the visitor still sees the old page (X-Cache %q): a stale page was cached", path, r.header.Get("X-Cache"))
+			}
+			time.Sleep(100 * time.Millisecond)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("15 s after the replica caught up the visitor still sees the old page (X-Cache %q): a stale page was cached", r.header.Get("X-Cache"))
-		}
-		time.Sleep(100 * time.Millisecond)
 	}
 }

@@ -59,13 +59,13 @@ func (s *Site) countView(c *fiber.Ctx) error {
 // project's live demo or code, so a click counts without JavaScript. It
 // redirects only to the URL the owner stored for that project.
 func (s *Site) outbound(c *fiber.Ctx) error {
-	owner, p, isOwner, err := s.visibleProject(c)
+	pg, isOwner, err := s.visibleProject(c)
 	if errors.Is(err, errNoPage) {
 		return s.renderNotFound(c)
 	} else if err != nil {
 		return err
 	}
-	return s.redirectOut(c, pageRef{ownerID: owner.ID, projectID: p.ID}, p, isOwner)
+	return s.redirectOut(c, pageRef{ownerID: pg.Owner.ID, projectID: pg.Project.ID}, pg.Project, isOwner)
 }
 
 // redirectOut answers the redirect to p's demo or code (the target

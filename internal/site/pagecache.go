@@ -95,13 +95,26 @@ func pageTTL(data any) time.Duration {
 	return pagecache.TTL
 }
 
-// HandlePagesNotice drops the pages a PagesChannel notification names.
+// HandlePagesNotice drops the pages a PagesChannel notification names,
+// and queues the render of the owner's social cards at their new content
+// version: a link preview is often fetched once, by the first crawler to
+// see the link, so the cards should be there before anyone opens the
+// pages, whoever made the change (an owner, the worker's posters, API
+// docs and demo checks). A burst of changes costs few renders: a build
+// renders the portfolio as it is when it runs, and one that finds cards
+// as new as that does nothing.
 func (s *Site) HandlePagesNotice(ctx context.Context, payload string) error {
 	id, handles, err := pagecache.ParseNotice(payload)
 	if err != nil {
 		return err
 	}
-	return s.InvalidatePages(ctx, id, handles...)
+	if err := s.InvalidatePages(ctx, id, handles...); err != nil {
+		return err
+	}
+	if s.opts.Cards != nil {
+		s.opts.Cards.Refresh(ctx, id)
+	}
+	return nil
 }
 
 // forgetLocal drops this process's memo of an owner's pages (public and

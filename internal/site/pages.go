@@ -14,6 +14,7 @@ import (
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/i18n"
 	"github.com/foliohq/folio/internal/markdown"
+	"github.com/foliohq/folio/internal/projectpage"
 	"github.com/foliohq/folio/internal/request"
 	"github.com/foliohq/folio/internal/site/appearancepages"
 	"github.com/foliohq/folio/internal/site/cardview"
@@ -92,19 +93,29 @@ func (s *Site) absolute(parts ...string) string { return s.opts.BaseURL.JoinPath
 // portfolio's path, or a share link's. It returns the ready media it read
 // for them too, by project id.
 func (s *Site) cards(ctx context.Context, loc *i18n.Localizer, base string, ps []*folio.Project) ([]cardView, map[int64][]*folio.Media, error) {
+	states := map[int64]folio.DemoSummary{}
+	if s.opts.Demos != nil {
+		var err error
+		if states, err = s.opts.Demos.DemoStates(ctx, projectIDs(ps)); err != nil {
+			return nil, nil, err
+		}
+	}
+	return s.cardsWith(ctx, loc, base, ps, states)
+}
+
+func projectIDs(ps []*folio.Project) []int64 {
 	ids := make([]int64, len(ps))
 	for i, p := range ps {
 		ids[i] = p.ID
 	}
-	media, err := s.opts.Media.ReadyMedia(ctx, ids)
+	return ids
+}
+
+// cardsWith is cards with the projects' demo states given, by project id.
+func (s *Site) cardsWith(ctx context.Context, loc *i18n.Localizer, base string, ps []*folio.Project, states map[int64]folio.DemoSummary) ([]cardView, map[int64][]*folio.Media, error) {
+	media, err := s.opts.Media.ReadyMedia(ctx, projectIDs(ps))
 	if err != nil {
 		return nil, nil, err
-	}
-	states := map[int64]folio.DemoSummary{}
-	if s.opts.Demos != nil {
-		if states, err = s.opts.Demos.DemoStates(ctx, ids); err != nil {
-			return nil, nil, err
-		}
 	}
 	out := make([]cardView, len(ps))
 	for i, p := range ps {
@@ -295,45 +306,40 @@ type docsView struct {
 // answers the 404 page.
 var errNoPage = errors.New("site: no such page")
 
-// visibleProject finds the project of /{handle}/{project}: a draft only for
-// its owner. It answers errNoPage when there is none for this visitor.
-func (s *Site) visibleProject(c *fiber.Ctx) (owner *folio.User, p *folio.Project, isOwner bool, err error) {
-	ctx := c.UserContext()
-	owner, err = s.opts.Users.UserByHandle(ctx, c.Params("handle"))
-	if folio.ErrorCode(err) == folio.ENOTFOUND {
-		return nil, nil, false, errNoPage
-	} else if err != nil {
-		return nil, nil, false, err
-	}
+// visibleProject reads the page of /{handle}/{project}: a draft's only
+// for its owner. It answers errNoPage when there is none for this visitor.
+func (s *Site) visibleProject(c *fiber.Ctx) (pg *projectpage.Page, isOwner bool, err error) {
 	// Slugs are stored in lower case; another case redirects.
-	p, err = s.opts.Projects.ProjectBySlug(ctx, owner.ID, strings.ToLower(c.Params("project")))
+	pg, err = s.opts.ProjectPages.ProjectPage(c.UserContext(), c.Params("handle"), strings.ToLower(c.Params("project")))
 	if folio.ErrorCode(err) == folio.ENOTFOUND {
-		return nil, nil, false, errNoPage
+		return nil, false, errNoPage
 	} else if err != nil {
-		return nil, nil, false, err
+		return nil, false, err
 	}
-	isOwner = request.Viewer(c) != nil && request.Viewer(c).ID == owner.ID
-	if p.Visibility == folio.VisibilityDraft && !isOwner {
-		return nil, nil, false, errNoPage
+	isOwner = request.Viewer(c) != nil && request.Viewer(c).ID == pg.Owner.ID
+	if pg.Project.Visibility == folio.VisibilityDraft && !isOwner {
+		return nil, false, errNoPage
 	}
-	return owner, p, isOwner, nil
+	return pg, isOwner, nil
 }
 
-// projectPage is /{handle}/{project}.
+// projectPage is /{handle}/{project}. A render reads the owner, the
+// project, its demo state and API docs in one query, then its media: two.
 func (s *Site) projectPage(c *fiber.Ctx) error {
-	owner, p, _, err := s.visibleProject(c)
+	pg, _, err := s.visibleProject(c)
 	if errors.Is(err, errNoPage) {
 		return s.renderNotFound(c)
 	} else if err != nil {
 		return err
 	}
+	owner, p := pg.Owner, pg.Project
 	path := "/" + owner.Handle + "/" + p.Slug
 	if c.Path() != path {
 		return redirectCanonical(c, path)
 	}
 	c.Locals(pageRefKey, pageRef{ownerID: owner.ID, projectID: p.ID})
 	return s.cached(c, owner, hostroute.Key(c, path), func() (string, any, error) {
-		v, err := s.projectView(c, owner, hostroute.Base(c, "/"+owner.Handle), p)
+		v, err := s.pageView(c, hostroute.Base(c, "/"+owner.Handle), pg)
 		if err != nil {
 			return "", nil, err
 		}
@@ -345,10 +351,37 @@ func (s *Site) projectPage(c *fiber.Ctx) error {
 	})
 }
 
-// projectView shows one of owner's projects, as a page under base.
+// projectView shows one of owner's projects, as a page under base (a
+// share link's), with the demo state and API docs it reads.
 func (s *Site) projectView(c *fiber.Ctx, owner *folio.User, base string, p *folio.Project) (projectView, error) {
 	ctx := c.UserContext()
-	cards, media, err := s.cards(ctx, sitelang.L(c), base, []*folio.Project{p})
+	pg := &projectpage.Page{Owner: owner, Project: p}
+	if s.opts.Demos != nil {
+		states, err := s.opts.Demos.DemoStates(ctx, []int64{p.ID})
+		if err != nil {
+			return projectView{}, err
+		}
+		if st, ok := states[p.ID]; ok {
+			pg.Demo = &st
+		}
+	}
+	if s.opts.APIDocs != nil {
+		if d, err := s.opts.APIDocs.APIDocs(ctx, p.ID); err == nil {
+			pg.Docs = d
+		}
+	}
+	return s.pageView(c, base, pg)
+}
+
+// pageView shows pg's project as a page under base.
+func (s *Site) pageView(c *fiber.Ctx, base string, pg *projectpage.Page) (projectView, error) {
+	ctx := c.UserContext()
+	owner, p := pg.Owner, pg.Project
+	states := map[int64]folio.DemoSummary{}
+	if s.opts.Demos != nil && pg.Demo != nil {
+		states[p.ID] = *pg.Demo
+	}
+	cards, media, err := s.cardsWith(ctx, sitelang.L(c), base, []*folio.Project{p}, states)
 	if err != nil {
 		return projectView{}, err
 	}
@@ -389,13 +422,11 @@ func (s *Site) projectView(c *fiber.Ctx, owner *folio.User, base string, p *foli
 		Pitch:       pitchView{Problem: p.PitchProblem, Approach: p.PitchApproach, Result: p.PitchResult},
 		Description: description, Screenshots: shots,
 	}
-	if s.opts.APIDocs != nil {
-		if d, err := s.opts.APIDocs.APIDocs(ctx, p.ID); err == nil && d.Status == "ready" {
-			// The document is the public project's; its URL names no share link.
-			v.Docs = &docsView{SpecURL: base + "/" + p.Slug + "/openapi.json", Title: d.Title, Version: d.Version, Operations: d.Operations}
-			// Swagger UI loads when the visitor opens the docs (apidocs.js).
-			v.Scripts = []string{"/static/apidocs.js"}
-		}
+	if d := pg.Docs; s.opts.APIDocs != nil && d != nil && d.Status == "ready" {
+		// The document is the public project's; its URL names no share link.
+		v.Docs = &docsView{SpecURL: base + "/" + p.Slug + "/openapi.json", Title: d.Title, Version: d.Version, Operations: d.Operations}
+		// Swagger UI loads when the visitor opens the docs (apidocs.js).
+		v.Scripts = []string{"/static/apidocs.js"}
 	}
 	return v, nil
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/metrics"
 	"github.com/foliohq/folio/internal/notify"
+	"github.com/foliohq/folio/internal/projectpage"
 	"github.com/foliohq/folio/internal/ratelimit"
 	"github.com/foliohq/folio/internal/request"
 	"github.com/foliohq/folio/internal/shed"
@@ -45,6 +46,9 @@ type Options struct {
 	MediaOrigin string
 	// PublicWindow limits the pages and renditions per IP; nil: no limit.
 	PublicWindow *ratelimit.IPWindow
+	// ProjectPages reads a project page's project with its owner, demo
+	// state and API docs, in one query.
+	ProjectPages projectpage.Reader
 
 	Users     folio.UserService
 	Projects  folio.ProjectService

@@ -92,25 +92,34 @@ func (s *Service) newest(ctx context.Context, owner *folio.User) (int64, error) 
 	if err != nil {
 		return 0, fmt.Errorf("socialcard: list: %w", err)
 	}
+	return newestIn(owner, keys), nil
+}
+
+// newestIn is the newest complete version among owner's keys; -1 for none.
+func newestIn(owner *folio.User, keys []string) int64 {
 	best := int64(-1)
 	for _, k := range keys {
 		if v := versionOf(owner, k); v > best && k == PortfolioKey(owner, v) {
 			best = v
 		}
 	}
-	return best, nil
+	return best
 }
 
-// removeOlder removes owner's cards of older versions and other layouts.
-// A failure is logged: the next build tries again.
+// removeOlder removes owner's cards older than the newest complete
+// version, and those of other layouts. The newest is this build's, or a
+// newer one that a build running alongside stored first: then this
+// build's own cards go too, rather than stay behind for good. A failure
+// is logged: the next build tries again.
 func (s *Service) removeOlder(ctx context.Context, owner *folio.User) {
 	keys, err := s.Store.Keys(ctx, Prefix(owner))
 	if err != nil {
 		s.logger().Warn("old cards not listed", "user_id", owner.ID, "error", err)
 		return
 	}
+	newest := newestIn(owner, keys)
 	for _, k := range keys {
-		if versionOf(owner, k) < owner.ContentVersion {
+		if versionOf(owner, k) < newest {
 			if err := s.Store.Remove(ctx, k); err != nil {
 				s.logger().Warn("old card not removed", "key", k, "error", err)
 			}

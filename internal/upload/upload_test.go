@@ -14,6 +14,7 @@ import (
 
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/postgres"
+	"github.com/foliohq/folio/internal/postgres/deletionstore"
 	"github.com/foliohq/folio/internal/purge"
 	"github.com/foliohq/folio/internal/storage"
 	"github.com/foliohq/folio/internal/testenv"
@@ -46,7 +47,7 @@ func newFixture(t *testing.T) *fixture {
 	}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	svc := &upload.Service{Media: postgres.NewMediaService(db), Projects: projects, Store: store, Queue: client,
-		Purger:        &purge.Purger{Deletions: postgres.NewObjectDeletionService(db), Store: store, Queue: client, Logger: quiet},
+		Purger:        &purge.Purger{Deletions: deletionstore.New(db), Store: store, Queue: client, Logger: quiet},
 		MaxVideoBytes: 64 << 20, MaxImageBytes: 1 << 20, MaxUploadsPerAccount: 1, Logger: quiet}
 	return &fixture{svc: svc, store: store, owner: u.ID, project: p.ID}
 }

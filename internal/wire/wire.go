@@ -38,6 +38,7 @@ import (
 	"github.com/foliohq/folio/internal/postgres/archivestore"
 	"github.com/foliohq/folio/internal/postgres/auditstore"
 	"github.com/foliohq/folio/internal/postgres/cardstore"
+	"github.com/foliohq/folio/internal/postgres/deletionstore"
 	"github.com/foliohq/folio/internal/postgres/directory"
 	"github.com/foliohq/folio/internal/postgres/domainstore"
 	"github.com/foliohq/folio/internal/postgres/jobsearch"
@@ -99,7 +100,7 @@ func Domains(p Pools, ownHost, resolver string) *customdomain.Service {
 // Purger is the removal of deleted rows' stored files, shared by the API's
 // deletes and the worker's object handlers.
 func Purger(p Pools) *purge.Purger {
-	return &purge.Purger{Deletions: postgres.NewObjectDeletionService(p.DB), Store: p.Store, Queue: queueOf(p), Logger: loggerOf(p)}
+	return &purge.Purger{Deletions: deletionstore.New(p.DB), Store: p.Store, Queue: queueOf(p), Logger: loggerOf(p)}
 }
 
 // AuditLog is the security audit log, which the HTTP services record to
@@ -189,7 +190,7 @@ func HTTPOptions(p Pools, s Settings) server.Options {
 			Admin:    adminapi.Services{Admin: &admin.Service{Store: adminstore.New(p.DB), Audit: auditLog}, Audit: auditLog},
 		},
 		Site: site.Options{
-			Users: users, Projects: projects, Directory: directory.New(p.DB),
+			Users: users, Projects: projects, ProjectPages: projects, Directory: directory.New(p.DB),
 			Media: media, Store: p.Store, APIDocs: apiDocs, Demos: demos,
 			PageCache:  p.Redis,
 			ShareLinks: jobs,
@@ -228,6 +229,7 @@ func HTTPOptions(p Pools, s Settings) server.Options {
 // requests on the primary.
 func ReadReplicas(o *server.Options, r *replicas.Set) {
 	o.Site.Users, o.Site.Projects = replicas.NewUsers(o.Site.Users, r), replicas.NewProjects(o.Site.Projects, r)
+	o.Site.ProjectPages = replicas.NewProjectPages(o.Site.ProjectPages, r)
 	o.Site.Directory, o.Site.Media = replicas.NewDirectory(o.Site.Directory, r), replicas.NewMedia(o.Site.Media, r)
 	o.Site.APIDocs, o.Site.Demos = replicas.NewAPIDocs(o.Site.APIDocs, r), replicas.NewDemos(o.Site.Demos, r)
 	o.Site.ReplicaSettle = r.Settle()

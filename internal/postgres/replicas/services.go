@@ -6,6 +6,7 @@ import (
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/postgres"
 	"github.com/foliohq/folio/internal/postgres/directory"
+	"github.com/foliohq/folio/internal/projectpage"
 	"github.com/foliohq/folio/internal/readpref"
 )
 
@@ -96,6 +97,28 @@ func (p *Projects) Projects(ctx context.Context, ownerID, cursor int64, limit in
 func (p *Projects) Portfolio(ctx context.Context, handle string) (*folio.Portfolio, error) {
 	return read(ctx, p.set, func(i int) (*folio.Portfolio, error) { return p.replicas[i].Portfolio(ctx, handle) },
 		func() (*folio.Portfolio, error) { return p.ProjectService.Portfolio(ctx, handle) })
+}
+
+// ProjectPages reads project pages from the replicas when ctx allows it.
+type ProjectPages struct {
+	primary  projectpage.Reader
+	set      *Set
+	replicas []*postgres.ProjectService
+}
+
+// NewProjectPages wraps primary.
+func NewProjectPages(primary projectpage.Reader, s *Set) *ProjectPages {
+	p := &ProjectPages{primary: primary, set: s}
+	for _, db := range s.DBs() {
+		p.replicas = append(p.replicas, postgres.NewProjectService(db))
+	}
+	return p
+}
+
+// ProjectPage is the primary's unless ctx allows a replica.
+func (p *ProjectPages) ProjectPage(ctx context.Context, handle, slug string) (*projectpage.Page, error) {
+	return read(ctx, p.set, func(i int) (*projectpage.Page, error) { return p.replicas[i].ProjectPage(ctx, handle, slug) },
+		func() (*projectpage.Page, error) { return p.primary.ProjectPage(ctx, handle, slug) })
 }
 
 // Media is the media service with the public pages' reads spread over the

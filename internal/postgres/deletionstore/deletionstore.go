@@ -1,8 +1,12 @@
-package postgres
+// Package deletionstore keeps the ledger of stored folders to remove
+// (object_deletions): written in the same transaction as the rows whose
+// files they held, worked off by the purger (internal/purge).
+package deletionstore
 
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"path"
 	"time"
@@ -27,18 +31,25 @@ func (r *objectDeletionRow) deletion() folio.ObjectDeletion {
 	return folio.ObjectDeletion{ID: r.ID, Prefix: r.KeyPrefix, CreatedAt: r.CreatedAt, RemovedAt: r.RemovedAt.Time, Attempts: r.Attempts}
 }
 
-// ObjectDeletionService implements folio.ObjectDeletionService.
-type ObjectDeletionService struct{ db *bun.DB }
+// Store implements folio.ObjectDeletionService.
+type Store struct{ db *bun.DB }
 
-// NewObjectDeletionService returns an ObjectDeletionService on db.
-func NewObjectDeletionService(db *bun.DB) *ObjectDeletionService {
-	return &ObjectDeletionService{db: db}
+// New returns a Store on db.
+func New(db *bun.DB) *Store { return &Store{db: db} }
+
+var _ folio.ObjectDeletionService = (*Store)(nil)
+
+// notFound turns sql.ErrNoRows into ENOTFOUND with message, as the
+// postgres package's stores do, and passes any other error through.
+func notFound(err error, message string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return &folio.Error{Code: folio.ENOTFOUND, Message: message}
+	}
+	return err
 }
 
-var _ folio.ObjectDeletionService = (*ObjectDeletionService)(nil)
-
 // DeleteProject implements folio.ObjectDeletionService.
-func (s *ObjectDeletionService) DeleteProject(ctx context.Context, ownerID, projectID int64) ([]folio.ObjectDeletion, error) {
+func (s *Store) DeleteProject(ctx context.Context, ownerID, projectID int64) ([]folio.ObjectDeletion, error) {
 	var out []folio.ObjectDeletion
 	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		// The lock makes a concurrent media or API-docs insert wait for
@@ -47,7 +58,7 @@ func (s *ObjectDeletionService) DeleteProject(ctx context.Context, ownerID, proj
 		var id int64
 		err := tx.NewSelect().Table("projects").Column("id").Where("id = ? AND owner_id = ?", projectID, ownerID).For("UPDATE").Scan(ctx, &id)
 		if err != nil {
-			if err = notFound(err, msgProjectNotFound); folio.ErrorCode(err) == folio.ENOTFOUND {
+			if err = notFound(err, "Project not found."); folio.ErrorCode(err) == folio.ENOTFOUND {
 				return err
 			}
 			return fmt.Errorf("lock project: %w", err)
@@ -79,13 +90,13 @@ func (s *ObjectDeletionService) DeleteProject(ctx context.Context, ownerID, proj
 }
 
 // DeleteMedia implements folio.ObjectDeletionService.
-func (s *ObjectDeletionService) DeleteMedia(ctx context.Context, ownerID, mediaID int64) (folio.ObjectDeletion, error) {
+func (s *Store) DeleteMedia(ctx context.Context, ownerID, mediaID int64) (folio.ObjectDeletion, error) {
 	var out folio.ObjectDeletion
 	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		var original string
 		err := tx.NewDelete().Table("media").Where("id = ? AND owner_id = ?", mediaID, ownerID).Returning("original_key").Scan(ctx, &original)
 		if err != nil {
-			if err = notFound(err, msgMediaNotFound); folio.ErrorCode(err) == folio.ENOTFOUND {
+			if err = notFound(err, "Media not found."); folio.ErrorCode(err) == folio.ENOTFOUND {
 				return err
 			}
 			return fmt.Errorf("delete media: %w", err)
@@ -122,7 +133,7 @@ func record(ctx context.Context, tx bun.Tx, prefixes []string) ([]folio.ObjectDe
 	return out, nil
 }
 
-func (s *ObjectDeletionService) scan(ctx context.Context, q *bun.SelectQuery) ([]folio.ObjectDeletion, error) {
+func (s *Store) scan(ctx context.Context, q *bun.SelectQuery) ([]folio.ObjectDeletion, error) {
 	var rows []objectDeletionRow
 	if err := q.Model(&rows).Order("id").Scan(ctx); err != nil {
 		return nil, fmt.Errorf("list object deletions: %w", err)
@@ -135,7 +146,7 @@ func (s *ObjectDeletionService) scan(ctx context.Context, q *bun.SelectQuery) ([
 }
 
 // ObjectDeletions implements folio.ObjectDeletionService.
-func (s *ObjectDeletionService) ObjectDeletions(ctx context.Context, ids []int64) ([]folio.ObjectDeletion, error) {
+func (s *Store) ObjectDeletions(ctx context.Context, ids []int64) ([]folio.ObjectDeletion, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
@@ -143,12 +154,12 @@ func (s *ObjectDeletionService) ObjectDeletions(ctx context.Context, ids []int64
 }
 
 // DueObjectDeletions implements folio.ObjectDeletionService.
-func (s *ObjectDeletionService) DueObjectDeletions(ctx context.Context, settledBefore time.Time, limit int) ([]folio.ObjectDeletion, error) {
+func (s *Store) DueObjectDeletions(ctx context.Context, settledBefore time.Time, limit int) ([]folio.ObjectDeletion, error) {
 	return s.scan(ctx, s.db.NewSelect().Where("removed_at IS NULL OR created_at < ?", settledBefore).Limit(int64(limit)))
 }
 
 // ObjectsRemoved implements folio.ObjectDeletionService.
-func (s *ObjectDeletionService) ObjectsRemoved(ctx context.Context, id int64, forget bool) error {
+func (s *Store) ObjectsRemoved(ctx context.Context, id int64, forget bool) error {
 	var err error
 	if forget {
 		_, err = s.db.NewDelete().Table("object_deletions").Where("id = ?", id).Exec(ctx)
@@ -162,7 +173,7 @@ func (s *ObjectDeletionService) ObjectsRemoved(ctx context.Context, id int64, fo
 }
 
 // ObjectRemovalFailed implements folio.ObjectDeletionService.
-func (s *ObjectDeletionService) ObjectRemovalFailed(ctx context.Context, id int64, reason string) error {
+func (s *Store) ObjectRemovalFailed(ctx context.Context, id int64, reason string) error {
 	_, err := s.db.NewUpdate().Table("object_deletions").Set("attempts = attempts + 1, last_error = ?", reason).Where("id = ?", id).Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("record object removal failure: %w", err)
