@@ -15,6 +15,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/foliohq/folio/internal/folio"
+	"github.com/foliohq/folio/internal/postgres/deletionstore"
 )
 
 // Deleted is what an account left behind outside PostgreSQL, for the
@@ -105,37 +106,8 @@ func (s *Store) DeleteAccount(ctx context.Context, userID int64) (Deleted, error
 		if _, err := tx.NewDelete().Table("users").Where("id = ?", userID).Exec(ctx); err != nil {
 			return fmt.Errorf("delete user: %w", err)
 		}
-		out.Deletions, err = record(ctx, tx, prefixes)
+		out.Deletions, err = deletionstore.Record(ctx, tx, prefixes)
 		return err
 	})
 	return out, err
-}
-
-type deletionRow struct {
-	bun.BaseModel `bun:"table:object_deletions"`
-
-	ID        int64  `bun:"id,pk,autoincrement"`
-	KeyPrefix string `bun:"key_prefix"`
-}
-
-// record writes one ledger entry per folder.
-func record(ctx context.Context, tx bun.Tx, prefixes []string) ([]folio.ObjectDeletion, error) {
-	if len(prefixes) == 0 {
-		return nil, nil
-	}
-	rows := make([]deletionRow, len(prefixes))
-	for i, p := range prefixes {
-		if !folio.IsDeletablePrefix(p) {
-			return nil, fmt.Errorf("record object deletion: %q is not one item's folder", p)
-		}
-		rows[i].KeyPrefix = p
-	}
-	if _, err := tx.NewInsert().Model(&rows).Returning("id").Exec(ctx); err != nil {
-		return nil, fmt.Errorf("record object deletions: %w", err)
-	}
-	out := make([]folio.ObjectDeletion, len(rows))
-	for i, r := range rows {
-		out[i] = folio.ObjectDeletion{ID: r.ID, Prefix: r.KeyPrefix}
-	}
-	return out, nil
 }

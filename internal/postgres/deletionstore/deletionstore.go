@@ -83,7 +83,7 @@ func (s *Store) DeleteProject(ctx context.Context, ownerID, projectID int64) ([]
 		if _, err := tx.NewDelete().Table("projects").Where("id = ?", projectID).Exec(ctx); err != nil {
 			return fmt.Errorf("delete project: %w", err)
 		}
-		out, err = record(ctx, tx, prefixes)
+		out, err = Record(ctx, tx, prefixes)
 		return err
 	})
 	return out, err
@@ -101,7 +101,7 @@ func (s *Store) DeleteMedia(ctx context.Context, ownerID, mediaID int64) (folio.
 			}
 			return fmt.Errorf("delete media: %w", err)
 		}
-		ds, err := record(ctx, tx, []string{path.Dir(original) + "/"})
+		ds, err := Record(ctx, tx, []string{path.Dir(original) + "/"})
 		if err != nil {
 			return err
 		}
@@ -111,8 +111,10 @@ func (s *Store) DeleteMedia(ctx context.Context, ownerID, mediaID int64) (folio.
 	return out, err
 }
 
-// record inserts one deletion per prefix.
-func record(ctx context.Context, tx bun.Tx, prefixes []string) ([]folio.ObjectDeletion, error) {
+// Record inserts one deletion per prefix in tx: the ledger the purge
+// worker removes objects from, written with the rows it replaces (see
+// accountdeletion).
+func Record(ctx context.Context, tx bun.Tx, prefixes []string) ([]folio.ObjectDeletion, error) {
 	if len(prefixes) == 0 {
 		return nil, nil
 	}
