@@ -13,6 +13,7 @@ import (
 
 	"github.com/foliohq/folio/internal/postgres"
 	"github.com/foliohq/folio/internal/postgres/directory"
+	"github.com/foliohq/folio/internal/postgres/prepared"
 )
 
 // recorder keeps the SQL of the queries run while it is on.
@@ -48,7 +49,7 @@ type op struct {
 
 func measure(ctx context.Context, db *bun.DB, runs int) error {
 	rec := &recorder{}
-	db.AddQueryHook(rec)
+	prepared.AddQueryHook(db, rec)
 	projects := postgres.NewProjectService(db)
 	dir := directory.New(db)
 	demos := postgres.NewDemoService(db)

@@ -12,6 +12,8 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/pgdialect"
+
+	"github.com/foliohq/folio/internal/postgres/prepared"
 )
 
 // Pool sizes the connection pool and bounds each statement.
@@ -57,7 +59,10 @@ func OpenLazy(dsn string, p Pool) (*bun.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres: open: %w", err)
 	}
-	if !strings.Contains(dsn, "default_query_exec_mode") {
+	// A DSN's mode holds for the prepared render queries too (a pooler
+	// in transaction mode keeps no prepared statements).
+	ownMode := strings.Contains(dsn, "default_query_exec_mode")
+	if !ownMode {
 		cfg.DefaultQueryExecMode = pgx.QueryExecModeExec
 	}
 	if p.StatementTimeout > 0 {
@@ -72,12 +77,18 @@ func OpenLazy(dsn string, p Pool) (*bun.DB, error) {
 	sqldb.SetMaxOpenConns(p.MaxConns)
 	sqldb.SetMaxIdleConns(p.MaxConns)
 	sqldb.SetConnMaxIdleTime(5 * time.Minute)
-	return bun.NewDB(sqldb, pgdialect.New()), nil
+	db := bun.NewDB(sqldb, pgdialect.New())
+	if ownMode {
+		prepared.UseConnectionMode(db)
+	}
+	return db, nil
 }
 
 // Warm opens up to n connections now and returns them to the pool, where
 // they stay (OpenPool keeps every connection idle), so the first burst of
-// traffic does not wait for connection setup.
+// traffic does not wait for connection setup. On each it runs the page
+// render's queries once (finding nothing), so the first renders do not
+// pay for preparing them either (see prepared.Query.Prime).
 func Warm(ctx context.Context, db *bun.DB, n int) error {
 	conns := make([]*sql.Conn, 0, n)
 	defer func() {
@@ -91,6 +102,27 @@ func Warm(ctx context.Context, db *bun.DB, n int) error {
 			return fmt.Errorf("postgres: warm pool: %w", err)
 		}
 		conns = append(conns, c.Conn)
+		if err := primeRenderQueries(ctx, db, c.Conn); err != nil {
+			return fmt.Errorf("postgres: warm pool: %w", err)
+		}
+	}
+	return nil
+}
+
+func primeRenderQueries(ctx context.Context, db *bun.DB, conn *sql.Conn) error {
+	none := []int64{}
+	for _, p := range []struct {
+		q    prepared.Query
+		args []any
+	}{
+		{portfolioQuery, []any{""}},
+		{projectPageQuery, []any{"", ""}},
+		{readyMediaQuery, []any{none}},
+		{demoStatesQuery, []any{none}},
+	} {
+		if err := p.q.Prime(ctx, db, conn, p.args...); err != nil {
+			return err
+		}
 	}
 	return nil
 }

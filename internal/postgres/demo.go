@@ -11,6 +11,7 @@ import (
 
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/postgres/outbox"
+	"github.com/foliohq/folio/internal/postgres/prepared"
 )
 
 type demoCheckRow struct {
@@ -178,14 +179,19 @@ func (s *DemoService) DemoSummary(ctx context.Context, projectID int64, recent i
 	return sum, nil
 }
 
-// DemoStates implements folio.DemoService.
+// demoStatesQuery reads the demo states of projects: it is on every
+// portfolio page render.
+var demoStatesQuery = prepared.New(`SELECT project_id, state, since, last_checked_at, consecutive_fails, last_error
+	FROM demo_status WHERE project_id = ANY(?)`)
+
+// DemoStates implements folio.DemoService (demoStatesQuery).
 func (s *DemoService) DemoStates(ctx context.Context, projectIDs []int64) (map[int64]folio.DemoSummary, error) {
 	out := map[int64]folio.DemoSummary{}
 	if len(projectIDs) == 0 {
 		return out, nil
 	}
 	var rows []demoStatusRow
-	if err := s.db.NewSelect().Model(&rows).Where("project_id IN (?)", bun.In(projectIDs)).Scan(ctx); err != nil {
+	if err := demoStatesQuery.All(ctx, s.db, &rows, projectIDs); err != nil {
 		return nil, fmt.Errorf("postgres: demo states: %w", err)
 	}
 	for _, r := range rows {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/postgres/outbox"
+	"github.com/foliohq/folio/internal/postgres/prepared"
 )
 
 type mediaRow struct {
@@ -341,8 +342,12 @@ func (s *MediaService) SetAvatar(ctx context.Context, userID, mediaID int64) err
 	return nil
 }
 
-// ReadyMedia implements folio.MediaService. The media come with their
+// readyMediaQuery reads the ready media of projects with their
 // renditions in one query: it is on every page render.
+var readyMediaQuery = prepared.New(`SELECT m.*, coalesce((SELECT jsonb_agg(to_jsonb(r) ORDER BY r.name) FROM renditions r WHERE r.media_id = m.id), '[]') AS renditions
+	FROM media m WHERE m.project_id = ANY(?) AND m.status = 'ready' ORDER BY m.id`)
+
+// ReadyMedia implements folio.MediaService (readyMediaQuery).
 func (s *MediaService) ReadyMedia(ctx context.Context, projectIDs []int64) (map[int64][]*folio.Media, error) {
 	out := map[int64][]*folio.Media{}
 	if len(projectIDs) == 0 {
@@ -352,8 +357,7 @@ func (s *MediaService) ReadyMedia(ctx context.Context, projectIDs []int64) (map[
 		mediaRow   `bun:",extend"`
 		Renditions []renditionRow `bun:"renditions,type:jsonb"`
 	}
-	if err := s.db.NewRaw(`SELECT m.*, coalesce((SELECT jsonb_agg(to_jsonb(r) ORDER BY r.name) FROM renditions r WHERE r.media_id = m.id), '[]') AS renditions
-		FROM media m WHERE m.project_id IN (?) AND m.status = 'ready' ORDER BY m.id`, bun.In(projectIDs)).Scan(ctx, &rows); err != nil {
+	if err := readyMediaQuery.All(ctx, s.db, &rows, projectIDs); err != nil {
 		return nil, fmt.Errorf("postgres: ready media: %w", err)
 	}
 	for i := range rows {

@@ -124,3 +124,23 @@ func TestProjectPage(t *testing.T) {
 	_, err = projects.ProjectPage(ctx, "ada", p.Slug)
 	wantCode(t, "a suspended owner's project", err, folio.ENOTFOUND)
 }
+
+// Warm opens the connections and prepares the render queries on each: a
+// connection it opened holds them before any page is asked for.
+func TestWarmPreparesTheRenderQueries(t *testing.T) {
+	t.Parallel()
+	db, ctx := testenv.Postgres(t), context.Background()
+	db.DB.SetMaxOpenConns(2)
+	if err := postgres.Warm(ctx, db, 2); err != nil {
+		t.Fatal(err)
+	}
+	for range 4 { // both connections, whichever the pool hands out
+		var n int
+		if err := db.NewRaw(`SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE 'SELECT u.*, %'`).Scan(ctx, &n); err != nil {
+			t.Fatal(err)
+		}
+		if n != 2 {
+			t.Fatalf("a warmed connection holds %d of the two page queries", n)
+		}
+	}
+}

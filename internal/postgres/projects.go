@@ -10,6 +10,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/foliohq/folio/internal/folio"
+	"github.com/foliohq/folio/internal/postgres/prepared"
 	"github.com/foliohq/folio/internal/projectpage"
 )
 
@@ -272,20 +273,23 @@ func (j projectJSON) project() *folio.Project {
 	return r.project()
 }
 
-// Portfolio implements folio.ProjectService. The owner, their public
-// projects in page order and their ready avatar come in one query: a page
-// render is a few round trips, not one per piece.
+// portfolioQuery reads the owner, their public projects in page order and
+// their ready avatar in one query: a page render is a few round trips,
+// not one per piece.
+var portfolioQuery = prepared.New(`SELECT u.*, ` + lookColumn + `,
+	coalesce((SELECT jsonb_agg(to_jsonb(p) - 'search' ORDER BY p.featured_rank ASC NULLS LAST, p.updated_at DESC, p.id DESC)
+		FROM projects p WHERE p.owner_id = u.id AND p.visibility = 'public'), '[]') AS projects,
+	coalesce((SELECT m.public_key FROM media m WHERE m.id = u.avatar_media_id AND m.status = 'ready'), '') AS avatar_key
+	FROM users u WHERE lower(u.handle) = lower(?) AND u.suspended_at IS NULL`)
+
+// Portfolio implements folio.ProjectService (portfolioQuery).
 func (s *ProjectService) Portfolio(ctx context.Context, handle string) (*folio.Portfolio, error) {
 	var row struct {
 		userRow   `bun:",extend"`
 		Projects  []projectJSON `bun:"projects,type:jsonb"`
 		AvatarKey string        `bun:"avatar_key"`
 	}
-	err := s.db.NewRaw(`SELECT u.*, `+lookColumn+`,
-		coalesce((SELECT jsonb_agg(to_jsonb(p) - 'search' ORDER BY p.featured_rank ASC NULLS LAST, p.updated_at DESC, p.id DESC)
-			FROM projects p WHERE p.owner_id = u.id AND p.visibility = 'public'), '[]') AS projects,
-		coalesce((SELECT m.public_key FROM media m WHERE m.id = u.avatar_media_id AND m.status = 'ready'), '') AS avatar_key
-		FROM users u WHERE lower(u.handle) = lower(?) AND u.suspended_at IS NULL`, handle).Scan(ctx, &row)
+	err := portfolioQuery.One(ctx, s.db, &row, handle)
 	if err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			err = &folio.Error{Code: folio.ENOTFOUND, Message: fmt.Sprintf("No portfolio has the handle %q.", handle)}
@@ -306,9 +310,16 @@ func (s *ProjectService) Portfolio(ctx context.Context, handle string) (*folio.P
 
 var _ projectpage.Reader = (*ProjectService)(nil)
 
-// ProjectPage implements projectpage.Reader: the owner, the project, its
-// demo's status and its API docs in one query, as Portfolio reads a
-// portfolio page's.
+// projectPageQuery reads the owner, the project, its demo's status and
+// its API docs in one query, as portfolioQuery reads a portfolio page's.
+var projectPageQuery = prepared.New(`SELECT u.*, ` + lookColumn + `, to_jsonb(p) - 'search' AS project, to_jsonb(d) AS demo, to_jsonb(a) AS docs
+	FROM users u
+	LEFT JOIN projects p ON p.owner_id = u.id AND p.slug = ?
+	LEFT JOIN demo_status d ON d.project_id = p.id
+	LEFT JOIN apidocs a ON a.project_id = p.id
+	WHERE lower(u.handle) = lower(?) AND u.suspended_at IS NULL`)
+
+// ProjectPage implements projectpage.Reader (projectPageQuery).
 func (s *ProjectService) ProjectPage(ctx context.Context, handle, slug string) (*projectpage.Page, error) {
 	var row struct {
 		userRow `bun:",extend"`
@@ -316,12 +327,7 @@ func (s *ProjectService) ProjectPage(ctx context.Context, handle, slug string) (
 		Demo    *demoStatusRow `bun:"demo,type:jsonb"`
 		Docs    *apiDocsRow    `bun:"docs,type:jsonb"`
 	}
-	err := s.db.NewRaw(`SELECT u.*, `+lookColumn+`, to_jsonb(p) - 'search' AS project, to_jsonb(d) AS demo, to_jsonb(a) AS docs
-		FROM users u
-		LEFT JOIN projects p ON p.owner_id = u.id AND p.slug = ?
-		LEFT JOIN demo_status d ON d.project_id = p.id
-		LEFT JOIN apidocs a ON a.project_id = p.id
-		WHERE lower(u.handle) = lower(?) AND u.suspended_at IS NULL`, slug, handle).Scan(ctx, &row)
+	err := projectPageQuery.One(ctx, s.db, &row, slug, handle)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && row.Project == nil) {
 		err = &folio.Error{Code: folio.ENOTFOUND, Message: msgProjectNotFound}
 	}

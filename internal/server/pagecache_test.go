@@ -13,6 +13,7 @@ import (
 	"github.com/foliohq/folio/internal/postgres"
 	"github.com/foliohq/folio/internal/postgres/directory"
 	"github.com/foliohq/folio/internal/postgres/listen"
+	"github.com/foliohq/folio/internal/postgres/prepared"
 	"github.com/foliohq/folio/internal/server"
 	"github.com/foliohq/folio/internal/server/servertest"
 	"github.com/foliohq/folio/internal/site"
@@ -50,7 +51,7 @@ func TestRedisPageHitTouchesNoDatabase(t *testing.T) {
 	ada := a.signUp("ada")
 	p := a.createProject(ada, map[string]any{"title": "Orders API", "visibility": "public"})
 	queries := &queryCounter{}
-	a.db.AddQueryHook(queries)
+	prepared.AddQueryHook(a.db, queries)
 
 	for _, path := range []string{"/ada", "/ada/" + p.Slug} {
 		if r := a.expect(req{method: "GET", path: path}, 200); r.header.Get("X-Cache") != "miss" {
@@ -142,7 +143,7 @@ func TestUncachedPortfolioPageRunsThreeQueries(t *testing.T) {
 	a.createProject(ada, map[string]any{"title": "Parser", "visibility": "public", "tech_tags": []string{"Rust"}})
 	a.expect(req{method: "PUT", path: "/api/v1/me/featured", token: ada.token, body: map[string]any{"project_ids": []int64{p.ID}}}, 200)
 	queries := &queryCounter{}
-	a.db.AddQueryHook(queries)
+	prepared.AddQueryHook(a.db, queries)
 	r := a.expect(req{method: "GET", path: "/ada"}, 200)
 	if r.header.Get("X-Cache") != "miss" || !strings.Contains(string(r.body), "Orders API") || !strings.Contains(string(r.body), "Parser") {
 		t.Fatalf("X-Cache %q", r.header.Get("X-Cache"))
@@ -165,7 +166,7 @@ func TestUncachedProjectPageRunsTwoQueries(t *testing.T) {
 	p := a.createProject(ada, map[string]any{"title": "Orders API", "visibility": "public", "demo_url": "https://example.com/"})
 	parts := everyPart(t, a.db, ada.id, p.ID)
 	queries := &queryCounter{}
-	a.db.AddQueryHook(queries)
+	prepared.AddQueryHook(a.db, queries)
 	r := a.expect(req{method: "GET", path: "/ada/" + p.Slug}, 200)
 	if r.header.Get("X-Cache") != "miss" {
 		t.Fatalf("X-Cache %q", r.header.Get("X-Cache"))

@@ -9,6 +9,7 @@ import (
 
 	"github.com/foliohq/folio/internal/postgres"
 	"github.com/foliohq/folio/internal/postgres/directory"
+	"github.com/foliohq/folio/internal/postgres/prepared"
 	"github.com/foliohq/folio/internal/server"
 	"github.com/foliohq/folio/internal/server/servertest"
 	"github.com/foliohq/folio/internal/testenv"
@@ -69,7 +70,7 @@ func benchPortfolio(b *testing.B) (*bun.DB, *server.Server, int64) {
 func benchUncached(b *testing.B, db *bun.DB, srv *server.Server, owner int64, path string) {
 	ctx := context.Background()
 	queries := &queryCounter{}
-	db.AddQueryHook(queries)
+	prepared.AddQueryHook(db, queries)
 	b.ReportAllocs()
 	for b.Loop() {
 		if err := srv.Site().InvalidatePages(ctx, owner, "ada"); err != nil {
