@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
+	"sync/atomic"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -47,6 +49,9 @@ type app struct {
 	replicas *replicas.Set
 	// deliverer is the notification outbox's, made by notifier.
 	deliverer *notify.Deliverer
+	// warming: serve is opening and preparing the pool's connections,
+	// and says it is not ready until they are.
+	warming atomic.Bool
 }
 
 func loadConfig() (config.Config, error) {
@@ -115,7 +120,12 @@ func (a *app) Close() {
 
 func (a *app) checks() []health.Check {
 	return []health.Check{
-		{Name: "postgres", Ping: a.db.PingContext},
+		{Name: "postgres", Ping: func(ctx context.Context) error {
+			if a.warming.Load() {
+				return errors.New("the connection pool is warming up")
+			}
+			return a.db.PingContext(ctx)
+		}},
 		{Name: "redis", Ping: func(ctx context.Context) error { return a.redis.Ping(ctx).Err() }},
 		{Name: "minio", Ping: a.store.Ping},
 	}

@@ -230,8 +230,12 @@ func (a *app) serveHTTP(ctx context.Context) error {
 		return fmt.Errorf("tls: %w", err)
 	}
 	defer stopTLS()
-	// Warmed beside serving, not before: the port opens at once.
+	// Warmed beside serving, not before: the port opens at once, and
+	// /readyz says not ready until the pool is warm (under a second), so
+	// a load balancer sends no traffic to a cold process.
+	a.warming.Store(true)
 	go func() {
+		defer a.warming.Store(false)
 		if err := postgres.Warm(listenCtx, a.db, a.cfg.DBMaxConns); err != nil {
 			a.log.Warn("database pool not warmed", "error", err)
 		}
