@@ -3,12 +3,16 @@ package postgres_test
 import (
 	"context"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/uptrace/bun"
 
 	"github.com/foliohq/folio/internal/folio"
 	"github.com/foliohq/folio/internal/postgres"
 	"github.com/foliohq/folio/internal/testenv"
+	"github.com/foliohq/folio/migrations"
 )
 
 // ProjectPage reads in one query what ProjectBySlug, UserByHandle,
@@ -143,4 +147,43 @@ func TestWarmPreparesTheRenderQueries(t *testing.T) {
 			t.Fatalf("a warmed connection holds %d of the two page queries", n)
 		}
 	}
+}
+
+// A DSN that names its execution mode (a pooler in transaction mode
+// keeps no prepared statements) has the render queries run in it too.
+func TestDSNModeHoldsForTheRenderQueries(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dsn := testenv.DatabaseURL(t)
+	if _, err := postgres.Migrate(ctx, openOrFail(t, dsn), migrations.FS); err != nil {
+		t.Fatal(err)
+	}
+	sep := "?"
+	if strings.Contains(dsn, "?") {
+		sep = "&"
+	}
+	db := openOrFail(t, dsn+sep+"default_query_exec_mode=simple_protocol")
+	db.DB.SetMaxOpenConns(1)
+	createUser(t, db, "ada")
+	pf, err := postgres.NewProjectService(db).Portfolio(ctx, "ada")
+	if err != nil || pf.Owner.Handle != "ada" {
+		t.Fatalf("Portfolio: %+v, %v", pf, err)
+	}
+	var n int
+	if err := db.NewRaw(`SELECT count(*) FROM pg_prepared_statements`).Scan(ctx, &n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 0 {
+		t.Errorf("the connection holds %d prepared statements, want none", n)
+	}
+}
+
+func openOrFail(t *testing.T, dsn string) *bun.DB {
+	t.Helper()
+	db, err := postgres.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
 }
