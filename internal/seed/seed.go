@@ -328,7 +328,11 @@ func (m *Media) docsSource(p *folio.Project, own bool) ([]byte, error) {
 	if own {
 		return docs.Swagger(), nil
 	}
-	resource := strings.ToLower(strings.Fields(p.Title)[0]) + "s"
+	// The title's first word, as a plural: "Orders API" → orders.
+	resource := strings.ToLower(strings.Fields(p.Title)[0])
+	if !strings.HasSuffix(resource, "s") {
+		resource += "s"
+	}
 	spec := map[string]any{
 		"openapi": "3.0.3",
 		"info":    map[string]any{"title": p.Title, "version": "1.0.0", "description": p.Tagline},
