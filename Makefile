@@ -40,7 +40,7 @@ bench-pages: build
 	deploy/with-stack.sh bench/pages.sh
 bench-demo:
 	deploy/with-stack.sh $(GO) run ./bench/democheck -checks 2000
-## bench-scale: synthetic portfolios (USERS, default 10000): per-query p50/p99, queries and blocks, then RATE req/s of the public mix for DURATION
+## bench-scale: synthetic portfolios (USERS, default 10000): per-query p50/p99, queries and blocks, then RATE req/s of the public mix for DURATION, then the CPU cost of one uncached render
 bench-scale: build
 	deploy/with-stack.sh bench/scale.sh
 bench-analytics:

@@ -37,10 +37,12 @@ import (
 // subcommand shares. openApp validates the whole configuration before it
 // opens anything.
 type app struct {
-	cfg     config.Config
-	log     *slog.Logger
-	db      *bun.DB
-	redis   *redis.Client
+	cfg   config.Config
+	log   *slog.Logger
+	db    *bun.DB
+	redis *redis.Client
+	// cache is FOLIO_CACHE_REDIS_URL's, for the page cache; nil: redis.
+	cache   *redis.Client
 	store   *storage.Store
 	queue   *asynq.Client
 	metrics *metrics.Metrics
@@ -80,20 +82,15 @@ func openApp(ctx context.Context) (*app, error) {
 		return nil, err
 	}
 	a.metrics.WatchDB(a.db.DB)
-	// With Sentinel the client asks the sentinels for the master and
-	// follows it through a failover.
-	if failover, err := cfg.RedisFailover(); err != nil {
+	if a.redis, err = openRedis(cfg.RedisURL); err != nil {
 		a.Close()
 		return nil, err
-	} else if failover != nil {
-		a.redis = redis.NewFailoverClient(failover)
-	} else {
-		redisOpts, err := cfg.RedisOptions()
-		if err != nil {
+	}
+	if cfg.CacheRedisURL != "" {
+		if a.cache, err = openRedis(cfg.CacheRedisURL); err != nil {
 			a.Close()
 			return nil, err
 		}
-		a.redis = redis.NewClient(redisOpts)
 	}
 	a.queue = asynq.NewClientFromRedisClient(a.redis)
 	a.store, err = storage.New(storage.Options{
@@ -107,9 +104,27 @@ func openApp(ctx context.Context) (*app, error) {
 	return a, nil
 }
 
+// openRedis is a client of the Redis at u. With Sentinel it asks the
+// sentinels for the master and follows it through a failover.
+func openRedis(u string) (*redis.Client, error) {
+	if failover, err := config.RedisFailoverOptions(u); err != nil {
+		return nil, err
+	} else if failover != nil {
+		return redis.NewFailoverClient(failover), nil
+	}
+	opts, err := redis.ParseURL(u)
+	if err != nil {
+		return nil, err
+	}
+	return redis.NewClient(opts), nil
+}
+
 // Close releases the pools in reverse order of opening.
 func (a *app) Close() {
 	a.errors.Flush(2 * time.Second)
+	if a.cache != nil {
+		a.cache.Close()
+	}
 	if a.redis != nil {
 		a.redis.Close()
 	}
@@ -158,7 +173,7 @@ func (a *app) httpOptions() server.Options {
 }
 
 func (a *app) pools() wire.Pools {
-	return wire.Pools{DB: a.db, Redis: a.redis, Store: a.store, Queue: a.queue, Logger: a.log, Metrics: a.metrics, Replicas: a.replicas}
+	return wire.Pools{DB: a.db, Redis: a.redis, Cache: a.cache, Store: a.store, Queue: a.queue, Logger: a.log, Metrics: a.metrics, Replicas: a.replicas}
 }
 
 func (a *app) settings() wire.Settings {

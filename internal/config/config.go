@@ -24,11 +24,15 @@ import (
 
 // Config is everything Folio reads from its environment.
 type Config struct {
-	Env             string // "dev" or "prod"; dev switches logs to text
-	HTTPAddr        string
-	BaseURL         *url.URL
-	DatabaseURL     string
-	RedisURL        string
+	Env         string // "dev" or "prod"; dev switches logs to text
+	HTTPAddr    string
+	BaseURL     *url.URL
+	DatabaseURL string
+	RedisURL    string
+	// CacheRedisURL is the Redis of the page cache: one without
+	// persistence, so that cached pages are not written to disk. "": the
+	// page cache shares RedisURL's.
+	CacheRedisURL   string
 	S3Endpoint      string
 	S3AccessKey     string
 	S3SecretKey     string
@@ -120,10 +124,15 @@ func (c Config) RedisOptions() (*redis.Options, error) {
 // through a failover: the user and password in the URL are the
 // sentinels', the query's password and db the master's.
 func (c Config) RedisFailover() (*redis.FailoverOptions, error) {
-	if !isSentinelURL(c.RedisURL) {
+	return RedisFailoverOptions(c.RedisURL)
+}
+
+// RedisFailoverOptions is RedisFailover for any Redis URL.
+func RedisFailoverOptions(u string) (*redis.FailoverOptions, error) {
+	if !isSentinelURL(u) {
 		return nil, nil
 	}
-	return redis.ParseFailoverURL(c.RedisURL)
+	return redis.ParseFailoverURL(u)
 }
 
 // IsDev reports whether Folio runs for local development.
@@ -158,6 +167,7 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		BaseURL:         p.httpURL("FOLIO_BASE_URL", "http://localhost:8080"),
 		DatabaseURL:     p.postgresURL("FOLIO_DATABASE_URL"),
 		RedisURL:        p.redisURL("FOLIO_REDIS_URL"),
+		CacheRedisURL:   p.optionalRedisURL("FOLIO_CACHE_REDIS_URL"),
 		S3Endpoint:      p.hostPort("FOLIO_S3_ENDPOINT"),
 		S3AccessKey:     p.required("FOLIO_S3_ACCESS_KEY"),
 		S3SecretKey:     p.required("FOLIO_S3_SECRET_KEY"),
@@ -324,7 +334,14 @@ func (p *parser) postgresURLs(name string) []string {
 }
 
 func (p *parser) redisURL(name string) string {
-	v := p.required(name)
+	if p.required(name) == "" {
+		return ""
+	}
+	return p.optionalRedisURL(name)
+}
+
+func (p *parser) optionalRedisURL(name string) string {
+	v := p.value(name, "")
 	if v == "" {
 		return ""
 	}

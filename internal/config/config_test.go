@@ -39,6 +39,9 @@ func TestLoadDefaults(t *testing.T) {
 	if cfg.S3UseSSL || cfg.ShutdownTimeout != 15*time.Second || cfg.MaxBodyBytes != 1<<20 {
 		t.Errorf("defaults: ssl=%v shutdown=%v body=%d", cfg.S3UseSSL, cfg.ShutdownTimeout, cfg.MaxBodyBytes)
 	}
+	if cfg.CacheRedisURL != "" {
+		t.Errorf("the page cache must default to FOLIO_REDIS_URL's Redis, not %q", cfg.CacheRedisURL)
+	}
 	if cfg.HTTPBodyIdleTimeout != 30*time.Second || cfg.MaxUploadsPerAccount != 3 || cfg.MaxUploads != 16 {
 		t.Errorf("upload defaults: idle=%v per account=%d in all=%d", cfg.HTTPBodyIdleTimeout, cfg.MaxUploadsPerAccount, cfg.MaxUploads)
 	}
@@ -70,6 +73,9 @@ func TestLoadEachVariable(t *testing.T) {
 		{"FOLIO_REDIS_URL", "http://cache", true},
 		{"FOLIO_REDIS_URL", "redis://sentinel-1:26379?master_name=folio&addr=sentinel-2:26379&password=pw&db=2", false},
 		{"FOLIO_REDIS_URL", "redis://sentinel-1:26379?master_name=folio&colour=blue", true},
+		{"FOLIO_CACHE_REDIS_URL", "redis://cache:6379/0", false},
+		{"FOLIO_CACHE_REDIS_URL", "", false},
+		{"FOLIO_CACHE_REDIS_URL", "http://cache", true},
 		{"FOLIO_S3_ENDPOINT", "minio:9000", false},
 		{"FOLIO_S3_ENDPOINT", "http://minio:9000", true},
 		{"FOLIO_S3_ENDPOINT", "minio", true},

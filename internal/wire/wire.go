@@ -68,8 +68,10 @@ import (
 
 // Pools are the open connections the services run on.
 type Pools struct {
-	DB      *bun.DB
-	Redis   *redis.Client
+	DB    *bun.DB
+	Redis *redis.Client
+	// Cache is the Redis of the page cache; nil: Redis.
+	Cache   *redis.Client
 	Store   *storage.Store   // nil: no media workflows (tests of accounts and pages)
 	Queue   queue.Enqueuer   // nil: a client on Redis
 	Logger  *slog.Logger     // nil: slog.Default()
@@ -192,7 +194,7 @@ func HTTPOptions(p Pools, s Settings) server.Options {
 		Site: site.Options{
 			Users: users, Projects: projects, ProjectPages: projects, Directory: directory.New(p.DB),
 			Media: media, Store: p.Store, APIDocs: apiDocs, Demos: demos,
-			PageCache:  p.Redis,
+			PageCache:  pageCacheOf(p),
 			ShareLinks: jobs,
 			Appearance: looks,
 			Languages:  &langstore.Store{DB: p.DB},
@@ -242,7 +244,7 @@ func AccountDeletion(p Pools, authn *auth.Service, limiter *ratelimit.Limiter) *
 	d := &accountdelete.Service{Users: postgres.NewUserService(p.DB), Auth: authn, Rows: accountdeletion.New(p.DB),
 		Limiter: limiter, Logger: loggerOf(p)}
 	if p.Redis != nil {
-		d.Queues, d.Pages = asynq.NewInspectorFromRedisClient(p.Redis), pagecache.Cache{R: p.Redis}
+		d.Queues, d.Pages = asynq.NewInspectorFromRedisClient(p.Redis), pagecache.Cache{R: pageCacheOf(p)}
 	}
 	if p.Store != nil {
 		d.Purger = Purger(p)
@@ -291,9 +293,17 @@ func SocialCards(p Pools, base *url.URL) *socialcard.Service {
 		Media: postgres.NewMediaService(p.DB), Store: p.Store, Queue: queueOf(p), BaseURL: base, Logger: loggerOf(p),
 		Marks: cardstore.Store{DB: p.DB}}
 	if p.Redis != nil {
-		s.Pages = pagecache.Cache{R: p.Redis}
+		s.Pages = pagecache.Cache{R: pageCacheOf(p)}
 	}
 	return s
+}
+
+// pageCacheOf is the Redis that holds the page cache.
+func pageCacheOf(p Pools) *redis.Client {
+	if p.Cache != nil {
+		return p.Cache
+	}
+	return p.Redis
 }
 
 func queueOf(p Pools) queue.Enqueuer {
