@@ -128,11 +128,9 @@ func (s *Site) forgetLocal(userID int64) {
 }
 
 // cached renders a public page and, for an anonymous visitor, keeps it in
-// the memo and in the handle's Redis hash (memoized answers the next visit
-// from either, before any database lookup). The owner's own view (with
-// drafts) is never cached. path is the page's canonical path, built from
-// the handle and slug as stored: every spelling of a URL that reaches here
-// shares one entry, so none forces a fresh render.
+// the memo and the handle's Redis hash, for memoized; never the owner's
+// own view (with drafts). path is the canonical path (handle and slug as
+// stored): every spelling of a URL that reaches here shares its entry.
 func (s *Site) cached(c *fiber.Ctx, owner *folio.User, path string, build func() (string, any, error)) error {
 	return s.cachedAs(c, owner, path, "", build)
 }
@@ -193,8 +191,7 @@ func (s *Site) cachedAs(c *fiber.Ctx, owner *folio.User, memoKey, key string, bu
 }
 
 // redirectCanonical answers 301 to the canonical path of a page asked for
-// by another spelling (a handle or slug in capitals, a trailing slash),
-// keeping the query string.
+// by another spelling (capitals, a trailing slash), with the query.
 func redirectCanonical(c *fiber.Ctx, path string) error {
 	if q := c.Request().URI().QueryString(); len(q) > 0 {
 		path += "?" + string(q)
