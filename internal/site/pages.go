@@ -49,7 +49,7 @@ type cardView struct {
 }
 
 func loadTemplates() web.Templates {
-	t, err := web.Pages(template.FuncMap{})
+	t, err := web.Pages()
 	if err != nil {
 		panic("web templates: " + err.Error()) // a build-time mistake, caught by every test
 	}

@@ -8,7 +8,6 @@ package dashkit
 import (
 	"bytes"
 	"fmt"
-	"html/template"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -90,10 +89,10 @@ func NotFound(templates web.Templates, c *fiber.Ctx) error {
 	return Render(templates, c, fiber.StatusNotFound, "notfound", NewBase(c, "title.not_found"))
 }
 
-// Templates parses the pages; it panics on a template error, which every
-// test catches.
+// Templates is the pages, parsed once per process; it panics on a
+// template error, which every test catches.
 func Templates() web.Templates {
-	t, err := web.Pages(template.FuncMap{})
+	t, err := web.Pages()
 	if err != nil {
 		panic("web templates: " + err.Error())
 	}

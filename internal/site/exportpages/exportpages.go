@@ -18,7 +18,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"html/template"
 	"log/slog"
 	"net/url"
 	"strconv"
@@ -65,7 +64,7 @@ func New(opts Options) *Pages {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	t, err := web.Pages(template.FuncMap{})
+	t, err := web.Pages()
 	if err != nil {
 		panic("web templates: " + err.Error())
 	}

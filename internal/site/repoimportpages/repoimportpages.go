@@ -10,7 +10,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"html/template"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -48,7 +47,7 @@ func Mount(r fiber.Router, opts Options) {
 	if opts.Imports == nil || opts.Auth == nil {
 		return
 	}
-	t, err := web.Pages(template.FuncMap{})
+	t, err := web.Pages()
 	if err != nil {
 		panic("web templates: " + err.Error())
 	}
