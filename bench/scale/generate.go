@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+
+	"github.com/foliohq/folio/internal/socialcard"
 )
 
 // Words the synthetic text is made of. "service" is in every portfolio's
@@ -51,12 +53,17 @@ func generate(ctx context.Context, db *bun.DB, users int, checkEvery time.Durati
 			WHERE p.demo_url <> ''`},
 		{"demo_status", `INSERT INTO demo_status (project_id, state, since, last_checked_at)
 			SELECT id, 'up', now() - interval '3 days', now() FROM projects WHERE demo_url <> ''`},
+		// Every portfolio's social cards rendered, as the worker leaves
+		// them after each change: otherwise each first view would queue
+		// a render, which an instance does once per change, not per run.
+		{"cards", markCardsSQL},
 		// Also merges the GIN indexes' pending lists, as autovacuum would.
 		{"vacuum", `VACUUM ANALYZE`},
 	}
 	checks := int((30 * 24 * time.Hour) / checkEvery)
 	args := map[string][]any{
 		"users":       {users},
+		"cards":       {cardsSuffix(), cardsSuffix()},
 		"demo_checks": {fmt.Sprintf("%d seconds", int(checkEvery.Seconds())), checks - 1},
 	}
 	for _, st := range steps {
@@ -69,4 +76,32 @@ func generate(ctx context.Context, db *bun.DB, users int, checkEvery time.Durati
 		fmt.Printf("  %-12s %9d rows  %6.1f s\n", st.name, n, time.Since(start).Seconds())
 	}
 	return nil
+}
+
+// markCardsSQL records every portfolio's cards as stored at its content
+// version (users.cards_for, as cardstore writes it); both arguments are
+// the tag's suffix after the zero-padded version.
+const markCardsSQL = `UPDATE users SET cards_for = lpad(content_version::text, 20, '0') || ?
+	WHERE cards_for IS DISTINCT FROM lpad(content_version::text, 20, '0') || ?`
+
+// cardsSuffix is what socialcard.Tag puts after the version: the card
+// layout's name.
+func cardsSuffix() string {
+	tag := socialcard.Tag(0)
+	return tag[len(fmt.Sprintf("%020d", 0)):]
+}
+
+// markCards brings a kept database from before the cards step up to date.
+func markCards(ctx context.Context, db *bun.DB) error {
+	res, err := db.ExecContext(ctx, markCardsSQL, cardsSuffix(), cardsSuffix())
+	if err != nil {
+		return fmt.Errorf("mark cards: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	if n == 0 {
+		return nil
+	}
+	fmt.Printf("  marked the cards of %d portfolios as rendered\n", n)
+	_, err = db.ExecContext(ctx, "VACUUM ANALYZE users") // the old row versions, as autovacuum would
+	return err
 }
