@@ -86,7 +86,8 @@ func TestQueueFollowsARedisFailover(t *testing.T) {
 		enqueue(fmt.Sprint("after-", i))
 	}
 	waitAll(20)
-	if now := g.MasterAddr(t); now == oldMaster || now != g.Replica.Addr {
-		t.Fatalf("master %s after the failover, want the replica %s", now, g.Replica.Addr)
+	if oldMaster == g.Replica.Addr {
+		t.Fatalf("the replica %s was the master before the failover", oldMaster)
 	}
+	g.WaitMaster(t, g.Replica.Addr)
 }

@@ -131,3 +131,39 @@ func waitRedis(t testing.TB, name, addr string) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// WaitMaster waits until every sentinel names addr as the master, failing
+// the test after 15 s. The sentinel that leads a failover knows first; the
+// others learn it from its announcements a moment later.
+func (g *SentinelGroup) WaitMaster(t testing.TB, addr string) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		seen := g.masters()
+		agreed := len(seen) == len(g.Sentinels)
+		for _, m := range seen {
+			agreed = agreed && m == addr
+		}
+		if agreed {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("testenv: the sentinels name %q as the master, want %s", seen, addr)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// masters is the master's address as each sentinel that answers knows it.
+func (g *SentinelGroup) masters() []string {
+	var out []string
+	for _, addr := range g.Sentinels {
+		s := redis.NewSentinelClient(&redis.Options{Addr: addr})
+		hp, err := s.GetMasterAddrByName(context.Background(), g.Name).Result()
+		s.Close()
+		if err == nil {
+			out = append(out, net.JoinHostPort(hp[0], hp[1]))
+		}
+	}
+	return out
+}

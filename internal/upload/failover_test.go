@@ -53,7 +53,5 @@ func TestUploadQueuesItsJobThroughARedisFailover(t *testing.T) {
 			t.Errorf("media %d: its processing task is not on the new primary: %v", m.ID, err)
 		}
 	}
-	if now := g.MasterAddr(t); now != g.Replica.Addr {
-		t.Errorf("master %s after the failover, want the replica %s", now, g.Replica.Addr)
-	}
+	g.WaitMaster(t, g.Replica.Addr)
 }
