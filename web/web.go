@@ -44,6 +44,17 @@ func Pages() (Templates, error) { return parsedPages() }
 
 var parsedPages = sync.OnceValues(parsePages)
 
+// MustPages is Pages for the parts of the site that build their pages at
+// start: a template error is a build-time mistake, which every test
+// catches, so it panics.
+func MustPages() Templates {
+	t, err := Pages()
+	if err != nil {
+		panic("web templates: " + err.Error())
+	}
+	return t
+}
+
 // parsePages parses every page template with the layout and shared
 // partials, one template set per page, keyed by file name without
 // ".html"; then clones it for each language, whose text functions (see

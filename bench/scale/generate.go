@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -53,17 +54,12 @@ func generate(ctx context.Context, db *bun.DB, users int, checkEvery time.Durati
 			WHERE p.demo_url <> ''`},
 		{"demo_status", `INSERT INTO demo_status (project_id, state, since, last_checked_at)
 			SELECT id, 'up', now() - interval '3 days', now() FROM projects WHERE demo_url <> ''`},
-		// Every portfolio's social cards rendered, as the worker leaves
-		// them after each change: otherwise each first view would queue
-		// a render, which an instance does once per change, not per run.
-		{"cards", markCardsSQL},
 		// Also merges the GIN indexes' pending lists, as autovacuum would.
 		{"vacuum", `VACUUM ANALYZE`},
 	}
 	checks := int((30 * 24 * time.Hour) / checkEvery)
 	args := map[string][]any{
 		"users":       {users},
-		"cards":       {cardsSuffix(), cardsSuffix()},
 		"demo_checks": {fmt.Sprintf("%d seconds", int(checkEvery.Seconds())), checks - 1},
 	}
 	for _, st := range steps {
@@ -78,22 +74,16 @@ func generate(ctx context.Context, db *bun.DB, users int, checkEvery time.Durati
 	return nil
 }
 
-// markCardsSQL records every portfolio's cards as stored at its content
-// version (users.cards_for, as cardstore writes it); both arguments are
-// the tag's suffix after the zero-padded version.
-const markCardsSQL = `UPDATE users SET cards_for = lpad(content_version::text, 20, '0') || ?
-	WHERE cards_for IS DISTINCT FROM lpad(content_version::text, 20, '0') || ?`
-
-// cardsSuffix is what socialcard.Tag puts after the version: the card
-// layout's name.
-func cardsSuffix() string {
-	tag := socialcard.Tag(0)
-	return tag[len(fmt.Sprintf("%020d", 0)):]
-}
-
-// markCards brings a kept database from before the cards step up to date.
+// markCards records every portfolio's social cards as rendered at its
+// content version (users.cards_for, as the worker's build leaves it):
+// otherwise each first view of a run would queue a render, which an
+// instance does once per change. Only rows not marked yet change, so a
+// kept database costs nothing the second time.
 func markCards(ctx context.Context, db *bun.DB) error {
-	res, err := db.ExecContext(ctx, markCardsSQL, cardsSuffix(), cardsSuffix())
+	// socialcard.Tag: the zero-padded version, then the card layout's name.
+	layout := strings.TrimPrefix(socialcard.Tag(0), strings.Repeat("0", 20))
+	res, err := db.ExecContext(ctx, `UPDATE users SET cards_for = lpad(content_version::text, 20, '0') || ?0
+		WHERE cards_for IS DISTINCT FROM lpad(content_version::text, 20, '0') || ?0`, layout)
 	if err != nil {
 		return fmt.Errorf("mark cards: %w", err)
 	}

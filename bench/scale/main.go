@@ -95,7 +95,8 @@ func run(users, runs int, checkEvery time.Duration, keep string) error {
 			return err
 		}
 		fmt.Printf("  total %.1f s\n", time.Since(start).Seconds())
-	} else if err := markCards(ctx, db); err != nil {
+	}
+	if err := markCards(ctx, db); err != nil {
 		return err
 	}
 	if runs <= 0 {

@@ -48,13 +48,7 @@ type cardView struct {
 	Eager              bool // the first card: its poster is fetched first
 }
 
-func loadTemplates() web.Templates {
-	t, err := web.Pages()
-	if err != nil {
-		panic("web templates: " + err.Error()) // a build-time mistake, caught by every test
-	}
-	return t
-}
+func loadTemplates() web.Templates { return web.MustPages() }
 
 // renderBuffers hold pages being rendered (10–40 KB: a fresh buffer grew,
 // and zeroed, nine times per render).

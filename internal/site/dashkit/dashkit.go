@@ -91,13 +91,7 @@ func NotFound(templates web.Templates, c *fiber.Ctx) error {
 
 // Templates is the pages, parsed once per process; it panics on a
 // template error, which every test catches.
-func Templates() web.Templates {
-	t, err := web.Pages()
-	if err != nil {
-		panic("web templates: " + err.Error())
-	}
-	return t
-}
+func Templates() web.Templates { return web.MustPages() }
 
 // Render writes the page name of templates, in the layout, with status.
 // Dashboard pages are never cached.

@@ -64,11 +64,7 @@ func New(opts Options) *Pages {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	t, err := web.Pages()
-	if err != nil {
-		panic("web templates: " + err.Error())
-	}
-	return &Pages{opts: opts, memo: memo.NewSized(memoEntries), templates: t}
+	return &Pages{opts: opts, memo: memo.NewSized(memoEntries), templates: web.MustPages()}
 }
 
 // memoEntries bounds the memo: a PDF is some 50 KB, so at most about

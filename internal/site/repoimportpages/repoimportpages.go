@@ -47,11 +47,7 @@ func Mount(r fiber.Router, opts Options) {
 	if opts.Imports == nil || opts.Auth == nil {
 		return
 	}
-	t, err := web.Pages()
-	if err != nil {
-		panic("web templates: " + err.Error())
-	}
-	p := &Pages{opts: opts, templates: t, authn: &request.Authenticator{Auth: opts.Auth}, csp: request.CSP("", false)}
+	p := &Pages{opts: opts, templates: web.MustPages(), authn: &request.Authenticator{Auth: opts.Auth}, csp: request.CSP("", false)}
 	page := func(h ...fiber.Handler) []fiber.Handler {
 		return append([]fiber.Handler{request.WithCSP(p.csp), p.authn.Authenticate, p.signedIn}, h...)
 	}
