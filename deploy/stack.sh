@@ -185,7 +185,7 @@ pg_running() {
 # faults 4 KB at a time: a pool of fresh connections served the portfolio
 # query at 500 a second in its first second and 6,000 after ten, where with
 # huge pages it serves 11,000 from the second second (see deploy/README,
-# "PostgreSQL"). As root the stack reserves the pages a server needs
+# "Give PostgreSQL huge pages"). As root the stack reserves the pages a server needs
 # (postgres -C shared_memory_size_in_huge_pages), beyond those free
 # already, and returns them when it stops the server; otherwise the server
 # runs without (huge_pages=try) and the stack says how to give it them.
