@@ -190,6 +190,8 @@ pg_running() {
 # already, and returns them when it stops the server; otherwise the server
 # runs without (huge_pages=try) and the stack says how to give it them.
 HUGEPAGES=/proc/sys/vm/nr_hugepages
+# Held while counting and changing the reservation.
+HUGEPAGES_LOCK=${TMPDIR:-/tmp}/folio-stack-hugepages.lock
 
 # hugepages_reserve bin datadir name [server options]: reserve what the
 # stopped server at datadir needs, noted in $RUN/hugepages-name.
@@ -208,7 +210,7 @@ hugepages_reserve() {
 			echo $(($(cat "$HUGEPAGES") + add)) >"$HUGEPAGES"
 			echo "$add" >"$RUN/hugepages-$name"
 		fi
-	) 9>"${TMPDIR:-/tmp}/folio-stack-hugepages.lock"
+	) 9>"$HUGEPAGES_LOCK"
 }
 
 # hugepages_release name: give back what hugepages_reserve noted.
@@ -221,7 +223,7 @@ hugepages_release() {
 			local n
 			n=$(($(cat "$HUGEPAGES") - $(cat "$note")))
 			echo $((n < 0 ? 0 : n)) >"$HUGEPAGES"
-		) 9>"${TMPDIR:-/tmp}/folio-stack-hugepages.lock"
+		) 9>"$HUGEPAGES_LOCK"
 	fi
 	rm -f "$note"
 }

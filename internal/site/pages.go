@@ -48,8 +48,6 @@ type cardView struct {
 	Eager              bool // the first card: its poster is fetched first
 }
 
-func loadTemplates() web.Templates { return web.MustPages() }
-
 // renderBuffers hold pages being rendered (10–40 KB: a fresh buffer grew,
 // and zeroed, nine times per render).
 var renderBuffers = sync.Pool{New: func() any { return bytes.NewBuffer(make([]byte, 0, 32<<10)) }}

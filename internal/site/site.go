@@ -118,7 +118,7 @@ func New(opts Options) *Site {
 	if opts.BaseURL == nil {
 		opts.BaseURL = &url.URL{Scheme: "http", Host: "localhost:8080"}
 	}
-	s := &Site{opts: opts, log: opts.Logger, pages: loadTemplates(), memo: memo.New(),
+	s := &Site{opts: opts, log: opts.Logger, pages: web.MustPages(), memo: memo.New(),
 		authn:     &request.Authenticator{Auth: opts.Auth},
 		beacons:   ratelimit.NewIPWindow(beaconLimit),
 		cspStrict: request.CSP(opts.MediaOrigin, false), cspInlineStyles: request.CSP(opts.MediaOrigin, true),

@@ -44,7 +44,7 @@ type Pages struct {
 // New builds the pages; it panics on a template error, which every test
 // catches.
 func New(opts Options) *Pages {
-	t := dashkit.Templates()
+	t := web.MustPages()
 	return &Pages{opts: opts, templates: t, authn: &request.Authenticator{Auth: opts.Auth}, csp: request.CSP("", false)}
 }
 

@@ -86,7 +86,7 @@ const maxDrafts = 1000
 // New builds the pages; it panics on a template error, a build-time
 // mistake every test catches.
 func New(opts Options) *Pages {
-	return &Pages{opts: opts, templates: dashkit.Templates(), csp: request.CSP("", false), drafts: map[int64]draft{}}
+	return &Pages{opts: opts, templates: web.MustPages(), csp: request.CSP("", false), drafts: map[int64]draft{}}
 }
 
 // Routes mounts the dashboard's appearance page and the preview; they

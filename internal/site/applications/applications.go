@@ -63,7 +63,7 @@ func New(opts Options) *Pages {
 	if opts.MaxImportBytes == 0 {
 		opts.MaxImportBytes = jobsearch.MaxImportBytes
 	}
-	t := dashkit.Templates()
+	t := web.MustPages()
 	return &Pages{opts: opts, templates: t, authn: &request.Authenticator{Auth: opts.Auth}, csp: request.CSP("", false)}
 }
 

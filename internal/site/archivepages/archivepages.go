@@ -47,7 +47,7 @@ func New(opts Options) *Pages {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	t := dashkit.Templates()
+	t := web.MustPages()
 	return &Pages{opts: opts, templates: t, authn: &request.Authenticator{Auth: opts.Auth}, csp: request.CSP("", false)}
 }
 

@@ -89,10 +89,6 @@ func NotFound(templates web.Templates, c *fiber.Ctx) error {
 	return Render(templates, c, fiber.StatusNotFound, "notfound", NewBase(c, "title.not_found"))
 }
 
-// Templates is the pages, parsed once per process; it panics on a
-// template error, which every test catches.
-func Templates() web.Templates { return web.MustPages() }
-
 // Render writes the page name of templates, in the layout, with status.
 // Dashboard pages are never cached.
 func Render(templates web.Templates, c *fiber.Ctx, status int, name string, data any) error {

@@ -32,7 +32,7 @@ type Pages struct {
 
 // New builds the pages for the owners of ownHost's instance.
 func New(domains *customdomain.Service, a *auth.Service, ownHost string) *Pages {
-	return &Pages{domains: domains, ownHost: ownHost, templates: dashkit.Templates(),
+	return &Pages{domains: domains, ownHost: ownHost, templates: web.MustPages(),
 		authn: &request.Authenticator{Auth: a}, csp: request.CSP("", false)}
 }
 

@@ -37,7 +37,7 @@ type Pages struct {
 // limits for the form as for the endpoint). It panics on a template
 // error, a build-time mistake every test catches.
 func New(svc *mfa.Service, a *auth.Service, reauth func(c *fiber.Ctx, password, code string) error) *Pages {
-	t := dashkit.Templates()
+	t := web.MustPages()
 	return &Pages{mfa: svc, templates: t, authn: &request.Authenticator{Auth: a}, csp: request.CSP("", false), reauth: reauth}
 }
 

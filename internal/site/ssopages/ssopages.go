@@ -69,7 +69,7 @@ func New(opts Options) *Pages {
 	if opts.StartLimit.Rate == 0 {
 		opts.StartLimit = DefaultStartLimit
 	}
-	t := dashkit.Templates()
+	t := web.MustPages()
 	return &Pages{opts: opts, templates: t, authn: &request.Authenticator{Auth: opts.Auth}, csp: request.CSP("", false)}
 }
 
